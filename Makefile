@@ -1,0 +1,41 @@
+# make demo: set up and run the worked example, rendered.   make test: set up and run every test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# The CPU build of PyTorch, used as a test oracle; an unpinned torch pulls a CUDA build of GBs.
+TORCH := torch==2.13.0
+
+.PHONY: demo test lint bench setup clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[test]' numpy $(TORCH)
+	touch $@
+
+setup: $(VENV)/.installed
+	./scripts/system-deps.sh
+
+demo: setup
+	$(BIN)/backprop trace "ln(x1) + x1*x2 - sin(x2)" --at x1=2 x2=5
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+test: $(VENV)/.installed-test
+	./scripts/system-deps.sh --browser
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2 -q
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	$(BIN)/python bench/micrograd_step.py
+
+clean:
+	rm -rf $(VENV) out test-artifacts

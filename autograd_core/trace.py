@@ -1,0 +1,168 @@
+"""Evaluation traces in the notation of Baydin et al., "Automatic Differentiation in Machine
+Learning: a Survey" (JMLR 2018): inputs v₋ₙ₊₁ … v₀, intermediates v₁ … vₗ, adjoints v̄ᵢ = ∂y/∂vᵢ.
+
+The primal trace lists each vᵢ with its defining expression and value; the adjoint trace lists, in
+reverse, each contribution v̄ₚ += v̄ᵢ · ∂vᵢ/∂vₚ as reverse-mode accumulation performs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .graph import backward_walk, topological_order, zero_grad
+from .rules import RULES
+from .value import Constant, Value
+
+_SUB = str.maketrans("-0123456789", "₋₀₁₂₃₄₅₆₇₈₉")
+BAR = "\u0304"  # combining macron: v̄
+
+
+def _width(text: str) -> int:
+    return len(text) - text.count(BAR)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def _fmt(x: float, digits: int) -> str:
+    return f"{x:.{digits}f}"
+
+
+def _render(template: Any, names: list[str], params: tuple[float, ...], index: int = -1) -> str:
+    if callable(template):
+        return template(names) if index < 0 else template(names, index)
+    text = template if index < 0 else template[index]
+    return text.format(*names, **{f"p{i}": f"{p:g}" for i, p in enumerate(params)})
+
+
+@dataclass
+class Trace:
+    """A primal and an adjoint evaluation trace; ``str()`` gives text, `to_markdown` a table."""
+
+    output: float
+    gradients: dict[str, float]
+    primal: list[dict[str, Any]] = field(default_factory=list)
+    adjoint: list[dict[str, Any]] = field(default_factory=list)
+    digits: int = 3
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: ``{"output", "gradients", "primal", "adjoint"}``, JSON-ready."""
+        return {"output": self.output, "gradients": dict(self.gradients),
+                "primal": [dict(r) for r in self.primal], "adjoint": [dict(r) for r in self.adjoint]}
+
+    def _lines(self, rows: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+        return [(r["var"], r["expr"] if "symbolic" not in r else f"{r['expr']} = {r['symbolic']}",
+                 _fmt(r["value"], self.digits)) for r in rows]
+
+    def to_text(self) -> str:
+        """Both traces as aligned text, the way the survey's table prints them."""
+        out = []
+        for title, rows in (("Forward primal trace", self.primal),
+                            ("Reverse adjoint trace", self.adjoint)):
+            lines = self._lines(rows)
+            w1 = max(_width(a) for a, _, _ in lines)
+            w2 = max(_width(b) for _, b, _ in lines)
+            out.append(title)
+            out += [f"  {_pad(a, w1)} = {_pad(b, w2)} = {c:>{self.digits + 5}}" for a, b, c in lines]
+            out.append("")
+        out.append("Gradient: " + ", ".join(
+            f"∂y/∂{k} = {_fmt(v, self.digits)}" for k, v in self.gradients.items()))
+        return "\n".join(out)
+
+    def to_markdown(self) -> str:
+        """Both traces as Markdown tables."""
+        out = []
+        for title, rows in (("Forward primal trace", self.primal),
+                            ("Reverse adjoint trace", self.adjoint)):
+            out += [f"**{title}**", "", "| variable | expression | value |", "|---|---|---:|"]
+            out += [f"| {a} | {b} | {c} |" for a, b, c in self._lines(rows)]
+            out.append("")
+        return "\n".join(out)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+
+def _numbering(output: Value, inputs: Sequence[Value] | None) -> tuple[list[Value], list[Value], list[Value]]:
+    order = topological_order(output)
+    constants = [v for v in order if isinstance(v, Constant)]
+    leaves = [v for v in order if not v.parents and not isinstance(v, Constant)]
+    if inputs is not None:
+        missing = [v for v in leaves if v not in set(inputs)]
+        if missing:
+            raise ValueError(f"inputs leaves out {', '.join(_name_of(v) for v in missing)}")
+        leaves = list(inputs)
+    # Number intermediates by depth (longest path from an input), as the survey does: every
+    # v₁…vₖ computed from inputs alone comes first. Ties keep the left-to-right order.
+    depth: dict[Value, int] = {}
+    for v in order:
+        depth[v] = 1 + max((depth[p] for p in v.parents), default=-1) if v.parents else 0
+    inner = sorted((v for v in order if v.parents), key=lambda v: depth[v])
+    return leaves, inner, constants
+
+
+def _name_of(v: Value) -> str:
+    return v.label or repr(v)
+
+
+def trace(output: Value, inputs: Sequence[Value] | None = None, digits: int = 3) -> Trace:
+    """The primal and adjoint traces of ``output`` (this runs its backward pass, after resetting
+    the adjoints of its graph, so the numbers are ∂output/∂v for this output alone).
+
+    Args:
+        output: the Value y.
+        inputs: the input leaves in the order to number them (default: order of first use).
+        digits: decimals shown in text and Markdown (the dict keeps full precision).
+    """
+    leaves, inner, constants = _numbering(output, inputs)
+    n = len(leaves)
+    var: dict[Value, str] = {v: f"v{i - n + 1}" for i, v in enumerate(leaves)}
+    var.update({v: f"v{i + 1}" for i, v in enumerate(inner)})
+    pretty = {v: "v" + name[1:].translate(_SUB) for v, name in var.items()}
+
+    def show(v: Value) -> str:
+        return pretty[v] if v in pretty else f"{v.data:g}"
+
+    primal = [{"var": pretty[v], "expr": v.label or f"x{i + 1}", "value": v.data}
+              for i, v in enumerate(leaves)]
+    for v in inner:
+        rule = RULES[v.op]
+        primal.append({"var": pretty[v], "op": v.op,
+                       "expr": _render(rule.expr, [show(p) for p in v.parents], v.params),
+                       "value": v.data})
+    primal.append({"var": "y", "expr": show(output), "value": output.data})
+
+    zero_grad(constants + leaves + inner)
+    bar = {v: p[0] + BAR + p[1:] for v, p in pretty.items()}
+    adjoint = [{"var": bar[output], "expr": "ȳ", "value": 1.0}]
+    started: set[Value] = {output}
+    for node in backward_walk(output, order=constants + leaves + inner):
+        if node not in var:
+            continue
+        names = [show(p) for p in node.parents]
+        for i, (p, local) in enumerate(zip(node.parents, node.local_grads)):
+            if p not in var:
+                continue
+            grad_term = f"{bar[node]} · ∂{pretty[node]}/∂{pretty[p]}"
+            d = _render(RULES[node.op].derivs, names, node.params, i)
+            accumulate = p in started
+            adjoint.append({
+                "var": bar[p],
+                "expr": f"{bar[p]} + {grad_term}" if accumulate else grad_term,
+                "symbolic": f"{bar[p]} + {bar[node]} × {d}" if accumulate else f"{bar[node]} × {d}",
+                "local": local, "value": _adjoint_before(adjoint, bar[p]) + local * node.grad,
+            })
+            started.add(p)
+    gradients = {(v.label or f"x{i + 1}"): v.grad for i, v in enumerate(leaves)}
+    return Trace(output.data, gradients, primal, adjoint, digits)
+
+
+def _adjoint_before(rows: list[dict[str, Any]], name: str) -> float:
+    """The latest value recorded for adjoint ``name`` (0 before its first contribution)."""
+    return next((r["value"] for r in reversed(rows) if r["var"] == name), 0.0)
