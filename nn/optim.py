@@ -1,0 +1,196 @@
+"""Optimizers: the update rules on the lecture's slide (cs231n notation), per-parameter state.
+
+vanilla   x += −lr·dx
+momentum  v = μ·v − lr·dx;  x += v            (Nesterov: x += −μ·v_prev + (1 + μ)·v)
+AdaGrad   cache += dx²;  x += −lr·dx / (√cache + eps)
+RMSprop   cache = ρ·cache + (1 − ρ)·dx²;  x += −lr·dx / (√cache + eps)
+Adam      m = β1·m + (1 − β1)·dx;  v = β2·v + (1 − β2)·dx²;  x += −lr·m̂ / (√v̂ + eps)
+
+How these relate to ``torch.optim`` (the tests check the first steps give the same numbers):
+
+- Momentum: μ is cs231n's "momentum" and the slide's friction coefficient, a number in [0, 1):
+  the fraction of the velocity kept from one step to the next (μ = 0: all of it is lost, which is
+  vanilla SGD; μ near 1: little is lost). PyTorch keeps a buffer b = μ·b + dx and steps x −= lr·b;
+  with a constant lr, v = −lr·b at every step, so the two give the same x. (With a schedule that
+  changes lr the slide's velocity keeps the old lr inside it; PyTorch's buffer does not.)
+- Nesterov: the slide's form equals PyTorch's ``nesterov=True`` (x −= lr·(dx + μ·b)) the same way.
+- AdaGrad, RMSprop (ρ is PyTorch's ``alpha``): the same formulas and the same eps placement.
+- Adam: with bias correction (the default, as in PyTorch) m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ);
+  ``bias_correction=False`` is the slide's form, m̂ = m and v̂ = v.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+
+from autograd_core import Value, zero_grad
+
+
+def _number(name: str, x: object) -> float:
+    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x):
+        raise TypeError(f"{name} must be a finite number, got {x!r}")
+    return float(x)
+
+
+def _in_unit_interval(name: str, x: object, meaning: str) -> float:
+    x = _number(name, x)
+    if not 0.0 <= x < 1.0:
+        raise ValueError(f"{name} must be at least 0 and below 1 ({meaning}), got {x}")
+    return x
+
+
+def _positive(name: str, x: object) -> float:
+    x = _number(name, x)
+    if x <= 0:
+        raise ValueError(f"{name} must be positive, got {x}")
+    return x
+
+
+def _parameters(params: Iterable[Value]) -> list[Value]:
+    if hasattr(params, "parameters") and not isinstance(params, list | tuple):
+        raise TypeError("an optimizer takes the model's parameters: pass model.parameters(), "
+                        "not the model itself")
+    try:
+        ps = list(params)
+    except TypeError:
+        raise TypeError(f"an optimizer takes a list of Values (model.parameters()), "
+                        f"got {type(params).__name__}") from None
+    if not ps:
+        raise ValueError("an optimizer needs at least one parameter, got an empty list")
+    for k, p in enumerate(ps):
+        if not isinstance(p, Value):
+            raise TypeError(f"parameter {k} is a {type(p).__name__}, not a Value: an optimizer "
+                            "can only update Values (use model.parameters())")
+    if len({id(p) for p in ps}) != len(ps):
+        raise ValueError("the same parameter appears twice in the list: it would be updated twice")
+    return ps
+
+
+class Optimizer:
+    """Holds the parameters, the learning rate and each parameter's state; `step` applies the
+    rule of the subclass to every parameter, using the gradients the last `backward` left.
+
+    After each step, ``last_step[k]`` is the change made to parameter k (for diagnostics).
+    """
+
+    def __init__(self, params: Iterable[Value], lr: float) -> None:
+        self.params = _parameters(params)
+        self.lr = lr
+        self.state: list[dict[str, float]] = [{} for _ in self.params]
+        self.last_step: list[float] = [0.0] * len(self.params)
+
+    @property
+    def lr(self) -> float:
+        """The learning rate η (a schedule may change it between epochs)."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self._lr = _positive("learning rate (lr)", value)
+
+    def zero_grad(self) -> None:
+        """Reset every parameter's gradient to 0 (gradients otherwise add up across backward)."""
+        zero_grad(self.params)
+
+    def step(self) -> None:
+        """Update every parameter once with its gradient."""
+        for k, (p, state) in enumerate(zip(self.params, self.state, strict=True)):
+            if not math.isfinite(p.grad):
+                raise ValueError(
+                    f"the gradient of parameter {k} ({p.label or 'unnamed'}) is {p.grad}: the "
+                    "loss has overflowed; try a smaller learning rate")
+            delta = self._delta(p.grad, state)
+            p.data += delta
+            self.last_step[k] = delta
+
+    def _delta(self, dx: float, state: dict[str, float]) -> float:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(lr={self.lr:g}, {len(self.params)} parameters)"
+
+
+class SGD(Optimizer):
+    """Vanilla x += −lr·dx; with momentum μ: v = μ·v − lr·dx, x += v (Nesterov as an option)."""
+
+    def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0,
+                 nesterov: bool = False) -> None:
+        super().__init__(params, lr)
+        self.momentum = _in_unit_interval(
+            "momentum", momentum, "the fraction of the velocity kept each step; 0 is vanilla SGD")
+        if nesterov and self.momentum == 0:
+            raise ValueError("nesterov=True needs a momentum above 0 (it looks ahead along the "
+                             "velocity, and with momentum 0 there is none)")
+        self.nesterov = bool(nesterov)
+
+    def _delta(self, dx: float, state: dict[str, float]) -> float:
+        if self.momentum == 0:
+            return -self.lr * dx
+        v_prev = state.get("v", 0.0)
+        v = self.momentum * v_prev - self.lr * dx
+        state["v"] = v
+        if self.nesterov:
+            return -self.momentum * v_prev + (1 + self.momentum) * v
+        return v
+
+
+class AdaGrad(Optimizer):
+    """cache += dx²; x += −lr·dx / (√cache + eps): steps shrink fastest where slopes are steep."""
+
+    def __init__(self, params: Iterable[Value], lr: float = 0.01, eps: float = 1e-10) -> None:
+        super().__init__(params, lr)
+        self.eps = _positive("eps", eps)
+
+    def _delta(self, dx: float, state: dict[str, float]) -> float:
+        cache = state.get("cache", 0.0) + dx * dx
+        state["cache"] = cache
+        return -self.lr * dx / (math.sqrt(cache) + self.eps)
+
+
+class RMSprop(Optimizer):
+    """cache = ρ·cache + (1 − ρ)·dx²; x += −lr·dx / (√cache + eps) (ρ: the slide's decay_rate)."""
+
+    def __init__(self, params: Iterable[Value], lr: float = 0.01, decay_rate: float = 0.99,
+                 eps: float = 1e-8) -> None:
+        super().__init__(params, lr)
+        self.decay_rate = _in_unit_interval(
+            "decay_rate", decay_rate, "the fraction of the running average of dx² kept each step")
+        self.eps = _positive("eps", eps)
+
+    def _delta(self, dx: float, state: dict[str, float]) -> float:
+        rho = self.decay_rate
+        cache = rho * state.get("cache", 0.0) + (1 - rho) * dx * dx
+        state["cache"] = cache
+        return -self.lr * dx / (math.sqrt(cache) + self.eps)
+
+
+class Adam(Optimizer):
+    """m = β1·m + (1 − β1)·dx; v = β2·v + (1 − β2)·dx²; x += −lr·m̂ / (√v̂ + eps), where
+    m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ) with bias correction (default), else m̂ = m, v̂ = v.
+    """
+
+    def __init__(self, params: Iterable[Value], lr: float = 0.001, beta1: float = 0.9,
+                 beta2: float = 0.999, eps: float = 1e-8, bias_correction: bool = True) -> None:
+        super().__init__(params, lr)
+        self.beta1 = _in_unit_interval("beta1", beta1, "the decay of the running mean of dx")
+        self.beta2 = _in_unit_interval("beta2", beta2, "the decay of the running mean of dx²")
+        self.eps = _positive("eps", eps)
+        self.bias_correction = bool(bias_correction)
+
+    def _delta(self, dx: float, state: dict[str, float]) -> float:
+        b1, b2 = self.beta1, self.beta2
+        t = state.get("t", 0.0) + 1
+        m = b1 * state.get("m", 0.0) + (1 - b1) * dx
+        v = b2 * state.get("v", 0.0) + (1 - b2) * dx * dx
+        state.update(t=t, m=m, v=v)
+        if self.bias_correction:
+            # the running means start at 0, so early on they are too small by (1 − βᵗ)
+            m, v = m / (1 - b1**t), v / (1 - b2**t)
+        return -self.lr * m / (math.sqrt(v) + self.eps)
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    "sgd": SGD, "adagrad": AdaGrad, "rmsprop": RMSprop, "adam": Adam,
+}
