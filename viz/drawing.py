@@ -1,0 +1,98 @@
+"""`Drawing`: DOT source that saves itself as SVG, PNG or DOT and shows itself in Jupyter.
+
+Rendering runs Graphviz's ``dot`` program; the DOT text itself needs no program, so it is what
+tests read. Numbers are shown with the lecture's minus sign (−), as on the slides.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import graphviz
+
+FORMATS = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot"}
+
+
+class DotNotFoundError(RuntimeError):
+    """Graphviz's ``dot`` program is needed to render pictures and is not installed."""
+
+
+def number(x: float, fmt: str = "{:.3f}") -> str:
+    """``x`` formatted with ``fmt``, trailing zeros dropped (0.700 → 0.7) and a true minus sign."""
+    text = fmt.format(x)
+    if "." in text and "e" not in text.lower():
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text.replace("-", "−")
+
+
+def check_format(fmt: str) -> str:
+    """``fmt`` itself if it formats a float (as "{:.3f}" does), else a ValueError saying so."""
+    if not isinstance(fmt, str):
+        raise TypeError(f"fmt must be a format string such as '{{:.3f}}', got {type(fmt).__name__}")
+    try:
+        fmt.format(1.5)
+    except (ValueError, IndexError, KeyError) as e:
+        raise ValueError(
+            f"fmt must format one number, such as '{{:.3f}}'; {fmt!r} fails: {e}") from None
+    return fmt
+
+
+def writable_path(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a Path whose folder exists and can be written, else an OSError naming it."""
+    p = Path(path)
+    folder = p.parent if str(p.parent) else Path(".")
+    if not folder.is_dir():
+        raise FileNotFoundError(f"cannot write {p}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise PermissionError(f"cannot write {p}: the folder {folder} is not writable")
+    return p
+
+
+def render(source: str, fmt: str) -> bytes:
+    """Run ``dot`` on DOT ``source``, returning the picture in format ``fmt`` ("svg", "png")."""
+    try:
+        return graphviz.Source(source).pipe(format=fmt)
+    except graphviz.ExecutableNotFound:
+        raise DotNotFoundError(
+            "Graphviz's 'dot' program is not installed (apt-get install graphviz, or brew install "
+            "graphviz); save as .dot to get the source without it") from None
+
+
+def svg_element(svg: str) -> str:
+    """The ``<svg>…</svg>`` element of a rendered SVG file, without its XML header and doctype,
+    so that it can be inlined in an HTML page."""
+    start = svg.find("<svg")
+    return re.sub(r"<!--.*?-->\s*", "", svg[start:], flags=re.S) if start >= 0 else svg
+
+
+class Drawing:
+    """A picture as DOT source (``.source``); `save` renders it, Jupyter shows it inline."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def svg(self) -> str:
+        """The picture as SVG text (runs ``dot``)."""
+        return render(self.source, "svg").decode("utf-8")
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the picture to ``path``: SVG, PNG or DOT source, chosen by its suffix."""
+        p = Path(path)
+        kind = FORMATS.get(p.suffix.lower())
+        if kind is None:
+            raise ValueError(f"cannot tell the picture format from {p.name!r}: "
+                             f"use a name ending in {', '.join(FORMATS)}")
+        writable_path(p)
+        data = self.source.encode("utf-8") if kind == "dot" else render(self.source, kind)
+        p.write_bytes(data)
+        return p
+
+    def _repr_svg_(self) -> str:
+        return self.svg()
+
+    def __repr__(self) -> str:
+        return f"<Drawing: {len(self.source)} characters of DOT in .source>"
