@@ -1,0 +1,251 @@
+"""`Neuron`, `Layer` and `MLP`: fully connected, feed-forward units made of engine Values.
+
+Each unit computes its net input i_j = Σᵢ wᵢⱼ·oᵢ + b_j as one `linear` node, then o_j = f(i_j).
+Units are numbered as on the lecture's slide: inputs 1..n, then each layer's units in order, so
+the weight from unit i to unit j is named w{i}{j} (w{i}_{j} once any unit number has two digits).
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+
+import numpy as np
+
+from autograd_core import Value, linear
+
+from ._inputs import scalars
+from .activations import ACTIVATIONS, Activation, get_activation
+from .init import check_init, draw_weights
+from .module import Module
+
+Inputs = Sequence[Value | float] | np.ndarray
+
+
+def _positive_int(n: object, what: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"{what} must be a whole number, got {type(n).__name__}: {n!r}")
+    if n < 1:
+        raise ValueError(f"{what} must be at least 1, got {n}")
+    return int(n)
+
+
+def _input_leaves(xs: object, units: Sequence[int]) -> list[Value]:
+    """The inputs as Values, numbers becoming leaves labelled x1..xn; checks the count."""
+    items = scalars(xs, "the input")
+    if len(items) != len(units):
+        raise ValueError(f"expected {len(units)} inputs, got {len(items)}")
+    return [x if isinstance(x, Value) else Value(x, label=f"x{u}")
+            for x, u in zip(items, units, strict=True)]
+
+
+def _saved_name(activation: str) -> str:
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"cannot save a model with the custom activation {activation!r}: "
+                         f"only named activations ({', '.join(ACTIVATIONS)}) can be saved")
+    return activation
+
+
+class Neuron(Module):
+    """One unit j: o_j = f(Σᵢ wᵢⱼ·xᵢ + b_j). After a call, ``.net`` is i_j and ``.out`` is o_j."""
+
+    def __init__(self, n_in: int, activation: str | Activation = "relu", *,
+                 init: str = "uniform", seed: int | np.random.Generator = 0, fan_out: int = 1,
+                 unit: int | None = None, input_units: Sequence[int] | None = None,
+                 compact: bool | None = None) -> None:
+        n_in = _positive_int(n_in, "n_in (the number of inputs)")
+        self.input_units = tuple(input_units) if input_units is not None else tuple(
+            range(1, n_in + 1))
+        if len(self.input_units) != n_in:
+            raise ValueError(f"input_units lists {len(self.input_units)} units for {n_in} inputs")
+        self.unit = unit if unit is not None else max(self.input_units) + 1
+        if compact is None:
+            compact = max(self.unit, *self.input_units) < 10
+        sep = "" if compact else "_"
+        self.activation, self._fn = get_activation(activation)
+        rng = np.random.default_rng(seed)
+        self.w = [Value(x, label=f"w{i}{sep}{self.unit}")
+                  for x, i in zip(draw_weights(check_init(init), n_in, fan_out, n_in, rng),
+                                  self.input_units, strict=True)]
+        self.b = Value(0.0, label=f"b{self.unit}")
+        self.net: Value | None = None
+        self.out: Value | None = None
+
+    def __call__(self, xs: Inputs) -> Value:
+        """o_j = f(i_j) with i_j = Σᵢ wᵢⱼ·xᵢ + b_j; numbers become input leaves x1..xn."""
+        return self.forward(_input_leaves(xs, self.input_units))
+
+    def forward(self, xs: list[Value]) -> Value:
+        """The unit on Values already checked (as a `Layer` passes them)."""
+        self.net = linear(self.w, xs, self.b)
+        self.net.label = f"i{self.unit}"
+        self.out = self._fn(self.net)
+        # the linear unit returns its net input itself: that one node is then the output
+        self.out.label = f"o{self.unit}"
+        return self.out
+
+    def named_weights(self) -> list[tuple[str, Value]]:
+        return [(w.label, w) for w in self.w]
+
+    def named_biases(self) -> list[tuple[str, Value]]:
+        return [(self.b.label, self.b)]
+
+    def config(self) -> dict:
+        return {"n_in": len(self.w), "activation": _saved_name(self.activation),
+                "unit": self.unit, "input_units": list(self.input_units)}
+
+    def summary_rows(self) -> list[tuple[str, int, str, int, int]]:
+        return [(f"unit {self.unit}", 1, self.activation, len(self.w), 1)]
+
+    def __repr__(self) -> str:
+        return f"Neuron({len(self.w)}, activation={self.activation!r}, unit={self.unit})"
+
+
+class Layer(Module):
+    """A layer of ``n_out`` units, each connected to all ``n_in`` inputs (fully connected)."""
+
+    def __init__(self, n_in: int, n_out: int, activation: str | Activation = "relu", *,
+                 init: str = "uniform", seed: int | np.random.Generator = 0,
+                 first_unit: int | None = None, input_units: Sequence[int] | None = None,
+                 compact: bool | None = None) -> None:
+        n_in = _positive_int(n_in, "n_in (the number of inputs)")
+        n_out = _positive_int(n_out, "n_out (the number of units)")
+        input_units = tuple(input_units) if input_units is not None else tuple(range(1, n_in + 1))
+        first = first_unit if first_unit is not None else max(input_units) + 1
+        if compact is None:
+            compact = max(first + n_out - 1, *input_units) < 10
+        rng = np.random.default_rng(seed)
+        self.neurons = [Neuron(n_in, activation, init=init, seed=rng, fan_out=n_out, unit=first + k,
+                               input_units=input_units, compact=compact) for k in range(n_out)]
+        self.activation = self.neurons[0].activation
+
+    @property
+    def input_units(self) -> tuple[int, ...]:
+        return self.neurons[0].input_units
+
+    @property
+    def units(self) -> list[int]:
+        return [n.unit for n in self.neurons]
+
+    def __call__(self, xs: Inputs) -> Value | list[Value]:
+        """Every unit's output: one Value for a one-unit layer, else a list."""
+        outs = self.forward(_input_leaves(xs, self.input_units))
+        return outs[0] if len(outs) == 1 else outs
+
+    def forward(self, xs: list[Value]) -> list[Value]:
+        """The units' outputs, as a list, on Values already checked."""
+        return [n.forward(xs) for n in self.neurons]
+
+    def named_weights(self) -> list[tuple[str, Value]]:
+        # by input unit, then by receiving unit: w14 w15 w24 w25 …, as the slide lists them
+        return [(n.w[i].label, n.w[i]) for i in range(len(self.input_units)) for n in self.neurons]
+
+    def named_biases(self) -> list[tuple[str, Value]]:
+        return [(n.b.label, n.b) for n in self.neurons]
+
+    def config(self) -> dict:
+        return {"n_in": len(self.input_units), "n_out": len(self.neurons),
+                "activation": _saved_name(self.activation), "first_unit": self.neurons[0].unit,
+                "input_units": list(self.input_units)}
+
+    def summary_rows(self) -> list[tuple[str, int, str, int, int]]:
+        return [(f"units {self.units[0]}-{self.units[-1]}", len(self.neurons), self.activation,
+                 len(self.named_weights()), len(self.neurons))]
+
+    def __repr__(self) -> str:
+        n_in, n_out = len(self.input_units), len(self.neurons)
+        return f"Layer({n_in}, {n_out}, activation={self.activation!r})"
+
+
+def _layer_activations(activation: object, output_activation: object,
+                       n_layers: int) -> list[str | Activation]:
+    """One activation per layer: a single one for the hidden layers (the output layer has its
+    own), or a list for the hidden layers only or for every layer."""
+    if not isinstance(activation, list | tuple):
+        return [activation] * (n_layers - 1) + [output_activation]
+    if len(activation) == n_layers - 1:
+        return [*activation, output_activation]
+    if len(activation) == n_layers:
+        return list(activation)
+    raise ValueError(f"activation lists {len(activation)} names for {n_layers} layers: give one "
+                     f"per hidden layer ({n_layers - 1}) or one per layer ({n_layers})")
+
+
+class MLP(Module):
+    """A multi-layer perceptron: layers of sizes ``sizes`` after ``n_in`` inputs (hidden layers
+    use ``activation``, the last layer ``output_activation``), weights drawn by ``init`` from a
+    numpy Generator seeded with ``seed``."""
+
+    def __init__(self, n_in: int, sizes: Sequence[int], activation: object = "relu",
+                 output_activation: str | Activation = "linear", init: str = "uniform",
+                 seed: int = 0) -> None:
+        self.n_in = _positive_int(n_in, "n_in (the number of inputs)")
+        if isinstance(sizes, numbers.Integral) or not isinstance(sizes, Sequence) or not sizes:
+            raise TypeError(f"sizes must be a non-empty list of layer sizes such as [4, 2], "
+                            f"got {sizes!r}")
+        sizes = [_positive_int(s, f"layer size sizes[{k}]") for k, s in enumerate(sizes)]
+        activations = _layer_activations(activation, output_activation, len(sizes))
+        check_init(init)
+        rng = np.random.default_rng(seed)
+        compact = self.n_in + sum(sizes) < 10
+        self.layers: list[Layer] = []
+        units = tuple(range(1, self.n_in + 1))
+        for size, act in zip(sizes, activations, strict=True):
+            layer = Layer(len(units), size, act, init=init, seed=rng, first_unit=units[-1] + 1,
+                          input_units=units, compact=compact)
+            self.layers.append(layer)
+            units = tuple(layer.units)
+
+    def __call__(self, xs: Inputs) -> Value | list[Value]:
+        """The network's output: a Value for one output unit, else a list of Values."""
+        outs = _input_leaves(xs, self.layers[0].input_units)
+        for layer in self.layers:
+            outs = layer.forward(outs)
+        return outs[0] if len(outs) == 1 else outs
+
+    def named_weights(self) -> list[tuple[str, Value]]:
+        return [item for layer in self.layers for item in layer.named_weights()]
+
+    def named_biases(self) -> list[tuple[str, Value]]:
+        return [item for layer in self.layers for item in layer.named_biases()]
+
+    def set_weights(self, weights: Sequence, biases: Sequence) -> None:
+        """Set every parameter from nested lists: weights[layer][unit][input], biases[layer][unit].
+
+        Raises ValueError on a wrong shape or a non-number; then nothing changes.
+        """
+        state: dict[str, object] = {}
+        _check_length(weights, len(self.layers), "weights", "one per layer")
+        _check_length(biases, len(self.layers), "biases", "one per layer")
+        for k, layer in enumerate(self.layers):
+            meaning = f"one per unit of layer {k + 1}"
+            _check_length(weights[k], len(layer.neurons), f"weights[{k}]", meaning)
+            _check_length(biases[k], len(layer.neurons), f"biases[{k}]", meaning)
+            for u, neuron in enumerate(layer.neurons):
+                row = weights[k][u]
+                _check_length(row, len(neuron.w), f"weights[{k}][{u}]",
+                              f"one per input of unit {neuron.unit}")
+                state.update({w.label: x for w, x in zip(neuron.w, row, strict=True)})
+                state[neuron.b.label] = biases[k][u]
+        self.load_state_dict(state)
+
+    def config(self) -> dict:
+        return {"n_in": self.n_in, "sizes": [len(layer.neurons) for layer in self.layers],
+                "activation": [_saved_name(layer.activation) for layer in self.layers]}
+
+    def summary_rows(self) -> list[tuple[str, int, str, int, int]]:
+        names = [f"hidden {k + 1}" for k in range(len(self.layers) - 1)] + ["output"]
+        return [(name, *layer.summary_rows()[0][1:])
+                for name, layer in zip(names, self.layers, strict=True)]
+
+    def __repr__(self) -> str:
+        sizes = [len(layer.neurons) for layer in self.layers]
+        acts = [layer.activation for layer in self.layers]
+        return f"MLP({self.n_in}, {sizes}, activations={acts})"
+
+
+def _check_length(items: object, n: int, what: str, meaning: str) -> None:
+    if isinstance(items, str | bytes) or not isinstance(items, Sequence | np.ndarray):
+        raise ValueError(f"{what} must be a list ({meaning}), got {type(items).__name__}")
+    if len(items) != n:
+        raise ValueError(f"{what} should have {n} entries ({meaning}), got {len(items)}")

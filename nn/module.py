@@ -1,0 +1,117 @@
+"""`Module`: named parameters, zero_grad and state as JSON, in PyTorch's habits.
+
+A model's state is ``{name: number}``; loading checks every name and number before changing
+anything, so a bad state or file leaves the model as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+from collections.abc import Mapping
+from os import PathLike
+
+from autograd_core import Value, zero_grad
+
+FORMAT = "backprop-lab model"
+VERSION = 1
+
+
+class Module:
+    """Base of `Neuron`, `Layer` and `MLP`: subclasses list their weights and biases by name."""
+
+    def named_weights(self) -> list[tuple[str, Value]]:
+        raise NotImplementedError
+
+    def named_biases(self) -> list[tuple[str, Value]]:
+        raise NotImplementedError
+
+    def config(self) -> dict:
+        """The constructor arguments that rebuild this module's shape (for `save`)."""
+        raise NotImplementedError
+
+    def summary_rows(self) -> list[tuple[str, int, str, int, int]]:
+        """One row per layer: (name, units, activation, weights, biases)."""
+        raise NotImplementedError
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """(name, Value) for every weight, then every bias, in a stable order (w14 … w56, b4 …)."""
+        return self.named_weights() + self.named_biases()
+
+    def parameters(self) -> list[Value]:
+        """Every trainable Value, in the order of `named_parameters`."""
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Reset every parameter's gradient to 0 (gradients accumulate across backward calls)."""
+        zero_grad(self.parameters())
+
+    def count_parameters(self) -> dict[str, int]:
+        """Counts as the lecture counts: weights, biases, their total, and layers (hidden +
+        output, input excluded)."""
+        weights, biases = len(self.named_weights()), len(self.named_biases())
+        return {"weights": weights, "biases": biases, "total": weights + biases,
+                "layers": len(self.summary_rows())}
+
+    def summary(self, print_fn=print) -> str:
+        """A Keras-style table of layers and parameter counts; printed, and returned."""
+        rows = self.summary_rows()
+        head = ("Layer", "Units", "Activation", "Weights", "Biases", "Param #")
+        cells = [head] + [(n, str(u), a, str(w), str(b), str(w + b)) for n, u, a, w, b in rows]
+        widths = [max(len(r[k]) for r in cells) + 3 for k in range(len(head))]
+
+        def line(row: tuple[str, ...]) -> str:
+            return "".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+
+        rule = sum(widths)
+        c = self.count_parameters()
+        text = "\n".join(
+            [f"Model: {self!r}", "_" * rule, line(head), "=" * rule]
+            + [line(r) for r in cells[1:]]
+            + ["=" * rule,
+               f"Total params: {c['total']} ({c['weights']} weights, {c['biases']} biases)",
+               f"Layers: {c['layers']} (hidden + output; the input layer is not counted)"]
+        )
+        print_fn(text)
+        return text
+
+    def state_dict(self) -> dict[str, float]:
+        """{parameter name: value}, e.g. {"w14": 0.2, …, "b6": 0.1}."""
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, float]) -> None:
+        """Set every parameter from ``state`` (exactly this model's names, each a finite number).
+
+        Raises ValueError naming the missing, unknown or non-numeric entries; then nothing changes.
+        """
+        if not isinstance(state, Mapping):
+            raise TypeError(f"a state must be a dict of name -> number, got {type(state).__name__}")
+        params = dict(self.named_parameters())
+        missing = [n for n in params if n not in state]
+        unknown = [str(n) for n in state if n not in params]
+        if missing or unknown:
+            parts = [f"the state has {len(state)} parameters, this model has {len(params)}"]
+            if missing:
+                parts.append(f"missing: {', '.join(missing)}")
+            if unknown:
+                parts.append(f"not in this model: {', '.join(unknown)}")
+            raise ValueError("; ".join(parts))
+        values = {name: _finite_number(state[name], name) for name in params}
+        for name, p in params.items():
+            p.data = values[name]
+
+    def save(self, path: str | PathLike) -> None:
+        """Write the model's shape and parameters to ``path`` as JSON; `nn.load` reads it back."""
+        text = json.dumps({"format": FORMAT, "version": VERSION, "kind": type(self).__name__,
+                           "config": self.config(), "state": self.state_dict()}, indent=2)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+
+
+def _finite_number(x: object, name: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise ValueError(f"parameter {name} must be a number, got {type(x).__name__}: {x!r}")
+    if not math.isfinite(x):
+        raise ValueError(f"parameter {name} must be a finite number, got {x}")
+    return float(x)
