@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 
 from autograd_core import parse, trace
+from nn.examples import WORKED_LOSSES, worked_example_step
+from viz.tables import worked_example_tables
 
 
 class UsageError(Exception):
@@ -44,6 +46,18 @@ def cmd_trace(args: argparse.Namespace) -> None:
         print(t.to_text())
 
 
+def cmd_worked_example(args: argparse.Namespace) -> None:
+    """The slide's 3-2-1 network: one forward pass, backward pass and update, as tables."""
+    try:
+        step = worked_example_step(loss=args.loss, lr=args.lr)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    if args.json:
+        print(json.dumps(step.to_dict()))
+    else:
+        print("\n\n".join(t.to_text() for t in worked_example_tables(step)))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``backprop`` with all its subcommands."""
     parser = argparse.ArgumentParser(
@@ -55,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--digits", type=int, default=3, help="decimals shown (default 3)")
     p.set_defaults(run=cmd_trace)
+    p = sub.add_parser("worked-example",
+                       help="the lecture's worked example: forward, errors and updates")
+    p.add_argument("--loss", choices=list(WORKED_LOSSES), default="squared",
+                   help="(t - o)^2 as the lecture, or 1/2 (t - o)^2 as textbooks (default squared)")
+    p.add_argument("--lr", type=float, default=0.9, help="learning rate (default 0.9)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=cmd_worked_example)
     return parser
 
 

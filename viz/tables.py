@@ -1,0 +1,89 @@
+"""`Table`: a titled grid of cells shown as plain text, Markdown or HTML; and the worked
+example's three tables (forward pass, error terms, weight updates)."""
+
+from __future__ import annotations
+
+import html
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nn.examples import WorkedExampleStep
+
+Cell = str | int | float
+
+
+@dataclass(frozen=True)
+class Table:
+    """``rows`` of cells under ``headers``; floats show ``digits`` decimals, right-aligned."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[Cell]]
+    digits: int = 4
+
+    def __post_init__(self) -> None:
+        for k, row in enumerate(self.rows):
+            if len(row) != len(self.headers):
+                raise ValueError(f"row {k} of table {self.title!r} has {len(row)} cells "
+                                 f"for {len(self.headers)} columns")
+
+    def _cell(self, x: Cell) -> str:
+        if isinstance(x, numbers.Real) and not isinstance(x, bool | int):
+            text = f"{x:.{self.digits}f}"
+            # -0.0000 would suggest a sign the rounded number no longer has
+            return text[1:] if text.startswith("-") and float(text) == 0 else text
+        return str(x)
+
+    def _numeric(self) -> list[bool]:
+        return [bool(self.rows) and all(isinstance(r[c], numbers.Real) for r in self.rows)
+                for c in range(len(self.headers))]
+
+    def to_text(self) -> str:
+        """Fixed-width columns under a title, numbers right-aligned."""
+        cells = [list(self.headers)] + [[self._cell(x) for x in r] for r in self.rows]
+        widths = [max(len(r[c]) for r in cells) for c in range(len(self.headers))]
+        numeric = self._numeric()
+
+        def line(row: list[str]) -> str:
+            return "  ".join(x.rjust(w) if num else x.ljust(w)
+                             for x, w, num in zip(row, widths, numeric, strict=True)).rstrip()
+
+        rule = "-" * (sum(widths) + 2 * (len(widths) - 1))
+        return "\n".join([self.title, line(cells[0]), rule] + [line(r) for r in cells[1:]])
+
+    def to_markdown(self) -> str:
+        """A GitHub-flavoured Markdown table under a bold title."""
+        align = ["---:" if num else "---" for num in self._numeric()]
+        rows = [list(self.headers), align] + [[self._cell(x) for x in r] for r in self.rows]
+        return "\n".join([f"**{self.title}**", ""] + ["| " + " | ".join(r) + " |" for r in rows])
+
+    def to_html(self) -> str:
+        """An HTML ``<table>`` with the title as its caption, every cell escaped."""
+        def tr(cells: Sequence[str], tag: str) -> str:
+            return "<tr>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in cells) + "</tr>"
+
+        body = "".join(tr([self._cell(x) for x in r], "td") for r in self.rows)
+        return (f"<table><caption>{html.escape(self.title)}</caption>"
+                f"<thead>{tr(self.headers, 'th')}</thead><tbody>{body}</tbody></table>")
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+def worked_example_tables(step: WorkedExampleStep) -> list[Table]:
+    """Forward (unit, net input i_j, output o_j), errors (unit, −∂E/∂i_j) and updates
+    (parameter, old, ∂E/∂w, step −lr·∂E/∂w, new) of one worked-example step."""
+    loss = f"{step.loss_name} loss, lr {step.lr:g}"
+    forward = Table(f"Forward pass (E = {step.loss:.4f})", ["unit", "net input", "output"],
+                    [[unit, v["net"], v["out"]] for unit, v in step.forward.items()])
+    errors = Table(f"Error terms −∂E/∂net ({loss})", ["unit", "error"],
+                   [[unit, e] for unit, e in step.errors.items()])
+    updates = Table(f"Updates w ← w − lr·∂E/∂w ({loss})",
+                    ["parameter", "old", "gradient", "step", "new"],
+                    [[name, step.old[name], g, step.steps[name], step.updated[name]]
+                     for name, g in step.gradients.items()])
+    return [forward, errors, updates]
