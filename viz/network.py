@@ -1,0 +1,123 @@
+"""The neuron-level diagram of an MLP, as on the lecture's slide: units as numbered circles (inputs
+1..n, then each layer's units), each edge labelled with its weight w_ij, each unit with its bias,
+net input i_j = Σᵢ w_ij·o_i + b_j, output o_j = f(i_j) and error term δ_j = −∂E/∂i_j.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from html import escape
+from typing import Any
+
+from .drawing import Drawing, check_format, number
+
+DEFAULT_MAX_UNITS = 60
+_HOT = "#ffe680"
+
+
+def _neurons(model: Any) -> list[Any]:
+    layers = getattr(model, "layers", None)
+    if layers is None or not hasattr(model, "n_in"):
+        raise TypeError(f"draw_network needs an MLP (nn.MLP, or a model from nn.load), "
+                        f"got {type(model).__name__}")
+    return [n for layer in layers for n in layer.neurons]
+
+
+def _last_pass(neurons: list[Any]) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    """Net inputs and outputs of each unit's last call, and its error term if backward ran."""
+    called = [n for n in neurons if n.net is not None]
+    forward = {str(n.unit): {"net": n.net.data, "out": n.out.data} for n in called}
+    ran_backward = any(n.net.grad != 0.0 for n in called)
+    errors = {str(n.unit): -n.net.grad for n in called} if ran_backward else {}
+    return forward, errors
+
+
+def _in_order(units: Sequence[int]) -> str:
+    # invisible edges inside a rank keep the units in number order, top to bottom as on the slide
+    chain = " -> ".join(f"u{u}" for u in units)
+    return f"\t\t{chain} [style=invis]\n\t}}" if len(units) > 1 else "\t}"
+
+
+def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
+                 target: float | None = None,
+                 forward: Mapping[str, Mapping[str, float]] | None = None,
+                 errors: Mapping[str, float] | None = None,
+                 params: Mapping[str, float] | None = None,
+                 old: Mapping[str, float] | None = None, highlight: Collection[str] = (),
+                 rankdir: str = "LR", fmt: str = "{:.3g}",
+                 max_units: int = DEFAULT_MAX_UNITS) -> Drawing:
+    """The network as on the slide.
+
+    Args:
+        model: an `nn.MLP`.
+        inputs: the input values x1..xn to show on the input units.
+        target: the target t, shown beside the output unit.
+        forward: unit → {"net": i_j, "out": o_j} (either may be missing); by default the values
+            of the model's last call.
+        errors: unit → δ_j = −∂E/∂i_j; by default from the last backward pass, if any.
+        params: parameter name → value to show instead of the model's current value.
+        old: parameter name → value before the update: those edges read "old → new".
+        highlight: unit numbers ("4") and parameter names ("w46") to draw in colour.
+        rankdir: "LR" (layers left to right) or "TB".
+        fmt: how numbers are shown.
+        max_units: refuse larger networks (suggesting `draw_graph(..., collapse_neurons=True)`).
+    """
+    neurons = _neurons(model)
+    fmt = check_format(fmt)
+    if rankdir not in ("LR", "TB"):
+        raise ValueError(f"rankdir must be 'LR' or 'TB', got {rankdir!r}")
+    units = model.n_in + len(neurons)
+    if units > max_units:
+        raise ValueError(f"this network has {units} units, more than max_units={max_units} "
+                         "can show readably; raise max_units or draw one layer's worth")
+    if inputs is not None and len(inputs) != model.n_in:
+        raise ValueError(f"expected {model.n_in} inputs, got {len(inputs)}")
+    last_forward, last_errors = _last_pass(neurons)
+    forward = last_forward if forward is None else forward
+    errors = last_errors if errors is None else errors
+    shown = dict(model.state_dict())
+    shown.update(params or {})
+    old = old or {}
+
+    def param(name: str) -> str:
+        if name in old:
+            return f"{name}: {number(old[name], fmt)} → {number(shown[name], fmt)}"
+        return f"{name} = {number(shown[name], fmt)}"
+
+    def fill(key: str) -> str:
+        return f' style="filled" fillcolor="{_HOT}"' if key in highlight else ""
+
+    def circle(key: str, lines: list[str]) -> str:
+        rows = [f'<FONT POINT-SIZE="18"><B>{key}</B></FONT>'] + [escape(t) for t in lines]
+        return f'\tu{key} [label=<{"<BR/>".join(rows)}> shape=circle{fill(key)}]'
+
+    out = [f"digraph network {{\n\trankdir={rankdir}\n\tnodesep=0.4\n\tranksep=1.6",
+           '\tnode [fontname="Helvetica" fontsize=11]',
+           '\tedge [fontname="Helvetica" fontsize=10]']
+    out.append("\t{ rank=same")
+    for i in range(1, model.n_in + 1):
+        value = [f"x{i} = {number(inputs[i - 1], fmt)}"] if inputs is not None else [f"x{i}"]
+        out.append("\t" + circle(str(i), value))
+    out.append(_in_order(range(1, model.n_in + 1)))
+    for layer in model.layers:
+        out.append("\t{ rank=same")
+        for n in layer.neurons:
+            key = str(n.unit)
+            values = forward.get(key, {})
+            lines = [param(n.b.label), n.activation]
+            lines += [f"{s}{key} = {number(values[k], fmt)}"
+                      for s, k in (("i", "net"), ("o", "out")) if k in values]
+            if key in errors:
+                lines.append(f"δ{key} = {number(errors[key], fmt)}")
+            out.append("\t" + circle(key, lines))
+        out.append(_in_order(layer.units))
+    for n in neurons:
+        for i, w in zip(n.input_units, n.w, strict=True):
+            hot = ' color="#d62728" penwidth=2' if w.label in highlight else ""
+            out.append(f'\tu{i} -> u{n.unit} [label="{escape(param(w.label))}"{hot}]')
+    if target is not None:
+        last = model.layers[-1].neurons
+        if len(last) == 1:
+            out.append(f'\ttarget [label="t = {number(target, fmt)}" shape=plaintext]')
+            out.append(f"\tu{last[0].unit} -> target [style=dashed arrowhead=none]")
+    return Drawing("\n".join(out) + "\n}\n")
