@@ -22,30 +22,11 @@ How these relate to ``torch.optim`` (the tests check the first steps give the sa
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable
 
 from autograd_core import Value, zero_grad
 
-
-def _number(name: str, x: object) -> float:
-    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x):
-        raise TypeError(f"{name} must be a finite number, got {x!r}")
-    return float(x)
-
-
-def _in_unit_interval(name: str, x: object, meaning: str) -> float:
-    x = _number(name, x)
-    if not 0.0 <= x < 1.0:
-        raise ValueError(f"{name} must be at least 0 and below 1 ({meaning}), got {x}")
-    return x
-
-
-def _positive(name: str, x: object) -> float:
-    x = _number(name, x)
-    if x <= 0:
-        raise ValueError(f"{name} must be positive, got {x}")
-    return x
+from ._checks import fraction, positive
 
 
 def _parameters(params: Iterable[Value]) -> list[Value]:
@@ -88,7 +69,7 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        self._lr = _positive("learning rate (lr)", value)
+        self._lr = positive("learning rate (lr)", value)
 
     def zero_grad(self) -> None:
         """Reset every parameter's gradient to 0 (gradients otherwise add up across backward)."""
@@ -118,7 +99,7 @@ class SGD(Optimizer):
     def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0,
                  nesterov: bool = False) -> None:
         super().__init__(params, lr)
-        self.momentum = _in_unit_interval(
+        self.momentum = fraction(
             "momentum", momentum, "the fraction of the velocity kept each step; 0 is vanilla SGD")
         if nesterov and self.momentum == 0:
             raise ValueError("nesterov=True needs a momentum above 0 (it looks ahead along the "
@@ -141,7 +122,7 @@ class AdaGrad(Optimizer):
 
     def __init__(self, params: Iterable[Value], lr: float = 0.01, eps: float = 1e-10) -> None:
         super().__init__(params, lr)
-        self.eps = _positive("eps", eps)
+        self.eps = positive("eps", eps)
 
     def _delta(self, dx: float, state: dict[str, float]) -> float:
         cache = state.get("cache", 0.0) + dx * dx
@@ -155,9 +136,9 @@ class RMSprop(Optimizer):
     def __init__(self, params: Iterable[Value], lr: float = 0.01, decay_rate: float = 0.99,
                  eps: float = 1e-8) -> None:
         super().__init__(params, lr)
-        self.decay_rate = _in_unit_interval(
+        self.decay_rate = fraction(
             "decay_rate", decay_rate, "the fraction of the running average of dx² kept each step")
-        self.eps = _positive("eps", eps)
+        self.eps = positive("eps", eps)
 
     def _delta(self, dx: float, state: dict[str, float]) -> float:
         rho = self.decay_rate
@@ -174,9 +155,9 @@ class Adam(Optimizer):
     def __init__(self, params: Iterable[Value], lr: float = 0.001, beta1: float = 0.9,
                  beta2: float = 0.999, eps: float = 1e-8, bias_correction: bool = True) -> None:
         super().__init__(params, lr)
-        self.beta1 = _in_unit_interval("beta1", beta1, "the decay of the running mean of dx")
-        self.beta2 = _in_unit_interval("beta2", beta2, "the decay of the running mean of dx²")
-        self.eps = _positive("eps", eps)
+        self.beta1 = fraction("beta1", beta1, "the decay of the running mean of dx")
+        self.beta2 = fraction("beta2", beta2, "the decay of the running mean of dx²")
+        self.eps = positive("eps", eps)
         self.bias_correction = bool(bias_correction)
 
     def _delta(self, dx: float, state: dict[str, float]) -> float:

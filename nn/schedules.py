@@ -11,14 +11,14 @@ from __future__ import annotations
 import math
 import numbers
 
-from .optim import _positive
+from ._checks import positive, whole_number
 
 
 class Schedule:
     """Base: checks the epoch, then asks the subclass for the rate."""
 
     def __init__(self, lr0: float) -> None:
-        self.lr0 = _positive("initial learning rate lr0", lr0)
+        self.lr0 = positive("initial learning rate lr0", lr0)
 
     def __call__(self, epoch: int) -> float:
         if isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral):
@@ -36,12 +36,10 @@ class StepDecay(Schedule):
 
     def __init__(self, lr0: float, factor: float = 0.5, every: int = 10) -> None:
         super().__init__(lr0)
-        self.factor = _positive("factor", factor)
+        self.factor = positive("factor", factor)
         if self.factor >= 1:
             raise ValueError(f"factor must be below 1 to decay the rate, got {self.factor}")
-        if isinstance(every, bool) or not isinstance(every, numbers.Integral) or every < 1:
-            raise ValueError(f"every must be a whole number of epochs, at least 1, got {every!r}")
-        self.every = int(every)
+        self.every = whole_number("every (epochs between decays)", every, 1)
 
     def rate(self, epoch: int) -> float:
         return self.lr0 * self.factor ** (epoch // self.every)
@@ -55,7 +53,7 @@ class ExponentialDecay(Schedule):
 
     def __init__(self, lr0: float, k: float = 0.1) -> None:
         super().__init__(lr0)
-        self.k = _positive("decay rate k", k)
+        self.k = positive("decay rate k", k)
 
     def rate(self, epoch: int) -> float:
         return self.lr0 * math.exp(-self.k * epoch)
@@ -69,7 +67,7 @@ class InverseTimeDecay(Schedule):
 
     def __init__(self, lr0: float = 1.0, k: float = 1.0) -> None:
         super().__init__(lr0)
-        self.k = _positive("decay rate k", k)
+        self.k = positive("decay rate k", k)
 
     def rate(self, epoch: int) -> float:
         return self.lr0 / (1 + self.k * epoch)

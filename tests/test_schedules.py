@@ -38,7 +38,7 @@ def test_rule_of_thumb_learning_rate_is_one_over_t():
 @pytest.mark.parametrize("make, message", [
     (lambda: StepDecay(-1.0), "lr0 must be positive"),
     (lambda: StepDecay(0.1, factor=1.5), "factor must be below 1"),
-    (lambda: StepDecay(0.1, every=0), "every must be a whole number of epochs"),
+    (lambda: StepDecay(0.1, every=0), "every .* must be at least 1"),
     (lambda: ExponentialDecay(0.1, k=-0.1), "k must be positive"),
     (lambda: InverseTimeDecay(0.0), "lr0 must be positive"),
 ])

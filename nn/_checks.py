@@ -1,0 +1,41 @@
+"""Checks of the settings training takes (rates, counts, fractions), with messages a student reads.
+
+Shared by the optimizers, schedules, training loop, perceptron and data sets.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+
+def finite_number(name: str, x: object) -> float:
+    """x as a float; TypeError unless it is a finite real number (bool excluded)."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x):
+        raise TypeError(f"{name} must be a finite number, got {x!r}")
+    return float(x)
+
+
+def positive(name: str, x: object) -> float:
+    """x as a float, which must be above 0."""
+    x = finite_number(name, x)
+    if x <= 0:
+        raise ValueError(f"{name} must be positive, got {x}")
+    return x
+
+
+def fraction(name: str, x: object, meaning: str) -> float:
+    """x as a float in [0, 1); ``meaning`` says in words what the number is."""
+    x = finite_number(name, x)
+    if not 0.0 <= x < 1.0:
+        raise ValueError(f"{name} must be at least 0 and below 1 ({meaning}), got {x}")
+    return x
+
+
+def whole_number(name: str, n: object, least: int) -> int:
+    """n as an int, at least ``least``."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number, got {n!r}")
+    if n < least:
+        raise ValueError(f"{name} must be at least {least}, got {n}")
+    return int(n)
