@@ -1,0 +1,146 @@
+"""The benchmark's workloads, written once for each engine: micrograd's demo training step
+(MLP 2→16→16→1, two moons, SVM max-margin loss + L2, one SGD step) and a long chain.
+
+Both engines draw the same initial weights from the same seed, so their losses must agree: the
+runner checks that, so the two workloads cannot quietly drift apart.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+
+SIZES = (2, 16, 16, 1)
+N_POINTS = 100
+L2 = 1e-4
+SEED = 1337
+
+
+def two_moons(n: int = N_POINTS, noise: float = 0.1, seed: int = SEED) -> tuple[list, list]:
+    """Two interleaved half circles (scikit-learn's make_moons), labels ±1, as plain floats."""
+    rng = np.random.default_rng(seed)
+    n_top = n // 2
+    t_top = np.linspace(0, np.pi, n_top)
+    t_bottom = np.linspace(0, np.pi, n - n_top)
+    xs = np.concatenate([np.cos(t_top), 1 - np.cos(t_bottom)])
+    ys = np.concatenate([np.sin(t_top), 0.5 - np.sin(t_bottom)])
+    points = np.stack([xs, ys], axis=1) + rng.normal(scale=noise, size=(n, 2))
+    labels = np.concatenate([np.ones(n_top), -np.ones(n - n_top)])
+    return points.tolist(), labels.tolist()
+
+
+def _initial_weights(seed: int) -> list[list[list[float]]]:
+    """Per layer, per unit, the incoming weights, drawn U(−1, 1) in micrograd's order."""
+    rng = random.Random(seed)
+    return [
+        [[rng.uniform(-1, 1) for _ in range(n_in)] for _ in range(n_out)]
+        for n_in, n_out in pairwise(SIZES)
+    ]
+
+
+# -- ours ----------------------------------------------------------------------------------------
+
+def ours_model(seed: int = SEED) -> tuple[Callable[[list, list], Any], list]:
+    """Our engine: the MLP built from `Value`s, one `linear` node per unit, ReLU on hidden units,
+    a linear output unit; returns ``(loss(points, labels), parameters)``.
+
+    Built by hand because `nn.MLP` had not landed when this benchmark was written (issue 2
+    allows it); switch to `nn.MLP` once it exists, keeping one `linear` node per unit.
+    """
+    from autograd_core import Value, linear, vsum
+
+    layers = [
+        [([Value(w) for w in ws], Value(0.0)) for ws in layer] for layer in _initial_weights(seed)
+    ]
+    params = [p for layer in layers for ws, b in layer for p in (*ws, b)]
+
+    def forward(x: list) -> Any:
+        for i, layer in enumerate(layers):
+            nets = [linear(ws, x, b) for ws, b in layer]
+            x = nets if i == len(layers) - 1 else [n.relu() for n in nets]
+        return x[0]
+
+    def loss(points: list, labels: list) -> Any:
+        """mean(relu(1 − y·score)) + λ·Σp², the max-margin loss of micrograd's demo."""
+        scores = [forward([Value(a) for a in row]) for row in points]
+        margins = [(1 - y * s).relu() for y, s in zip(labels, scores, strict=True)]
+        return vsum(margins) * (1.0 / len(margins)) + L2 * vsum([p * p for p in params])
+
+    return loss, params
+
+
+def ours_chain(depth: int) -> tuple[Any, Any]:
+    """y = x·c·c·…·c, ``depth`` multiplications deep: returns (x, y)."""
+    from autograd_core import Value
+
+    x, c = Value(0.5), Value(1.0)
+    y = x
+    for _ in range(depth):
+        y = y * c
+    return x, y
+
+
+# -- micrograd -----------------------------------------------------------------------------------
+
+def micrograd_model(seed: int = SEED) -> tuple[Callable[[list, list], Any], list]:
+    """micrograd's own `MLP` and the loss of its demo notebook; returns ``(loss, parameters)``."""
+    from micrograd.engine import Value
+    from micrograd.nn import MLP
+
+    model = MLP(SIZES[0], list(SIZES[1:]))
+    for layer, weights in zip(model.layers, _initial_weights(seed), strict=True):
+        for neuron, ws in zip(layer.neurons, weights, strict=True):
+            for p, w in zip(neuron.w, ws, strict=True):
+                p.data = w
+    params = model.parameters()
+
+    def loss(points: list, labels: list) -> Any:
+        scores = list(map(model, [list(map(Value, row)) for row in points]))
+        margins = [(1 + -y * s).relu() for y, s in zip(labels, scores, strict=True)]
+        return sum(margins) * (1.0 / len(margins)) + L2 * sum(p * p for p in params)
+
+    return loss, params
+
+
+def micrograd_chain(depth: int) -> tuple[Any, Any]:
+    """The same chain in micrograd."""
+    from micrograd.engine import Value
+
+    x, c = Value(0.5), Value(1.0)
+    y = x
+    for _ in range(depth):
+        y = y * c
+    return x, y
+
+
+def train_step(loss_fn: Callable[[list, list], Any], params: list, points: list, labels: list,
+               lr: float) -> float:
+    """One step, the same code for both engines: forward, zero the gradients, backward, and SGD
+    p ← p − η·∂L/∂p. Returns the loss before the update."""
+    loss = loss_fn(points, labels)
+    for p in params:
+        p.grad = 0.0
+    loss.backward()
+    for p in params:
+        p.data -= lr * p.grad
+    return loss.data
+
+
+def graph_size(output: Any, engine: str) -> int:
+    """How many nodes (leaves included) ``output`` depends on, counted the same way for both."""
+    attr = {"ours": "parents", "micrograd": "_prev"}[engine]
+    seen, stack = {id(output)}, [output]
+    while stack:
+        for parent in getattr(stack.pop(), attr):
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append(parent)
+    return len(seen)
+
+
+MODELS = {"ours": ours_model, "micrograd": micrograd_model}
+CHAINS = {"ours": ours_chain, "micrograd": micrograd_chain}
