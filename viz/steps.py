@@ -1,0 +1,247 @@
+"""Backpropagation step by step: numbered frames, each a picture and one sentence.
+
+For any Value graph: the forward pass node by node (vⱼ = op(parents) = … = value), then the
+backward pass in reverse topological order as `autograd_core.backward_walk` performs it
+(∂y/∂v = Σ_c ∂y/∂c · ∂c/∂v). For the worked example: the units' net inputs and outputs, the loss,
+the error terms δ_j = −∂E/∂i_j, every gradient ∂E/∂w = ∂E/∂o_j · ∂o_j/∂i_j · ∂i_j/∂w, and the
+update w ← w − η·∂E/∂w of every parameter.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from autograd_core import Constant, RULES, Value, backward_walk, topological_order, zero_grad
+from autograd_core.trace import _render  # the rule table's own expression templates
+from nn.examples import WORKED_INPUTS, WORKED_TARGET, WorkedExampleStep
+
+from .drawing import Drawing, check_format, number, writable_path
+from .graph import GraphPicture
+from .network import draw_network
+from .tables import worked_example_tables
+
+DEFAULT_MAX_NODES = 100
+_LOSS_FORMULAS = {"squared": "(t − o{k})²", "half-squared": "½(t − o{k})²"}
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One step: its number (from 1), the phase ("forward", "backward", "update"), one sentence
+    saying what happens, and the picture of the state after it."""
+
+    number: int
+    phase: str
+    text: str
+    picture: Drawing
+
+
+@dataclass
+class Steps(Sequence[Frame]):
+    """Numbered frames; in Jupyter a slider with previous/next buttons. ``tables`` are HTML
+    fragments shown beside the frames by `to_html`."""
+
+    frames: list[Frame]
+    title: str = "Backpropagation, step by step"
+    tables: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self.frames[i]
+
+    def __iter__(self) -> Iterator[Frame]:
+        return iter(self.frames)
+
+    def svgs(self) -> list[str]:
+        """Every frame's picture as SVG text (runs ``dot`` once per frame)."""
+        return [frame.picture.svg() for frame in self.frames]
+
+    def save_frames(self, folder: str | os.PathLike[str], fmt: str = "svg") -> list[Path]:
+        """Write frame-001.svg, frame-002.svg, … (or .png, .dot) into ``folder`` (created if its
+        parent exists), and frames.txt with one numbered sentence per line."""
+        if fmt not in ("svg", "png", "dot"):
+            raise ValueError(f"frames can be saved as svg, png or dot, not {fmt!r}")
+        out = Path(folder)
+        if not out.is_dir():
+            writable_path(out).mkdir()
+        width = len(str(len(self.frames)))
+        paths = [f.picture.save(out / f"frame-{f.number:0{max(3, width)}d}.{fmt}")
+                 for f in self.frames]
+        (out / "frames.txt").write_text(
+            "".join(f"{f.number}. [{f.phase}] {f.text}\n" for f in self.frames), encoding="utf-8")
+        return paths
+
+    def to_html(self) -> str:
+        """One self-contained HTML page: the frames with next/previous buttons, arrow keys, a
+        frame counter, and the tables beside."""
+        from .stepper_html import page
+        return page(self)
+
+    def _repr_html_(self) -> str:
+        from .stepper_html import widget
+        return widget(self, keys=False)
+
+
+def _values(template: Any, values: Sequence[float], params: tuple[float, ...], fmt: str) -> str:
+    shown = [f"({number(x, fmt)})" if x < 0 else number(x, fmt) for x in values]
+    text = _render(template, shown, params)
+    # a negative number that is already a function's argument needs no second pair of brackets
+    return re.sub(r"\(\((−[^()]*)\)\)", r"(\1)", text)
+
+
+def steps(subject: Value | WorkedExampleStep, *, fmt: str = "{:.3g}", rankdir: str = "LR",
+          max_nodes: int = DEFAULT_MAX_NODES) -> Steps:
+    """The frames of a forward and backward pass (a Value: this runs its backward pass after
+    resetting the adjoints of its graph, as `autograd_core.trace` does), or of the worked
+    example's forward pass, backward pass and update (a `nn.examples.worked_example_step()`)."""
+    fmt = check_format(fmt)
+    if isinstance(subject, WorkedExampleStep):
+        return _worked_steps(subject, fmt, rankdir)
+    if isinstance(subject, Value):
+        return _graph_steps(subject, fmt, rankdir, max_nodes)
+    raise TypeError("steps needs a Value (the output of a computation) or the worked example's "
+                    f"step (nn.examples.worked_example_step()), got {type(subject).__name__}")
+
+
+def _graph_steps(output: Value, fmt: str, rankdir: str, max_nodes: int) -> Steps:
+    pic = GraphPicture(output, rankdir=rankdir, fmt=fmt, max_nodes=max_nodes)
+    names, order = pic.names, pic.order
+    frames: list[Frame] = []
+
+    def add(phase: str, text: str, dot: str) -> None:
+        frames.append(Frame(len(frames) + 1, phase, text, Drawing(dot)))
+
+    leaves = [v for v in order if not v.parents and not isinstance(v, Constant)]
+    known = set(v for v in order if not v.parents)
+    add("forward", "Inputs: " + ", ".join(f"{names[v]} = {number(v.data, fmt)}" for v in leaves)
+        + ".", pic.dot("forward", values=known, highlight=leaves))
+    for v in order:
+        if not v.parents:
+            continue
+        rule = RULES[v.op].expr
+        symbolic = _render(rule, [names[p] for p in v.parents], v.params)
+        numeric = _values(rule, [p.data for p in v.parents], v.params, fmt)
+        known.add(v)
+        add("forward", f"{names[v]} = {symbolic} = {numeric} = {number(v.data, fmt)}",
+            pic.dot("forward", values=known, highlight={v},
+                    hot_edges={(p, v) for p in v.parents}))
+
+    uses: dict[Value, list[tuple[Value, float]]] = {v: [] for v in order}
+    for p, v, local in pic.edges:
+        uses[p].append((v, local))
+    y = names[output]
+    zero_grad(order)
+    final: dict[Value, float] = {}
+    for v in backward_walk(output, order=order):
+        if isinstance(v, Constant):
+            continue
+        final[v] = v.grad
+        if v is output:
+            text = f"∂{y}/∂{y} = 1: reverse mode starts from the output"
+        else:
+            terms = [f"∂{y}/∂{names[c]} · ∂{names[c]}/∂{names[v]}" for c, _ in uses[v]]
+            numbers_ = [f"{_paren(final[c], fmt)} · {_paren(local, fmt)}" for c, local in uses[v]]
+            text = (f"∂{y}/∂{names[v]} = {' + '.join(terms)} = {' + '.join(numbers_)} = "
+                    f"{number(v.grad, fmt)}")
+        add("backward", text, pic.dot("both", grads=final, highlight={v},
+                                      hot_edges={(v, c) for c, _ in uses[v]}))
+    add("backward", "Gradient: " + ", ".join(
+        f"∂{y}/∂{names[v]} = {number(v.grad, fmt)}" for v in leaves) + ".", pic.dot("both"))
+    return Steps(frames, title=f"Forward and backward pass of {y}, step by step")
+
+
+def _paren(x: float, fmt: str) -> str:
+    return f"({number(x, fmt)})" if x < 0 else number(x, fmt)
+
+
+def _worked_steps(step: WorkedExampleStep, fmt: str, rankdir: str) -> Steps:
+    model, old, fwd, errors = step.model, step.old, step.forward, step.errors
+    node = {v.label: v for v in topological_order(step.graph) if v.label}
+    neurons = [n for layer in model.layers for n in layer.neurons]
+    frames: list[Frame] = []
+    forward: dict[str, dict[str, float]] = {}
+    deltas: dict[str, float] = {}
+
+    def add(phase: str, text: str, highlight: set[str], params: Mapping[str, float] | None = None,
+            before: Mapping[str, float] | None = None) -> None:
+        picture = draw_network(model, inputs=WORKED_INPUTS, target=WORKED_TARGET,
+                               forward={k: dict(v) for k, v in forward.items()},
+                               errors=dict(deltas), params=old if params is None else params,
+                               old=before, highlight=highlight, rankdir=rankdir, fmt=fmt)
+        frames.append(Frame(len(frames) + 1, phase, text, picture))
+
+    xs = ", ".join(f"x{i} = {number(x, fmt)}" for i, x in enumerate(WORKED_INPUTS, 1))
+    add("forward", f"Inputs {xs} enter units 1–{len(WORKED_INPUTS)}; the target is "
+        f"t = {number(WORKED_TARGET, fmt)}.", {str(i) for i in range(1, len(WORKED_INPUTS) + 1)})
+
+    def source(i: int) -> tuple[str, float]:
+        """The name and value of what unit i sends on: input x_i or output o_i."""
+        if i <= len(WORKED_INPUTS):
+            return f"x{i}", WORKED_INPUTS[i - 1]
+        return f"o{i}", fwd[str(i)]["out"]
+
+    for n in neurons:
+        j = str(n.unit)
+        ins = [source(i) for i in n.input_units]
+        names = [w.label for w in n.w]
+        symbolic = " + ".join(f"{w}·{x}" for w, (x, _) in zip(names, ins, strict=True))
+        numeric = " + ".join(f"{_paren(old[w], fmt)}·{_paren(x, fmt)}"
+                             for w, (_, x) in zip(names, ins, strict=True))
+        forward[j] = {"net": fwd[j]["net"]}
+        add("forward", f"i{j} = {symbolic} + b{j} = {numeric} + {_paren(old[n.b.label], fmt)} = "
+            f"{number(fwd[j]['net'], fmt)}", {j, *names, n.b.label})
+        o = node[f"o{j}"]
+        forward[j]["out"] = fwd[j]["out"]
+        act = (f"{_render(RULES[o.op].expr, [f'i{j}'], o.params)} = "
+               f"{_values(RULES[o.op].expr, [fwd[j]['net']], o.params, fmt)}" if o.op != "linear"
+               else f"i{j}")
+        add("forward", f"o{j} = {act} = {number(fwd[j]['out'], fmt)}", {j})
+
+    k = str(neurons[-1].unit)
+    t = number(WORKED_TARGET, fmt)
+    formula = _LOSS_FORMULAS[step.loss_name].format(k=k)
+    add("forward", f"E = {formula} = {formula.replace('t', t).replace(f'o{k}', _paren(fwd[k]['out'], fmt))} "
+        f"= {number(step.loss, fmt)}", {k})
+
+    consumers = {i: [(n, w) for n in neurons for i2, w in zip(n.input_units, n.w, strict=True)
+                     if i2 == i] for i in range(1, neurons[-1].unit + 1)}
+    for n in reversed(neurons):
+        j = str(n.unit)
+        o = node[f"o{j}"]
+        slope = o.local_grads[0] if o.parents and o.op != "linear" else 1.0
+        deltas[j] = errors[j]
+        if not consumers[n.unit]:
+            text = (f"δ{j} = −∂E/∂i{j} = −∂E/∂o{j} · ∂o{j}/∂i{j} = −{_paren(o.grad, fmt)} · "
+                    f"{_paren(slope, fmt)} = {number(errors[j], fmt)}")
+        else:
+            sums = " + ".join(f"{w.label}·δ{c.unit}" for c, w in consumers[n.unit])
+            vals = " + ".join(f"{_paren(old[w.label], fmt)}·{_paren(errors[str(c.unit)], fmt)}"
+                              for c, w in consumers[n.unit])
+            text = (f"δ{j} = −∂E/∂i{j} = ∂o{j}/∂i{j} · ({sums}) = {_paren(slope, fmt)} · ({vals})"
+                    f" = {number(errors[j], fmt)}")
+        add("backward", text, {j})
+        for w, (x, xv) in [*zip([w.label for w in n.w], [source(i) for i in n.input_units],
+                                strict=True), (n.b.label, ("1", 1.0))]:
+            local = f"∂i{j}/∂{w}"
+            add("backward", f"∂E/∂{w} = ∂E/∂o{j} · ∂o{j}/∂i{j} · {local} = {_paren(o.grad, fmt)} · "
+                f"{_paren(slope, fmt)} · {_paren(xv, fmt)} = {number(step.gradients[w], fmt)}"
+                + (f"  ({local} = {x})" if x != "1" else ""), {j, w})
+
+    done: dict[str, float] = {}
+    for name in (p for n in reversed(neurons) for p in [*(w.label for w in n.w), n.b.label]):
+        done[name] = old[name]
+        add("update", f"{name} ← {name} − η·∂E/∂{name} = {number(old[name], fmt)} − "
+            f"{number(step.lr, fmt)} · {_paren(step.gradients[name], fmt)} = "
+            f"{number(step.updated[name], fmt)}", {name},
+            params={p: v for p, v in old.items() if p not in done}, before=dict(done))
+    add("update", "After one step of gradient descent (η = "
+        f"{number(step.lr, fmt)}), every weight and bias reads old → new.", set(),
+        params={}, before=old)
+    return Steps(frames, title="The worked example: forward pass, backward pass, update",
+                 tables=[t.to_html() for t in worked_example_tables(step)])
