@@ -18,6 +18,8 @@ from .drawing import svg_element, writable_path
 if TYPE_CHECKING:
     from .steps import Steps
 
+# The page may load nothing from anywhere: everything it needs is inline.
+_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 _STYLE = """
 .bp-stepper { font-family: Helvetica, Arial, sans-serif; color: #222; }
 .bp-stepper .bp-controls { display: flex; gap: 0.6em; align-items: center; margin: 0.5em 0; }
@@ -92,10 +94,11 @@ def page(steps: Steps) -> str:
     title = escape(steps.title)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="{_POLICY}">
 <title>{title}</title></head>
 <body><h1 style="font-family: Helvetica, Arial, sans-serif">{title}</h1>
-<p style="font-family: Helvetica, Arial, sans-serif">Use Next and Previous, the slider, or the arrow keys ← →.</p>
+<p style="font-family: Helvetica, Arial, sans-serif">
+Use Next and Previous, the slider, or the arrow keys ← →.</p>
 {widget(steps, keys=True)}
 </body></html>
 """

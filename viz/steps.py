@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograd_core import Constant, RULES, Value, backward_walk, topological_order, zero_grad
+from autograd_core import RULES, Constant, Value, backward_walk, topological_order, zero_grad
 from autograd_core.trace import _render  # the rule table's own expression templates
 from nn.examples import WORKED_INPUTS, WORKED_TARGET, WorkedExampleStep
 
@@ -206,8 +206,8 @@ def _worked_steps(step: WorkedExampleStep, fmt: str, rankdir: str) -> Steps:
     k = str(neurons[-1].unit)
     t = number(WORKED_TARGET, fmt)
     formula = _LOSS_FORMULAS[step.loss_name].format(k=k)
-    add("forward", f"E = {formula} = {formula.replace('t', t).replace(f'o{k}', _paren(fwd[k]['out'], fmt))} "
-        f"= {number(step.loss, fmt)}", {k})
+    numeric = formula.replace("t", t).replace(f"o{k}", _paren(fwd[k]["out"], fmt))
+    add("forward", f"E = {formula} = {numeric} = {number(step.loss, fmt)}", {k})
 
     consumers = {i: [(n, w) for n in neurons for i2, w in zip(n.input_units, n.w, strict=True)
                      if i2 == i] for i in range(1, neurons[-1].unit + 1)}
