@@ -23,7 +23,10 @@ def data_of(x: object, what: str) -> float:
     elif isinstance(x, numbers.Real) and not isinstance(x, bool):
         number = float(x)
     else:
-        raise TypeError(f"{what} must be a number or a Value, got {type(x).__name__}: {x!r}")
+        hint = " (write 1 or 0 for a number)" if isinstance(x, bool) else ""
+        raise TypeError(
+            f"{what} must be a number or a Value, got {type(x).__name__}: {x!r}{hint}"
+        )
     if not math.isfinite(number):
         raise ValueError(f"{what} must be a finite number, got {number}")
     return number
@@ -31,7 +34,7 @@ def data_of(x: object, what: str) -> float:
 
 def scalars(xs: object, what: str) -> list[Scalar]:
     """``xs`` as a non-empty list of Values and numbers (one item if ``xs`` is a single one)."""
-    if isinstance(xs, Value | numbers.Real) and not isinstance(xs, bool):
+    if isinstance(xs, Value | numbers.Real):  # a bool is rejected below by data_of
         items: list[object] = [xs]
     elif isinstance(xs, str | bytes | dict) or not isinstance(xs, Sequence | np.ndarray):
         raise TypeError(

@@ -64,53 +64,69 @@ def _xlogy(c: Scalar, p: Scalar, loss: str) -> Value | float:
     return c * as_value(p).log()
 
 
+def _elementwise(prediction: Prediction, target: Target, reduction: str, loss: str,
+                 term: Callable[[Scalar, Scalar], Value | float]) -> Value:
+    """One ``term(o, t)`` per output, reduced."""
+    pairs = _pairs(prediction, target, loss, reduction)
+    return _reduce([term(o, t) for o, t in pairs], reduction)
+
+
+def _squared(o: Scalar, t: Scalar) -> Value:
+    return (as_value(t) - o) ** 2
+
+
 def squared_error(prediction: Prediction, target: Target, reduction: str = "sum") -> Value:
     """E = Σₖ (tₖ − oₖ)², the lecture's error; ∂E/∂oₖ = −2(tₖ − oₖ)."""
-    pairs = _pairs(prediction, target, "squared_error", reduction)
-    return _reduce([(as_value(t) - o) ** 2 for o, t in pairs], reduction)
+    return _elementwise(prediction, target, reduction, "squared_error", _squared)
 
 
 def half_squared_error(prediction: Prediction, target: Target, reduction: str = "sum") -> Value:
     """E = ½ Σₖ (tₖ − oₖ)², as textbooks tabulate it; ∂E/∂oₖ = −(tₖ − oₖ)."""
-    pairs = _pairs(prediction, target, "half_squared_error", reduction)
-    return _reduce([0.5 * (as_value(t) - o) ** 2 for o, t in pairs], reduction)
+    return _elementwise(prediction, target, reduction, "half_squared_error",
+                        lambda o, t: 0.5 * _squared(o, t))
 
 
 def mse(prediction: Prediction, target: Target, reduction: str = "mean") -> Value:
     """Mean squared error (L2, quadratic loss): (1/n) Σₖ (tₖ − oₖ)²."""
-    return squared_error(prediction, target, reduction)
+    return _elementwise(prediction, target, reduction, "mse", _squared)
 
 
 def mae(prediction: Prediction, target: Target, reduction: str = "mean") -> Value:
     """Mean absolute error (L1): (1/n) Σₖ |tₖ − oₖ|; derivative −sign(tₖ − oₖ), 0 at 0."""
-    pairs = _pairs(prediction, target, "mae", reduction)
-    return _reduce([(as_value(t) - o).abs() for o, t in pairs], reduction)
+    return _elementwise(prediction, target, reduction, "mae",
+                        lambda o, t: (as_value(t) - o).abs())
 
 
 def huber(prediction: Prediction, target: Target, reduction: str = "mean",
           delta: float = 1.0) -> Value:
     """Huber loss of d = o − t: ½d² for |d| ≤ δ, else δ(|d| − ½δ) (quadratic near 0, linear far)."""
-    pairs = _pairs(prediction, target, "huber", reduction)
     if data_of(delta, "huber's delta") <= 0:
         raise ValueError(f"huber's delta must be positive, got {delta}")
-    terms = []
-    for o, t in pairs:
+
+    def term(o: Scalar, t: Scalar) -> Value:
         d = as_value(o) - t
-        terms.append(0.5 * d**2 if abs(d.data) <= delta else delta * (d.abs() - 0.5 * delta))
-    return _reduce(terms, reduction)
+        return 0.5 * d**2 if abs(d.data) <= delta else delta * (d.abs() - 0.5 * delta)
+
+    return _elementwise(prediction, target, reduction, "huber", term)
+
+
+def _bce(p: Scalar, t: Scalar) -> Value | float:
+    _in_unit_interval(p, "binary_cross_entropy's predicted probability (apply sigmoid first)")
+    _in_unit_interval(t, "binary_cross_entropy's target")
+    return -(_xlogy(t, p, "binary_cross_entropy")
+             + _xlogy(1 - as_value(t), 1 - as_value(p), "binary_cross_entropy"))
 
 
 def binary_cross_entropy(prediction: Prediction, target: Target,
                          reduction: str = "mean") -> Value:
     """−[t·ln p + (1 − t)·ln(1 − p)] per output, p a probability (after sigmoid), t in [0, 1]."""
-    pairs = _pairs(prediction, target, "binary_cross_entropy", reduction)
-    terms = []
-    for p, t in pairs:
-        _in_unit_interval(p, "binary_cross_entropy's predicted probability (apply sigmoid first)")
-        _in_unit_interval(t, "binary_cross_entropy's target")
-        terms.append(-(_xlogy(t, p, "binary_cross_entropy")
-                       + _xlogy(1 - as_value(t), 1 - as_value(p), "binary_cross_entropy")))
-    return _reduce(terms, reduction)
+    return _elementwise(prediction, target, reduction, "binary_cross_entropy", _bce)
+
+
+def _kl(q: Scalar, t: Scalar) -> Value | float:
+    _in_unit_interval(q, "kl_divergence's predicted probability")
+    _in_unit_interval(t, "kl_divergence's target probability")
+    return _xlogy(t, t, "kl_divergence") - _xlogy(t, q, "kl_divergence")
 
 
 def kl_divergence(prediction: Prediction, target: Target, reduction: str = "sum") -> Value:
@@ -118,25 +134,21 @@ def kl_divergence(prediction: Prediction, target: Target, reduction: str = "sum"
 
     Takes probabilities, not PyTorch's log-probabilities: ``kl_div(q.log(), t)`` is this.
     """
-    pairs = _pairs(prediction, target, "kl_divergence", reduction)
-    terms = []
-    for q, t in pairs:
-        _in_unit_interval(q, "kl_divergence's predicted probability")
-        _in_unit_interval(t, "kl_divergence's target probability")
-        terms.append(_xlogy(t, t, "kl_divergence") - _xlogy(t, q, "kl_divergence"))
-    return _reduce(terms, reduction)
+    return _elementwise(prediction, target, reduction, "kl_divergence", _kl)
+
+
+def _hinge(y: Scalar, t: Scalar) -> Value:
+    if data_of(t, "hinge target") not in (-1.0, 1.0):
+        raise ValueError(
+            f"hinge needs targets -1 or +1, got {data_of(t, 'hinge target')} "
+            "(for 0/1 labels use 2·t − 1)"
+        )
+    return (1 - as_value(y) * t).relu()
 
 
 def hinge(prediction: Prediction, target: Target, reduction: str = "mean") -> Value:
     """Binary hinge loss max(0, 1 − t·y) for a score y and a label t of −1 or +1 (SVM)."""
-    pairs = _pairs(prediction, target, "hinge", reduction)
-    for _, t in pairs:
-        if data_of(t, "hinge target") not in (-1.0, 1.0):
-            raise ValueError(
-                f"hinge needs targets -1 or +1, got {data_of(t, 'hinge target')} "
-                "(for 0/1 labels use 2·t − 1)"
-            )
-    return _reduce([(1 - as_value(y) * t).relu() for y, t in pairs], reduction)
+    return _elementwise(prediction, target, reduction, "hinge", _hinge)
 
 
 def _examples(prediction: object, target: object, loss: str,
