@@ -1,4 +1,5 @@
-"""The ``backprop`` command line: ``backprop trace``, ``backprop worked-example``, ``backprop draw``.
+"""The ``backprop`` command line: ``backprop trace``, ``backprop worked-example``,
+``backprop draw``.
 
 Usage errors exit with status 2 and one line on standard error; ``--json`` prints one JSON object
 on standard output and nothing else there.
@@ -12,7 +13,13 @@ import sys
 from collections.abc import Sequence
 
 from autograd_core import parse, trace
-from nn.examples import WORKED_LOSSES, worked_example_step
+from nn import MLP, load
+from nn.examples import WORKED_INPUTS, WORKED_LOSSES, WORKED_TARGET, worked_example_step
+from viz.drawing import DotNotFoundError, Drawing
+from viz.graph import draw_graph
+from viz.network import draw_network
+from viz.stepper_html import export_html
+from viz.steps import steps
 from viz.tables import worked_example_tables
 
 
@@ -29,7 +36,8 @@ def _assignments(pairs: Sequence[str]) -> dict[str, float]:
         try:
             values[name.strip()] = float(text)
         except ValueError:
-            raise UsageError(f"the value of {name.strip()} must be a number, got {text!r}") from None
+            raise UsageError(
+                f"the value of {name.strip()} must be a number, got {text!r}") from None
     return values
 
 
@@ -40,7 +48,9 @@ def cmd_trace(args: argparse.Namespace) -> None:
     except (ValueError, TypeError) as e:
         raise UsageError(str(e)) from None
     t = trace(output, inputs=list(inputs.values()), digits=args.digits)
-    if args.json:
+    if args.svg or args.png or args.html:
+        _write_pictures(args, lambda: draw_graph(output, mode=args.view), lambda: steps(output))
+    elif args.json:
         print(json.dumps(t.to_dict(), ensure_ascii=False))
     else:
         print(t.to_text())
@@ -52,10 +62,68 @@ def cmd_worked_example(args: argparse.Namespace) -> None:
         step = worked_example_step(loss=args.loss, lr=args.lr)
     except ValueError as e:
         raise UsageError(str(e)) from None
-    if args.json:
+    if args.svg or args.png or args.html:
+        _write_pictures(args, lambda: _worked_view(step, args.view), lambda: steps(step))
+    elif args.json:
         print(json.dumps(step.to_dict()))
     else:
         print("\n\n".join(t.to_text() for t in worked_example_tables(step)))
+
+
+def _worked_view(step, view: str) -> Drawing:
+    if view == "network":
+        return draw_network(step.model, inputs=WORKED_INPUTS, target=WORKED_TARGET,
+                            forward=step.forward, errors=step.errors, old=step.old)
+    return draw_graph(step.graph, mode=view)
+
+
+def _write_pictures(args: argparse.Namespace, picture, stepper) -> None:
+    """Save the picture as --svg/--png and the stepper page as --html; bad input is a UsageError,
+    an unwritable path or a missing ``dot`` an OSError/DotNotFoundError (status 1)."""
+    try:
+        drawing = picture() if args.svg or args.png else None
+        frames = stepper() if args.html else None
+    except (ValueError, TypeError) as e:
+        raise UsageError(str(e)) from None
+    _save(drawing, [(args.svg, ".svg"), (args.png, ".png")])
+    if frames is not None:
+        print(f"wrote {export_html(frames, args.html)}")
+
+
+def _save(drawing: Drawing | None, targets: Sequence[tuple[str | None, str]]) -> None:
+    for path, suffix in targets:
+        if path:
+            if not path.lower().endswith(suffix):
+                raise UsageError(f"the file for {suffix[1:]} should end in {suffix}, got {path!r}")
+            print(f"wrote {drawing.save(path)}")
+
+
+def cmd_draw(args: argparse.Namespace) -> None:
+    """The neuron-level diagram of a saved model (JSON) or of an MLP given by its sizes."""
+    if (args.model is None) == (args.sizes is None):
+        raise UsageError("give either a saved model file or --sizes (e.g. --sizes 3 2 1)")
+    try:
+        if args.model is not None:
+            model = load(args.model)
+        else:
+            if len(args.sizes) < 2:
+                raise ValueError("--sizes needs the number of inputs and at least one layer")
+            model = MLP(args.sizes[0], args.sizes[1:], activation=args.activation,
+                        seed=args.seed)
+        drawing = draw_network(model)
+    except (ValueError, TypeError) as e:
+        raise UsageError(str(e)) from None
+    if not (args.svg or args.png or args.dot):
+        print(drawing.source, end="")
+    _save(drawing, [(args.svg, ".svg"), (args.png, ".png"), (args.dot, ".dot")])
+
+
+def _add_picture_flags(p: argparse.ArgumentParser, views: Sequence[str], default: str) -> None:
+    p.add_argument("--svg", metavar="FILE", help="write the picture as SVG")
+    p.add_argument("--png", metavar="FILE", help="write the picture as PNG")
+    p.add_argument("--html", metavar="FILE", help="write the step-by-step page (one HTML file)")
+    p.add_argument("--view", choices=list(views), default=default,
+                   help=f"what the picture shows (default {default})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--at", nargs="+", default=[], metavar="NAME=VALUE", help="input values")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--digits", type=int, default=3, help="decimals shown (default 3)")
+    _add_picture_flags(p, ("forward", "backward", "both"), "both")
     p.set_defaults(run=cmd_trace)
     p = sub.add_parser("worked-example",
                        help="the lecture's worked example: forward, errors and updates")
@@ -75,7 +144,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="(t - o)^2 as the lecture, or 1/2 (t - o)^2 as textbooks (default squared)")
     p.add_argument("--lr", type=float, default=0.9, help="learning rate (default 0.9)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_picture_flags(p, ("forward", "backward", "network"), "network")
     p.set_defaults(run=cmd_worked_example)
+    p = sub.add_parser("draw", help="draw a network: a saved model (JSON) or an MLP by sizes")
+    p.add_argument("model", nargs="?", help="a model saved with model.save(path)")
+    p.add_argument("--sizes", nargs="+", type=int, metavar="N", help="inputs then layer sizes")
+    p.add_argument("--activation", default="relu", help="hidden activation for --sizes")
+    p.add_argument("--seed", type=int, default=0, help="weight seed for --sizes (default 0)")
+    p.add_argument("--svg", metavar="FILE", help="write SVG")
+    p.add_argument("--png", metavar="FILE", help="write PNG")
+    p.add_argument("--dot", metavar="FILE", help="write the DOT source")
+    p.set_defaults(run=cmd_draw)
     return parser
 
 
@@ -88,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as e:
         print(f"backprop {args.command}: error: {e}", file=sys.stderr)
         return 2
-    except OSError as e:
+    except (OSError, DotNotFoundError) as e:
         print(f"backprop {args.command}: error: {e}", file=sys.stderr)
         return 1
     return 0
