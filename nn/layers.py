@@ -61,6 +61,7 @@ class Neuron(Module):
         self.unit = unit if unit is not None else max(self.input_units) + 1
         if compact is None:
             compact = max(self.unit, *self.input_units) < 10
+        self.compact = compact
         sep = "" if compact else "_"
         self.activation, self._fn = get_activation(activation)
         rng = np.random.default_rng(seed)
@@ -92,7 +93,7 @@ class Neuron(Module):
 
     def config(self) -> dict:
         return {"n_in": len(self.w), "activation": _saved_name(self.activation),
-                "unit": self.unit, "input_units": list(self.input_units)}
+                "unit": self.unit, "input_units": list(self.input_units), "compact": self.compact}
 
     def summary_rows(self) -> list[tuple[str, int, str, int, int]]:
         return [(f"unit {self.unit}", 1, self.activation, len(self.w), 1)]
@@ -114,6 +115,7 @@ class Layer(Module):
         first = first_unit if first_unit is not None else max(input_units) + 1
         if compact is None:
             compact = max(first + n_out - 1, *input_units) < 10
+        self.compact = compact
         rng = np.random.default_rng(seed)
         self.neurons = [Neuron(n_in, activation, init=init, seed=rng, fan_out=n_out, unit=first + k,
                                input_units=input_units, compact=compact) for k in range(n_out)]
@@ -146,7 +148,7 @@ class Layer(Module):
     def config(self) -> dict:
         return {"n_in": len(self.input_units), "n_out": len(self.neurons),
                 "activation": _saved_name(self.activation), "first_unit": self.neurons[0].unit,
-                "input_units": list(self.input_units)}
+                "input_units": list(self.input_units), "compact": self.compact}
 
     def summary_rows(self) -> list[tuple[str, int, str, int, int]]:
         return [(f"units {self.units[0]}-{self.units[-1]}", len(self.neurons), self.activation,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from os import PathLike
 
 from autograd_core import Value, zero_grad
@@ -54,7 +54,7 @@ class Module:
         return {"weights": weights, "biases": biases, "total": weights + biases,
                 "layers": len(self.summary_rows())}
 
-    def summary(self, print_fn=print) -> str:
+    def summary(self, print_fn: Callable[[str], object] = print) -> str:
         """A Keras-style table of layers and parameter counts; printed, and returned."""
         rows = self.summary_rows()
         head = ("Layer", "Units", "Activation", "Weights", "Biases", "Param #")

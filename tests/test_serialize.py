@@ -89,3 +89,11 @@ def test_a_file_with_wrong_parameters_names_them(tmp_path):
     state = {k: v for k, v in worked_example().state_dict().items() if k != "b6"}
     with pytest.raises(ValueError, match="missing: b6"):
         nn.load(_saved(tmp_path, state=state))
+
+
+def test_a_layer_taken_from_a_large_network_keeps_its_two_digit_names(tmp_path):
+    layer = MLP(3, [4, 4, 1], seed=3).layers[1]  # units 8-11 fed by units 4-7
+    layer.save(tmp_path / "layer.json")
+    again = nn.load(tmp_path / "layer.json")
+    assert [name for name, _ in again.named_parameters()][:2] == ["w4_8", "w4_9"]
+    assert again.state_dict() == layer.state_dict()
