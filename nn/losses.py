@@ -100,7 +100,8 @@ def mae(prediction: Prediction, target: Target, reduction: str = "mean") -> Valu
 def huber(prediction: Prediction, target: Target, reduction: str = "mean",
           delta: float = 1.0) -> Value:
     """Huber loss of d = o − t: ½d² for |d| ≤ δ, else δ(|d| − ½δ) (quadratic near 0, linear far)."""
-    if data_of(delta, "huber's delta") <= 0:
+    delta = data_of(delta, "huber's delta")
+    if delta <= 0:
         raise ValueError(f"huber's delta must be positive, got {delta}")
 
     def term(o: Scalar, t: Scalar) -> Value:
@@ -114,7 +115,7 @@ def _bce(p: Scalar, t: Scalar) -> Value | float:
     _in_unit_interval(p, "binary_cross_entropy's predicted probability (apply sigmoid first)")
     _in_unit_interval(t, "binary_cross_entropy's target")
     return -(_xlogy(t, p, "binary_cross_entropy")
-             + _xlogy(1 - as_value(t), 1 - as_value(p), "binary_cross_entropy"))
+             + _xlogy(1 - t, 1 - p, "binary_cross_entropy"))
 
 
 def binary_cross_entropy(prediction: Prediction, target: Target,
@@ -198,7 +199,8 @@ def multiclass_hinge(prediction: Sequence[Scalar] | Sequence[Sequence[Scalar]],
     PyTorch's ``multi_margin_loss`` is this divided by the number of classes.
     """
     examples = _examples(prediction, target, "multiclass_hinge", reduction)
-    if data_of(margin, "multiclass_hinge's margin") < 0:
+    margin = data_of(margin, "multiclass_hinge's margin")
+    if margin < 0:
         raise ValueError(f"multiclass_hinge's margin must not be negative, got {margin}")
     terms = []
     for zs, y in examples:

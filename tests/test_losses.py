@@ -4,6 +4,8 @@ numbers from the lecture and cs231n, and clear errors for bad input."""
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograd_core import Value, gradcheck
 from nn import (
@@ -101,6 +103,22 @@ def test_cross_entropy_of_a_batch_matches_pytorch():
     assert loss.data == pytest.approx(expected.item(), rel=1e-12)
     ours = [v.grad for row in xs for v in row]
     assert ours == pytest.approx(x.grad.flatten().tolist(), rel=1e-10)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_cross_entropy_from_any_logits_matches_pytorch(data):
+    # Logits up to ±500 would overflow a naive e^z; log-softmax keeps the loss finite and exact.
+    logits = data.draw(st.lists(st.floats(-500, 500), min_size=2, max_size=5))
+    k = data.draw(st.integers(0, len(logits) - 1))
+    xs = [Value(z) for z in logits]
+    loss = cross_entropy(xs, k)
+    loss.backward()
+    x = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
+    expected = F.cross_entropy(x.unsqueeze(0), torch.tensor([k]))
+    expected.backward()
+    assert loss.data == pytest.approx(expected.item(), rel=1e-9, abs=1e-12)
+    assert [v.grad for v in xs] == pytest.approx(x.grad.tolist(), rel=1e-9, abs=1e-12)
 
 
 def test_squared_error_of_the_worked_example_output_is_the_lecture_formula():

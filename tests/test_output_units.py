@@ -4,6 +4,8 @@
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograd_core import Value, gradcheck
 from nn import argmax, binary_decision, log_softmax, multilabel_decision, softmax
@@ -50,6 +52,17 @@ def test_softmax_is_stable_for_huge_scores_and_matches_pytorch(scores):
     expected = torch.softmax(torch.tensor(scores, dtype=torch.float64), dim=0).tolist()
     assert all(math.isfinite(p) for p in ours)
     assert ours == pytest.approx(expected, rel=1e-12, abs=1e-300)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-1000, 1000), min_size=1, max_size=6))
+def test_softmax_and_log_softmax_of_any_scores_match_pytorch(scores):
+    t = torch.tensor(scores, dtype=torch.float64)
+    probs = [p.data for p in softmax(scores)]
+    assert probs == pytest.approx(torch.softmax(t, dim=0).tolist(), rel=1e-9, abs=1e-300)
+    assert sum(probs) == pytest.approx(1.0, abs=1e-12)
+    logs = [v.data for v in log_softmax(scores)]
+    assert logs == pytest.approx(torch.log_softmax(t, dim=0).tolist(), rel=1e-9, abs=1e-9)
 
 
 def test_log_softmax_stays_finite_where_the_probability_underflows():
