@@ -96,7 +96,7 @@ class Optimizer:
 class SGD(Optimizer):
     """Vanilla x += −lr·dx; with momentum μ: v = μ·v − lr·dx, x += v (Nesterov as an option)."""
 
-    def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0,
+    def __init__(self, params: Iterable[Value], lr: float = 0.1, momentum: float = 0.0,
                  nesterov: bool = False) -> None:
         super().__init__(params, lr)
         self.momentum = fraction(

@@ -1,0 +1,252 @@
+"""The training loop: repeat forward pass, backward pass, update, until a stopping criterion.
+
+The lecture's stopping criteria, checked after each epoch (one pass through the data):
+the misclassification rate is at or below ``max_error_rate``; the largest change of any weight
+during the epoch is below ``tol``; ``epochs`` epochs have run. A mini-batch's loss is the mean of
+its examples' losses, so its gradient is the mean of theirs: ∂L/∂w = (1/B)·Σᵦ ∂Lᵦ/∂w.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from tqdm import tqdm
+
+from autograd_core import Value, vsum
+
+from ._checks import finite_number, positive, whole_number
+from .losses import LOSSES
+from .module import Module
+from .optim import OPTIMIZERS, Optimizer
+
+LossFn = Callable[..., Value]
+# (the output numbers of one example, its target) → right or wrong
+Rule = Callable[[list[float], object], bool]
+
+
+@dataclass
+class History:
+    """What happened in each epoch (loss and accuracy as measured during the epoch's pass, the
+    learning rate used, the largest change of any parameter), and why training stopped."""
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float | None] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
+    weight_change: list[float] = field(default_factory=list)
+    stopped_because: str = ""
+
+    @property
+    def epochs(self) -> int:
+        """How many epochs ran."""
+        return len(self.loss)
+
+    def as_dict(self) -> dict:
+        """Plain numbers and strings, ready for ``json.dumps``."""
+        return {**asdict(self), "epochs": self.epochs}
+
+
+def _loss_function(loss: str | LossFn) -> LossFn:
+    if isinstance(loss, str):
+        if loss not in LOSSES:
+            raise ValueError(f"unknown loss {loss!r}: choose one of {', '.join(LOSSES)}")
+        return LOSSES[loss]
+    if not callable(loss):
+        raise TypeError(f"loss must be a loss name or a function (prediction, target) → Value, "
+                        f"got {type(loss).__name__}")
+    return loss
+
+
+def _optimizer(model: Module, optimizer: Optimizer | str, lr: float | None) -> Optimizer:
+    if isinstance(optimizer, str):
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {optimizer!r}: choose one of "
+                             f"{', '.join(OPTIMIZERS)}, or pass an optimizer object")
+        kind = OPTIMIZERS[optimizer]
+        return kind(model.parameters()) if lr is None else kind(model.parameters(), lr=lr)
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be a name ({', '.join(OPTIMIZERS)}) or an optimizer such "
+                        f"as nn.SGD(model.parameters(), lr=0.1), got {type(optimizer).__name__}")
+    if lr is not None:
+        raise ValueError("give the learning rate to the optimizer object, not to fit (lr=...)")
+    if {id(p) for p in optimizer.params} != {id(p) for p in model.parameters()}:
+        raise ValueError("the optimizer updates other parameters than the model's: "
+                         "build it with this model's parameters (model.parameters())")
+    return optimizer
+
+
+def _data(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        X = np.asarray(X, dtype=float)
+        y = np.asarray(y)
+    except (TypeError, ValueError):
+        raise TypeError("X must be a table of numbers (examples × inputs) and y one target "
+                        "(a number or a row of numbers) per example") from None
+    if X.ndim != 2:
+        raise ValueError(f"X must be a 2-D table (examples × inputs), got shape {X.shape}")
+    if len(X) == 0:
+        raise ValueError("X has no examples")
+    if y.ndim not in (1, 2) or len(y) != len(X):
+        raise ValueError(f"y must hold one target per example: X has {len(X)} examples, "
+                         f"y has shape {y.shape}")
+    if y.dtype.kind not in "iuf" or not np.isfinite(y).all() or not np.isfinite(X).all():
+        raise ValueError("X and y must contain only finite numbers (no nan, infinity or text)")
+    return X, y
+
+
+def _targets(y: np.ndarray) -> list:
+    """Per example: a class index (int) or number for a 1-D y, a list of numbers for a 2-D y."""
+    if y.ndim == 2:
+        return [[float(v) for v in row] for row in y]
+    return [int(v) for v in y] if y.dtype.kind in "iu" else [float(v) for v in y]
+
+
+def _outputs(prediction: Value | Sequence[Value]) -> list[float]:
+    return [prediction.data] if isinstance(prediction, Value) else [p.data for p in prediction]
+
+
+def _single(t: object) -> object:
+    return t[0] if isinstance(t, list) else t
+
+
+def accuracy_rule(y: np.ndarray, n_outputs: int) -> Rule | None:
+    """How an output counts as right: one output with 0/1 targets: o ≥ 0.5; with −1/+1 targets:
+    the sign of o; several outputs: the argmax against a class index or a one-hot row. None for
+    targets that are not class labels (regression)."""
+    values = set(np.unique(y).tolist())
+    if n_outputs == 1 and (y.ndim == 1 or y.shape[1] == 1):
+        if values <= {0, 1}:
+            return lambda o, t: int(o[0] >= 0.5) == _single(t)
+        if values <= {-1, 1}:
+            return lambda o, t: (1 if o[0] >= 0 else -1) == _single(t)
+        return None
+    if y.ndim == 1 and y.dtype.kind in "iu" and values <= set(range(n_outputs)):
+        return lambda o, t: int(np.argmax(o)) == t
+    if y.ndim == 2 and y.shape[1] == n_outputs and values <= {0, 1} and (y.sum(axis=1) == 1).all():
+        return lambda o, t: int(np.argmax(o)) == t.index(1.0)
+    return None
+
+
+def evaluate(model: Module, X: object, y: object,
+             loss: str | LossFn | None = None) -> dict[str, float | None]:
+    """The model's mean loss (if a loss is given) and accuracy (None for regression) on (X, y)."""
+    X, y = _data(X, y)
+    loss_fn = _loss_function(loss) if loss is not None else None
+    total, right, rule = 0.0, 0, None
+    for x, t in zip(X, _targets(y), strict=True):
+        prediction = model(x.tolist())
+        out = _outputs(prediction)
+        rule = rule or accuracy_rule(y, len(out))
+        right += bool(rule and rule(out, t))
+        if loss_fn is not None:
+            total += loss_fn(prediction, t).data
+    return {"loss": total / len(X) if loss_fn else None,
+            "accuracy": right / len(X) if rule else None}
+
+
+def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
+        optimizer: Optimizer | str = "sgd", lr: float | None = None, epochs: int = 100,
+        batch_size: int | None = None, schedule: Callable[[int], float] | None = None,
+        tol: float | None = None, max_error_rate: float | None = None, seed: int = 0,
+        progress: bool | None = None, batched: bool = True) -> History:
+    """Train ``model`` on examples X (n × inputs) and targets y; returns the `History`.
+
+    loss: a name from ``nn.LOSSES`` or a function (prediction, target) → Value.
+    optimizer: an optimizer over ``model.parameters()``, or a name (with ``lr``).
+    batch_size: examples per update (None: all of them, i.e. full-batch gradient descent);
+        the examples are shuffled each epoch (seeded by ``seed``) when batches are smaller.
+    schedule: epoch → learning rate (e.g. ``nn.InverseTimeDecay()``), applied before each epoch.
+    tol, max_error_rate: the lecture's stopping criteria (see the module's docstring).
+    progress: a tqdm bar; None shows it only on a terminal, False never.
+    batched: True builds one graph per mini-batch and runs one backward pass; False runs one
+        backward per example, seeded with 1/B, letting the gradients accumulate (same numbers,
+        less memory).
+    """
+    loss_fn = _loss_function(loss)
+    opt = _optimizer(model, optimizer, lr)
+    X, y = _data(X, y)
+    n = len(X)
+    n_in = getattr(model, "n_in", X.shape[1])
+    if X.shape[1] != n_in:
+        raise ValueError(f"expected {n_in} inputs per example, X has {X.shape[1]} columns")
+    epochs = whole_number("epochs", epochs, 1)
+    size = n if batch_size is None else min(whole_number("batch_size", batch_size, 1), n)
+    tol = None if tol is None else positive("tol", tol)
+    if max_error_rate is not None:
+        max_error_rate = finite_number("max_error_rate", max_error_rate)
+        if not 0 <= max_error_rate <= 1:
+            raise ValueError(f"max_error_rate is a fraction of the examples, between 0 and 1, "
+                             f"got {max_error_rate}")
+    if schedule is not None and not callable(schedule):
+        raise TypeError("schedule must be a function epoch → learning rate, such as "
+                        "nn.StepDecay(0.1)")
+    rule = accuracy_rule(y, len(_outputs(model(X[0].tolist()))))
+    if max_error_rate is not None and rule is None:
+        raise ValueError("max_error_rate needs class labels as targets (0/1, -1/+1, or class "
+                         "indices), but y holds other numbers")
+
+    rows, targets = X.tolist(), _targets(y)
+    rng = np.random.default_rng(seed)
+    params = opt.params
+    history = History()
+    show = sys.stderr.isatty() if progress is None else bool(progress)
+    bar = tqdm(range(epochs), desc="training", unit="epoch", disable=not show)
+    try:
+        for epoch in bar:
+            if schedule is not None:
+                opt.lr = schedule(epoch)
+            order = rng.permutation(n) if size < n else range(n)
+            before = [p.data for p in params]
+            total, right = 0.0, 0
+            for start in range(0, n, size):
+                batch = order[start:start + size]
+                opt.zero_grad()
+                losses = []
+                for i in batch:
+                    prediction = model(rows[i])
+                    example_loss = loss_fn(prediction, targets[i])
+                    if not batched:
+                        example_loss.backward(1.0 / len(batch))
+                    losses.append(example_loss)
+                    right += bool(rule and rule(_outputs(prediction), targets[i]))
+                batch_total = math.fsum(e.data for e in losses)
+                if not math.isfinite(batch_total):
+                    history.stopped_because = (
+                        f"the loss became {batch_total} in epoch {epoch + 1}: the steps are too "
+                        "large; try a smaller learning rate")
+                    return history
+                if batched:
+                    (vsum(losses) / len(batch)).backward()
+                opt.step()
+                total += batch_total
+            history.loss.append(total / n)
+            history.accuracy.append(right / n if rule else None)
+            history.lr.append(opt.lr)
+            history.weight_change.append(
+                max(abs(p.data - b) for p, b in zip(params, before, strict=True)))
+            bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
+            history.stopped_because = _stop_reason(model, X, y, history, tol, max_error_rate)
+            if history.stopped_because:
+                return history
+        history.stopped_because = f"finished the {epochs} epochs asked for (max epochs)"
+        return history
+    finally:
+        bar.close()
+
+
+def _stop_reason(model: Module, X: np.ndarray, y: np.ndarray, history: History,
+                 tol: float | None, max_error_rate: float | None) -> str:
+    epoch = history.epochs
+    if max_error_rate is not None and 1 - history.accuracy[-1] <= max_error_rate:
+        # the rate measured during the epoch used weights from before its updates: confirm
+        error = 1 - evaluate(model, X, y)["accuracy"]
+        if error <= max_error_rate:
+            return (f"after epoch {epoch} the misclassification rate {error:.1%} is at or below "
+                    f"max_error_rate {max_error_rate:.1%}")
+    if tol is not None and history.weight_change[-1] < tol:
+        return (f"in epoch {epoch} no weight changed by more than {history.weight_change[-1]:.3g}, "
+                f"below tol {tol:g}")
+    return ""

@@ -1,0 +1,222 @@
+"""The training loop: same numbers as PyTorch, the lecture's stopping criteria, clear errors."""
+
+import json
+
+import numpy as np
+import pytest
+
+from nn import datasets
+from nn.layers import MLP
+from nn.optim import SGD, Adam
+from nn.schedules import StepDecay
+from nn.train import accuracy_rule, evaluate, fit
+
+W1 = [[0.3, -0.6], [0.8, 0.1], [-0.4, 0.5]]
+B1 = [0.1, -0.2, 0.05]
+W2 = [[0.7, -0.5, 0.9]]
+B2 = [-0.1]
+X4 = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+Y4 = np.array([0.0, 1.0, 1.0, 0.0])
+
+
+def small_net() -> MLP:
+    m = MLP(2, [3, 1], activation="tanh", output_activation="sigmoid")
+    m.set_weights([W1, W2], [B1, B2])
+    return m
+
+
+def torch_full_batch_sgd(epochs: int, lr: float) -> dict[str, np.ndarray]:
+    torch = pytest.importorskip("torch")
+    w1 = torch.tensor(W1, dtype=torch.float64, requires_grad=True)
+    b1 = torch.tensor(B1, dtype=torch.float64, requires_grad=True)
+    w2 = torch.tensor(W2, dtype=torch.float64, requires_grad=True)
+    b2 = torch.tensor(B2, dtype=torch.float64, requires_grad=True)
+    x, t = torch.tensor(X4), torch.tensor(Y4)
+    opt = torch.optim.SGD([w1, b1, w2, b2], lr=lr)
+    for _ in range(epochs):
+        opt.zero_grad()
+        out = torch.sigmoid(torch.tanh(x @ w1.T + b1) @ w2.T + b2).squeeze(1)
+        torch.nn.functional.mse_loss(out, t).backward()
+        opt.step()
+    return {"w1": w1.detach().numpy(), "b1": b1.detach().numpy(),
+            "w2": w2.detach().numpy(), "b2": b2.detach().numpy()}
+
+
+def weights_of(m: MLP) -> dict[str, np.ndarray]:
+    hidden, output = m.layers
+    return {"w1": np.array([[w.data for w in n.w] for n in hidden.neurons]),
+            "b1": np.array([n.b.data for n in hidden.neurons]),
+            "w2": np.array([[w.data for w in n.w] for n in output.neurons]),
+            "b2": np.array([n.b.data for n in output.neurons])}
+
+
+@pytest.mark.parametrize("batched", [True, False])
+def test_full_batch_gradient_descent_equals_torch_for_three_epochs(batched):
+    m = small_net()
+    h = fit(m, X4, Y4, loss="mse", optimizer=SGD(m.parameters(), lr=0.5), epochs=3,
+            progress=False, batched=batched)
+    want = torch_full_batch_sgd(3, 0.5)
+    for key, value in weights_of(m).items():
+        np.testing.assert_allclose(value, want[key], rtol=1e-12, atol=1e-14)
+    assert h.epochs == 3
+    assert h.stopped_because == "finished the 3 epochs asked for (max epochs)"
+
+
+def test_first_epoch_loss_is_the_mean_loss_at_the_starting_weights():
+    torch = pytest.importorskip("torch")
+    m = small_net()
+    h = fit(m, X4, Y4, loss="mse", optimizer="sgd", lr=0.5, epochs=1, progress=False)
+    x, w1, b1, w2, b2 = (torch.tensor(a, dtype=torch.float64) for a in (X4, W1, B1, W2, B2))
+    out = torch.sigmoid(torch.tanh(x @ w1.T + b1) @ w2.T + b2).squeeze(1)
+    assert h.loss[0] == pytest.approx(float(((out - torch.tensor(Y4)) ** 2).mean()), rel=1e-12)
+
+
+def test_mini_batches_give_the_same_weights_batched_or_one_example_at_a_time():
+    X, y = datasets.moons(24, seed=1)
+    runs = []
+    for batched in (True, False):
+        m = MLP(2, [4, 1], activation="tanh", output_activation="sigmoid", seed=2)
+        fit(m, X, y, loss="binary_cross_entropy", optimizer=Adam(m.parameters(), lr=0.05),
+            epochs=3, batch_size=5, seed=7, progress=False, batched=batched)
+        runs.append(np.array(list(m.state_dict().values())))
+    np.testing.assert_allclose(runs[0], runs[1], rtol=1e-12, atol=1e-14)
+
+
+def test_xor_learned_to_100_percent_by_a_seeded_mlp():
+    X, y = datasets.xor()
+    m = MLP(2, [4, 1], activation="tanh", output_activation="sigmoid", seed=0)
+    h = fit(m, X, y, loss="binary_cross_entropy", optimizer=Adam(m.parameters(), lr=0.1),
+            epochs=300, max_error_rate=0.0, progress=False)
+    assert "misclassification rate 0.0%" in h.stopped_because
+    assert h.epochs < 300
+    assert [int(m(x).data >= 0.5) for x in X.tolist()] == [0, 1, 1, 0]
+
+
+def test_two_moons_learned_to_at_least_97_percent():
+    X, y = datasets.moons(150, noise=0.1, seed=0)
+    m = MLP(2, [8, 8, 1], activation="tanh", output_activation="sigmoid", seed=0)
+    h = fit(m, X, y, loss="binary_cross_entropy", optimizer=Adam(m.parameters(), lr=0.05),
+            epochs=60, batch_size=16, max_error_rate=0.03, progress=False)
+    assert "misclassification rate" in h.stopped_because
+    # counted here, independently of fit's bookkeeping
+    right = sum(int(m(x).data >= 0.5) == t for x, t in zip(X.tolist(), y, strict=True))
+    assert right / len(y) >= 0.97
+
+
+def test_three_blobs_with_softmax_cross_entropy_and_class_indices():
+    X, y = datasets.blobs(60, centers=3, std=0.5, seed=0)
+    m = MLP(2, [3], output_activation="linear", seed=0)
+    h = fit(m, X, y, loss="cross_entropy", optimizer=Adam(m.parameters(), lr=0.1), epochs=100,
+            max_error_rate=0.0, progress=False)
+    assert "misclassification" in h.stopped_because
+    assert evaluate(m, X, y)["accuracy"] == 1.0
+
+
+def test_plus_minus_one_targets_with_hinge_loss_use_the_sign():
+    X, y = datasets.and_gate()
+    m = MLP(2, [1], output_activation="linear", seed=0)
+    fit(m, X, 2 * y - 1, loss="hinge", optimizer="sgd", lr=0.1, epochs=200,
+        max_error_rate=0.0, progress=False)
+    assert [1 if m(x).data >= 0 else -1 for x in X.tolist()] == [-1, -1, -1, 1]
+
+
+def test_stops_when_weight_changes_are_below_tol_and_finds_the_line():
+    # targets y = 2x + 1 exactly: gradient descent on the mean squared error converges to w=2, b=1
+    X = np.linspace(-1, 1, 9).reshape(-1, 1)
+    y = 2 * X[:, 0] + 1
+    m = MLP(1, [1], output_activation="linear", seed=0)
+    h = fit(m, X, y, loss="mse", optimizer="sgd", lr=0.4, epochs=1000, tol=1e-7, progress=False)
+    assert "below tol 1e-07" in h.stopped_because
+    assert h.epochs < 1000
+    assert h.weight_change[-1] < 1e-7 <= h.weight_change[-2]
+    assert h.accuracy == [None] * h.epochs  # regression: no accuracy
+    assert m.state_dict() == pytest.approx({"w12": 2.0, "b2": 1.0}, abs=1e-5)
+
+
+def test_schedule_sets_the_learning_rate_of_each_epoch():
+    m = small_net()
+    h = fit(m, X4, Y4, optimizer=SGD(m.parameters(), lr=1.0),
+            schedule=StepDecay(0.4, factor=0.5, every=2), epochs=5, progress=False)
+    assert h.lr == pytest.approx([0.4, 0.4, 0.2, 0.2, 0.1])
+
+
+def test_divergence_stops_with_advice_instead_of_nan_weights():
+    X = np.linspace(-5, 5, 11).reshape(-1, 1)
+    m = MLP(1, [1], output_activation="linear", seed=0)
+    h = fit(m, X, 3 * X[:, 0], optimizer="sgd", lr=10.0, epochs=500, progress=False)
+    assert "try a smaller learning rate" in h.stopped_because
+    assert h.epochs < 500
+    assert all(np.isfinite(list(m.state_dict().values())))
+
+
+def test_history_as_dict_is_json():
+    h = fit(small_net(), X4, Y4, epochs=2, progress=False)
+    d = json.loads(json.dumps(h.as_dict()))
+    assert d["epochs"] == 2
+    assert set(d) == {"loss", "accuracy", "lr", "weight_change", "stopped_because", "epochs"}
+    assert len(d["loss"]) == len(d["accuracy"]) == len(d["lr"]) == 2
+
+
+def test_progress_bar_only_when_asked_or_on_a_terminal(capsys):
+    fit(small_net(), X4, Y4, epochs=2, progress=True)
+    assert "training" in capsys.readouterr().err
+    fit(small_net(), X4, Y4, epochs=2, progress=False)
+    fit(small_net(), X4, Y4, epochs=2)  # captured stderr is not a terminal
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("outputs, target, y, right", [
+    ([0.7], 1, np.array([0, 1]), True),           # sigmoid: 0.7 ≥ 0.5 → 1
+    ([0.5], 0, np.array([0, 1]), False),          # exactly 0.5 counts as 1
+    ([-0.2], -1, np.array([-1, 1]), True),        # ±1 targets: the sign
+    ([0.1, 2.0, -1.0], 1, np.array([0, 1, 2]), True),             # argmax
+    ([0.1, 2.0, -1.0], [1.0, 0.0, 0.0], np.eye(3), False),        # one-hot target
+])
+def test_accuracy_rules_as_the_lecture_decides(outputs, target, y, right):
+    assert accuracy_rule(y, len(outputs))(outputs, target) is right
+
+
+def test_regression_targets_have_no_accuracy_rule():
+    assert accuracy_rule(np.array([0.3, 1.7]), 1) is None
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"loss": "sqaured"}, ValueError, "unknown loss 'sqaured': choose one of"),
+    ({"loss": 3}, TypeError, "loss must be a loss name or a function"),
+    ({"optimizer": "adamw"}, ValueError, "unknown optimizer 'adamw'"),
+    ({"optimizer": "sgd", "lr": -0.1}, ValueError, "must be positive, got -0.1"),
+    ({"epochs": 0}, ValueError, "epochs must be at least 1"),
+    ({"batch_size": 0}, ValueError, "batch_size must be at least 1"),
+    ({"tol": -1.0}, ValueError, "tol must be positive"),
+    ({"max_error_rate": 5}, ValueError, "max_error_rate is a fraction"),
+    ({"schedule": 0.1}, TypeError, "schedule must be a function"),
+])
+def test_bad_settings_are_explained(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        fit(small_net(), X4, Y4, progress=False, **kwargs)
+
+
+@pytest.mark.parametrize("X, y, message", [
+    (X4[:, :1], Y4, "expected 2 inputs per example, X has 1 columns"),
+    (X4[0], Y4, "2-D table"),
+    (X4, Y4[:3], "one target per example: X has 4 examples"),
+    (X4 * np.nan, Y4, "only finite numbers"),
+    (X4, np.array(["a", "b", "c", "d"]), "only finite numbers"),
+])
+def test_bad_data_shapes_are_explained(X, y, message):
+    with pytest.raises(ValueError, match=message):
+        fit(small_net(), X, y, progress=False)
+
+
+def test_optimizer_must_hold_this_models_parameters():
+    other = small_net()
+    with pytest.raises(ValueError, match="other parameters than the model's"):
+        fit(small_net(), X4, Y4, optimizer=SGD(other.parameters(), lr=0.1), progress=False)
+    m = small_net()
+    with pytest.raises(ValueError, match="give the learning rate to the optimizer object"):
+        fit(m, X4, Y4, optimizer=SGD(m.parameters(), lr=0.1), lr=0.2, progress=False)
+
+
+def test_max_error_rate_needs_class_labels():
+    with pytest.raises(ValueError, match="max_error_rate needs class labels"):
+        fit(small_net(), X4, Y4 + 0.5, max_error_rate=0.1, progress=False)
