@@ -32,6 +32,9 @@ def _positive_int(n: object, what: str) -> int:
 
 def _input_leaves(xs: object, units: Sequence[int]) -> list[Value]:
     """The inputs as Values, numbers becoming leaves labelled x1..xn; checks the count."""
+    if isinstance(xs, np.ndarray) and xs.ndim > 1:
+        raise ValueError(f"a model takes one example, a list of {len(units)} numbers; got an "
+                         f"array of shape {xs.shape}: call it on each row")
     items = scalars(xs, "the input")
     if len(items) != len(units):
         raise ValueError(f"expected {len(units)} inputs, got {len(items)}")
