@@ -78,22 +78,29 @@ def _optimizer(model: Module, optimizer: Optimizer | str, lr: float | None) -> O
     return optimizer
 
 
-def _data(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
+def as_table(X: object) -> np.ndarray:
+    """X as a 2-D float array (examples × inputs); ValueError if it is not one, or holds nan."""
     try:
         X = np.asarray(X, dtype=float)
-        y = np.asarray(y)
     except (TypeError, ValueError):
-        raise TypeError("X must be a table of numbers (examples × inputs) and y one target "
-                        "(a number or a row of numbers) per example") from None
+        raise ValueError("X must be a table of numbers (examples × inputs), with only finite "
+                         "numbers in it") from None
     if X.ndim != 2:
         raise ValueError(f"X must be a 2-D table (examples × inputs), got shape {X.shape}")
     if len(X) == 0:
         raise ValueError("X has no examples")
+    if not np.isfinite(X).all():
+        raise ValueError("X must contain only finite numbers (no nan or infinity)")
+    return X
+
+
+def _data(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
+    X, y = as_table(X), np.asarray(y)
     if y.ndim not in (1, 2) or len(y) != len(X):
         raise ValueError(f"y must hold one target per example: X has {len(X)} examples, "
                          f"y has shape {y.shape}")
-    if y.dtype.kind not in "iuf" or not np.isfinite(y).all() or not np.isfinite(X).all():
-        raise ValueError("X and y must contain only finite numbers (no nan, infinity or text)")
+    if y.dtype.kind not in "iuf" or not np.isfinite(y).all():
+        raise ValueError("y must contain only finite numbers (no nan, infinity or text)")
     return X, y
 
 

@@ -200,8 +200,9 @@ def test_bad_settings_are_explained(kwargs, error, message):
     (X4[:, :1], Y4, "expected 2 inputs per example, X has 1 columns"),
     (X4[0], Y4, "2-D table"),
     (X4, Y4[:3], "one target per example: X has 4 examples"),
-    (X4 * np.nan, Y4, "only finite numbers"),
-    (X4, np.array(["a", "b", "c", "d"]), "only finite numbers"),
+    (X4 * np.nan, Y4, "X must contain only finite numbers"),
+    ([["a", "b"]], [1], "X must be a table of numbers"),
+    (X4, np.array(["a", "b", "c", "d"]), "y must contain only finite numbers"),
 ])
 def test_bad_data_shapes_are_explained(X, y, message):
     with pytest.raises(ValueError, match=message):

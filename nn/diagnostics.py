@@ -1,0 +1,43 @@
+"""What a teacher asks of a network in training: dead ReLU units, vanishing gradients, steps.
+
+- A ReLU unit whose net input is negative for every example outputs 0 everywhere; its local
+  derivative is then 0 too, so no gradient reaches its weights and it never recovers ("dies").
+- Each layer a gradient passes back through multiplies it by f'(net)·w; σ' ≤ 1/4, so through a
+  deep sigmoid stack the first layers' gradients shrink geometrically (vanishing gradients).
+"""
+
+from __future__ import annotations
+
+import math
+
+from .layers import MLP
+from .optim import Optimizer
+from .train import as_table
+
+
+def dead_relu_units(model: MLP, X: object) -> list[int]:
+    """The unit numbers (as on the slide) of the units whose output is exactly 0 on every row
+    of X: dead units. Only units that can output 0 everywhere (ReLU ones) will be listed."""
+    X = as_table(X)
+    units = [neuron for layer in model.layers for neuron in layer.neurons]
+    alive: set[int] = set()
+    for x in X.tolist():
+        model(x)
+        alive.update(n.unit for n in units if n.out.data != 0.0)
+    return [n.unit for n in units if n.unit not in alive]
+
+
+def gradient_norms_per_layer(model: MLP) -> list[float]:
+    """Per layer (hidden layers, then output), √(Σ ∂L/∂θ²) over its weights and biases: the size
+    of the gradient the last ``backward`` left there."""
+    return [math.sqrt(math.fsum(p.grad**2 for p in layer.parameters())) for layer in model.layers]
+
+
+def weight_change_per_step(model: MLP, optimizer: Optimizer) -> dict[str, float]:
+    """Parameter name → the change Δθ the optimizer's last ``step`` made to it."""
+    steps = {id(p): d for p, d in zip(optimizer.params, optimizer.last_step, strict=True)}
+    missing = [name for name, p in model.named_parameters() if id(p) not in steps]
+    if missing:
+        raise ValueError(f"the optimizer does not update {', '.join(missing)}: build it with "
+                         "this model's parameters (model.parameters())")
+    return {name: steps[id(p)] for name, p in model.named_parameters()}
