@@ -1,8 +1,12 @@
 """nn: neurons, layers and MLPs built from autograd_core Values."""
 
+from . import datasets as datasets
 from .activations import ACTIVATIONS as ACTIVATIONS
 from .activations import get_activation as get_activation
 from .collapse import collapse_linear as collapse_linear
+from .diagnostics import dead_relu_units as dead_relu_units
+from .diagnostics import gradient_norms_per_layer as gradient_norms_per_layer
+from .diagnostics import weight_change_per_step as weight_change_per_step
 from .layers import MLP as MLP
 from .layers import Layer as Layer
 from .layers import Neuron as Neuron
@@ -18,9 +22,23 @@ from .losses import mse as mse
 from .losses import multiclass_hinge as multiclass_hinge
 from .losses import squared_error as squared_error
 from .module import Module as Module
+from .optim import OPTIMIZERS as OPTIMIZERS
+from .optim import SGD as SGD
+from .optim import AdaGrad as AdaGrad
+from .optim import Adam as Adam
+from .optim import Optimizer as Optimizer
+from .optim import RMSprop as RMSprop
 from .outputs import argmax as argmax
 from .outputs import binary_decision as binary_decision
 from .outputs import log_softmax as log_softmax
 from .outputs import multilabel_decision as multilabel_decision
 from .outputs import softmax as softmax
+from .perceptron import Perceptron as Perceptron
+from .schedules import ExponentialDecay as ExponentialDecay
+from .schedules import InverseTimeDecay as InverseTimeDecay
+from .schedules import Schedule as Schedule
+from .schedules import StepDecay as StepDecay
 from .serialize import load as load
+from .train import History as History
+from .train import evaluate as evaluate
+from .train import fit as fit
