@@ -1,0 +1,180 @@
+"""draw_graph: forward nodes show label, op and value; backward nodes their adjoint and each edge
+the local derivative ∂child/∂parent; large graphs are refused at once; pictures save by suffix."""
+
+import math
+import re
+import time
+
+import pytest
+import sympy
+from worked_by_hand import SLIDE, by_hand
+
+from autograd_core import Value, linear, parse, topological_order
+from nn.examples import worked_example_step
+from viz import DotNotFoundError, Drawing, GraphTooLargeError, draw_graph
+from viz.drawing import number
+
+
+def nodes_and_edges(source: str) -> tuple[dict[str, str], list[tuple[str, str, str | None]]]:
+    """DOT ids → bold node names, and edges (parent name, child name, label or None)."""
+    names = dict(re.findall(r"^\t(n\d+) \[label=<<B>([^<]*)</B>", source, flags=re.M))
+    edges = [(names[a], names[b], label or None) for a, b, label in
+             re.findall(r"^\t(n\d+) -> (n\d+)(?: \[label=\"([^\"]*)\")?", source, flags=re.M)]
+    return names, edges
+
+
+def unminus(text: str) -> float:
+    return float(text.replace("−", "-"))
+
+
+def test_forward_nodes_show_label_op_and_value_of_the_lecture_formula():
+    y, _ = parse("ln(x1) + x1*x2 - sin(x2)", x1=2, x2=5)
+    source = draw_graph(y, fmt="{:.3f}").source
+    # by hand: ln 2 = 0.693, 2·5 = 10, sin 5 = −0.959, y = 0.693 + 10 + 0.959 = 11.652
+    assert "<B>x1</B><BR/>value 2> shape=box" in source
+    assert '<FONT POINT-SIZE="10">log</FONT><BR/>value 0.693' in source
+    assert '<FONT POINT-SIZE="10">sin</FONT><BR/>value −0.959' in source
+    assert '<B>y</B><BR/><FONT POINT-SIZE="10">sub</FONT><BR/>value 11.652' in source
+    assert "grad" not in source and "label=\"" not in source  # forward: no adjoints, no edge labels
+
+
+def test_backward_edge_labels_are_the_sympy_local_derivatives_of_each_primitive():
+    x1, x2 = sympy.symbols("x1 x2")
+    y, _ = parse("ln(x1) + x1*x2 - sin(x2)", x1=2, x2=5)
+    y.backward()
+    _, edges = nodes_and_edges(draw_graph(y, mode="backward", fmt="{:.6f}").source)
+    at = {x1: 2, x2: 5}
+    # v1 = ln x1, v2 = x1·x2, v3 = v1 + v2, v4 = sin x2, y = v3 − v4 (numbered by topological order)
+    expected = {("x1", "v1"): sympy.diff(sympy.log(x1), x1), ("x1", "v2"): x2,
+                ("x2", "v2"): x1, ("v1", "v3"): 1, ("v2", "v3"): 1,
+                ("x2", "v4"): sympy.diff(sympy.sin(x2), x2), ("v3", "y"): 1, ("v4", "y"): -1}
+    assert {(p, c) for p, c, _ in edges} == set(expected)
+    for parent, child, label in edges:
+        exact = float(sympy.sympify(expected[parent, child]).subs(at))
+        assert unminus(label) == pytest.approx(exact, abs=1e-6), (parent, child)
+
+
+def test_backward_nodes_show_the_adjoints_dy_dx1_5_5_and_dy_dx2_1_716():
+    y, _ = parse("ln(x1) + x1*x2 - sin(x2)", x1=2, x2=5)
+    y.backward()
+    source = draw_graph(y, mode="backward").source
+    # by hand: ∂y/∂x1 = 1/x1 + x2 = 5.5, ∂y/∂x2 = x1 − cos x2 = 2 − cos 5
+    assert f"grad {number(0.5 + 5, '{:.3f}')}" in source
+    assert f"grad {number(2 - math.cos(5), '{:.3f}')}" == "grad 1.716"
+    assert "grad 1.716" in source
+
+
+def test_worked_example_backward_edges_equal_the_engines_local_derivatives_and_the_hand_ones():
+    step = worked_example_step()
+    hand = by_hand("squared")
+    by_label = {v.label: v for v in topological_order(step.graph) if v.label}
+    _, edges = nodes_and_edges(draw_graph(step.graph, mode="backward", fmt="{:.6f}").source)
+    labelled = [(p, c, lab) for p, c, lab in edges if c.startswith(("i", "o"))]
+    # each hidden net input: 3 weights, 3 inputs, a bias; the output net: 2, 2, 1; three σ edges
+    assert len(labelled) == 2 * 7 + 5 + 3
+    inputs = {"x1": 1.0, "x2": 0.0, "x3": 1.0, "o4": hand["o4"], "o5": hand["o5"]}
+    for parent, child, label in labelled:
+        node = by_label[child]
+        engine = dict(zip([p.label for p in node.parents], node.local_grads, strict=True))[parent]
+        assert label == number(engine, "{:.6f}")
+        if child.startswith("o"):  # ∂o/∂i = σ(i)(1 − σ(i)), the slide's derivative
+            o = hand[child]
+            assert unminus(label) == pytest.approx(o * (1 - o), abs=1e-6)
+        elif parent.startswith("w"):  # ∂i_j/∂w_ij = o_i (or x_i)
+            assert unminus(label) == pytest.approx(inputs[_source(parent)], abs=1e-6)
+        elif parent.startswith("b"):
+            assert unminus(label) == 1.0
+        else:  # ∂i_j/∂o_i = w_ij
+            assert unminus(label) == pytest.approx(SLIDE[f"w{parent[1:]}{child[1:]}"], abs=1e-6)
+
+
+def _source(weight: str) -> str:
+    i = weight[1]
+    return f"x{i}" if int(i) <= 3 else f"o{i}"
+
+
+def test_backward_graph_before_backward_is_refused_with_a_hint():
+    y, _ = parse("x1*x2", x1=2, x2=5)
+    with pytest.raises(ValueError, match=r"call output.backward\(\)"):
+        draw_graph(y, mode="backward")
+
+
+def test_collapsed_neurons_draw_one_node_per_unit_with_the_chain_rule_inside():
+    step = worked_example_step()
+    source = draw_graph(step.graph, mode="backward", collapse_neurons=True, fmt="{:.6f}").source
+    names, edges = nodes_and_edges(source)
+    assert {"o4", "o5", "o6"} <= set(names.values())
+    assert not {"i4", "w14", "b4", "w46"} & set(names.values())  # merged into their units
+    assert "sigmoid ∘ linear" in source
+    hand = by_hand("squared")
+    label = {(p, c): lab for p, c, lab in edges}
+    # ∂o6/∂o4 = σ'(i6)·w46 = o6(1 − o6)·(−0.3)
+    assert unminus(label["o4", "o6"]) == pytest.approx(hand["o6"] * (1 - hand["o6"]) * -0.3,
+                                                       abs=1e-6)
+
+
+def test_a_million_node_graph_is_refused_within_a_second_suggesting_collapse():
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(1_000_000):
+        y = y * 1.0
+    start = time.perf_counter()
+    with pytest.raises(GraphTooLargeError, match="collapse_neurons=True"):
+        draw_graph(y)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_wide_mlp_graph_refused_even_when_collapsed_past_max_nodes():
+    xs = [Value(1.0, label=f"x{i}") for i in range(30)]
+    hidden = [linear([0.1] * 30, xs, 0.0).sigmoid() for _ in range(30)]
+    out = linear([0.1] * 30, hidden, 0.0)
+    with pytest.raises(GraphTooLargeError, match="even with its units collapsed"):
+        draw_graph(out, collapse_neurons=True, max_nodes=40)
+    assert draw_graph(out, collapse_neurons=True, max_nodes=100).source.count("sigmoid ∘") == 30
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"mode": "sideways"}, "mode must be one of forward, backward, both"),
+    ({"rankdir": "up"}, "rankdir must be one of"),
+    ({"fmt": "{:.3q}"}, "fmt must format one number"),
+    ({"max_nodes": 0}, "max_nodes must be a positive whole number"),
+])
+def test_bad_options_are_named_in_the_error(kwargs, message):
+    y, _ = parse("x1*x2", x1=2, x2=5)
+    with pytest.raises(ValueError, match=message):
+        draw_graph(y, **kwargs)
+
+
+def test_drawing_a_number_instead_of_a_value_is_a_type_error():
+    with pytest.raises(TypeError, match="draw_graph needs a Value"):
+        draw_graph(3.0)
+
+
+def test_top_to_bottom_direction_is_in_the_dot_source():
+    y, _ = parse("x1*x2", x1=2, x2=5)
+    assert "rankdir=TB" in draw_graph(y, rankdir="TB").source
+
+
+def test_save_chooses_svg_png_or_dot_by_suffix(tmp_path):
+    y, _ = parse("x1*x2", x1=2, x2=5)
+    drawing = draw_graph(y)
+    assert drawing.save(tmp_path / "g.svg").read_text().lstrip().startswith("<?xml")
+    assert drawing.save(tmp_path / "g.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert drawing.save(tmp_path / "g.dot").read_text() == drawing.source
+    assert "<svg" in drawing._repr_svg_()
+
+
+def test_save_with_unknown_suffix_or_missing_folder_says_so(tmp_path):
+    drawing = Drawing("digraph { a -> b }")
+    with pytest.raises(ValueError, match="cannot tell the picture format"):
+        drawing.save(tmp_path / "g.jpeg")
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        drawing.save(tmp_path / "missing" / "g.dot")
+
+
+def test_rendering_without_dot_installed_says_how_to_install_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no dot on the PATH
+    with pytest.raises(DotNotFoundError, match="apt-get install graphviz"):
+        Drawing("digraph { a -> b }").save(tmp_path / "g.svg")
+    # the DOT source needs no program
+    assert Drawing("digraph { a -> b }").save(tmp_path / "g.dot").exists()
