@@ -13,6 +13,8 @@ How these relate to ``torch.optim`` (the tests check the first steps give the sa
   vanilla SGD; μ near 1: little is lost). PyTorch keeps a buffer b = μ·b + dx and steps x −= lr·b;
   with a constant lr, v = −lr·b at every step, so the two give the same x. (With a schedule that
   changes lr the slide's velocity keeps the old lr inside it; PyTorch's buffer does not.)
+  The slide's "larger values mean greater friction" names μ as cs231n does (the friction
+  coefficient); in the update a larger μ damps the velocity less, so the drag proper is 1 − μ.
 - Nesterov: the slide's form equals PyTorch's ``nesterov=True`` (x −= lr·(dx + μ·b)) the same way.
 - AdaGrad, RMSprop (ρ is PyTorch's ``alpha``): the same formulas and the same eps placement.
 - Adam: with bias correction (the default, as in PyTorch) m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ);

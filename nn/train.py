@@ -172,6 +172,9 @@ def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
         backward per example, seeded with 1/B, letting the gradients accumulate (same numbers,
         less memory).
     """
+    if not isinstance(model, Module):
+        raise TypeError(f"fit trains a model such as nn.MLP(2, [4, 1]), got "
+                        f"{type(model).__name__}")
     loss_fn = _loss_function(loss)
     opt = _optimizer(model, optimizer, lr)
     X, y = _data(X, y)

@@ -218,6 +218,11 @@ def test_optimizer_must_hold_this_models_parameters():
         fit(m, X4, Y4, optimizer=SGD(m.parameters(), lr=0.1), lr=0.2, progress=False)
 
 
+def test_fit_needs_a_model():
+    with pytest.raises(TypeError, match="fit trains a model such as nn.MLP"):
+        fit(lambda x: x, X4, Y4, progress=False)
+
+
 def test_max_error_rate_needs_class_labels():
     with pytest.raises(ValueError, match="max_error_rate needs class labels"):
         fit(small_net(), X4, Y4 + 0.5, max_error_rate=0.1, progress=False)
