@@ -25,7 +25,9 @@ _STYLE = """
 .bp-stepper .bp-controls { display: flex; gap: 0.6em; align-items: center; margin: 0.5em 0; }
 .bp-stepper button { font-size: 1em; padding: 0.3em 0.9em; }
 .bp-stepper .bp-counter { min-width: 8em; font-variant-numeric: tabular-nums; }
-.bp-stepper .bp-body { display: flex; gap: 2em; align-items: flex-start; flex-wrap: wrap; }
+.bp-stepper .bp-body { display: flex; gap: 2em; align-items: flex-start; }
+.bp-stepper .bp-frames { flex: 1 1 auto; min-width: 0; }
+.bp-stepper .bp-tables { flex: 0 0 auto; }
 .bp-stepper .bp-text { font-size: 1.15em; margin: 0.4em 0 0.8em; }
 .bp-stepper .bp-phase { color: #777; font-size: 0.8em; text-transform: uppercase; }
 .bp-stepper svg { max-width: 100%; height: auto; }
