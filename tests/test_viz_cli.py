@@ -1,0 +1,118 @@
+"""The command line's pictures: ``worked-example --svg --png --html --view``, ``trace --svg
+--html``, ``backprop draw``; bad paths and a missing ``dot`` give one line on stderr, no
+traceback."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from worked_by_hand import SLIDE
+
+from nn.examples import worked_example
+from viz.cli import main
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_worked_example_writes_the_network_svg_png_and_the_stepper_page(capsys, tmp_path):
+    svg, png, page = tmp_path / "net.svg", tmp_path / "net.png", tmp_path / "steps.html"
+    status, out, err = run(capsys, "worked-example", "--svg", str(svg), "--png", str(png),
+                           "--html", str(page))
+    assert (status, err) == (0, "")
+    assert out.splitlines() == [f"wrote {svg}", f"wrote {png}", f"wrote {page}"]
+    text = svg.read_text(encoding="utf-8")
+    for name in SLIDE:
+        assert name in text
+    assert png.read_bytes()[:8] == PNG_MAGIC
+    html = page.read_text(encoding="utf-8")
+    assert html.count('class="bp-frame"') == 34 and "http://" not in html.split("<svg")[0]
+
+
+# forward: i4 = −0.7 (the slide); backward: ∂E/∂o6 = −2(t − o6) = −2(1 − 0.47389) = −1.052
+@pytest.mark.parametrize("view, marker", [("forward", "value −0.7<"), ("backward", "grad −1.052<")])
+def test_worked_example_views_forward_and_backward_are_the_computation_graph(capsys, tmp_path,
+                                                                            view, marker):
+    svg = tmp_path / f"{view}.svg"
+    status, _, err = run(capsys, "worked-example", "--view", view, "--svg", str(svg))
+    assert (status, err) == (0, "")
+    text = svg.read_text(encoding="utf-8")
+    assert ">i4<" in text and ">o6<" in text
+    assert marker in text
+
+
+def test_worked_example_without_picture_flags_still_prints_the_tables(capsys):
+    status, out, _ = run(capsys, "worked-example")
+    assert status == 0 and "w46" in out and "<svg" not in out
+
+
+def test_trace_writes_the_graph_and_its_stepper(capsys, tmp_path):
+    svg, page = tmp_path / "t.svg", tmp_path / "t.html"
+    status, _, err = run(capsys, "trace", "ln(x1) + x1*x2 - sin(x2)", "--at", "x1=2", "x2=5",
+                         "--svg", str(svg), "--html", str(page))
+    assert (status, err) == (0, "")
+    assert "grad 5.5" in svg.read_text(encoding="utf-8")  # ∂y/∂x1 = 1/x1 + x2 = 5.5
+    assert "∂y/∂x1 = ∂y/∂v1 · ∂v1/∂x1 + ∂y/∂v2 · ∂v2/∂x1" in page.read_text(encoding="utf-8")
+
+
+def test_draw_by_sizes_prints_dot_with_slide_numbering(capsys):
+    status, out, _ = run(capsys, "draw", "--sizes", "3", "2", "1", "--activation", "sigmoid")
+    assert status == 0 and out.startswith("digraph network")
+    for name in ("w14", "w15", "w24", "w25", "w34", "w35", "w46", "w56", "b4", "b5", "b6"):
+        assert name in out
+
+
+def test_draw_a_saved_model_shows_its_weights(capsys, tmp_path):
+    path = tmp_path / "model.json"
+    worked_example().save(path)
+    out_svg = tmp_path / "model.svg"
+    status, out, err = run(capsys, "draw", str(path), "--svg", str(out_svg))
+    assert (status, err) == (0, "")
+    assert "w46 = −0.3" in out_svg.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("argv, status, message", [
+    (["worked-example", "--svg", "/no/such/folder/a.svg"], 1,
+     "the folder /no/such/folder does not exist"),
+    (["worked-example", "--svg", "picture.txt"], 2, "should end in .svg"),
+    (["draw"], 2, "give either a saved model file or --sizes"),
+    (["draw", "--sizes", "3"], 2, "at least one layer"),
+    (["draw", "/no/such/model.json"], 1, "No such file"),
+    (["trace", "x1*", "--at", "x1=2", "--svg", "t.svg"], 2, "cannot read the formula"),
+])
+def test_mistakes_give_one_line_on_stderr_and_a_nonzero_status(capsys, argv, status, message):
+    got, out, err = run(capsys, *argv)
+    assert got == status
+    assert len(err.strip().splitlines()) == 1 and message in err
+    assert "Traceback" not in err
+
+
+def test_a_file_where_the_folder_should_be_is_reported_in_one_line(capsys, tmp_path):
+    (tmp_path / "notes.txt").write_text("not a folder")
+    status, _, err = run(capsys, "draw", "--sizes", "2", "1", "--dot",
+                         str(tmp_path / "notes.txt" / "n.dot"))
+    assert status == 1 and err.count("\n") == 1 and "notes.txt does not exist" in err
+
+
+def test_missing_dot_program_is_one_clear_line_and_status_1(tmp_path):
+    code = ("import sys; from viz.cli import main; "
+            f"sys.exit(main(['worked-example', '--svg', {str(tmp_path / 'a.svg')!r}]))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={"PATH": str(tmp_path), "HOME": str(tmp_path)}, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "backprop worked-example: error: Graphviz's 'dot' program is not installed "
+        "(apt-get install graphviz, or brew install graphviz); save as .dot to get the source "
+        "without it"]
+
+
+def test_json_output_is_unchanged_by_the_picture_flags(capsys):
+    status, out, _ = run(capsys, "worked-example", "--json")
+    assert status == 0 and set(json.loads(out)) == {"forward", "loss", "errors", "gradients",
+                                                    "updated"}
