@@ -141,3 +141,12 @@ def test_notebook_view_is_a_slider_with_every_frame_inline():
 def test_steps_of_something_else_is_a_type_error_naming_what_it_needs():
     with pytest.raises(TypeError, match="steps needs a Value"):
         steps([1.0, 2.0])
+
+
+def test_graph_steps_carry_the_primal_and_adjoint_traces_as_tables():
+    y, _ = parse("x1*x2 + x1", x1=3, x2=4)
+    primal, adjoint = steps(y).tables
+    assert "<caption>Forward primal trace</caption>" in primal
+    assert "<td>12.000</td>" in primal and "<td>15.000</td>" in primal  # v₁ = 3·4, y = 12 + 3
+    # x1 = v₋₁ receives twice: 1 from the sum, then 1 + x2 = 5 in all (∂y/∂x1 = x2 + 1)
+    assert "<td>v̄₋₁ + v̄₁ · ∂v₁/∂v₋₁</td><td>5.000</td>" in adjoint

@@ -16,14 +16,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograd_core import RULES, Constant, Value, backward_walk, topological_order, zero_grad
+from autograd_core import (
+    RULES,
+    Constant,
+    Value,
+    backward_walk,
+    topological_order,
+    trace,
+    zero_grad,
+)
 from autograd_core.trace import _render  # the rule table's own expression templates
 from nn.examples import WORKED_INPUTS, WORKED_TARGET, WorkedExampleStep
 
 from .drawing import Drawing, check_format, number, writable_path
 from .graph import GraphPicture
 from .network import draw_network
-from .tables import worked_example_tables
+from .tables import Table, worked_example_tables
 
 DEFAULT_MAX_NODES = 100
 _LOSS_FORMULAS = {"squared": "(t − o{k})²", "half-squared": "½(t − o{k})²"}
@@ -153,7 +161,17 @@ def _graph_steps(output: Value, fmt: str, rankdir: str, max_nodes: int) -> Steps
                                       hot_edges={(v, c) for c, _ in uses[v]}))
     add("backward", "Gradient: " + ", ".join(
         f"∂{y}/∂{names[v]} = {number(v.grad, fmt)}" for v in leaves) + ".", pic.dot("both"))
-    return Steps(frames, title=f"Forward and backward pass of {y}, step by step")
+    return Steps(frames, title=f"Forward and backward pass of {y}, step by step",
+                 tables=_trace_tables(output))
+
+
+def _trace_tables(output: Value) -> list[str]:
+    """The primal and adjoint evaluation traces (`autograd_core.trace`) as HTML tables."""
+    t = trace(output)
+    return [Table(title, ["variable", "expression", "value"],
+                  [[r["var"], r["expr"], r["value"]] for r in rows], digits=3).to_html()
+            for title, rows in (("Forward primal trace", t.primal),
+                                ("Reverse adjoint trace", t.adjoint))]
 
 
 def _paren(x: float, fmt: str) -> str:
