@@ -28,7 +28,8 @@ sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # autograd_core
 import workloads as W  # noqa: E402
 
 ENGINES = ("ours", "micrograd")
-STEPS = 5  # timed steps per process, after one warm-up step
+STEPS = 5  # timed steps per process at least, after one warm-up step …
+MIN_SECONDS = 1.0  # … and more until this long, so that a fast engine's median is steady
 LR = 0.1
 CHAIN_DEPTH = 10**6
 MEMORY_CHAIN_DEPTH = 10**5
@@ -37,12 +38,12 @@ MEMORY_CHAIN_DEPTH = 10**5
 # -- children: one measurement each, printed as one JSON object ----------------------------------
 
 def child_step(engine: str) -> dict:
-    """Per-step wall times of `W.train_step` after one warm-up step."""
+    """The median wall time of `W.train_step`, after one warm-up step."""
     loss_fn, params = W.MODELS[engine]()
     points, labels = W.two_moons()
     first_loss = W.train_step(loss_fn, params, points, labels, LR)
-    times = []
-    for _ in range(STEPS):
+    times: list[float] = []
+    while len(times) < STEPS or sum(times) < MIN_SECONDS:
         start = time.perf_counter()
         W.train_step(loss_fn, params, points, labels, LR)
         times.append(time.perf_counter() - start)

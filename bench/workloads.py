@@ -45,28 +45,19 @@ def _initial_weights(seed: int) -> list[list[list[float]]]:
 # -- ours ----------------------------------------------------------------------------------------
 
 def ours_model(seed: int = SEED) -> tuple[Callable[[list, list], Any], list]:
-    """Our engine: the MLP built from `Value`s, one `linear` node per unit, ReLU on hidden units,
-    a linear output unit; returns ``(loss(points, labels), parameters)``.
+    """Our `nn.MLP` (one `linear` node per unit), ReLU hidden units and a linear output unit,
+    with micrograd's initial weights; returns ``(loss(points, labels), parameters)``."""
+    from autograd_core import vsum
+    from nn import MLP
 
-    Built by hand because `nn.MLP` had not landed when this benchmark was written (issue 2
-    allows it); switch to `nn.MLP` once it exists, keeping one `linear` node per unit.
-    """
-    from autograd_core import Value, linear, vsum
-
-    layers = [
-        [([Value(w) for w in ws], Value(0.0)) for ws in layer] for layer in _initial_weights(seed)
-    ]
-    params = [p for layer in layers for ws, b in layer for p in (*ws, b)]
-
-    def forward(x: list) -> Any:
-        for i, layer in enumerate(layers):
-            nets = [linear(ws, x, b) for ws, b in layer]
-            x = nets if i == len(layers) - 1 else [n.relu() for n in nets]
-        return x[0]
+    model = MLP(SIZES[0], list(SIZES[1:]), activation="relu", output_activation="linear")
+    weights = _initial_weights(seed)
+    model.set_weights(weights, [[0.0] * len(layer) for layer in weights])
+    params = model.parameters()
 
     def loss(points: list, labels: list) -> Any:
         """mean(relu(1 − y·score)) + λ·Σp², the max-margin loss of micrograd's demo."""
-        scores = [forward([Value(a) for a in row]) for row in points]
+        scores = [model(row) for row in points]
         margins = [(1 - y * s).relu() for y, s in zip(labels, scores, strict=True)]
         return vsum(margins) * (1.0 / len(margins)) + L2 * vsum([p * p for p in params])
 
