@@ -74,6 +74,8 @@ def test_highlighted_unit_and_weight_are_drawn_in_colour():
 def test_wrong_inputs_length_and_non_models_are_refused_clearly():
     with pytest.raises(ValueError, match="expected 3 inputs, got 2"):
         draw_network(worked_example(), inputs=[1.0, 0.0])
+    with pytest.raises(TypeError, match="inputs must be numbers"):
+        draw_network(worked_example(), inputs=["1", 0.0, 1.0])
     with pytest.raises(TypeError, match="draw_network needs an MLP"):
         draw_network("3-2-1")
 

@@ -5,6 +5,7 @@ net input i_j = Σᵢ w_ij·o_i + b_j, output o_j = f(i_j) and error term δ_j =
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Collection, Mapping, Sequence
 from html import escape
 from typing import Any
@@ -70,8 +71,11 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
     if units > max_units:
         raise ValueError(f"this network has {units} units, more than max_units={max_units} "
                          "can show readably; raise max_units or draw one layer's worth")
-    if inputs is not None and len(inputs) != model.n_in:
-        raise ValueError(f"expected {model.n_in} inputs, got {len(inputs)}")
+    if inputs is not None:
+        if len(inputs) != model.n_in:
+            raise ValueError(f"expected {model.n_in} inputs, got {len(inputs)}")
+        if not all(isinstance(x, numbers.Real) and not isinstance(x, bool) for x in inputs):
+            raise TypeError(f"inputs must be numbers, got {list(inputs)!r}")
     last_forward, last_errors = _last_pass(neurons)
     forward = last_forward if forward is None else forward
     errors = last_errors if errors is None else errors
