@@ -1,0 +1,79 @@
+"""The lecture notebooks run top to bottom in a fresh kernel, without an error, each in under a
+minute; the committed files are the generator's output (no outputs, no stale cells).
+
+The notebooks check their own numbers with asserts against hand formulas and printed tables
+(the slide, Han & Kamber, Baydin et al.), so a wrong number fails its cell and this test.
+"""
+
+import importlib.util
+import os
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDER = ROOT / "notebooks"
+NAMES = ["01_worked_example", "02_reverse_mode", "03_perceptron_and_xor",
+         "04_architecture_and_outputs", "05_optimizers", "06_activations_and_losses"]
+LIMIT_SECONDS = 60
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("make_notebooks",
+                                                  ROOT / "scripts" / "make_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def kernel_env(tmp_path, monkeypatch):
+    """A kernel that writes only under tmp_path and imports this checkout's packages."""
+    for var in ("HOME", "MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_RUNTIME_DIR"):
+        folder = tmp_path / var.lower()
+        folder.mkdir()
+        monkeypatch.setenv(var, str(folder))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    work = tmp_path / "cwd"
+    work.mkdir()
+    return work
+
+
+def test_the_six_lecture_notebooks_are_all_there():
+    assert sorted(p.stem for p in FOLDER.glob("*.ipynb")) == NAMES
+    assert list(_generator().NOTEBOOKS) == NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_committed_notebook_is_the_generators_output_without_outputs(name):
+    committed = (FOLDER / f"{name}.ipynb").read_text(encoding="utf-8")
+    assert committed == _generator().text(name), (
+        f"notebooks/{name}.ipynb differs from scripts/make_notebooks.py: run "
+        "`python scripts/make_notebooks.py` and commit the result")
+    nb = nbformat.reads(committed, as_version=4)
+    nbformat.validate(nb)
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    assert code_cells and all(not c.outputs and c.execution_count is None for c in code_cells)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_runs_top_to_bottom_in_a_fresh_kernel_in_under_a_minute(name, kernel_env):
+    nb = nbformat.read(FOLDER / f"{name}.ipynb", as_version=4)
+    client = NotebookClient(nb, timeout=120, kernel_name="python3",
+                            shutdown_kernel="immediate",
+                            resources={"metadata": {"path": str(kernel_env)}})
+    start = time.perf_counter()
+    client.execute()  # raises CellExecutionError, naming the cell, on any error or failed assert
+    seconds = time.perf_counter() - start
+    assert seconds < LIMIT_SECONDS, f"{name} took {seconds:.0f} s"
+    errors = [out for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
+              if out.output_type == "error"]
+    assert errors == []
+    # every code cell ran, in order
+    counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1))
