@@ -90,7 +90,8 @@ WORKED_EXAMPLE = [
 
     $$\frac{\partial E}{\partial w_{jk}} = \frac{\partial E}{\partial o_k}\cdot
     \frac{\partial o_k}{\partial w_{jk}}
-    = -2(t_k - o_k)\;\sigma\Big(\sum_j w_{jk} o_j\Big)\Big(1 - \sigma\Big(\sum_j w_{jk} o_j\Big)\Big)\; o_j ,$$
+    = -2(t_k - o_k)\;\sigma\Big(\sum_j w_{jk} o_j\Big)
+    \Big(1 - \sigma\Big(\sum_j w_{jk} o_j\Big)\Big)\; o_j ,$$
 
     using $\sigma'(z) = \sigma(z)(1 - \sigma(z))$. Call $\delta_k = -\partial E/\partial i_k =
     2(t_k - o_k)\,o_k(1 - o_k)$ the *error* of unit $k$. A hidden unit $h$ collects the errors
@@ -551,7 +552,7 @@ ARCHITECTURE_AND_OUTPUTS = [
     | task | output units | decision |
     |---|---|---|
     | regression | one linear unit, $o = i$ | the number itself |
-    | binary classification | one sigmoid unit, $\sigma(z) = \frac{1}{1 + e^{-z}}$ | 1 if $\sigma(z) \ge 0.5$ |
+    | binary | one sigmoid unit, $\sigma(z) = 1/(1 + e^{-z})$ | 1 if $\sigma \ge 0.5$ |
     | multi-label | one sigmoid per label | each label present if its $\sigma \ge 0.5$ |
     | multi-class | softmax, $p_k = e^{z_k} / \sum_j e^{z_j}$ | the class with the largest $p_k$ |
     """),
@@ -633,9 +634,10 @@ OPTIMIZERS = [
     |---|---|
     | vanilla | $x \mathrel{+}= -\eta\, dx$ |
     | momentum | $v = \mu v - \eta\, dx;\quad x \mathrel{+}= v$ |
-    | AdaGrad | $c \mathrel{+}= dx^2;\quad x \mathrel{+}= -\eta\, dx / (\sqrt{c} + \epsilon)$ |
-    | RMSprop | $c = \rho c + (1 - \rho)\, dx^2;\quad x \mathrel{+}= -\eta\, dx / (\sqrt{c} + \epsilon)$ |
-    | Adam | $m = \beta_1 m + (1-\beta_1) dx;\ v = \beta_2 v + (1-\beta_2) dx^2;\ x \mathrel{+}= -\eta\, \hat m / (\sqrt{\hat v} + \epsilon)$ |
+    | AdaGrad | $c \mathrel{+}= dx^2;\ x \mathrel{+}= -\eta\, dx / (\sqrt{c} + \epsilon)$ |
+    | RMSprop | $c = \rho c + (1 - \rho) dx^2;\ x \mathrel{+}= -\eta\, dx / (\sqrt{c} + \epsilon)$ |
+    | Adam | $m = \beta_1 m + (1-\beta_1) dx;\ v = \beta_2 v + (1-\beta_2) dx^2$; |
+    | | $x \mathrel{+}= -\eta\, \hat m / (\sqrt{\hat v} + \epsilon)$ |
 
     ($\hat m = m / (1 - \beta_1^t)$ and $\hat v = v / (1 - \beta_2^t)$ correct the running means
     for starting at 0.)
@@ -658,8 +660,9 @@ OPTIMIZERS = [
 
     A long narrow valley, $L(a, b) = 0.1\,a^2 + 2\,b^2$: steep across ($b$), shallow along
     ($a$). Vanilla gradient descent zig-zags across and crawls along; momentum builds up speed
-    along the valley; AdaGrad, RMSprop and Adam divide each coordinate's step by the size of its
-    recent gradients, so both directions move at similar speed.
+    along the valley, and overshoots (the ball rolls past the minimum and back); AdaGrad,
+    RMSprop and Adam divide each coordinate's step by the size of its recent gradients, so both
+    directions move at similar speed.
     """),
     code(r"""
     def surface(a, b):
@@ -682,7 +685,7 @@ OPTIMIZERS = [
         "vanilla (η=0.4)": lambda p: SGD(p, lr=0.4),
         "momentum (η=0.05, μ=0.9)": lambda p: SGD(p, lr=0.05, momentum=0.9),
         "AdaGrad (η=1.0)": lambda p: AdaGrad(p, lr=1.0),
-        "RMSprop (η=0.1)": lambda p: RMSprop(p, lr=0.1),
+        "RMSprop (η=0.05)": lambda p: RMSprop(p, lr=0.05),
         "Adam (η=0.3)": lambda p: Adam(p, lr=0.3),
     }
     paths = {name: trajectory(make) for name, make in optimizers.items()}
@@ -758,7 +761,7 @@ OPTIMIZERS = [
     md(r"""
     ## Learning-rate schedules
 
-    * step decay: $\eta_t = \eta_0 \cdot f^{\lfloor t / k \rfloor}$ (multiply by $f$ every $k$ epochs);
+    * step decay: $\eta_t = \eta_0 \cdot f^{\lfloor t / k \rfloor}$ (times $f$ every $k$ epochs);
     * exponential decay: $\eta_t = \eta_0 e^{-kt}$;
     * $1/t$ decay: $\eta_t = \eta_0 / (1 + kt)$. With $\eta_0 = k = 1$ this is the lecture's rule
       of thumb $\eta = 1/t$, $t$ counting passes through the training set from 1.
@@ -910,8 +913,9 @@ ACTIVATIONS_AND_LOSSES = [
             assert math.isclose(slope, numeric, rel_tol=1e-5, abs_tol=1e-7), (name, z)
 
     sigmoid_slopes = curves["sigmoid"][:, 1]
-    print(f"largest sigmoid derivative: {sigmoid_slopes.max():.4f} at z = {zs[sigmoid_slopes.argmax()]:g}")
-    assert math.isclose(sigmoid_slopes.max(), 0.25) and abs(zs[sigmoid_slopes.argmax()]) < 1e-12
+    top = sigmoid_slopes.argmax()
+    print(f"largest sigmoid derivative: {sigmoid_slopes[top]:.4f} at z = {zs[top]:.3g}")
+    assert math.isclose(sigmoid_slopes[top], 0.25) and abs(zs[top]) < 1e-12
     assert np.allclose(curves["softplus"][:, 1], curves["sigmoid"][:, 0])  # softplus' = σ
     """),
     md(r"""
@@ -919,9 +923,10 @@ ACTIVATIONS_AND_LOSSES = [
 
     A ReLU unit whose net input is negative for **every** example outputs 0 on all of them. Its
     derivative there is 0 too, so no gradient reaches its weights: it never recovers. A large
-    learning rate can push units there. We train a 2-16-16-1 ReLU network on two moons with
-    plain SGD and count the dead units (numbered as on the slide: inputs 1–2, then 3–18, 19–34,
-    the output 35).
+    learning rate can push units there, and an unlucky initialization can start them there.
+    We train a 2-16-16-1 ReLU network on two moons with plain SGD and a large step, and count
+    the dead units before and after (numbered as on the slide: inputs 1–2, hidden units 3–18
+    and 19–34, the output 35).
     """),
     code(r"""
     X, y = datasets.moons(60, seed=0)
