@@ -1,0 +1,87 @@
+"""Anomaly detection: off by default (NaN and inf pass through, as in PyTorch); when on, the first
+node whose value or gradient is NaN/inf raises `AnomalyError` naming the op, its inputs and the
+chain of labels that led there.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from autograd_core import AnomalyError, Value, detect_anomaly, set_detect_anomaly
+
+
+def test_off_by_default_nan_passes_silently_through_the_forward_pass():
+    y = (Value(float("nan")) + 1.0).tanh() * 2.0
+    assert math.isnan(y.data)
+
+
+def test_off_by_default_inf_values_and_gradients_pass_silently():
+    x = Value(0.0)
+    y = x.sqrt() + Value(1000.0).exp()  # d√x/dx = 1/(2√x) → ∞ at 0; e^1000 overflows to inf
+    y.backward()
+    assert y.data == math.inf and x.grad == math.inf
+
+
+def test_on_the_first_non_finite_value_names_op_inputs_and_label_chain():
+    x = Value(355.0, label="x")
+    with detect_anomaly():
+        u = x * 2.0
+        u.label = "u"
+        with pytest.raises(AnomalyError) as error:
+            u.exp()  # e^710 overflows: this node, not a later one, is the first anomaly
+    message = str(error.value)
+    assert "inf" in message
+    assert "op 'exp'" in message
+    assert "u=710" in message
+    assert "x → u → exp" in message
+
+
+def test_on_a_nan_input_stops_at_the_first_op_that_uses_it():
+    with detect_anomaly(), pytest.raises(AnomalyError) as error:
+        (Value(float("nan"), label="n") + 1.0).tanh()
+    assert "nan" in str(error.value) and "op 'add'" in str(error.value)
+    assert "n=nan" in str(error.value)
+
+
+def test_on_the_label_chain_follows_the_parent_that_went_non_finite():
+    a, b = Value(1.0, "a"), Value(800.0, "b")
+    big = b * 1e306  # 8e308 overflows to inf while detection is still off
+    big.label = "big"
+    with detect_anomaly(), pytest.raises(AnomalyError) as error:
+        a + big
+    # the chain goes back through big (the inf parent), not through a (the first parent)
+    assert "b → big → add" in str(error.value)
+    assert "a=1, big=inf" in str(error.value)
+
+
+def test_on_a_non_finite_gradient_also_raises_naming_it():
+    x = Value(0.0, label="x")
+    with detect_anomaly():
+        y = x.sqrt() * 2.0  # every value finite; ∂y/∂x = 2/(2√x) = inf at 0
+        y.label = "y"
+        with pytest.raises(AnomalyError) as error:
+            y.backward()
+    assert "gradient ∂y/∂x became inf" in str(error.value)
+    assert "input x=0" in str(error.value)
+
+
+def test_detect_anomaly_is_restored_after_the_with_block():
+    with detect_anomaly():
+        pass
+    assert math.isnan((Value(float("nan")) + 1.0).data)
+
+
+def test_set_detect_anomaly_turns_it_on_and_off_for_the_process():
+    try:
+        set_detect_anomaly(True)
+        with pytest.raises(AnomalyError):
+            Value(float("inf")) * 0.0
+    finally:
+        set_detect_anomaly(False)
+    assert math.isnan((Value(float("inf")) * 0.0).data)
+
+
+def test_an_anomaly_is_a_floating_point_error():
+    assert issubclass(AnomalyError, FloatingPointError)
