@@ -128,7 +128,8 @@ RULES: dict[str, Rule] = {
     "tanh": Rule(_tanh, "tanh x", "tanh {0}", ("1 − tanh²{0}",)),
     "sigmoid": Rule(_sigmoid, "σ(x) = 1/(1 + e^−x)", "σ({0})", ("σ({0})·(1 − σ({0}))",)),
     "relu": Rule(
-        lambda m, x: (m.where(x > 0, x, 0.0), (m.where(x > 0, 1.0, 0.0),)),
+        # x ≤ 0 rather than not x > 0: a NaN input stays NaN (as in PyTorch), never becomes 0
+        lambda m, x: (m.where(x <= 0, 0.0, x), (m.where(x > 0, 1.0, 0.0),)),
         "max(0, x)", "relu({0})", ("1 if {0} > 0 else 0",),
     ),
     "leaky_relu": Rule(

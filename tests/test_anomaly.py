@@ -17,6 +17,13 @@ def test_off_by_default_nan_passes_silently_through_the_forward_pass():
     assert math.isnan(y.data)
 
 
+@pytest.mark.parametrize("method", ["exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid",
+                                    "relu", "leaky_relu", "elu", "softplus", "abs"])
+def test_off_by_default_nan_stays_nan_through_every_one_input_function(method):
+    # a NaN turned into a number would hide the bug that anomaly detection is there to find
+    assert math.isnan(getattr(Value(float("nan")), method)().data)
+
+
 def test_off_by_default_inf_values_and_gradients_pass_silently():
     x = Value(0.0)
     y = x.sqrt() + Value(1000.0).exp()  # d√x/dx = 1/(2√x) → ∞ at 0; e^1000 overflows to inf
