@@ -120,6 +120,9 @@ def trace(output: Value, inputs: Sequence[Value] | None = None, digits: int = 3)
         inputs: the input leaves in the order to number them (default: order of first use).
         digits: decimals shown in text and Markdown (the dict keeps full precision).
     """
+    if isinstance(output, Constant):
+        raise ValueError(f"nothing to trace: the output is the constant {output.data:g}, "
+                         "computed from no input")
     leaves, inner, constants = _numbering(output, inputs)
     n = len(leaves)
     var: dict[Value, str] = {v: f"v{i - n + 1}" for i, v in enumerate(leaves)}

@@ -12,7 +12,7 @@ import math
 
 import pytest
 
-from autograd_core import Value, parse, trace
+from autograd_core import Constant, Value, parse, trace
 
 
 def vbar(sub: str) -> str:
@@ -101,3 +101,8 @@ def test_tracing_twice_gives_the_same_adjoints_not_doubled_ones():
     first = trace(y).to_dict()["adjoint"]
     assert trace(y).to_dict()["adjoint"] == first
     assert inputs["x1"].grad == pytest.approx(5.5)
+
+
+def test_a_constant_has_no_trace_and_says_so():
+    with pytest.raises(ValueError, match="the output is the constant 2, computed from no input"):
+        trace(Constant(2.0))

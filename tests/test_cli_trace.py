@@ -62,6 +62,7 @@ def test_digits_sets_the_decimals_shown():
     (["trace", "x * 2", "--at", "x"], "NAME=VALUE"),
     (["trace", "ln(x)", "--at", "x=0"], "log is defined only for x > 0"),
     (["trace", "1 / x", "--at", "x=0"], "division by zero"),
+    (["trace", "2"], "nothing to trace: the output is the constant 2"),
     (["trace"], "expr"),
     (["no-such-command"], "invalid choice"),
 ])

@@ -45,9 +45,9 @@ def cmd_trace(args: argparse.Namespace) -> None:
     """Primal and adjoint traces of a formula, and the gradient of each input."""
     try:
         output, inputs = parse(args.expr, **_assignments(args.at))
+        t = trace(output, inputs=list(inputs.values()), digits=args.digits)
     except (ValueError, TypeError) as e:
         raise UsageError(str(e)) from None
-    t = trace(output, inputs=list(inputs.values()), digits=args.digits)
     if args.svg or args.png or args.html:
         _write_pictures(args, lambda: draw_graph(output, mode=args.view), lambda: steps(output))
     elif args.json:
