@@ -63,7 +63,8 @@ def gradcheck(f: Callable[..., Value], inputs: Sequence[Number] | Mapping[str, N
     Returns:
         The report: each input's name, reverse-mode and numeric derivative, and error.
     """
-    names = list(inputs) if isinstance(inputs, Mapping) else [f"x{i + 1}" for i in range(len(inputs))]
+    by_name = isinstance(inputs, Mapping)
+    names = list(inputs) if by_name else [f"x{i + 1}" for i in range(len(inputs))]
     point = [float(v) for v in (inputs.values() if isinstance(inputs, Mapping) else inputs)]
 
     def call(xs: Sequence[Value]) -> Value:
@@ -76,7 +77,7 @@ def gradcheck(f: Callable[..., Value], inputs: Sequence[Number] | Mapping[str, N
     call(xs).backward()
     rows = []
     for i, name in enumerate(names):
-        def at(shift: float) -> float:
+        def at(shift: float, i: int = i) -> float:
             return call([Value(v + (shift if j == i else 0.0)) for j, v in enumerate(point)]).data
 
         numeric = (at(eps) - at(-eps)) / (2 * eps)

@@ -104,7 +104,8 @@ def parse(text: str, **values: Number) -> tuple[Value, dict[str, Value]]:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as e:
-        raise ValueError(f"cannot read the formula {text!r}: {e.msg} at column {e.offset}") from None
+        raise ValueError(
+            f"cannot read the formula {text!r}: {e.msg} at column {e.offset}") from None
     inputs = {name: Value(v, label=name) for name, v in values.items()}
     reader = _Reader(text.strip(), inputs)
     out = as_value(reader.read(tree.body))

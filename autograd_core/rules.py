@@ -1,7 +1,8 @@
 """The one table of primitive operations: each op's value and its local derivatives, side by side.
 
-A rule is called as ``fn(m, *inputs, *params)`` and returns ``(value, (∂v/∂input₀, ∂v/∂input₁, …))``,
-where ``m`` is the math namespace (``scalar_math`` for single numbers). Rules return numbers; the
+A rule is called as ``fn(m, *inputs, *params)`` and returns
+``(value, (∂v/∂input₀, ∂v/∂input₁, …))``, where ``m`` is the math namespace: ``scalar_math`` for
+single numbers, ``array_math`` for a batch (one number per example). Rules return numbers; the
 engine alone does the accumulation ``parent.grad += local * node.grad``.
 
 Adding an op touches its entry here, the `Value` method that calls it, and the test op list
@@ -48,7 +49,8 @@ def _div(m, x, y):
 
 def _pow_domain(m, x, c):
     _check(m, (x == 0) & (c < 0), f"0 to a negative power is undefined: {x} ** {c} (op 'pow')")
-    _check(m, (x < 0) & m.not_integer(c), f"a negative base needs a whole exponent: {x} ** {c} (op 'pow')")
+    _check(m, (x < 0) & m.not_integer(c),
+           f"a negative base needs a whole exponent: {x} ** {c} (op 'pow')")
 
 
 def _pow(m, x, c):
@@ -134,7 +136,8 @@ RULES: dict[str, Rule] = {
     ),
     "leaky_relu": Rule(
         lambda m, x, a: (m.where(x > 0, x, a * x), (m.where(x > 0, 1.0, a),)),
-        "x if x > 0 else α·x", "leaky_relu({0}; α={p0})", ("1 if {0} > 0 else {p0}",), 1, ("alpha",),
+        "x if x > 0 else α·x", "leaky_relu({0}; α={p0})", ("1 if {0} > 0 else {p0}",), 1,
+        ("alpha",),
     ),
     "elu": Rule(
         _elu, "x if x > 0 else α·(e^x − 1)", "elu({0}; α={p0})",
@@ -151,5 +154,9 @@ RULES: dict[str, Rule] = {
     "sum": Rule(
         lambda m, *xs: (sum(xs[1:], xs[0]), (1.0,) * len(xs)),
         "Σᵢ xᵢ", lambda names: " + ".join(names), lambda names, i: "1", None,
+    ),
+    "batch_sum": Rule(
+        lambda m, x: (m.batch_sum(x), (m.ones_like(x),)),
+        "Σₑ xₑ over the examples of a batch", "Σₑ {0}", ("1",),
     ),
 }

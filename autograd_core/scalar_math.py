@@ -62,6 +62,16 @@ def softplus(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x))) if x == x else nan
 
 
+def batch_sum(x: float) -> float:
+    """The sum over the examples of a batch; a single number is a batch of one."""
+    return x
+
+
+def ones_like(x: float) -> float:
+    """1, shaped like x."""
+    return 1.0
+
+
 def where(cond: bool, a: float, b: float) -> float:
     """a where cond holds, else b (numpy's where for single numbers)."""
     return a if cond else b

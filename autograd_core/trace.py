@@ -51,7 +51,8 @@ class Trace:
     def to_dict(self) -> dict[str, Any]:
         """Plain data: ``{"output", "gradients", "primal", "adjoint"}``, JSON-ready."""
         return {"output": self.output, "gradients": dict(self.gradients),
-                "primal": [dict(r) for r in self.primal], "adjoint": [dict(r) for r in self.adjoint]}
+                "primal": [dict(r) for r in self.primal],
+                "adjoint": [dict(r) for r in self.adjoint]}
 
     def _lines(self, rows: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
         return [(r["var"], r["expr"] if "symbolic" not in r else f"{r['expr']} = {r['symbolic']}",
@@ -66,7 +67,8 @@ class Trace:
             w1 = max(_width(a) for a, _, _ in lines)
             w2 = max(_width(b) for _, b, _ in lines)
             out.append(title)
-            out += [f"  {_pad(a, w1)} = {_pad(b, w2)} = {c:>{self.digits + 5}}" for a, b, c in lines]
+            width = self.digits + 5
+            out += [f"  {_pad(a, w1)} = {_pad(b, w2)} = {c:>{width}}" for a, b, c in lines]
             out.append("")
         out.append("Gradient: " + ", ".join(
             f"∂y/∂{k} = {_fmt(v, self.digits)}" for k, v in self.gradients.items()))
@@ -89,7 +91,8 @@ class Trace:
         return self.to_markdown()
 
 
-def _numbering(output: Value, inputs: Sequence[Value] | None) -> tuple[list[Value], list[Value], list[Value]]:
+def _numbering(output: Value, inputs: Sequence[Value] | None
+               ) -> tuple[list[Value], list[Value], list[Value]]:
     order = topological_order(output)
     constants = [v for v in order if isinstance(v, Constant)]
     leaves = [v for v in order if not v.parents and not isinstance(v, Constant)]

@@ -179,7 +179,10 @@ def apply(op: str, *args: Value | Number, params: tuple[float, ...] = ()) -> Val
 
 def linear(weights: Iterable[Value | Number], inputs: Iterable[Value | Number],
            bias: Value | Number = 0.0) -> Value:
-    """The net input of a unit as one node: i = Σᵢ wᵢ·xᵢ + b; ∂i/∂wᵢ = xᵢ, ∂i/∂xᵢ = wᵢ, ∂i/∂b = 1."""
+    """The net input of a unit as one node: i = Σᵢ wᵢ·xᵢ + b.
+
+    ∂i/∂wᵢ = xᵢ, ∂i/∂xᵢ = wᵢ, ∂i/∂b = 1.
+    """
     ws, xs = list(weights), list(inputs)
     if len(ws) != len(xs):
         raise ValueError(f"linear needs as many weights as inputs, got {len(ws)} and {len(xs)}")

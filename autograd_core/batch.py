@@ -1,0 +1,147 @@
+"""Batches: one scalar graph evaluated for every example at once.
+
+A `BatchValue` is a `Value` whose ``data`` holds one number per example (a 1-D numpy array). Each
+node still stands for one scalar operation — the graph one draws and traces — but computes it for
+the whole batch in one numpy call, with the same rule from the one rule table (evaluated with
+`array_math` instead of `scalar_math`). A parameter shared by all examples stays a plain `Value`;
+on an edge between it and a batched node the local derivative is a `Broadcast`, whose product
+with an adjoint sums over the examples, so the parameter gets Σₑ ∂Lₑ/∂w.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+
+import numpy as np
+
+from . import anomaly
+from . import array_math as A
+from .rules import RULES
+from .value import Constant, Value
+
+_Array = np.ndarray
+
+
+class Broadcast:
+    """The local derivative on an edge between a single value and a batch of ``n`` examples.
+
+    Reverse mode multiplies it by a batch of adjoints and must add the examples up
+    (∂L/∂w = Σₑ ∂L/∂vₑ · ∂vₑ/∂w); forward mode multiplies it by one tangent and spreads the
+    result over the examples.
+    """
+
+    __slots__ = ("local", "n")
+
+    def __init__(self, local: float | _Array, n: int) -> None:
+        self.local = local
+        self.n = n
+
+    def __mul__(self, other: float | _Array) -> float | _Array:
+        product = self.local * other
+        if isinstance(other, _Array):
+            return float(np.sum(product))
+        return product if isinstance(product, _Array) else np.full(self.n, product)
+
+    __rmul__ = __mul__
+
+    def __repr__(self) -> str:
+        return f"Broadcast({self.local!r}, n={self.n})"
+
+
+def _batch_data(data: object) -> _Array:
+    arr = np.asarray(data)
+    if arr.dtype == bool or arr.dtype.kind not in "iuf":
+        raise TypeError(f"a batch needs real numbers, got an array of {arr.dtype}")
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"a batch is a non-empty 1-D array (one number per example), "
+                         f"got shape {arr.shape}")
+    return arr.astype(float)
+
+
+def _as_node(x: Value | float | _Array) -> Value:
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, _Array | list | tuple):
+        return BatchConstant(x)
+    return Constant(x)
+
+
+def apply_batch(op: str, *args: Value | float | _Array, params: tuple[float, ...] = ()) -> Value:
+    """Make the node ``op(*args)`` where some argument is a batch: one numpy call per node."""
+    parents = tuple([_as_node(a) for a in args])
+    sizes = {p.data.size for p in parents if isinstance(p.data, _Array)}
+    if len(sizes) > 1:
+        raise ValueError(f"op '{op}' got batches of different sizes {sorted(sizes)}")
+    data, local = RULES[op].fn(A, *[p.data for p in parents], *params)
+    batched = isinstance(data, _Array) and data.ndim == 1
+    node = Value.__new__(BatchValue if batched else Value)
+    node.data = data if batched else float(data)
+    node.grad = 0.0
+    node.label = ""
+    node.op = op
+    node.parents = parents
+    (n,) = sizes
+    node.local_grads = tuple(
+        lg if isinstance(p.data, _Array) == batched else Broadcast(lg, n)
+        for p, lg in zip(parents, local)
+    )
+    node.params = params
+    if anomaly.enabled and not np.all(np.isfinite(data)):
+        anomaly.forward_anomaly(node)
+    return node
+
+
+class BatchValue(Value):
+    """A Value with one number per example: every operator and method of `Value`, evaluated for
+    the whole batch. ``BatchValue(X[:, 0], label="x1")`` is the first input of every example.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: object, label: str = "") -> None:
+        super().__init__(0.0, label)
+        self.data = _batch_data(data)
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"BatchValue(n={self.data.size}, mean={np.mean(self.data):.6g}{label})"
+
+
+class BatchConstant(BatchValue):
+    """Per-example numbers that are not inputs to differentiate (the targets of a loss)."""
+
+    __slots__ = ()
+
+
+def _rebind(f: types.FunctionType) -> types.FunctionType:
+    # The same method body as Value's, with `apply` meaning `apply_batch`: the two classes share
+    # one definition of every operator, so they cannot drift apart.
+    g = types.FunctionType(f.__code__, {**f.__globals__, "apply": apply_batch}, f.__name__,
+                           f.__defaults__, f.__closure__)
+    g.__doc__ = f.__doc__
+    return g
+
+
+for _name, _f in vars(Value).items():
+    if isinstance(_f, types.FunctionType) and _name not in ("__init__", "__repr__", "backward"):
+        setattr(BatchValue, _name, _rebind(_f))
+
+
+def batch_sum(x: Value) -> Value:
+    """Σₑ xₑ over the examples of a batch (a plain Value stays as it is)."""
+    return apply_batch("batch_sum", x) if isinstance(x, BatchValue) else x
+
+
+def batch_mean(x: Value) -> Value:
+    """(1/n)·Σₑ xₑ over the n examples of a batch (a plain Value stays as it is)."""
+    return batch_sum(x) * (1.0 / x.data.size) if isinstance(x, BatchValue) else x
+
+
+def is_batched(values: object) -> bool:
+    """Whether any of the given values is a batch."""
+    return any(isinstance(v, BatchValue) for v in values)
+
+
+__all__ = ["BatchConstant", "BatchValue", "Broadcast", "apply_batch", "batch_mean", "batch_sum",
+           "is_batched", "math"]
