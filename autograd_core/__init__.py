@@ -5,14 +5,25 @@ One node type (`Value`), one table of primitive rules (`rules.RULES`), one itera
 """
 
 from .anomaly import AnomalyError, detect_anomaly, set_detect_anomaly
+from .batch import (
+    BatchConstant,
+    BatchValue,
+    apply_batch,
+    batch_mean,
+    batch_sum,
+    is_batched,
+    linear,
+    vsum,
+)
 from .gradcheck import GradcheckError, GradcheckReport, gradcheck
 from .graph import backward, backward_walk, jvp, topological_order, zero_grad, zero_grad_graph
 from .parse import parse
 from .rules import RULES, DomainError
 from .trace import Trace, trace
-from .value import Constant, Value, apply, as_value, linear, vsum
+from .value import Constant, Value, apply, as_value
 
 __all__ = [
+    "BatchConstant", "BatchValue", "apply_batch", "batch_mean", "batch_sum", "is_batched",
     "RULES", "AnomalyError", "Constant", "DomainError", "GradcheckError", "GradcheckReport",
     "Trace", "Value", "apply", "as_value", "backward", "backward_walk", "detect_anomaly",
     "gradcheck", "jvp", "linear", "parse", "set_detect_anomaly", "topological_order", "trace",

@@ -10,15 +10,15 @@ with an adjoint sums over the examples, so the parameter gets Σₑ ∂Lₑ/∂w
 
 from __future__ import annotations
 
-import math
 import types
+from collections.abc import Iterable
 
 import numpy as np
 
 from . import anomaly
 from . import array_math as A
 from .rules import RULES
-from .value import Constant, Value
+from .value import Constant, Value, apply
 
 _Array = np.ndarray
 
@@ -143,5 +143,25 @@ def is_batched(values: object) -> bool:
     return any(isinstance(v, BatchValue) for v in values)
 
 
-__all__ = ["BatchConstant", "BatchValue", "Broadcast", "apply_batch", "batch_mean", "batch_sum",
-           "is_batched", "math"]
+def _apply_any(op: str, *args: Value | float) -> Value:
+    return (apply_batch if is_batched(args) else apply)(op, *args)
+
+
+def linear(weights: Iterable[Value | float], inputs: Iterable[Value | float],
+           bias: Value | float = 0.0) -> Value:
+    """The net input of a unit as one node: i = Σᵢ wᵢ·xᵢ + b (for every example of a batch).
+
+    ∂i/∂wᵢ = xᵢ, ∂i/∂xᵢ = wᵢ, ∂i/∂b = 1.
+    """
+    ws, xs = list(weights), list(inputs)
+    if len(ws) != len(xs):
+        raise ValueError(f"linear needs as many weights as inputs, got {len(ws)} and {len(xs)}")
+    return _apply_any("linear", *ws, *xs, bias)
+
+
+def vsum(values: Iterable[Value | float]) -> Value:
+    """Σᵢ xᵢ as one node (∂/∂xᵢ = 1), instead of a chain of additions."""
+    vs = list(values)
+    if not vs:
+        raise ValueError("vsum needs at least one value")
+    return _apply_any("sum", *vs)

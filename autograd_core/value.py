@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable
 
 from . import anomaly
 from . import scalar_math as M
@@ -34,6 +33,8 @@ class Value:
     """
 
     __slots__ = ("data", "grad", "label", "op", "parents", "local_grads", "params")
+    # numpy arrays defer to our operators (x_batch * w builds a node, not an array of objects)
+    __array_ufunc__ = None
 
     def __init__(self, data: Number, label: str = "") -> None:
         if isinstance(data, Value):
@@ -175,23 +176,3 @@ def apply(op: str, *args: Value | Number, params: tuple[float, ...] = ()) -> Val
     if anomaly.enabled and not math.isfinite(data):
         anomaly.forward_anomaly(node)
     return node
-
-
-def linear(weights: Iterable[Value | Number], inputs: Iterable[Value | Number],
-           bias: Value | Number = 0.0) -> Value:
-    """The net input of a unit as one node: i = Σᵢ wᵢ·xᵢ + b.
-
-    ∂i/∂wᵢ = xᵢ, ∂i/∂xᵢ = wᵢ, ∂i/∂b = 1.
-    """
-    ws, xs = list(weights), list(inputs)
-    if len(ws) != len(xs):
-        raise ValueError(f"linear needs as many weights as inputs, got {len(ws)} and {len(xs)}")
-    return apply("linear", *ws, *xs, bias)
-
-
-def vsum(values: Iterable[Value | Number]) -> Value:
-    """Σᵢ xᵢ as one node (∂/∂xᵢ = 1), instead of a chain of additions."""
-    vs = list(values)
-    if not vs:
-        raise ValueError("vsum needs at least one value")
-    return apply("sum", *vs)

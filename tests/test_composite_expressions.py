@@ -19,7 +19,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from test_rules_oracles import KINK_MARGIN, close
 
-from autograd_core import RULES, Value, linear, topological_order, vsum
+from autograd_core import RULES, Value, apply, linear, topological_order, vsum
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
@@ -28,14 +28,14 @@ ENGINE = SimpleNamespace(
     exp=Value.exp, log=Value.log, sqrt=Value.sqrt, sin=Value.sin, cos=Value.cos,
     tanh=Value.tanh, sigmoid=Value.sigmoid, relu=Value.relu, abs=Value.abs,
     softplus=Value.softplus, leaky_relu=Value.leaky_relu, elu=Value.elu,
-    linear=linear, vsum=vsum,
+    linear=linear, vsum=vsum, batch_sum=lambda x: apply("batch_sum", x),
 )
 TORCH = SimpleNamespace(
     exp=torch.exp, log=torch.log, sqrt=torch.sqrt, sin=torch.sin, cos=torch.cos,
     tanh=torch.tanh, sigmoid=torch.sigmoid, relu=torch.relu, abs=torch.abs,
     softplus=F.softplus, leaky_relu=F.leaky_relu, elu=F.elu,
     linear=lambda ws, xs, b: sum((w * x for w, x in zip(ws, xs, strict=True)), b),
-    vsum=lambda xs: sum(xs[1:], xs[0]),
+    vsum=lambda xs: sum(xs[1:], xs[0]), batch_sum=lambda x: x.sum(),
 )
 
 # op → step(a, b, c, f): a the previous node, b an earlier node, c ∈ [−1, 1] a constant, f the
@@ -62,6 +62,7 @@ STEPS: dict[str, Callable[[Any, Any, float, SimpleNamespace], Any]] = {
     "abs": lambda a, b, c, f: f.abs(a) * c,
     "linear": lambda a, b, c, f: f.linear([a, b], [c * 0.5, 0.25], 0.1),
     "sum": lambda a, b, c, f: f.vsum([a, b, c]) * (1 / 3),
+    "batch_sum": lambda a, b, c, f: f.batch_sum(a),
 }
 KINKS = {"relu", "abs", "leaky_relu", "elu"}
 N_INPUTS = 3

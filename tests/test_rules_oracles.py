@@ -23,7 +23,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd_core import RULES, Value, linear, vsum
+from autograd_core import RULES, Value, apply, linear, vsum
 
 KINK_MARGIN = 1e-3
 SETTINGS = settings(max_examples=100, deadline=None)
@@ -117,6 +117,9 @@ OPS: dict[str, Op] = {
                  lambda v, p: linear(v[: len(v) // 2], v[len(v) // 2: -1], v[-1]),
                  _linear_formula, True),
     "sum": Op(n_ary(1, 6, lambda n: n), lambda v, p: vsum(v), lambda s, p: sum(s[1:], s[0]), True),
+    # the sum over a batch's examples; a single number is a batch of one
+    "batch_sum": Op(inputs(reals(-100, 100)), lambda v, p: apply("batch_sum", v[0]),
+                    lambda s, p: s[0]),
 }
 
 

@@ -48,6 +48,7 @@ TORCH: dict[str, Callable[[list, tuple], object]] = {
     "abs": lambda t, p: torch.abs(t[0]),
     "linear": _linear,
     "sum": lambda t, p: torch.stack(t).sum(),
+    "batch_sum": lambda t, p: t[0].sum(),
 }
 
 
