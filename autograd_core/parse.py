@@ -70,6 +70,9 @@ class _Reader:
     def call(self, node: ast.Call) -> Value:
         if not isinstance(node.func, ast.Name):
             raise self.fail(node.func, "only the engine's functions can be called, by name")
+        if node.func.id.startswith("__"):
+            raise self.fail(node.func, f"names starting with '__' are not allowed: "
+                            f"{node.func.id!r}")
         name = ALIASES.get(node.func.id, node.func.id)
         if name not in UNARY + WITH_ALPHA:
             raise self.fail(node.func, f"unknown function {node.func.id!r}; known: "
@@ -104,8 +107,10 @@ def parse(text: str, **values: Number) -> tuple[Value, dict[str, Value]]:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as e:
-        raise ValueError(
-            f"cannot read the formula {text!r}: {e.msg} at column {e.offset}") from None
+        col = max(1, min(e.offset or 1, len(text.strip()) + 1))
+        raise ValueError(f"cannot read the formula {text.strip()!r}: {e.msg} at column "
+                         f"{col}:\n  {text.strip()}\n"
+                         f"  {' ' * (col - 1)}^") from None
     inputs = {name: Value(v, label=name) for name, v in values.items()}
     reader = _Reader(text.strip(), inputs)
     out = as_value(reader.read(tree.body))

@@ -47,20 +47,20 @@ def _div(m, x, y):
     return x / y, (1.0 / y, -x / (y * y))
 
 
-def _pow_domain(m, x, c):
-    _check(m, (x == 0) & (c < 0), f"0 to a negative power is undefined: {x} ** {c} (op 'pow')")
+def _pow_domain(m, x, c, op):
+    _check(m, (x == 0) & (c < 0), f"0 to a negative power is undefined: {x} ** {c} (op '{op}')")
     _check(m, (x < 0) & m.not_integer(c),
-           f"a negative base needs a whole exponent: {x} ** {c} (op 'pow')")
+           f"a negative base needs a whole exponent: {x} ** {c} (op '{op}')")
 
 
 def _pow(m, x, c):
-    _pow_domain(m, x, c)
+    _pow_domain(m, x, c, "pow")
     # c·x^(c−1) is 0 for c = 0 even at x = 0, where x^(−1) would be infinite.
     return m.power(x, c), (m.where(c == 0, 0.0, c * m.power(x, c - 1.0)),)
 
 
 def _pow_xy(m, x, y):
-    _pow_domain(m, x, y)
+    _pow_domain(m, x, y, "pow_xy")
     v = m.power(x, y)
     # ∂/∂y = x^y·ln x needs x > 0; at x = 0 its limit is 0, for x < 0 it is undefined (nan).
     dy = m.where(x > 0, v * m.log(m.where(x > 0, x, 1.0)), m.where(x == 0, 0.0, m.nan))

@@ -62,6 +62,9 @@ def test_digits_sets_the_decimals_shown():
     (["trace", "x * 2", "--at", "x"], "NAME=VALUE"),
     (["trace", "ln(x)", "--at", "x=0"], "log is defined only for x > 0"),
     (["trace", "1 / x", "--at", "x=0"], "division by zero"),
+    (["trace", "x * 2", "--at", "x=1", "x=2"], "x is given twice"),
+    (["trace", "x * 2", "--at", "x=nan"], "must be a finite number"),
+    (["trace", "x * 2", "--at", "x=1e400"], "must be a finite number"),
     (["trace", "2"], "nothing to trace: the output is the constant 2"),
     (["trace"], "expr"),
     (["no-such-command"], "invalid choice"),
@@ -72,3 +75,11 @@ def test_a_mistake_exits_with_status_2_and_a_message_without_traceback(args, wor
     assert run.stdout == ""  # also: the echo in the formula never ran
     assert words in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_json_stays_strict_when_a_value_overflows():
+    run = backprop("trace", "exp(x)", "--at", "x=1000", "--json")
+    assert run.returncode == 0
+    result = json.loads(run.stdout, parse_constant=lambda c: pytest.fail(f"non-JSON {c}"))
+    assert result["output"] is None  # e^1000 overflows a double: null, not Infinity
+    assert "written as null" in run.stderr

@@ -57,7 +57,7 @@ def test_the_whitelisted_syntax_computes_what_the_formula_says(text, expected):
     ("(lambda: 1)()", "lambda: 1", "only the engine's functions"),
     ("__x + 1", "__x", "names starting with '__'"),
     ("__import__('os').system('true')", "__import__('os').system", "only the engine's functions"),
-    ("__import__('os')", "__import__", "unknown function"),
+    ("__import__('os')", "__import__", "names starting with '__'"),
     ("x + 'abc'", "'abc'", "only real numbers"),
     ("foo(x)", "foo", "unknown function 'foo'"),
     ("getattr(x, 'a')", "getattr", "unknown function"),
@@ -108,3 +108,11 @@ def test_nothing_in_the_text_is_ever_run(tmp_path):
     with pytest.raises(ValueError):
         parse(f"__import__('pathlib').Path('{marker}').touch()")
     assert not marker.exists()
+
+
+def test_a_syntax_error_points_at_the_column_where_reading_stopped():
+    with pytest.raises(ValueError) as error:
+        parse("x1 * * 2", x1=1.0)
+    lines = str(error.value).splitlines()
+    assert lines[1].strip() == "x1 * * 2"
+    assert lines[2].index("^") == lines[1].index("*") + 2  # the second '*', after "  " indent

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Sequence
 
@@ -33,12 +34,35 @@ def _assignments(pairs: Sequence[str]) -> dict[str, float]:
         name, sep, text = pair.partition("=")
         if not sep or not name.strip():
             raise UsageError(f"--at takes NAME=VALUE pairs, got {pair!r}")
+        name = name.strip()
+        if name in values:
+            raise UsageError(f"{name} is given twice in --at")
         try:
-            values[name.strip()] = float(text)
+            values[name] = float(text)
         except ValueError:
-            raise UsageError(
-                f"the value of {name.strip()} must be a number, got {text!r}") from None
+            raise UsageError(f"the value of {name} must be a number, got {text!r}") from None
+        if not math.isfinite(values[name]):
+            raise UsageError(f"the value of {name} must be a finite number, got {text!r}")
     return values
+
+
+def _print_json(obj: object) -> None:
+    """One strict JSON object on standard output: a NaN or infinite number becomes null (JSON
+    has no such numbers), with a note on standard error."""
+    def clean(x: object) -> object:
+        if isinstance(x, float) and not math.isfinite(x):
+            clean.replaced = True
+            return None
+        if isinstance(x, dict):
+            return {k: clean(v) for k, v in x.items()}
+        if isinstance(x, list | tuple):
+            return [clean(v) for v in x]
+        return x
+
+    clean.replaced = False
+    print(json.dumps(clean(obj), ensure_ascii=False, allow_nan=False))
+    if clean.replaced:
+        print("backprop: note: NaN or infinite numbers are written as null", file=sys.stderr)
 
 
 def cmd_trace(args: argparse.Namespace) -> None:
@@ -51,7 +75,7 @@ def cmd_trace(args: argparse.Namespace) -> None:
     if args.svg or args.png or args.html:
         _write_pictures(args, lambda: draw_graph(output, mode=args.view), lambda: steps(output))
     elif args.json:
-        print(json.dumps(t.to_dict(), ensure_ascii=False))
+        _print_json(t.to_dict())
     else:
         print(t.to_text())
 
@@ -65,7 +89,7 @@ def cmd_worked_example(args: argparse.Namespace) -> None:
     if args.svg or args.png or args.html:
         _write_pictures(args, lambda: _worked_view(step, args.view), lambda: steps(step))
     elif args.json:
-        print(json.dumps(step.to_dict()))
+        _print_json(step.to_dict())
     else:
         print("\n\n".join(t.to_text() for t in worked_example_tables(step)))
 
