@@ -23,7 +23,11 @@ setup: $(VENV)/.installed
 	./scripts/system-deps.sh
 
 demo: setup
-	$(BIN)/backprop trace "ln(x1) + x1*x2 - sin(x2)" --at x1=2 x2=5
+	mkdir -p out
+	$(BIN)/backprop worked-example
+	$(BIN)/backprop worked-example --view network --svg out/worked_example_network.svg
+	$(BIN)/backprop worked-example --view backward --svg out/worked_example_backward.svg \
+		--png out/worked_example_backward.png --html out/worked_example_steps.html
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
