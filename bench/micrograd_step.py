@@ -12,11 +12,8 @@ gives the median over rounds of the per-pair ratio micrograd ÷ ours.
 from __future__ import annotations
 
 import argparse
-import gc
-import json
 import platform
 import statistics
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -25,11 +22,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # autograd_core without install
 
+import runner  # noqa: E402
 import workloads as W  # noqa: E402
 
 ENGINES = ("ours", "micrograd")
-STEPS = 5  # timed steps per process at least, after one warm-up step …
-MIN_SECONDS = 1.0  # … and more until this long, so that a fast engine's median is steady
 LR = 0.1
 CHAIN_DEPTH = 10**6
 MEMORY_CHAIN_DEPTH = 10**5
@@ -42,12 +38,8 @@ def child_step(engine: str) -> dict:
     loss_fn, params = W.MODELS[engine]()
     points, labels = W.two_moons()
     first_loss = W.train_step(loss_fn, params, points, labels, LR)
-    times: list[float] = []
-    while len(times) < STEPS or sum(times) < MIN_SECONDS:
-        start = time.perf_counter()
-        W.train_step(loss_fn, params, points, labels, LR)
-        times.append(time.perf_counter() - start)
-    return {"time": statistics.median(times), "first_loss": first_loss}
+    seconds = runner.median_seconds(lambda: W.train_step(loss_fn, params, points, labels, LR))
+    return {"time": seconds, "first_loss": first_loss}
 
 
 def _traced_bytes(build) -> tuple[object, int]:
@@ -114,11 +106,7 @@ CHILDREN = {"step": child_step, "memory": child_memory, "chain": child_chain}
 
 def run_child(kind: str, engine: str, gc_on: bool) -> dict:
     """Run one measurement in a fresh interpreter and return its JSON result."""
-    cmd = [sys.executable, __file__, "--child", kind, engine, "on" if gc_on else "off"]
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.exit(f"{kind} on {engine} failed:\n{done.stderr}")
-    return json.loads(done.stdout)
+    return runner.run_child(__file__, kind, gc_on, engine)
 
 
 # -- the report ----------------------------------------------------------------------------------
@@ -186,13 +174,10 @@ def main(rounds: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=5, help="pairs of runs per gc setting")
-    parser.add_argument("--child", nargs=3, metavar=("KIND", "ENGINE", "GC"),
+    parser.add_argument("--child", nargs=3, metavar=("KIND", "GC", "ENGINE"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        kind, engine, gc_state = args.child
-        if gc_state == "off":
-            gc.disable()
-        print(json.dumps(CHILDREN[kind](engine)))
+        runner.serve_child(CHILDREN, *args.child)
     else:
         main(args.rounds)

@@ -1,14 +1,17 @@
 """The benchmark's workloads, written once for each engine: micrograd's demo training step
 (MLP 2→16→16→1, two moons, SVM max-margin loss + L2, one SGD step) and a long chain.
 
-Both engines draw the same initial weights from the same seed, so their losses must agree: the
-runner checks that, so the two workloads cannot quietly drift apart.
+Every engine draws the same initial weights from the same seed, so their losses must agree: the
+runners check that, so the workloads cannot quietly drift apart. `ENGINES` lists, per engine, how
+to build the model, how it holds the data (lists, numpy arrays, tensors) and its training step.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from itertools import pairwise
 from typing import Any
 
@@ -44,15 +47,22 @@ def _initial_weights(seed: int) -> list[list[list[float]]]:
 
 # -- ours ----------------------------------------------------------------------------------------
 
-def ours_model(seed: int = SEED) -> tuple[Callable[[list, list], Any], list]:
-    """Our `nn.MLP` (one `linear` node per unit), ReLU hidden units and a linear output unit,
-    with micrograd's initial weights; returns ``(loss(points, labels), parameters)``."""
-    from autograd_core import vsum
+def _ours_mlp(seed: int) -> Any:
+    """Our `nn.MLP`, ReLU hidden units, a linear output unit, micrograd's initial weights."""
     from nn import MLP
 
     model = MLP(SIZES[0], list(SIZES[1:]), activation="relu", output_activation="linear")
     weights = _initial_weights(seed)
     model.set_weights(weights, [[0.0] * len(layer) for layer in weights])
+    return model
+
+
+def ours_model(seed: int = SEED) -> tuple[Callable[[list, list], Any], list]:
+    """Our `nn.MLP` (one `linear` node per unit), one graph per example; returns
+    ``(loss(points, labels), parameters)``."""
+    from autograd_core import vsum
+
+    model = _ours_mlp(seed)
     params = model.parameters()
 
     def loss(points: list, labels: list) -> Any:
@@ -60,6 +70,28 @@ def ours_model(seed: int = SEED) -> tuple[Callable[[list, list], Any], list]:
         scores = [model(row) for row in points]
         margins = [(1 - y * s).relu() for y, s in zip(labels, scores, strict=True)]
         return vsum(margins) * (1.0 / len(margins)) + L2 * vsum([p * p for p in params])
+
+    return loss, params
+
+
+def batched_model(seed: int = SEED) -> tuple[Callable[[Any, Any], Any], list]:
+    """The same network and loss evaluated for a whole batch at once: each node of the one
+    scalar graph computes its operation for every example (`BatchValue`); the loss takes the
+    points as an (n, 2) array and the labels as an (n,) array."""
+    from autograd_core import BatchConstant, BatchValue, batch_mean, linear, vsum
+
+    model = _ours_mlp(seed)
+    params = model.parameters()
+
+    def loss(points: Any, labels: Any) -> Any:
+        """mean over the batch of relu(1 − y·score), + λ·Σp²."""
+        outs = [BatchValue(column, label=f"x{k}") for k, column in enumerate(points.T, 1)]
+        last = len(model.layers) - 1
+        for k, layer in enumerate(model.layers):
+            nets = [linear(unit.w, outs, unit.b) for unit in layer.neurons]
+            outs = nets if k == last else [net.relu() for net in nets]
+        margins = (1 - BatchConstant(labels) * outs[0]).relu()
+        return batch_mean(margins) + L2 * vsum([p * p for p in params])
 
     return loss, params
 
@@ -108,6 +140,45 @@ def micrograd_chain(depth: int) -> tuple[Any, Any]:
     return x, y
 
 
+# -- PyTorch: batched tensors ---------------------------------------------------------------------
+
+def torch_model(seed: int = SEED, dtype: str = "float64") -> tuple[Callable[[Any, Any], Any], list]:
+    """The same network as `torch.nn.Linear` layers on a 2-D input, in ``dtype``; the loss takes
+    the points as an (n, 2) tensor and the labels as an (n,) tensor."""
+    import torch
+
+    dims = list(pairwise(SIZES))
+    linears = [torch.nn.Linear(n_in, n_out, dtype=getattr(torch, dtype)) for n_in, n_out in dims]
+    with torch.no_grad():
+        for layer, weights in zip(linears, _initial_weights(seed), strict=True):
+            layer.weight.copy_(torch.tensor(weights, dtype=layer.weight.dtype))
+            layer.bias.zero_()
+    hidden = [m for layer in linears[:-1] for m in (layer, torch.nn.ReLU())]
+    net = torch.nn.Sequential(*hidden, linears[-1])
+    params = list(net.parameters())
+
+    def loss(points: Any, labels: Any) -> Any:
+        margins = torch.relu(1 - labels * net(points)[:, 0])
+        return margins.mean() + L2 * sum((p * p).sum() for p in params)
+
+    return loss, params
+
+
+def torch_train_step(loss_fn: Callable[[Any, Any], Any], params: list, points: Any, labels: Any,
+                     lr: float) -> float:
+    """`train_step` in PyTorch's idiom (gradients reset to None, the update without recording)."""
+    import torch
+
+    loss = loss_fn(points, labels)
+    for p in params:
+        p.grad = None
+    loss.backward()
+    with torch.no_grad():
+        for p in params:
+            p -= lr * p.grad
+    return loss.item()
+
+
 def train_step(loss_fn: Callable[[list, list], Any], params: list, points: list, labels: list,
                lr: float) -> float:
     """One step, the same code for both engines: forward, zero the gradients, backward, and SGD
@@ -135,3 +206,39 @@ def graph_size(output: Any, engine: str) -> int:
 
 MODELS = {"ours": ours_model, "micrograd": micrograd_model}
 CHAINS = {"ours": ours_chain, "micrograd": micrograd_chain}
+
+
+def _as_arrays(points: list, labels: list) -> tuple[Any, Any]:
+    return np.asarray(points, dtype=float), np.asarray(labels, dtype=float)
+
+
+def _as_tensors(dtype: str) -> Callable[[list, list], tuple[Any, Any]]:
+    def convert(points: list, labels: list) -> tuple[Any, Any]:
+        import torch
+
+        kind = getattr(torch, dtype)
+        return torch.tensor(points, dtype=kind), torch.tensor(labels, dtype=kind)
+    return convert
+
+
+@dataclass(frozen=True)
+class Engine:
+    """One way to run the demo step: ``model()`` → (loss, parameters); ``data(points, labels)``
+    puts plain lists in the form its loss takes (converted once, outside the timed steps);
+    ``step`` is its training step, with the signature of `train_step`."""
+
+    model: Callable[[], tuple[Callable[[Any, Any], Any], list]]
+    data: Callable[[list, list], tuple[Any, Any]]
+    step: Callable[..., float]
+    needs: str  # the module that must be importable
+
+
+ENGINES = {
+    "micrograd": Engine(micrograd_model, lambda p, y: (p, y), train_step, "micrograd"),
+    "scalar": Engine(ours_model, lambda p, y: (p, y), train_step, "nn"),
+    "batched": Engine(batched_model, _as_arrays, train_step, "nn"),
+    "torch64": Engine(partial(torch_model, dtype="float64"), _as_tensors("float64"),
+                      torch_train_step, "torch"),
+    "torch32": Engine(partial(torch_model, dtype="float32"), _as_tensors("float32"),
+                      torch_train_step, "torch"),
+}

@@ -1,0 +1,63 @@
+"""What the benchmark scripts share: one measurement per fresh interpreter, the timing loop, and
+the ratio arithmetic.
+
+A script runs itself as ``script --child KIND GC ARG …``; the child prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+
+STEPS = 5  # timed repetitions at least, after the caller's warm-up …
+MIN_SECONDS = 1.0  # … and more until this long, so that a fast engine's median is steady
+
+
+def median_seconds(work: Callable[[], object], min_steps: int = STEPS,
+                   min_seconds: float = MIN_SECONDS) -> float:
+    """The median wall time of ``work()``, repeated at least ``min_steps`` times and for at
+    least ``min_seconds`` in all."""
+    times: list[float] = []
+    while len(times) < min_steps or sum(times) < min_seconds:
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run_child(script: str, kind: str, gc_on: bool, *args: str) -> dict:
+    """Run one measurement of ``script`` in a fresh interpreter and return its JSON result."""
+    cmd = [sys.executable, script, "--child", kind, "on" if gc_on else "off", *args]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{kind} {' '.join(args)} failed:\n{done.stderr}")
+    return json.loads(done.stdout)
+
+
+def serve_child(children: Mapping[str, Callable[..., dict]], kind: str, gc_state: str,
+                *args: str) -> None:
+    """The child's side of `run_child`: gc off if asked, run, print the result as JSON."""
+    if gc_state == "off":
+        gc.disable()
+    print(json.dumps(children[kind](*args)))
+
+
+def pair_ratios(slow: Sequence[float], fast: Sequence[float]) -> list[float]:
+    """slow ÷ fast for each round (the two measured side by side), so drift between rounds
+    cancels out of each ratio."""
+    if len(slow) != len(fast) or not slow:
+        raise ValueError(f"need the same number (≥ 1) of times on both sides, "
+                         f"got {len(slow)} and {len(fast)}")
+    if min(fast) <= 0 or min(slow) <= 0:
+        raise ValueError("times must be positive")
+    return [s / f for s, f in zip(slow, fast, strict=True)]
+
+
+def ratio_summary(ratios: Sequence[float]) -> tuple[float, float, float]:
+    """(median, min, max) of per-round ratios."""
+    return statistics.median(ratios), min(ratios), max(ratios)
