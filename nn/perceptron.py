@@ -10,24 +10,18 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import positive, whole_number
+from .train import as_table
 
 
 def _as_data(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
+    X = as_table(X)
     try:
-        X = np.asarray(X, dtype=float)
         y = np.asarray(y, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError("X and y must be numbers: X a table (examples × inputs), y one label "
-                        "per example") from None
-    if X.ndim != 2:
-        raise ValueError(f"X must be a 2-D table (examples × inputs), got shape {X.shape}")
+        raise TypeError("y must be numbers: one label per example") from None
     if y.ndim != 1 or len(y) != len(X):
         raise ValueError(f"y must hold one label per example: X has {len(X)} examples, "
                          f"y has shape {y.shape}")
-    if len(X) == 0:
-        raise ValueError("X has no examples")
-    if not np.isfinite(X).all():
-        raise ValueError("X contains nan or infinity")
     return X, y
 
 

@@ -67,5 +67,7 @@ def test_bad_settings_are_explained():
         Perceptron(2, max_epochs=0)
     with pytest.raises(ValueError, match="n_in .* must be at least 1"):
         Perceptron(0)
-    with pytest.raises(TypeError, match="must be numbers"):
-        Perceptron(2).fit([["a", "b"]], [1])
+    with pytest.raises(ValueError, match="X must be a table of numbers"):
+        Perceptron(2).fit([["a", "b"]], [1])  # the same check and words as nn.fit
+    with pytest.raises(TypeError, match="y must be numbers"):
+        Perceptron(2).fit([[1.0, 2.0]], ["a"])
