@@ -40,6 +40,7 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python bench/micrograd_step.py
+	$(BIN)/python bench/batched_step.py
 
 clean:
 	rm -rf $(VENV) out test-artifacts

@@ -144,8 +144,11 @@ def micrograd_chain(depth: int) -> tuple[Any, Any]:
 
 def torch_model(seed: int = SEED, dtype: str = "float64") -> tuple[Callable[[Any, Any], Any], list]:
     """The same network as `torch.nn.Linear` layers on a 2-D input, in ``dtype``; the loss takes
-    the points as an (n, 2) tensor and the labels as an (n,) tensor."""
+    the points as an (n, 2) tensor and the labels as an (n,) tensor. One thread, as our engine:
+    on a busy 2-core machine PyTorch's second thread waits for a core and a step takes 50 ms."""
     import torch
+
+    torch.set_num_threads(1)
 
     dims = list(pairwise(SIZES))
     linears = [torch.nn.Linear(n_in, n_out, dtype=getattr(torch, dtype)) for n_in, n_out in dims]
