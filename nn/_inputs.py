@@ -1,6 +1,8 @@
-"""Reading a student's numbers: a Value, a number, or a list (or 1-D array) of them.
+"""Reading a student's numbers: a Value, a number, or a list (or 1-D array) of them; and batches,
+where a Value or an array holds one number per example.
 
-Shared by the output units and the losses so that every bad input gets the same clear message.
+Shared by the output units, the losses and the layers so that every bad input gets the same clear
+message, for one example or for a batch.
 """
 
 from __future__ import annotations
@@ -11,29 +13,52 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from autograd_core import Value
+from autograd_core import BatchConstant, BatchValue, Constant, Value
 
 Scalar = Value | int | float
+Data = float | np.ndarray  # one number, or one per example of a batch
 
 
-def data_of(x: object, what: str) -> float:
-    """The number inside ``x`` (a Value or a real number); TypeError/ValueError naming ``what``."""
+def _example(bad: np.ndarray | bool) -> str:
+    """Where a check failed in a batch (' in example k', counting from 0); '' for one number."""
+    return f" in example {int(np.argmax(bad))}" if np.ndim(bad) else ""
+
+
+def data_of(x: object, what: str) -> Data:
+    """The number inside ``x`` (a Value or a real number), or the per-example numbers of a batch
+    (a BatchValue or a 1-D array); TypeError/ValueError naming ``what``."""
     if isinstance(x, Value):
         number = x.data
     elif isinstance(x, numbers.Real) and not isinstance(x, bool):
         number = float(x)
+    elif isinstance(x, np.ndarray) and x.ndim == 1 and x.dtype.kind in "iuf":
+        number = x.astype(float)
     else:
-        hint = " (write 1 or 0 for a number)" if isinstance(x, bool) else ""
+        hint = " (write 1 or 0 for a number)" if isinstance(x, bool | np.bool_) else ""
         raise TypeError(
             f"{what} must be a number or a Value, got {type(x).__name__}: {x!r}{hint}"
         )
-    if not math.isfinite(number):
-        raise ValueError(f"{what} must be a finite number, got {number}")
+    if isinstance(number, float):
+        if not math.isfinite(number):
+            raise ValueError(f"{what} must be a finite number, got {number}")
+    elif not np.isfinite(number).all():
+        bad = ~np.isfinite(number)
+        raise ValueError(f"{what} must be a finite number, got {number[bad][0]}{_example(bad)}")
     return number
 
 
-def scalars(xs: object, what: str) -> list[Scalar]:
-    """``xs`` as a non-empty list of Values and numbers (one item if ``xs`` is a single one)."""
+def check_all(ok: np.ndarray | bool, data: Data, message: str) -> None:
+    """ValueError ``message`` (with ``{}`` standing for the first bad number) unless ``ok`` holds
+    for every example: a data check written once for one number and for a batch."""
+    if not np.all(ok):
+        bad = ~np.asarray(ok)
+        value = np.broadcast_to(data, bad.shape)[bad][0] if bad.ndim else data
+        raise ValueError(message.format(float(value)) + _example(bad))
+
+
+def scalars(xs: object, what: str) -> list[Value | float]:
+    """``xs`` as a non-empty list of Values and numbers (one item if ``xs`` is a single one);
+    the Values may be batches, all of one size."""
     if isinstance(xs, Value | numbers.Real):  # a bool is rejected below by data_of
         items: list[object] = [xs]
     elif isinstance(xs, str | bytes | dict) or not isinstance(xs, Sequence | np.ndarray):
@@ -46,5 +71,70 @@ def scalars(xs: object, what: str) -> list[Scalar]:
         raise ValueError(f"{what} is empty: give at least one number")
     for i, x in enumerate(items):
         data_of(x, f"{what}[{i}]" if len(items) > 1 else what)
-    return [x if isinstance(x, Value) else float(x) for x in items]
+    batch_size(items, what)
+    return [x if isinstance(x, Value | np.ndarray) else float(x) for x in items]
 
+
+def batch_size(items: Sequence[object], what: str) -> int | None:
+    """The number of examples of the batches among ``items`` (None if none is a batch)."""
+    sizes = sorted({np.size(x.data if isinstance(x, Value) else x) for x in items
+                    if isinstance(x, BatchValue | np.ndarray)})
+    if len(sizes) > 1:
+        raise ValueError(f"{what} mixes batches of different sizes {sizes}: every value needs "
+                         "one number per example of the same batch")
+    return sizes[0] if sizes else None
+
+
+def is_batch(x: object) -> bool:
+    """Whether ``x`` is a batch or a list holding one (one number per example)."""
+    if isinstance(x, BatchValue):
+        return True
+    return isinstance(x, Sequence) and not isinstance(x, str) and any(
+        isinstance(v, BatchValue) for v in x)
+
+
+def as_node(x: Value | float | np.ndarray) -> Value:
+    """x itself if it is a Value, a `BatchConstant` for per-example numbers, else a `Constant`."""
+    if isinstance(x, Value):
+        return x
+    return BatchConstant(x) if isinstance(x, np.ndarray) else Constant(x)
+
+
+def batch_array(x: object, what: str, ndims: tuple[int, ...]) -> np.ndarray:
+    """``x`` (an array or nested lists, one row per example) as a numpy array of real numbers with
+    one of the dimensions ``ndims``; clear errors for ragged rows, text, true/false and nan."""
+    try:
+        arr = np.asarray(x)
+    except ValueError:
+        raise ValueError(
+            f"{what} is ragged: every example needs the same number of values") from None
+    if arr.dtype == bool:
+        raise TypeError(f"{what} must hold numbers, got true/false values (write 1 and 0)")
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"{what} must hold numbers only, got values of type {arr.dtype}"
+                        + (" (rows of different lengths?)" if arr.dtype == object else ""))
+    if arr.ndim not in ndims:
+        shape = " or ".join({1: "(examples,)", 2: "(examples, values)"}[n] for n in ndims)
+        raise ValueError(f"{what} must be an array of shape {shape}, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{what} is empty: give at least one example")
+    if arr.dtype.kind == "f":
+        data_of(arr.reshape(-1), what)  # the finite check, naming the first bad number
+    return arr
+
+
+def target_columns(target: object, n_outputs: int, n_examples: int,
+                   what: str) -> list[Value | np.ndarray]:
+    """A batch's targets as one per-example array per output: ``target`` of shape (B,) for one
+    output, (B, k) for k outputs (or a list of k batches)."""
+    if is_batch(target):
+        return scalars(target, what)
+    arr = batch_array(target, what, (1, 2))
+    if arr.ndim == 1 and n_outputs == 1:
+        arr = arr[:, None]
+    if arr.shape != (n_examples, n_outputs):
+        want = f"({n_examples},)" if n_outputs == 1 else f"({n_examples}, {n_outputs})"
+        raise ValueError(f"{what}: the prediction is a batch of {n_examples} examples with "
+                         f"{n_outputs} output(s), so the target needs shape {want}, got shape "
+                         f"{np.shape(target)}")
+    return [arr[:, k].astype(float) for k in range(n_outputs)]

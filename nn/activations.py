@@ -8,6 +8,7 @@ leaky_relu: x or 0.01·x;  elu: x or e^x − 1 (Clevert et al. 2015);  softplus:
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import methodcaller
 
 from autograd_core import Value
 
@@ -19,22 +20,20 @@ def identity(x: Value) -> Value:
     return x
 
 
+# methodcaller, not Value.sigmoid: the call goes to the node's own class, so a BatchValue (one
+# number per example) runs its batch version of the same method.
 ACTIVATIONS: dict[str, Activation] = {
     "linear": identity,
-    "sigmoid": Value.sigmoid,
-    "tanh": Value.tanh,
-    "relu": Value.relu,
-    "leaky_relu": Value.leaky_relu,
-    "elu": Value.elu,
-    "softplus": Value.softplus,
+    **{name: methodcaller(name)
+       for name in ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus")},
 }
 
 
 def get_activation(name_or_callable: str | Activation) -> tuple[str, Activation]:
     """The activation's name and function, from a known name or any callable Value → Value.
 
-    A callable that is one of `ACTIVATIONS` gets its registry name; another callable is named by
-    its ``__name__`` ("custom" for a lambda).
+    A callable that is one of `ACTIVATIONS` (or the `Value` method of that name) gets its registry
+    name and function; another callable is named by its ``__name__`` ("custom" for a lambda).
     """
     if isinstance(name_or_callable, str):
         name = name_or_callable.strip().lower().replace("-", "_")
@@ -44,7 +43,7 @@ def get_activation(name_or_callable: str | Activation) -> tuple[str, Activation]
         return name, ACTIVATIONS[name]
     if callable(name_or_callable):
         for name, fn in ACTIVATIONS.items():
-            if fn is name_or_callable:
+            if name_or_callable in (fn, getattr(Value, name, None)):
                 return name, fn
         name = getattr(name_or_callable, "__name__", "custom")
         return ("custom" if name == "<lambda>" else name), name_or_callable

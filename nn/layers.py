@@ -12,9 +12,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from autograd_core import Value, linear
+from autograd_core import BatchValue, Value, linear
 
-from ._inputs import scalars
+from ._inputs import batch_array, scalars
 from .activations import ACTIVATIONS, Activation, get_activation
 from .init import check_init, draw_weights
 from .module import Module
@@ -30,11 +30,22 @@ def _positive_int(n: object, what: str) -> int:
     return int(n)
 
 
+def _is_table(xs: object) -> bool:
+    """A batch of examples: a 2-D array, or a list whose items are rows."""
+    if isinstance(xs, np.ndarray):
+        return xs.ndim > 1
+    return isinstance(xs, list | tuple) and bool(xs) and isinstance(xs[0], Sequence | np.ndarray)
+
+
 def _input_leaves(xs: object, units: Sequence[int]) -> list[Value]:
-    """The inputs as Values, numbers becoming leaves labelled x1..xn; checks the count."""
-    if isinstance(xs, np.ndarray) and xs.ndim > 1:
-        raise ValueError(f"a model takes one example, a list of {len(units)} numbers; got an "
-                         f"array of shape {xs.shape}: call it on each row")
+    """The inputs as Values, numbers becoming leaves labelled x1..xn; checks the count. A table
+    (examples × inputs) gives one `BatchValue` leaf per input, holding that input's column."""
+    if _is_table(xs):
+        table = batch_array(xs, "a batch of inputs (examples × inputs)", (2,))
+        if table.shape[1] != len(units):
+            raise ValueError(f"expected {len(units)} inputs, got {table.shape[1]} (the batch has "
+                             f"shape {table.shape}: one row per example)")
+        return [BatchValue(table[:, k], label=f"x{u}") for k, u in enumerate(units)]
     items = scalars(xs, "the input")
     if len(items) != len(units):
         raise ValueError(f"expected {len(units)} inputs, got {len(items)}")
@@ -202,7 +213,8 @@ class MLP(Module):
             units = tuple(layer.units)
 
     def __call__(self, xs: Inputs) -> Value | list[Value]:
-        """The network's output: a Value for one output unit, else a list of Values."""
+        """The network's output: a Value for one output unit, else a list of Values. On a table
+        of examples (a 2-D array) each is a `BatchValue`: the same graph, for every example."""
         outs = _input_leaves(xs, self.layers[0].input_units)
         for layer in self.layers:
             outs = layer.forward(outs)

@@ -80,7 +80,7 @@ def test_get_activation_by_name_is_forgiving_about_case_and_dashes():
 
 
 def test_get_activation_of_a_registered_function_gives_its_name():
-    assert get_activation(Value.relu) == ("relu", Value.relu)
+    assert get_activation(Value.relu) == ("relu", ACTIVATIONS["relu"])
 
 
 def test_get_activation_of_a_custom_function_keeps_it_and_names_it():
