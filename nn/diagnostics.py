@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from .layers import MLP
 from .optim import Optimizer
 from .train import as_table
@@ -18,13 +20,9 @@ from .train import as_table
 def dead_relu_units(model: MLP, X: object) -> list[int]:
     """The unit numbers (as on the slide) of the units whose output is exactly 0 on every row
     of X: dead units. Only units that can output 0 everywhere (ReLU ones) will be listed."""
-    X = as_table(X)
+    model(as_table(X))  # one batched pass: each unit's .out holds its output for every row
     units = [neuron for layer in model.layers for neuron in layer.neurons]
-    alive: set[int] = set()
-    for x in X.tolist():
-        model(x)
-        alive.update(n.unit for n in units if n.out.data != 0.0)
-    return [n.unit for n in units if n.unit not in alive]
+    return [n.unit for n in units if not np.any(n.out.data != 0.0)]
 
 
 def gradient_norms_per_layer(model: MLP) -> list[float]:

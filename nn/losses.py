@@ -4,6 +4,11 @@ A prediction or target is a Value, a number, or a list of them (one example's ou
 makes one term per output and reduces the terms with ``reduction="mean"`` (Σ/n) or ``"sum"`` (Σ).
 Losses whose definition is a sum over the outputs (the lecture's E = Σₖ (tₖ − oₖ)², the KL
 divergence) sum by default; the others average, as PyTorch does.
+
+A batch (``model(X)`` on a table X): the prediction is a BatchValue or a list of them (one per
+output), the target an array of shape (B,) or (B, k) (class indices (B,) for cross_entropy and
+multiclass_hinge). The same terms are computed for every example at once, and the reduction
+then runs over the examples too: L = (1/B)·Σₑ Lₑ for "mean", Σₑ Lₑ for "sum".
 """
 
 from __future__ import annotations
@@ -13,9 +18,19 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from autograd_core import Value, as_value, vsum
+from autograd_core import Value, batch_mean, batch_sum, linear, vsum
 
-from ._inputs import Scalar, data_of, scalars
+from ._inputs import (
+    Scalar,
+    as_node,
+    batch_array,
+    batch_size,
+    check_all,
+    data_of,
+    is_batch,
+    scalars,
+    target_columns,
+)
 from .outputs import log_softmax
 
 Prediction = Scalar | Sequence[Scalar]
@@ -30,16 +45,19 @@ def _check_reduction(reduction: str) -> None:
 
 def _reduce(terms: list[Value | float], reduction: str) -> Value:
     """Σ terms (one `vsum` node) or their mean; a single term stays itself, so that the graph of
-    one output's loss is exactly the lecture's (t − o)²."""
-    total = as_value(terms[0]) if len(terms) == 1 else vsum(terms)
-    return total / len(terms) if reduction == "mean" and len(terms) > 1 else total
+    one output's loss is exactly the lecture's (t − o)². For a batch, then Σₑ or (1/B)·Σₑ."""
+    total = as_node(terms[0]) if len(terms) == 1 else vsum(terms)
+    total = total / len(terms) if reduction == "mean" and len(terms) > 1 else total
+    return batch_mean(total) if reduction == "mean" else batch_sum(total)
 
 
 def _pairs(prediction: Prediction, target: Target, loss: str,
            reduction: str) -> list[tuple[Scalar, Scalar]]:
     _check_reduction(reduction)
     outs = scalars(prediction, f"{loss} prediction")
-    targets = scalars(target, f"{loss} target")
+    n = batch_size(outs, f"{loss} prediction")
+    targets = (scalars(target, f"{loss} target") if n is None
+               else target_columns(target, len(outs), n, f"{loss} target"))
     if len(outs) != len(targets):
         raise ValueError(
             f"{loss}: the prediction has {len(outs)} values but the target has {len(targets)}"
@@ -48,20 +66,21 @@ def _pairs(prediction: Prediction, target: Target, loss: str,
 
 
 def _in_unit_interval(x: Scalar, what: str) -> None:
-    if not 0.0 <= data_of(x, what) <= 1.0:
-        raise ValueError(f"{what} must be in [0, 1], got {data_of(x, what)}")
+    v = data_of(x, what)
+    check_all((0.0 <= v) & (v <= 1.0), v, f"{what} must be in [0, 1], got {{}}")
 
 
 def _xlogy(c: Scalar, p: Scalar, loss: str) -> Value | float:
     """c·ln p, with 0·ln 0 = 0 (its limit); c·ln 0 for c > 0 is an infinite loss."""
-    if data_of(p, loss) == 0.0:
-        if data_of(c, loss) == 0.0:
-            return 0.0
-        raise ValueError(
-            f"{loss} is infinite: a probability of 0 was predicted where the target gives "
-            f"{data_of(c, loss)}"
-        )
-    return c * as_value(p).log()
+    cs, ps = data_of(c, loss), data_of(p, loss)
+    check_all((ps != 0.0) | (cs == 0.0), cs, f"{loss} is infinite: a probability of 0 was "
+                                             "predicted where the target gives {}")
+    zero = ps == 0.0
+    if np.all(zero):
+        return 0.0
+    if np.any(zero):  # some examples of a batch: ln(p + 1) = 0 there, and p + 0 = p elsewhere
+        return c * (as_node(p) + zero.astype(float)).log()
+    return c * as_node(p).log()
 
 
 def _elementwise(prediction: Prediction, target: Target, reduction: str, loss: str,
@@ -72,7 +91,7 @@ def _elementwise(prediction: Prediction, target: Target, reduction: str, loss: s
 
 
 def _squared(o: Scalar, t: Scalar) -> Value:
-    return (as_value(t) - o) ** 2
+    return (as_node(t) - o) ** 2
 
 
 def squared_error(prediction: Prediction, target: Target, reduction: str = "sum") -> Value:
@@ -94,7 +113,7 @@ def mse(prediction: Prediction, target: Target, reduction: str = "mean") -> Valu
 def mae(prediction: Prediction, target: Target, reduction: str = "mean") -> Value:
     """Mean absolute error (L1): (1/n) Σₖ |tₖ − oₖ|; derivative −sign(tₖ − oₖ), 0 at 0."""
     return _elementwise(prediction, target, reduction, "mae",
-                        lambda o, t: (as_value(t) - o).abs())
+                        lambda o, t: (as_node(t) - o).abs())
 
 
 def huber(prediction: Prediction, target: Target, reduction: str = "mean",
@@ -105,7 +124,11 @@ def huber(prediction: Prediction, target: Target, reduction: str = "mean",
         raise ValueError(f"huber's delta must be positive, got {delta}")
 
     def term(o: Scalar, t: Scalar) -> Value:
-        d = as_value(o) - t
+        d = as_node(o) - t
+        if is_batch(d):  # min(|d|, δ) = δ − relu(δ − |d|): both cases at once, no branch
+            size = d.abs()
+            m = delta - (delta - size).relu()
+            return 0.5 * m**2 + delta * (size - m)
         return 0.5 * d**2 if abs(d.data) <= delta else delta * (d.abs() - 0.5 * delta)
 
     return _elementwise(prediction, target, reduction, "huber", term)
@@ -139,12 +162,10 @@ def kl_divergence(prediction: Prediction, target: Target, reduction: str = "sum"
 
 
 def _hinge(y: Scalar, t: Scalar) -> Value:
-    if data_of(t, "hinge target") not in (-1.0, 1.0):
-        raise ValueError(
-            f"hinge needs targets -1 or +1, got {data_of(t, 'hinge target')} "
-            "(for 0/1 labels use 2·t − 1)"
-        )
-    return (1 - as_value(y) * t).relu()
+    ts = data_of(t, "hinge target")
+    check_all((ts == -1.0) | (ts == 1.0), ts,
+              "hinge needs targets -1 or +1, got {} (for 0/1 labels use 2·t − 1)")
+    return (1 - as_node(y) * t).relu()
 
 
 def hinge(prediction: Prediction, target: Target, reduction: str = "mean") -> Value:
@@ -154,8 +175,11 @@ def hinge(prediction: Prediction, target: Target, reduction: str = "mean") -> Va
 
 def _examples(prediction: object, target: object, loss: str,
               reduction: str) -> list[tuple[list[Scalar], int]]:
-    """(scores, class index) per example: one example, or a list of them with a list of indices."""
+    """(scores, class index) per example: one example, or a list of them with a list of indices;
+    or one batch: (a batch of scores per class, the array of the examples' class indices)."""
     _check_reduction(reduction)
+    if is_batch(prediction):
+        return [_batch_example(prediction, target, loss)]
     if isinstance(target, Sequence | np.ndarray) and not isinstance(target, str):
         if not isinstance(prediction, Sequence | np.ndarray) or len(prediction) != len(target):
             raise ValueError(
@@ -181,6 +205,34 @@ def _example(scores: object, index: object, loss: str) -> tuple[list[Scalar], in
     return zs, int(index)
 
 
+def _batch_example(scores: object, index: object, loss: str) -> tuple[list[Scalar], np.ndarray]:
+    zs = scalars(scores, f"{loss} scores")
+    y = batch_array(index, f"{loss} target (the examples' class indices)", (1,))
+    if y.dtype.kind not in "iu":
+        raise TypeError(f"{loss} target must hold class indices (whole numbers), got {y.dtype}")
+    if len(y) != batch_size(zs, loss):
+        raise ValueError(f"{loss}: the scores are a batch of {batch_size(zs, loss)} examples but "
+                         f"the target has {len(y)} class indices")
+    check_all((0 <= y) & (y < len(zs)), y, f"{loss}: class index {{:g}} is out of range for "
+                                           f"{len(zs)} classes (0..{len(zs) - 1})")
+    return zs, y
+
+
+def _pick(values: list[Value], index: int | np.ndarray) -> Value:
+    """values[index]; for a batch of indices, per example, Σⱼ [index = j]·valuesⱼ as one node
+    (exact: x·1 = x and x·0 = 0)."""
+    if isinstance(index, np.ndarray):
+        return linear([(index == j).astype(float) for j in range(len(values))], values)
+    return values[index]
+
+
+def _sum_except(values: list[Value], index: int | np.ndarray) -> Value:
+    """Σ_{j ≠ index} valuesⱼ; for a batch of indices, Σⱼ [index ≠ j]·valuesⱼ as one node."""
+    if isinstance(index, np.ndarray):
+        return linear([(index != j).astype(float) for j in range(len(values))], values)
+    return vsum([v for j, v in enumerate(values) if j != index])
+
+
 def cross_entropy(prediction: Sequence[Scalar] | Sequence[Sequence[Scalar]],
                   target: int | Sequence[int], reduction: str = "mean") -> Value:
     """Categorical cross-entropy from raw scores (logits): −ln softmax(z)_y = −log_softmax(z)_y.
@@ -188,7 +240,7 @@ def cross_entropy(prediction: Sequence[Scalar] | Sequence[Sequence[Scalar]],
     One example (scores and a class index y) or a list of examples with a list of indices.
     """
     examples = _examples(prediction, target, "cross_entropy", reduction)
-    return _reduce([-log_softmax(zs)[y] for zs, y in examples], reduction)
+    return _reduce([-_pick(log_softmax(zs), y) for zs, y in examples], reduction)
 
 
 def multiclass_hinge(prediction: Sequence[Scalar] | Sequence[Sequence[Scalar]],
@@ -206,9 +258,8 @@ def multiclass_hinge(prediction: Sequence[Scalar] | Sequence[Sequence[Scalar]],
     for zs, y in examples:
         if len(zs) < 2:
             raise ValueError("multiclass_hinge needs scores for at least 2 classes")
-        right = as_value(zs[y])
-        terms.append(vsum([(as_value(s) - right + margin).relu()
-                           for j, s in enumerate(zs) if j != y]))
+        right = as_node(_pick(zs, y))
+        terms.append(_sum_except([(as_node(s) - right + margin).relu() for s in zs], y))
     return _reduce(terms, reduction)
 
 

@@ -10,20 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from autograd_core import Value, as_value, vsum
+import numpy as np
 
-from ._inputs import Scalar, data_of, scalars
+from autograd_core import BatchConstant, Value, vsum
+
+from ._inputs import Scalar, as_node, data_of, is_batch, scalars
 
 
 def _shifted_exps(scores: Sequence[Scalar], what: str) -> tuple[list[Value], list[Value]]:
     """zᵢ − m and e^(zᵢ − m) with m = maxⱼ zⱼ taken as a constant.
 
     Subtracting m changes no probability (it cancels between numerator and denominator) but keeps
-    every e^… ≤ 1, so scores like 1000 do not overflow.
+    every e^… ≤ 1, so scores like 1000 do not overflow. For a batch, m is each example's maximum.
     """
     zs = scalars(scores, what)
-    m = max(data_of(z, what) for z in zs)
-    shifted = [as_value(z) - m for z in zs]
+    data = [data_of(z, what) for z in zs]
+    # for a batch, each example's own largest score, as per-example constants
+    m = BatchConstant(np.max(np.broadcast_arrays(*data), axis=0)) if is_batch(zs) else max(data)
+    shifted = [as_node(z) - m for z in zs]
     return shifted, [s.exp() for s in shifted]
 
 

@@ -4,10 +4,13 @@ The lecture's stopping criteria, checked after each epoch (one pass through the 
 the misclassification rate is at or below ``max_error_rate``; the largest change of any weight
 during the epoch is below ``tol``; ``epochs`` epochs have run. A mini-batch's loss is the mean of
 its examples' losses, so its gradient is the mean of theirs: ∂L/∂w = (1/B)·Σᵦ ∂Lᵦ/∂w.
+By default a mini-batch is one forward pass of the whole table (`BatchValue`s: the same graph,
+every node computed for all its examples at once) and one backward pass.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 import sys
 from collections.abc import Callable, Sequence
@@ -16,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from tqdm import tqdm
 
-from autograd_core import Value, vsum
+from autograd_core import BatchValue, Value, batch_mean
 
 from ._checks import finite_number, positive, whole_number
 from .losses import LOSSES
@@ -24,8 +27,8 @@ from .module import Module
 from .optim import OPTIMIZERS, Optimizer
 
 LossFn = Callable[..., Value]
-# (the output numbers of one example, its target) → right or wrong
-Rule = Callable[[list[float], object], bool]
+# (outputs: one row per example, one column per output unit; targets: y's rows) → right or wrong
+Rule = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 @dataclass
@@ -111,47 +114,63 @@ def _targets(y: np.ndarray) -> list:
     return [int(v) for v in y] if y.dtype.kind in "iu" else [float(v) for v in y]
 
 
-def _outputs(prediction: Value | Sequence[Value]) -> list[float]:
-    return [prediction.data] if isinstance(prediction, Value) else [p.data for p in prediction]
-
-
-def _single(t: object) -> object:
-    return t[0] if isinstance(t, list) else t
+def _outputs(prediction: Value | Sequence[Value]) -> np.ndarray:
+    """The output numbers as a table: one row per example (one for a scalar pass), one column
+    per output unit."""
+    outs = prediction if isinstance(prediction, list | tuple) else [prediction]
+    return np.column_stack([np.atleast_1d(o.data) for o in outs])
 
 
 def accuracy_rule(y: np.ndarray, n_outputs: int) -> Rule | None:
     """How an output counts as right: one output with 0/1 targets: o ≥ 0.5; with −1/+1 targets:
     the sign of o; several outputs: the argmax against a class index or a one-hot row. None for
-    targets that are not class labels (regression)."""
+    targets that are not class labels (regression). The rule takes a table of outputs (one row
+    per example) and the examples' rows of y, and says per example whether it is right."""
     values = set(np.unique(y).tolist())
     if n_outputs == 1 and (y.ndim == 1 or y.shape[1] == 1):
         if values <= {0, 1}:
-            return lambda o, t: int(o[0] >= 0.5) == _single(t)
+            return lambda o, t: (o[:, 0] >= 0.5) == t.reshape(-1)
         if values <= {-1, 1}:
-            return lambda o, t: (1 if o[0] >= 0 else -1) == _single(t)
+            return lambda o, t: np.where(o[:, 0] >= 0, 1, -1) == t.reshape(-1)
         return None
     if y.ndim == 1 and y.dtype.kind in "iu" and values <= set(range(n_outputs)):
-        return lambda o, t: int(np.argmax(o)) == t
+        return lambda o, t: np.argmax(o, axis=1) == t
     if y.ndim == 2 and y.shape[1] == n_outputs and values <= {0, 1} and (y.sum(axis=1) == 1).all():
-        return lambda o, t: int(np.argmax(o)) == t.index(1.0)
+        return lambda o, t: np.argmax(o, axis=1) == np.argmax(t, axis=1)
     return None
+
+
+def _count_right(rule: Rule | None, prediction: Value | Sequence[Value], t: np.ndarray) -> int:
+    return int(np.sum(rule(_outputs(prediction), t))) if rule else 0
+
+
+def _batch_loss(loss_fn: LossFn, prediction: Value | list[Value], t: np.ndarray) -> Value:
+    """The mean of the examples' losses, (1/B)·Σₑ Lₑ, from one call of the loss on the batch.
+
+    A loss returning one number per example (a BatchValue) is averaged here; a loss that sums
+    over the examples by default (``reduction="sum"``) is divided by B; any other is taken to
+    average over them already, as the "mean" losses do.
+    """
+    loss = loss_fn(prediction, t)
+    if isinstance(loss, BatchValue):
+        return batch_mean(loss)
+    try:
+        reduction = inspect.signature(loss_fn).parameters["reduction"].default
+    except (KeyError, TypeError, ValueError):  # no `reduction` argument: its own mean
+        reduction = "mean"
+    return loss / len(t) if reduction == "sum" else loss
 
 
 def evaluate(model: Module, X: object, y: object,
              loss: str | LossFn | None = None) -> dict[str, float | None]:
-    """The model's mean loss (if a loss is given) and accuracy (None for regression) on (X, y)."""
+    """The model's mean loss (if a loss is given) and accuracy (None for regression) on (X, y),
+    from one batched forward pass over all of X."""
     X, y = _data(X, y)
     loss_fn = _loss_function(loss) if loss is not None else None
-    total, right, rule = 0.0, 0, None
-    for x, t in zip(X, _targets(y), strict=True):
-        prediction = model(x.tolist())
-        out = _outputs(prediction)
-        rule = rule or accuracy_rule(y, len(out))
-        right += bool(rule and rule(out, t))
-        if loss_fn is not None:
-            total += loss_fn(prediction, t).data
-    return {"loss": total / len(X) if loss_fn else None,
-            "accuracy": right / len(X) if rule else None}
+    prediction = model(X)
+    rule = accuracy_rule(y, _outputs(prediction).shape[1])
+    return {"loss": _batch_loss(loss_fn, prediction, y).data if loss_fn else None,
+            "accuracy": _count_right(rule, prediction, y) / len(X) if rule else None}
 
 
 def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
@@ -168,9 +187,11 @@ def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
     schedule: epoch → learning rate (e.g. ``nn.InverseTimeDecay()``), applied before each epoch.
     tol, max_error_rate: the lecture's stopping criteria (see the module's docstring).
     progress: a tqdm bar; None shows it only on a terminal, False never.
-    batched: True builds one graph per mini-batch and runs one backward pass; False runs one
-        backward per example, seeded with 1/B, letting the gradients accumulate (same numbers,
-        less memory).
+    batched: True (fast) runs each mini-batch as one forward pass ``model(X[batch])`` of
+        BatchValues, one loss (the mean over the batch) and one backward pass; False builds one
+        scalar graph per example and runs its backward seeded with 1/B, letting the gradients
+        accumulate (the same numbers, one example at a time, to step through). A custom loss is
+        called on the whole batch: it returns one loss per example (a BatchValue) or their mean.
     """
     if not isinstance(model, Module):
         raise TypeError(f"fit trains a model such as nn.MLP(2, [4, 1]), got "
@@ -193,7 +214,7 @@ def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
     if schedule is not None and not callable(schedule):
         raise TypeError("schedule must be a function epoch → learning rate, such as "
                         "nn.StepDecay(0.1)")
-    rule = accuracy_rule(y, len(_outputs(model(X[0].tolist()))))
+    rule = accuracy_rule(y, _outputs(model(X[0].tolist())).shape[1])
     if max_error_rate is not None and rule is None:
         raise ValueError("max_error_rate needs class labels as targets (0/1, -1/+1, or class "
                          "indices), but y holds other numbers")
@@ -208,28 +229,33 @@ def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
         for epoch in bar:
             if schedule is not None:
                 opt.lr = schedule(epoch)
-            order = rng.permutation(n) if size < n else range(n)
+            order = rng.permutation(n) if size < n else np.arange(n)
             before = [p.data for p in params]
             total, right = 0.0, 0
             for start in range(0, n, size):
                 batch = order[start:start + size]
                 opt.zero_grad()
-                losses = []
-                for i in batch:
-                    prediction = model(rows[i])
-                    example_loss = loss_fn(prediction, targets[i])
-                    if not batched:
+                if batched:
+                    prediction = model(X[batch])
+                    mean_loss = _batch_loss(loss_fn, prediction, y[batch])
+                    batch_total = mean_loss.data * len(batch)
+                    right += _count_right(rule, prediction, y[batch])
+                else:
+                    losses = []
+                    for i in batch:
+                        prediction = model(rows[i])
+                        example_loss = loss_fn(prediction, targets[i])
                         example_loss.backward(1.0 / len(batch))
-                    losses.append(example_loss)
-                    right += bool(rule and rule(_outputs(prediction), targets[i]))
-                batch_total = math.fsum(e.data for e in losses)
+                        losses.append(example_loss.data)
+                        right += _count_right(rule, prediction, y[i:i + 1])
+                    batch_total = math.fsum(losses)
                 if not math.isfinite(batch_total):
                     history.stopped_because = (
                         f"the loss became {batch_total} in epoch {epoch + 1}: the steps are too "
                         "large; try a smaller learning rate")
                     return history
                 if batched:
-                    (vsum(losses) / len(batch)).backward()
+                    mean_loss.backward()
                 opt.step()
                 total += batch_total
             history.loss.append(total / n)

@@ -49,9 +49,11 @@ def test_non_numbers_as_input_are_a_type_error(xs):
         MLP(3, [2])(xs)
 
 
-def test_a_whole_data_set_at_once_is_refused_with_a_hint():
-    with pytest.raises(ValueError, match=r"one example, a list of 2 numbers; .* shape \(4, 2\)"):
-        MLP(2, [1])(np.zeros((4, 2)))
+def test_a_whole_data_set_at_once_gives_one_number_per_example():
+    out = MLP(2, [1])(np.zeros((4, 2)))
+    assert out.data.shape == (4,)
+    with pytest.raises(ValueError, match=r"expected 2 inputs, got 3"):
+        MLP(2, [1])(np.zeros((4, 3)))
 
 
 def test_a_one_unit_output_gives_a_value_and_a_wider_one_a_list():
