@@ -84,12 +84,19 @@ def test_draw_a_saved_model_shows_its_weights(capsys, tmp_path):
     (["draw"], 2, "give either a saved model file or --sizes"),
     (["draw", "--sizes", "3"], 2, "at least one layer"),
     (["draw", "/no/such/model.json"], 1, "No such file"),
-    (["trace", "x1*", "--at", "x1=2", "--svg", "t.svg"], 2, "cannot read the formula"),
 ])
 def test_mistakes_give_one_line_on_stderr_and_a_nonzero_status(capsys, argv, status, message):
     got, out, err = run(capsys, *argv)
     assert got == status
     assert len(err.strip().splitlines()) == 1 and message in err
+    assert "Traceback" not in err
+
+
+def test_a_bad_formula_is_reported_with_a_pointer_to_where_reading_stopped(capsys):
+    got, out, err = run(capsys, "trace", "x1*", "--at", "x1=2", "--svg", "t.svg")
+    first, formula, pointer = err.rstrip("\n").splitlines()
+    assert got == 2 and out == "" and "cannot read the formula" in first
+    assert formula.strip() == "x1*" and pointer.strip() == "^"
     assert "Traceback" not in err
 
 
