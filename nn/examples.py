@@ -66,6 +66,7 @@ def worked_example_step(loss: str = "squared", lr: float = 0.9) -> WorkedExample
         raise ValueError(f"the learning rate must be a positive number, got {lr!r}")
     model = worked_example()
     error = WORKED_LOSSES[loss](model(WORKED_INPUTS), WORKED_TARGET)
+    error.label = "E"  # the slide's name for the error, on the drawn graph's output node
     error.backward()
     neurons = [n for layer in model.layers for n in layer.neurons]
     forward = {str(n.unit): {"net": n.net.data, "out": n.out.data} for n in neurons}
