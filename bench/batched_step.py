@@ -14,6 +14,7 @@ taken within a round and summarised by their median over rounds.
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import importlib.util
 import platform
 import statistics
@@ -153,9 +154,7 @@ def main(rounds: int) -> None:
     if missing:
         print(f"not installed, skipped: {', '.join(missing)}")
     if "torch64" in step_engines:
-        import torch
-
-        print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads")
+        print(f"PyTorch {importlib.metadata.version('torch')} on one thread, as our engine")
     print(f"workload: MLP 2→16→16→1, {W.N_POINTS} two-moons points, max-margin loss + "
           f"{W.L2:g}·Σp², one forward, backward and SGD step\n")
 

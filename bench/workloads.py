@@ -75,23 +75,18 @@ def ours_model(seed: int = SEED) -> tuple[Callable[[list, list], Any], list]:
 
 
 def batched_model(seed: int = SEED) -> tuple[Callable[[Any, Any], Any], list]:
-    """The same network and loss evaluated for a whole batch at once: each node of the one
-    scalar graph computes its operation for every example (`BatchValue`); the loss takes the
-    points as an (n, 2) array and the labels as an (n,) array."""
-    from autograd_core import BatchConstant, BatchValue, batch_mean, linear, vsum
+    """The same network and loss for a whole batch at once: ``model(X)`` on the (n, 2) array of
+    points gives one graph whose nodes each compute their operation for every example
+    (`BatchValue`), and `nn.losses.hinge` averages max(0, 1 − y·score) over the batch."""
+    from autograd_core import vsum
+    from nn.losses import hinge
 
     model = _ours_mlp(seed)
     params = model.parameters()
 
     def loss(points: Any, labels: Any) -> Any:
-        """mean over the batch of relu(1 − y·score), + λ·Σp²."""
-        outs = [BatchValue(column, label=f"x{k}") for k, column in enumerate(points.T, 1)]
-        last = len(model.layers) - 1
-        for k, layer in enumerate(model.layers):
-            nets = [linear(unit.w, outs, unit.b) for unit in layer.neurons]
-            outs = nets if k == last else [net.relu() for net in nets]
-        margins = (1 - BatchConstant(labels) * outs[0]).relu()
-        return batch_mean(margins) + L2 * vsum([p * p for p in params])
+        """mean over the batch of max(0, 1 − y·score), + λ·Σp²."""
+        return hinge(model(points), labels) + L2 * vsum([p * p for p in params])
 
     return loss, params
 
