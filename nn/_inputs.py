@@ -48,12 +48,12 @@ def data_of(x: object, what: str) -> Data:
 
 
 def check_all(ok: np.ndarray | bool, data: Data, message: str) -> None:
-    """ValueError ``message`` (with ``{}`` standing for the first bad number) unless ``ok`` holds
-    for every example: a data check written once for one number and for a batch."""
+    """ValueError ``message`` (with ``{}`` standing for the first bad number, and in a batch
+    its example) unless ``ok`` holds for every example: one check for a number and a batch."""
     if not np.all(ok):
         bad = ~np.asarray(ok)
         value = np.broadcast_to(data, bad.shape)[bad][0] if bad.ndim else data
-        raise ValueError(message.format(float(value)) + _example(bad))
+        raise ValueError(message.format(f"{np.asarray(value).item()}{_example(bad)}"))
 
 
 def scalars(xs: object, what: str) -> list[Value | float]:

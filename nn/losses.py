@@ -213,7 +213,7 @@ def _batch_example(scores: object, index: object, loss: str) -> tuple[list[Scala
     if len(y) != batch_size(zs, loss):
         raise ValueError(f"{loss}: the scores are a batch of {batch_size(zs, loss)} examples but "
                          f"the target has {len(y)} class indices")
-    check_all((0 <= y) & (y < len(zs)), y, f"{loss}: class index {{:g}} is out of range for "
+    check_all((0 <= y) & (y < len(zs)), y, f"{loss}: class index {{}} is out of range for "
                                            f"{len(zs)} classes (0..{len(zs) - 1})")
     return zs, y
 
