@@ -128,6 +128,9 @@ for _name, _f in vars(Value).items():
         setattr(BatchValue, _name, _rebind(_f))
 
 
+_BATCH_TYPES = frozenset({BatchValue, BatchConstant})
+
+
 def batch_sum(x: Value) -> Value:
     """Σₑ xₑ over the examples of a batch (a plain Value stays as it is)."""
     return apply_batch("batch_sum", x) if isinstance(x, BatchValue) else x
@@ -138,12 +141,13 @@ def batch_mean(x: Value) -> Value:
     return batch_sum(x) * (1.0 / x.data.size) if isinstance(x, BatchValue) else x
 
 
-def is_batched(values: object) -> bool:
+def is_batched(values: Iterable[object]) -> bool:
     """Whether any of the given values is a batch."""
-    return any(isinstance(v, BatchValue) for v in values)
+    # a set look-up per value: linear() asks this of every unit's 2n + 1 inputs on every call
+    return not _BATCH_TYPES.isdisjoint(map(type, values))
 
 
-def _apply_any(op: str, *args: Value | float) -> Value:
+def _apply_any(op: str, args: tuple[Value | float, ...]) -> Value:
     return (apply_batch if is_batched(args) else apply)(op, *args)
 
 
@@ -153,15 +157,15 @@ def linear(weights: Iterable[Value | float], inputs: Iterable[Value | float],
 
     ∂i/∂wᵢ = xᵢ, ∂i/∂xᵢ = wᵢ, ∂i/∂b = 1.
     """
-    ws, xs = list(weights), list(inputs)
+    ws, xs = tuple(weights), tuple(inputs)
     if len(ws) != len(xs):
         raise ValueError(f"linear needs as many weights as inputs, got {len(ws)} and {len(xs)}")
-    return _apply_any("linear", *ws, *xs, bias)
+    return _apply_any("linear", (*ws, *xs, bias))
 
 
 def vsum(values: Iterable[Value | float]) -> Value:
     """Σᵢ xᵢ as one node (∂/∂xᵢ = 1), instead of a chain of additions."""
-    vs = list(values)
-    if not vs:
+    args = tuple(values)
+    if not args:
         raise ValueError("vsum needs at least one value")
-    return _apply_any("sum", *vs)
+    return _apply_any("sum", args)
