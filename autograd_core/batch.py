@@ -114,18 +114,28 @@ class BatchConstant(BatchValue):
     __slots__ = ()
 
 
-def _rebind(f: types.FunctionType) -> types.FunctionType:
-    # The same method body as Value's, with `apply` meaning `apply_batch`: the two classes share
-    # one definition of every operator, so they cannot drift apart.
-    g = types.FunctionType(f.__code__, {**f.__globals__, "apply": apply_batch}, f.__name__,
+def _rebind(f: types.FunctionType, apply_fn: object) -> types.FunctionType:
+    # The same method body as Value's, with `apply` meaning `apply_fn`: the classes share one
+    # definition of every operator, so they cannot drift apart.
+    g = types.FunctionType(f.__code__, {**f.__globals__, "apply": apply_fn}, f.__name__,
                            f.__defaults__, f.__closure__)
     g.__doc__ = f.__doc__
     return g
 
 
+def apply_any(op: str, *args: Value | float, params: tuple[float, ...] = ()) -> Value:
+    """`apply_batch` when some argument is a batch, else the scalar `apply`."""
+    return (apply_batch if is_batched(args) else apply)(op, *args, params=params)
+
+
+# Python lets a right operand's reflected method go first only when its class derives from the
+# left operand's: Value ⊕ BatchValue finds BatchValue's methods, but Constant and BatchValue are
+# siblings, so a Constant's own operators must look for batches themselves. (They are rare on
+# the hot path: a Constant is usually a parent, not the left operand.)
 for _name, _f in vars(Value).items():
     if isinstance(_f, types.FunctionType) and _name not in ("__init__", "__repr__", "backward"):
-        setattr(BatchValue, _name, _rebind(_f))
+        setattr(BatchValue, _name, _rebind(_f, apply_batch))
+        setattr(Constant, _name, _rebind(_f, apply_any))
 
 
 _BATCH_TYPES = frozenset({BatchValue, BatchConstant})
@@ -147,10 +157,6 @@ def is_batched(values: Iterable[object]) -> bool:
     return not _BATCH_TYPES.isdisjoint(map(type, values))
 
 
-def _apply_any(op: str, args: tuple[Value | float, ...]) -> Value:
-    return (apply_batch if is_batched(args) else apply)(op, *args)
-
-
 def linear(weights: Iterable[Value | float], inputs: Iterable[Value | float],
            bias: Value | float = 0.0) -> Value:
     """The net input of a unit as one node: i = Σᵢ wᵢ·xᵢ + b (for every example of a batch).
@@ -160,7 +166,7 @@ def linear(weights: Iterable[Value | float], inputs: Iterable[Value | float],
     ws, xs = tuple(weights), tuple(inputs)
     if len(ws) != len(xs):
         raise ValueError(f"linear needs as many weights as inputs, got {len(ws)} and {len(xs)}")
-    return _apply_any("linear", (*ws, *xs, bias))
+    return apply_any("linear", *ws, *xs, bias)
 
 
 def vsum(values: Iterable[Value | float]) -> Value:
@@ -168,4 +174,4 @@ def vsum(values: Iterable[Value | float]) -> Value:
     args = tuple(values)
     if not args:
         raise ValueError("vsum needs at least one value")
-    return _apply_any("sum", args)
+    return apply_any("sum", *args)

@@ -23,6 +23,7 @@ def _check_number(data: object) -> float:
         raise TypeError(
             f"Value needs a real number (int or float), got {kind}: {data!r}"
             + (" (complex numbers have no order, so no gradient here)" if kind == "complex" else "")
+            + (" (for one number per example, use BatchValue(array))" if kind == "ndarray" else "")
         )
     return float(data)
 

@@ -152,3 +152,16 @@ def test_a_plain_value_on_the_left_of_a_batch_makes_a_batch():
     assert (Value(3.0) - x).data.tolist() == [2.0, 1.0]
     assert isinstance(2.0 ** x, BatchValue)
     assert isinstance(np.array([1.0, 1.0]) - x, BatchValue)
+
+
+def test_a_constant_on_the_left_of_a_batch_computes_for_every_example():
+    from autograd_core import Constant
+    batch = BatchValue(np.array([1.0, 2.0]))
+    result = Constant(3.0) - batch  # Constant and BatchValue are sibling classes
+    assert isinstance(result, BatchValue)
+    assert result.data.tolist() == [2.0, 1.0]
+
+
+def test_a_plain_value_with_an_array_says_to_make_it_a_batch():
+    with pytest.raises(TypeError, match=r"use BatchValue\(array\)"):
+        Value(2.0) - np.array([1.0, 2.0])
