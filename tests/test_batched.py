@@ -165,3 +165,16 @@ def test_a_constant_on_the_left_of_a_batch_computes_for_every_example():
 def test_a_plain_value_with_an_array_says_to_make_it_a_batch():
     with pytest.raises(TypeError, match=r"use BatchValue\(array\)"):
         Value(2.0) - np.array([1.0, 2.0])
+
+
+def test_forward_mode_on_a_batch_equals_the_reverse_mode_gradient_of_the_mean():
+    from autograd_core import batch_mean, jvp
+    xs = np.array([1.0, 2.0, 3.0])
+    w = Value(0.5)
+    loss = batch_mean((w * BatchValue(xs)).sigmoid())
+    loss.backward()
+    # d/dw mean σ(w·x) = mean σ'(w·x)·x, by hand
+    s = 1 / (1 + np.exp(-0.5 * xs))
+    by_hand = float(np.mean(s * (1 - s) * xs))
+    assert w.grad == pytest.approx(by_hand, abs=1e-15)
+    assert jvp(loss, {w: 1.0}) == pytest.approx(by_hand, abs=1e-15)

@@ -178,3 +178,17 @@ def test_rendering_without_dot_installed_says_how_to_install_it(tmp_path, monkey
         Drawing("digraph { a -> b }").save(tmp_path / "g.svg")
     # the DOT source needs no program
     assert Drawing("digraph { a -> b }").save(tmp_path / "g.dot").exists()
+
+
+def test_a_batched_graph_shows_each_node_as_the_mean_over_its_examples():
+    import numpy as np
+
+    from autograd_core import BatchValue, batch_mean
+    w = Value(0.5, label="w")
+    x = BatchValue(np.array([1.0, 2.0, 3.0]), label="x")
+    loss = batch_mean(w * x)
+    loss.backward()
+    dot = draw_graph(loss, mode="both").source
+    assert "value 2 (mean of 3)" in dot  # x: (1 + 2 + 3) / 3
+    assert 'label="2 (mean of 3)"' in dot  # ∂(w·x)/∂w = x on the edge from w
+    assert "grad 2<" in dot  # ∂L/∂w = mean x = 2

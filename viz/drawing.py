@@ -11,6 +11,9 @@ import re
 from pathlib import Path
 
 import graphviz
+import numpy as np
+
+from autograd_core.batch import Broadcast
 
 FORMATS = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot"}
 
@@ -19,8 +22,15 @@ class DotNotFoundError(RuntimeError):
     """Graphviz's ``dot`` program is needed to render pictures and is not installed."""
 
 
-def number(x: float, fmt: str = "{:.3f}") -> str:
-    """``x`` formatted with ``fmt``, trailing zeros dropped (0.700 → 0.7) and a true minus sign."""
+def number(x: float | np.ndarray | Broadcast, fmt: str = "{:.3f}") -> str:
+    """``x`` formatted with ``fmt``, trailing zeros dropped (0.700 → 0.7) and a true minus sign.
+
+    A batch (one number per example, or a `Broadcast` local derivative) shows its mean and size.
+    """
+    if isinstance(x, Broadcast):
+        x = x.local
+    if isinstance(x, np.ndarray):
+        return f"{number(float(np.mean(x)), fmt)} (mean of {x.size})"
     text = fmt.format(x)
     if "." in text and "e" not in text.lower():
         text = text.rstrip("0").rstrip(".")
