@@ -108,13 +108,14 @@ def available(engines: tuple[str, ...]) -> tuple[str, ...]:
 
 def check_same_loss(first_losses: dict[str, list[float]], what: str) -> None:
     """Stop if the engines did not start from the same loss: then they measure different work."""
-    values = {e: v for e, vs in first_losses.items() for v in vs}
+    values = "; ".join(f"{e} {', '.join(map(repr, vs))}" for e, vs in first_losses.items())
     f64 = [v for e, vs in first_losses.items() if e in FLOAT64 for v in vs]
     if f64 and max(f64) - min(f64) > SAME_LOSS:
-        sys.exit(f"{what}: the float64 engines differ at step 1: {values}")
+        sys.exit(f"{what}: the float64 engines differ at step 1 (each round): {values}")
     for v in first_losses.get("torch32", []):
         if abs(v - f64[0]) > SAME_LOSS_FLOAT32 * abs(f64[0]):
-            sys.exit(f"{what}: PyTorch float32 differs from float64 at step 1: {values}")
+            sys.exit(f"{what}: PyTorch float32 differs from float64 at step 1 "
+                     f"(each round): {values}")
     print(f"{what}: same loss at step 1 in every engine: {f64[0]:.12f} (float64 engines within "
           f"{SAME_LOSS:g}, float32 within {SAME_LOSS_FLOAT32:g} relative)")
 
