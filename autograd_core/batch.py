@@ -18,7 +18,7 @@ import numpy as np
 from . import anomaly
 from . import array_math as A
 from .rules import RULES
-from .value import Constant, Value, apply
+from .value import Constant, Value, apply, make_node
 
 _Array = np.ndarray
 
@@ -157,6 +157,16 @@ def is_batched(values: Iterable[object]) -> bool:
     return not _BATCH_TYPES.isdisjoint(map(type, values))
 
 
+_PLAIN_NODES = frozenset({Value, Constant})
+
+
+def _nary(op: str, args: tuple[Value | float, ...]) -> Value:
+    # a set look-up per argument: linear() runs this on every unit's 2n + 1 inputs on every call
+    if _PLAIN_NODES.issuperset(map(type, args)):
+        return make_node(op, args)
+    return apply_any(op, *args)
+
+
 def linear(weights: Iterable[Value | float], inputs: Iterable[Value | float],
            bias: Value | float = 0.0) -> Value:
     """The net input of a unit as one node: i = Σᵢ wᵢ·xᵢ + b (for every example of a batch).
@@ -166,7 +176,7 @@ def linear(weights: Iterable[Value | float], inputs: Iterable[Value | float],
     ws, xs = tuple(weights), tuple(inputs)
     if len(ws) != len(xs):
         raise ValueError(f"linear needs as many weights as inputs, got {len(ws)} and {len(xs)}")
-    return apply_any("linear", *ws, *xs, bias)
+    return _nary("linear", (*ws, *xs, bias))
 
 
 def vsum(values: Iterable[Value | float]) -> Value:
@@ -174,4 +184,4 @@ def vsum(values: Iterable[Value | float]) -> Value:
     args = tuple(values)
     if not args:
         raise ValueError("vsum needs at least one value")
-    return apply_any("sum", *args)
+    return _nary("sum", args)

@@ -164,7 +164,11 @@ def as_value(x: Value | Number) -> Value:
 
 def apply(op: str, *args: Value | Number, params: tuple[float, ...] = ()) -> Value:
     """Make the node ``op(*args)``: value and local derivatives from the rule table."""
-    parents = tuple([a if isinstance(a, Value) else Constant(a) for a in args])
+    return make_node(op, tuple([a if isinstance(a, Value) else Constant(a) for a in args]), params)
+
+
+def make_node(op: str, parents: tuple[Value, ...], params: tuple[float, ...] = ()) -> Value:
+    """`apply` for parents that are all Values already (the n-ary ops' fast path)."""
     data, local = RULES[op].fn(M, *[p.data for p in parents], *params)
     node = Value.__new__(Value)
     node.data = data
