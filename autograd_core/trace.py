@@ -31,7 +31,10 @@ def _fmt(x: float, digits: int) -> str:
     return f"{x:.{digits}f}"
 
 
-def _render(template: Any, names: list[str], params: tuple[float, ...], index: int = -1) -> str:
+def render_rule_text(template: Any, names: list[str], params: tuple[float, ...],
+                     index: int = -1) -> str:
+    """A rule's text (``Rule.expr``, or ``Rule.derivs[index]``) with its inputs named ``names``:
+    ``render_rule_text("ln {0}", ["v₋₁"], ())`` is "ln v₋₁"."""
     if callable(template):
         return template(names) if index < 0 else template(names, index)
     text = template if index < 0 else template[index]
@@ -140,7 +143,7 @@ def trace(output: Value, inputs: Sequence[Value] | None = None, digits: int = 3)
     for v in inner:
         rule = RULES[v.op]
         primal.append({"var": pretty[v], "op": v.op,
-                       "expr": _render(rule.expr, [show(p) for p in v.parents], v.params),
+                       "expr": render_rule_text(rule.expr, [show(p) for p in v.parents], v.params),
                        "value": v.data})
     primal.append({"var": "y", "expr": show(output), "value": output.data})
 
@@ -156,7 +159,7 @@ def trace(output: Value, inputs: Sequence[Value] | None = None, digits: int = 3)
             if p not in var:
                 continue
             grad_term = f"{bar[node]} · ∂{pretty[node]}/∂{pretty[p]}"
-            d = _render(RULES[node.op].derivs, names, node.params, i)
+            d = render_rule_text(RULES[node.op].derivs, names, node.params, i)
             accumulate = p in started
             adjoint.append({
                 "var": bar[p],

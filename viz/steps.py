@@ -25,7 +25,7 @@ from autograd_core import (
     trace,
     zero_grad,
 )
-from autograd_core.trace import _render  # the rule table's own expression templates
+from autograd_core.trace import render_rule_text  # the rule table's own templates
 from nn.examples import WORKED_INPUTS, WORKED_TARGET, WorkedExampleStep
 
 from .drawing import Drawing, check_format, number, writable_path
@@ -98,7 +98,7 @@ class Steps(Sequence[Frame]):
 
 def _values(template: Any, values: Sequence[float], params: tuple[float, ...], fmt: str) -> str:
     shown = [f"({number(x, fmt)})" if x < 0 else number(x, fmt) for x in values]
-    text = _render(template, shown, params)
+    text = render_rule_text(template, shown, params)
     # a negative number that is already a function's argument needs no second pair of brackets
     return re.sub(r"\(\((−[^()]*)\)\)", r"(\1)", text)
 
@@ -133,7 +133,7 @@ def _graph_steps(output: Value, fmt: str, rankdir: str, max_nodes: int) -> Steps
         if not v.parents:
             continue
         rule = RULES[v.op].expr
-        symbolic = _render(rule, [names[p] for p in v.parents], v.params)
+        symbolic = render_rule_text(rule, [names[p] for p in v.parents], v.params)
         numeric = _values(rule, [p.data for p in v.parents], v.params, fmt)
         known.add(v)
         add("forward", f"{names[v]} = {symbolic} = {numeric} = {number(v.data, fmt)}",
@@ -216,7 +216,7 @@ def _worked_steps(step: WorkedExampleStep, fmt: str, rankdir: str) -> Steps:
             f"{number(fwd[j]['net'], fmt)}", {j, *names, n.b.label})
         o = node[f"o{j}"]
         forward[j]["out"] = fwd[j]["out"]
-        act = (f"{_render(RULES[o.op].expr, [f'i{j}'], o.params)} = "
+        act = (f"{render_rule_text(RULES[o.op].expr, [f'i{j}'], o.params)} = "
                f"{_values(RULES[o.op].expr, [fwd[j]['net']], o.params, fmt)}" if o.op != "linear"
                else f"i{j}")
         add("forward", f"o{j} = {act} = {number(fwd[j]['out'], fmt)}", {j})
