@@ -38,9 +38,10 @@ class Broadcast:
         self.n = n
 
     def __mul__(self, other: float | _Array) -> float | _Array:
-        product = self.local * other
-        if isinstance(other, _Array):
-            return float(np.sum(product))
+        local = self.local
+        if isinstance(other, _Array):  # Σₑ localₑ·otherₑ, as one dot product
+            return float(local @ other) if isinstance(local, _Array) else float(local * other.sum())
+        product = local * other
         return product if isinstance(product, _Array) else np.full(self.n, product)
 
     __rmul__ = __mul__
