@@ -70,7 +70,9 @@ def scalars(xs: object, what: str) -> list[Value | float]:
     if not items:
         raise ValueError(f"{what} is empty: give at least one number")
     for i, x in enumerate(items):
-        data_of(x, f"{what}[{i}]" if len(items) > 1 else what)
+        # a finite float passes at once: a model checks its inputs on every call
+        if type(x) is not float or not math.isfinite(x):
+            data_of(x, f"{what}[{i}]" if len(items) > 1 else what)
     batch_size(items, what)
     return [x if isinstance(x, Value | np.ndarray) else float(x) for x in items]
 
@@ -78,11 +80,18 @@ def scalars(xs: object, what: str) -> list[Value | float]:
 def batch_size(items: Sequence[object], what: str) -> int | None:
     """The number of examples of the batches among ``items`` (None if none is a batch)."""
     sizes = sorted({np.size(x.data if isinstance(x, Value) else x) for x in items
-                    if isinstance(x, BatchValue | np.ndarray)})
+                    if isinstance(x, BatchValue | np.ndarray)} if _has_batch(items) else ())
     if len(sizes) > 1:
         raise ValueError(f"{what} mixes batches of different sizes {sizes}: every value needs "
                          "one number per example of the same batch")
     return sizes[0] if sizes else None
+
+
+def _has_batch(items: Sequence[object]) -> bool:
+    return not _BATCHES.isdisjoint(map(type, items))
+
+
+_BATCHES = frozenset({BatchValue, BatchConstant, np.ndarray})
 
 
 def is_batch(x: object) -> bool:
