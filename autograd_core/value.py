@@ -171,8 +171,8 @@ def apply(op: str, *args: Value | Number, params: tuple[float, ...] = ()) -> Val
 
 def make_node(op: str, parents: tuple[Value, ...], params: tuple[float, ...] = ()) -> Value:
     """`apply` for parents that are all Values already (the n-ary ops' fast path)."""
-    data, local = RULES[op].fn(M, *[p.data for p in parents], *params)
-    node = Value.__new__(Value)
+    data, local = _RULE_FN[op](M, *[p.data for p in parents], *params)
+    node = _new_value(Value)
     node.data = data
     node.grad = 0.0
     node.label = ""
@@ -183,3 +183,8 @@ def make_node(op: str, parents: tuple[Value, ...], params: tuple[float, ...] = (
     if anomaly.enabled and not math.isfinite(data):
         anomaly.forward_anomaly(node)
     return node
+
+
+# looked up once per node made: the rule functions by name, and the bare node constructor
+_RULE_FN = {name: rule.fn for name, rule in RULES.items()}
+_new_value = object.__new__

@@ -51,7 +51,7 @@ def child_step(name: str) -> dict:
     engine = W.ENGINES[name]
     loss_fn, params = engine.model()
     data = engine.data(*W.two_moons())
-    first_loss = engine.step(loss_fn, params, *data, LR)
+    first_loss = W.loss_value(engine.step(loss_fn, params, *data, LR))
     seconds = runner.median_seconds(lambda: engine.step(loss_fn, params, *data, LR))
     return {"time": seconds, "first_loss": first_loss}
 
@@ -74,7 +74,7 @@ def child_epoch(name: str, batch_size: str) -> dict:
     points, labels = W.two_moons(EPOCH_POINTS)
     batches = [engine.data([points[i] for i in idx], [labels[i] for i in idx])
                for idx in epoch_batches(EPOCH_POINTS, int(batch_size))]
-    first_loss = engine.step(loss_fn, params, *batches[0], LR)
+    first_loss = W.loss_value(engine.step(loss_fn, params, *batches[0], LR))
 
     def epoch() -> None:
         for batch in batches:

@@ -37,7 +37,7 @@ def child_step(engine: str) -> dict:
     """The median wall time of `W.train_step`, after one warm-up step."""
     loss_fn, params = W.MODELS[engine]()
     points, labels = W.two_moons()
-    first_loss = W.train_step(loss_fn, params, points, labels, LR)
+    first_loss = W.loss_value(W.train_step(loss_fn, params, points, labels, LR))
     seconds = runner.median_seconds(lambda: W.train_step(loss_fn, params, points, labels, LR))
     return {"time": seconds, "first_loss": first_loss}
 

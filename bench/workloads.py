@@ -163,7 +163,7 @@ def torch_model(seed: int = SEED, dtype: str = "float64") -> tuple[Callable[[Any
 
 
 def torch_train_step(loss_fn: Callable[[Any, Any], Any], params: list, points: Any, labels: Any,
-                     lr: float) -> float:
+                     lr: float) -> Any:
     """`train_step` in PyTorch's idiom (gradients reset to None, the update without recording)."""
     import torch
 
@@ -174,20 +174,26 @@ def torch_train_step(loss_fn: Callable[[Any, Any], Any], params: list, points: A
     with torch.no_grad():
         for p in params:
             p -= lr * p.grad
-    return loss.item()
+    return loss
 
 
 def train_step(loss_fn: Callable[[list, list], Any], params: list, points: list, labels: list,
-               lr: float) -> float:
+               lr: float) -> Any:
     """One step, the same code for both engines: forward, zero the gradients, backward, and SGD
-    p ← p − η·∂L/∂p. Returns the loss before the update."""
+    p ← p − η·∂L/∂p. Returns the loss node, its graph attached: the caller decides when the
+    graph is freed (`runner.median_seconds` keeps it past the clock when gc is off)."""
     loss = loss_fn(points, labels)
     for p in params:
         p.grad = 0.0
     loss.backward()
     for p in params:
         p.data -= lr * p.grad
-    return loss.data
+    return loss
+
+
+def loss_value(loss: Any) -> float:
+    """The number in a step's loss: a node's ``data`` or a tensor's ``item()``."""
+    return float(loss.item() if hasattr(loss, "item") else loss.data)
 
 
 def graph_size(output: Any, engine: str) -> int:
