@@ -16,7 +16,15 @@ from .batch import (
     vsum,
 )
 from .gradcheck import GradcheckError, GradcheckReport, gradcheck
-from .graph import backward, backward_walk, jvp, topological_order, zero_grad, zero_grad_graph
+from .graph import (
+    backward,
+    backward_walk,
+    by_depth,
+    jvp,
+    topological_order,
+    zero_grad,
+    zero_grad_graph,
+)
 from .parse import parse
 from .rules import RULES, DomainError
 from .trace import Trace, trace
@@ -25,7 +33,8 @@ from .value import Constant, Value, apply, as_value
 __all__ = [
     "BatchConstant", "BatchValue", "apply_batch", "batch_mean", "batch_sum", "is_batched",
     "RULES", "AnomalyError", "Constant", "DomainError", "GradcheckError", "GradcheckReport",
-    "Trace", "Value", "apply", "as_value", "backward", "backward_walk", "detect_anomaly",
+    "Trace", "Value", "apply", "as_value", "backward", "backward_walk", "by_depth",
+    "detect_anomaly",
     "gradcheck", "jvp", "linear", "parse", "set_detect_anomaly", "topological_order", "trace",
     "vsum", "zero_grad", "zero_grad_graph",
 ]

@@ -35,6 +35,17 @@ def topological_order(output: Value) -> list[Value]:
     return order
 
 
+def by_depth(order: Sequence[Value]) -> list[Value]:
+    """A topological order re-sorted by depth (the longest path from an input; inputs are 0),
+    ties kept in the given order: the numbering of Baydin et al.'s evaluation traces, where
+    v₁ … vₖ computed from the inputs alone come first. Used by `trace` and by the drawings, so
+    that a node has the same number in both."""
+    depth: dict[Value, int] = {}
+    for v in order:
+        depth[v] = 1 + max([depth[p] for p in v.parents]) if v.parents else 0
+    return sorted(order, key=depth.__getitem__)
+
+
 def backward_walk(output: Value, grad: float = 1.0,
                   order: Sequence[Value] | None = None) -> Iterator[Value]:
     """Reverse-mode accumulation, one node at a time: yields each node once it has sent

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .graph import backward_walk, topological_order, zero_grad
+from .graph import backward_walk, by_depth, topological_order, zero_grad
 from .rules import RULES
 from .value import Constant, Value
 
@@ -96,7 +96,7 @@ class Trace:
 
 def _numbering(output: Value, inputs: Sequence[Value] | None
                ) -> tuple[list[Value], list[Value], list[Value]]:
-    order = topological_order(output)
+    order = by_depth(topological_order(output))
     constants = [v for v in order if isinstance(v, Constant)]
     leaves = [v for v in order if not v.parents and not isinstance(v, Constant)]
     if inputs is not None:
@@ -104,12 +104,7 @@ def _numbering(output: Value, inputs: Sequence[Value] | None
         if missing:
             raise ValueError(f"inputs leaves out {', '.join(_name_of(v) for v in missing)}")
         leaves = list(inputs)
-    # Number intermediates by depth (longest path from an input), as the survey does: every
-    # v₁…vₖ computed from inputs alone comes first. Ties keep the left-to-right order.
-    depth: dict[Value, int] = {}
-    for v in order:
-        depth[v] = 1 + max((depth[p] for p in v.parents), default=-1) if v.parents else 0
-    inner = sorted((v for v in order if v.parents), key=lambda v: depth[v])
+    inner = [v for v in order if v.parents]
     return leaves, inner, constants
 
 

@@ -44,10 +44,10 @@ def test_backward_edge_labels_are_the_sympy_local_derivatives_of_each_primitive(
     y.backward()
     _, edges = nodes_and_edges(draw_graph(y, mode="backward", fmt="{:.6f}").source)
     at = {x1: 2, x2: 5}
-    # v1 = ln x1, v2 = x1·x2, v3 = v1 + v2, v4 = sin x2, y = v3 − v4 (numbered by topological order)
+    # v1 = ln x1, v2 = x1·x2, v3 = sin x2, v4 = v1 + v2, y = v4 − v3 (the survey's numbering)
     expected = {("x1", "v1"): sympy.diff(sympy.log(x1), x1), ("x1", "v2"): x2,
-                ("x2", "v2"): x1, ("v1", "v3"): 1, ("v2", "v3"): 1,
-                ("x2", "v4"): sympy.diff(sympy.sin(x2), x2), ("v3", "y"): 1, ("v4", "y"): -1}
+                ("x2", "v2"): x1, ("v1", "v4"): 1, ("v2", "v4"): 1,
+                ("x2", "v3"): sympy.diff(sympy.sin(x2), x2), ("v4", "y"): 1, ("v3", "y"): -1}
     assert {(p, c) for p, c, _ in edges} == set(expected)
     for parent, child, label in edges:
         exact = float(sympy.sympify(expected[parent, child]).subs(at))

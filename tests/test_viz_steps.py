@@ -89,11 +89,13 @@ def test_graph_steps_forward_node_by_node_then_backward_in_backward_walk_order()
     assert texts[0] == "Inputs: x1 = 2, x2 = 5."
     assert texts[1] == "v1 = ln x1 = ln 2 = 0.693"
     assert texts[2] == "v2 = x1 × x2 = 2 × 5 = 10"
-    assert texts[4] == f"v4 = sin x2 = sin 5 = {n(math.sin(5))}"
+    # numbered as the survey's trace numbers them (by depth): sin x2 is v3, computed from an input
+    assert texts[3] == f"v3 = sin x2 = sin 5 = {n(math.sin(5))}"
+    assert texts[4] == f"v4 = v1 + v2 = 0.693 + 10 = {n(math.log(2) + 10)}"
     backward = [f.text for f in frames if f.phase == "backward"]
     walked = [v for v in backward_walk(y) if not isinstance(v, Constant)]
     assert len(backward) == len(walked) + 1  # and a closing gradient frame
-    names = ["y", "v4", "v3", "v2", "x2", "v1", "x1"]  # reverse topological order
+    names = ["y", "v4", "v3", "v2", "v1", "x2", "x1"]  # the trace's adjoint order
     assert [t.split(" = ")[0] for t in backward[1:-1]] == [f"∂y/∂{v}" for v in names[1:]]
     # ∂y/∂x1 = 1/x1 + x2 = 5.5 and ∂y/∂x2 = x1 − cos x2, by hand
     assert backward[-1] == f"Gradient: ∂y/∂x1 = 5.5, ∂y/∂x2 = {n(2 - math.cos(5))}."

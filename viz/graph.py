@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping
 from html import escape
 
-from autograd_core import Constant, Value, topological_order
+from autograd_core import Constant, Value, by_depth, topological_order
 
 from .drawing import Drawing, check_format, number
 
@@ -49,10 +49,11 @@ def bounded_order(output: Value, limit: int) -> list[Value]:
 
 def node_names(order: list[Value]) -> dict[Value, str]:
     """A readable name per node: its label, else its number for a constant, else "y" for the
-    output and v1, v2, … for the other unlabelled nodes in topological order."""
+    output and v1, v2, … for the other unlabelled nodes, numbered as `autograd_core.trace`
+    numbers them (by depth), so a picture and its trace table agree."""
     names: dict[Value, str] = {}
     k = 0
-    for v in order:
+    for v in by_depth(order):
         if v.label:
             names[v] = v.label
         elif isinstance(v, Constant):

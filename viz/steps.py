@@ -21,6 +21,7 @@ from autograd_core import (
     Constant,
     Value,
     backward_walk,
+    by_depth,
     topological_order,
     trace,
     zero_grad,
@@ -119,7 +120,8 @@ def steps(subject: Value | WorkedExampleStep, *, fmt: str = "{:.3g}", rankdir: s
 
 def _graph_steps(output: Value, fmt: str, rankdir: str, max_nodes: int) -> Steps:
     pic = GraphPicture(output, rankdir=rankdir, fmt=fmt, max_nodes=max_nodes)
-    names, order = pic.names, pic.order
+    # in the trace's order (by depth), so frame k and row k of the trace tables beside agree
+    names, order = pic.names, by_depth(pic.order)
     frames: list[Frame] = []
 
     def add(phase: str, text: str, dot: str) -> None:
