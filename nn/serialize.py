@@ -14,8 +14,12 @@ KINDS: dict[str, type[Module]] = {"Neuron": Neuron, "Layer": Layer, "MLP": MLP}
 
 def load(path: str | PathLike) -> Module:
     """The model stored in the JSON file ``path``, with its saved parameters."""
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except UnicodeDecodeError:
+        raise ValueError(f"{path} is not a backprop-lab model file: it is not text "
+                         "(a model file is JSON)") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
@@ -34,7 +38,7 @@ def load(path: str | PathLike) -> Module:
         raise ValueError(f"{path} is incomplete: it needs a \"config\" and a \"state\" object")
     try:
         model = KINDS[kind](**config)
-    except TypeError as e:
+    except (TypeError, ValueError) as e:
         raise ValueError(f"{path} has a bad {kind} config {config!r}: {e}") from None
     model.load_state_dict(state)
     return model

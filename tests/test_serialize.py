@@ -97,3 +97,20 @@ def test_a_layer_taken_from_a_large_network_keeps_its_two_digit_names(tmp_path):
     again = nn.load(tmp_path / "layer.json")
     assert [name for name, _ in again.named_parameters()][:2] == ["w4_8", "w4_9"]
     assert again.state_dict() == layer.state_dict()
+
+
+def test_a_binary_file_is_not_a_model_file(tmp_path):
+    path = tmp_path / "picture.json"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00")
+    with pytest.raises(ValueError, match="not a backprop-lab model file: it is not text"):
+        nn.load(path)
+
+
+@pytest.mark.parametrize("config,why", [
+    ({"n_in": -1, "sizes": [2, 1]}, "n_in .* must be at least 1"),
+    ({"n_in": 3, "sizes": [2, 1], "activation": ["sigmoid", "swish"]}, "unknown activation"),
+])
+def test_a_bad_config_names_the_file_and_the_problem(tmp_path, config, why):
+    path = _saved(tmp_path, config=config)
+    with pytest.raises(ValueError, match=f"{path.name} has a bad MLP config .*{why}"):
+        nn.load(path)
