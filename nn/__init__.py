@@ -1,6 +1,7 @@
 """nn: neurons, layers and MLPs built from autograd_core Values."""
 
 from . import datasets as datasets
+from . import examples as examples
 from .activations import ACTIVATIONS as ACTIVATIONS
 from .activations import get_activation as get_activation
 from .collapse import collapse_linear as collapse_linear

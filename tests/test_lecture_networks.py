@@ -1,6 +1,9 @@
 """The lecture's networks: its parameter counts, Goodfellow et al.'s XOR network, and a stack of
 linear layers collapsing to one affine map."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -75,3 +78,10 @@ def test_collapse_refuses_a_network_with_a_nonlinear_layer():
         collapse_linear(xor_relu())
     with pytest.raises(TypeError, match="takes an MLP"):
         collapse_linear("model")
+
+
+def test_the_lecture_networks_are_reachable_as_nn_examples_after_import_nn():
+    # a fresh interpreter: in this session other tests have already imported nn.examples
+    code = "import nn; print(nn.examples.worked_example().state_dict()['w14'])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0.2"
