@@ -8,7 +8,7 @@ import pytest
 from autograd_core import vsum
 from nn import datasets
 from nn.diagnostics import dead_relu_units, gradient_norms_per_layer, weight_change_per_step
-from nn.layers import MLP
+from nn.layers import MLP, Layer, Neuron
 from nn.losses import mse
 from nn.optim import SGD
 
@@ -86,3 +86,13 @@ def test_dead_units_need_a_table_of_inputs():
         dead_relu_units(m, np.array([1.0, 2.0]))
     with pytest.raises(ValueError, match="expected 2 inputs, got 3"):
         dead_relu_units(m, np.ones((4, 3)))
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: dead_relu_units(Neuron(2), np.ones((4, 2))), "dead_relu_units .* MLP .* got Neuron"),
+    (lambda: gradient_norms_per_layer(Layer(2, 2)), "gradient_norms_per_layer .* got Layer"),
+    (lambda: weight_change_per_step(MLP(1, [1]), "sgd"), "optimizer object .* got str"),
+])
+def test_diagnostics_given_the_wrong_kind_of_object_say_what_they_need(call, message):
+    with pytest.raises(TypeError, match=message):
+        call()
