@@ -34,6 +34,11 @@ def test_json_has_the_issues_shape_and_the_textbook_numbers(capsys):
     assert set(data["forward"]) == set(data["errors"]) == {"4", "5", "6"}
     names = {"w14", "w15", "w24", "w25", "w34", "w35", "w46", "w56", "b4", "b5", "b6"}
     assert set(data["gradients"]) == set(data["updated"]) == names
+    # exactly {"net", "out"} per unit, and every leaf a plain JSON number
+    assert all(set(unit) == {"net", "out"} for unit in data["forward"].values())
+    leaves = [data["loss"], *data["errors"].values(), *data["gradients"].values(),
+              *data["updated"].values(), *(x for u in data["forward"].values() for x in u.values())]
+    assert all(type(x) is float for x in leaves)
     assert round(data["forward"]["6"]["out"], 3) == 0.474  # Han, Kamber & Pei: O6 = 0.474
     assert data["errors"]["6"] == pytest.approx(0.1311, abs=1e-4)
     assert round(data["updated"]["w46"], 3) == -0.261
