@@ -1,6 +1,7 @@
 """The training loop: same numbers as PyTorch, the lecture's stopping criteria, clear errors."""
 
 import json
+import sys
 
 import numpy as np
 import pytest
@@ -163,6 +164,12 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(capsys):
     fit(small_net(), X4, Y4, epochs=2, progress=False)
     fit(small_net(), X4, Y4, epochs=2)  # captured stderr is not a terminal
     assert capsys.readouterr().err == ""
+
+
+def test_progress_bar_shows_by_itself_on_a_terminal(capsys, monkeypatch):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # as if run in a terminal
+    fit(small_net(), X4, Y4, epochs=2)
+    assert "training" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("outputs, target, y, right", [
