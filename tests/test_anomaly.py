@@ -7,9 +7,17 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
-from autograd_core import AnomalyError, Value, detect_anomaly, set_detect_anomaly
+from autograd_core import (
+    AnomalyError,
+    BatchValue,
+    Value,
+    batch_sum,
+    detect_anomaly,
+    set_detect_anomaly,
+)
 
 
 def test_off_by_default_nan_passes_silently_through_the_forward_pass():
@@ -92,3 +100,47 @@ def test_set_detect_anomaly_turns_it_on_and_off_for_the_process():
 
 def test_an_anomaly_is_a_floating_point_error():
     assert issubclass(AnomalyError, FloatingPointError)
+
+
+def test_on_an_infinite_local_derivative_blames_the_op_whose_derivative_blew_up():
+    # every value finite: √0 = 0; but d√x/dx = 1/(2√x) is 1/0 = inf at x = 0, so the sqrt node
+    # (not the input it feeds) is the op to name
+    x = Value(0.0, label="x")
+    with detect_anomaly():
+        root = x.sqrt()
+        root.label = "root"
+        y = root * 3.0
+        with pytest.raises(AnomalyError) as error:
+            y.backward()
+    message = str(error.value)
+    assert "∂root/∂x = inf" in message
+    assert "op 'sqrt' with inputs (x=0)" in message
+    assert "x → root" in message
+
+
+def test_on_a_nan_exponent_derivative_of_a_negative_base_names_pow_xy():
+    # (−2)^y is defined for whole y, but ∂/∂y = x^y·ln x needs ln(−2), which is undefined
+    a, e = Value(-2.0, label="a"), Value(3.0, label="e")
+    with detect_anomaly():
+        y = a**e
+        with pytest.raises(AnomalyError) as error:
+            y.backward()
+    assert "∂pow_xy/∂e = nan" in str(error.value)
+    assert "op 'pow_xy' with inputs (a=-2, e=3)" in str(error.value)
+
+
+def test_on_a_batch_names_the_first_example_that_went_non_finite():
+    x = BatchValue(np.array([1.0, 355.0, 2.0]), label="x")
+    with detect_anomaly(), pytest.raises(AnomalyError) as error:
+        (x * 2.0).exp()  # e^710 overflows in example 1 only
+    assert "op 'exp'" in str(error.value)
+    assert "example 1 is inf" in str(error.value)
+
+
+def test_on_a_batch_a_non_finite_gradient_is_reported_not_a_type_error():
+    x = BatchValue(np.array([4.0, 0.0]), label="x")  # d√x/dx = 1/(2√x): 0.25, then inf
+    with detect_anomaly():
+        y = batch_sum(x.sqrt())
+        with pytest.raises(AnomalyError) as error:
+            y.backward()
+    assert "op 'sqrt'" in str(error.value) and "example 1 is inf" in str(error.value)
