@@ -47,13 +47,15 @@ def data_of(x: object, what: str) -> Data:
     return number
 
 
-def check_all(ok: np.ndarray | bool, data: Data, message: str) -> None:
-    """ValueError ``message`` (with ``{}`` standing for the first bad number, and in a batch
-    its example) unless ``ok`` holds for every example: one check for a number and a batch."""
+def check_all(ok: np.ndarray | bool, data: Data, message: str,
+              error: type[ValueError] = ValueError) -> None:
+    """``error`` (a ValueError) with ``message`` (``{}`` standing for the first bad number, and in
+    a batch its example) unless ``ok`` holds for every example: one check for a number and a
+    batch."""
     if not np.all(ok):
         bad = ~np.asarray(ok)
         value = np.broadcast_to(data, bad.shape)[bad][0] if bad.ndim else data
-        raise ValueError(message.format(f"{np.asarray(value).item()}{_example(bad)}"))
+        raise error(message.format(f"{np.asarray(value).item()}{_example(bad)}"))
 
 
 def scalars(xs: object, what: str) -> list[Value | float]:

@@ -38,6 +38,11 @@ Target = Scalar | Sequence[Scalar]
 REDUCTIONS = ("mean", "sum")
 
 
+class InfiniteLossError(ValueError):
+    """A cross-entropy or KL loss is infinite: probability 0 predicted for an outcome the target
+    gives (in training, a sign that the steps were too large and a sigmoid saturated)."""
+
+
 def _check_reduction(reduction: str) -> None:
     if reduction not in REDUCTIONS:
         raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
@@ -74,7 +79,8 @@ def _xlogy(c: Scalar, p: Scalar, loss: str) -> Value | float:
     """c·ln p, with 0·ln 0 = 0 (its limit); c·ln 0 for c > 0 is an infinite loss."""
     cs, ps = data_of(c, loss), data_of(p, loss)
     check_all((ps != 0.0) | (cs == 0.0), cs, f"{loss} is infinite: a probability of 0 was "
-                                             "predicted where the target gives {}")
+                                             "predicted where the target gives {}",
+              InfiniteLossError)
     zero = ps == 0.0
     if np.all(zero):
         return 0.0

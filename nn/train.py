@@ -22,7 +22,7 @@ from tqdm import tqdm
 from autograd_core import BatchValue, Value, batch_mean
 
 from ._checks import finite_number, positive, whole_number
-from .losses import LOSSES
+from .losses import LOSSES, InfiniteLossError
 from .module import Module
 from .optim import OPTIMIZERS, Optimizer
 
@@ -235,24 +235,29 @@ def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
             for start in range(0, n, size):
                 batch = order[start:start + size]
                 opt.zero_grad()
-                if batched:
-                    prediction = model(X[batch])
-                    mean_loss = _batch_loss(loss_fn, prediction, y[batch])
-                    batch_total = mean_loss.data * len(batch)
-                    right += _count_right(rule, prediction, y[batch])
+                try:
+                    if batched:
+                        prediction = model(X[batch])
+                        mean_loss = _batch_loss(loss_fn, prediction, y[batch])
+                        batch_total = mean_loss.data * len(batch)
+                        right += _count_right(rule, prediction, y[batch])
+                    else:
+                        losses = []
+                        for i in batch:
+                            prediction = model(rows[i])
+                            example_loss = loss_fn(prediction, targets[i])
+                            example_loss.backward(1.0 / len(batch))
+                            losses.append(example_loss.data)
+                            right += _count_right(rule, prediction, y[i:i + 1])
+                        batch_total = math.fsum(losses)
+                except InfiniteLossError as e:  # a saturated sigmoid: the same cause as below
+                    batch_total, why = math.inf, f" ({e})"
                 else:
-                    losses = []
-                    for i in batch:
-                        prediction = model(rows[i])
-                        example_loss = loss_fn(prediction, targets[i])
-                        example_loss.backward(1.0 / len(batch))
-                        losses.append(example_loss.data)
-                        right += _count_right(rule, prediction, y[i:i + 1])
-                    batch_total = math.fsum(losses)
+                    why = ""
                 if not math.isfinite(batch_total):
                     history.stopped_because = (
-                        f"the loss became {batch_total} in epoch {epoch + 1}: the steps are too "
-                        "large; try a smaller learning rate")
+                        f"the loss became {batch_total} in epoch {epoch + 1}{why}: the steps are "
+                        "too large; try a smaller learning rate")
                     return history
                 if batched:
                     mean_loss.backward()

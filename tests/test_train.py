@@ -150,6 +150,16 @@ def test_divergence_stops_with_advice_instead_of_nan_weights():
     assert all(np.isfinite(list(m.state_dict().values())))
 
 
+def test_a_saturated_sigmoid_under_cross_entropy_stops_with_advice_instead_of_an_error():
+    # lr 1e6 drives the output unit's net input far beyond ±40, where σ is exactly 0 or 1 in
+    # floating point: −ln 0 for an example whose target says otherwise is an infinite loss
+    h = fit(small_net(), X4, Y4, loss="binary_cross_entropy", optimizer="sgd", lr=1e6,
+            epochs=50, progress=False)
+    assert h.stopped_because.startswith("the loss became inf in epoch ")
+    assert "probability of 0 was predicted" in h.stopped_because
+    assert "try a smaller learning rate" in h.stopped_because
+
+
 def test_history_as_dict_is_json():
     h = fit(small_net(), X4, Y4, epochs=2, progress=False)
     d = json.loads(json.dumps(h.as_dict()))
