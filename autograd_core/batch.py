@@ -15,9 +15,9 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from . import anomaly
+from . import anomaly, scalar_math
 from . import array_math as A
-from .rules import RULES
+from .rules import RULES, DomainError
 from .value import Constant, Value, apply, make_node
 
 _Array = np.ndarray
@@ -68,13 +68,31 @@ def _as_node(x: Value | float | _Array) -> Value:
     return Constant(x)
 
 
+def _first_bad_example(op: str, datas: list[float | _Array], params: tuple[float, ...],
+                       error: DomainError) -> DomainError:
+    # The batch's message would print every example's number; the same rule on one example at a
+    # time names the first that is out of the op's domain, in the scalar path's own words.
+    n = next(d.size for d in datas if isinstance(d, _Array))
+    for e in range(n):
+        try:
+            RULES[op].fn(scalar_math, *[d[e] if isinstance(d, _Array) else d for d in datas],
+                         *params)
+        except DomainError as one:
+            return DomainError(f"{one}, in example {e} of the batch of {n} (counting from 0)")
+    return error
+
+
 def apply_batch(op: str, *args: Value | float | _Array, params: tuple[float, ...] = ()) -> Value:
     """Make the node ``op(*args)`` where some argument is a batch: one numpy call per node."""
     parents = tuple([_as_node(a) for a in args])
     sizes = {p.data.size for p in parents if isinstance(p.data, _Array)}
     if len(sizes) > 1:
         raise ValueError(f"op '{op}' got batches of different sizes {sorted(sizes)}")
-    data, local = RULES[op].fn(A, *[p.data for p in parents], *params)
+    datas = [p.data for p in parents]
+    try:
+        data, local = RULES[op].fn(A, *datas, *params)
+    except DomainError as error:
+        raise _first_bad_example(op, datas, params, error) from None
     batched = isinstance(data, _Array) and data.ndim == 1
     node = Value.__new__(BatchValue if batched else Value)
     node.data = data if batched else float(data)

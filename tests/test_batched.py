@@ -178,3 +178,18 @@ def test_forward_mode_on_a_batch_equals_the_reverse_mode_gradient_of_the_mean():
     by_hand = float(np.mean(s * (1 - s) * xs))
     assert w.grad == pytest.approx(by_hand, abs=1e-15)
     assert jvp(loss, {w: 1.0}) == pytest.approx(by_hand, abs=1e-15)
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda x: x.log(), r"log is defined only for x > 0, got log\(-3\.0\)"),
+    (lambda x: x.sqrt(), r"sqrt is defined only for x >= 0, got sqrt\(-3\.0\)"),
+    (lambda x: 1.0 / (x + 3.0), r"division by zero: 1\.0 / 0\.0"),
+])
+def test_a_number_outside_an_ops_domain_is_named_with_its_example_not_the_whole_batch(make,
+                                                                                        words):
+    from autograd_core import DomainError
+    xs = np.linspace(1.0, 2.0, 1000)
+    xs[567] = -3.0  # the one example outside the domain of log, sqrt and 1/(x + 3)
+    with pytest.raises(DomainError, match=words + r".*in example 567 of the batch of 1000") as e:
+        make(BatchValue(xs, label="x"))
+    assert len(str(e.value)) < 200  # one example's numbers, not a thousand
