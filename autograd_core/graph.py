@@ -5,6 +5,7 @@ All walks are iterative (an explicit stack), so a chain a million nodes deep is 
 
 from __future__ import annotations
 
+import numbers
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -92,6 +93,7 @@ def jvp(output: Value, tangents: Mapping[Value, float]) -> float:
     propagated input-to-output with ẋ(node) = Σ ∂node/∂parent · ẋ(parent), from the same local
     derivatives reverse mode uses. Inputs not given have tangent 0.
     """
+    _check_tangents(tangents)
     tangent: dict[Value, float] = {}
     for node in topological_order(output):
         if node in tangents:
@@ -100,3 +102,18 @@ def jvp(output: Value, tangents: Mapping[Value, float]) -> float:
             pairs = zip(node.parents, node.local_grads, strict=True)
             tangent[node] = sum([local * tangent[p] for p, local in pairs], 0.0)
     return tangent[output]
+
+
+def _check_tangents(tangents: object) -> None:
+    """Refuse tangents that would otherwise give a silent 0 (a name instead of the input Value)
+    or a message from deep inside (a string, a list)."""
+    if not isinstance(tangents, Mapping):
+        raise TypeError("jvp needs the tangents as a dict {input Value: number}, e.g. {x: 1.0}; "
+                        f"got {type(tangents).__name__}")
+    for key, t in tangents.items():
+        if not hasattr(key, "local_grads"):  # a Value (graph.py cannot import value.py)
+            raise TypeError(f"jvp's tangents are keyed by the input Values themselves, e.g. "
+                            f"{{x: 1.0}}; got the {type(key).__name__} {key!r}")
+        if isinstance(t, bool) or not isinstance(t, numbers.Real):
+            raise TypeError(f"the tangent of {key.label or repr(key)} must be a real number, "
+                            f"got {type(t).__name__}: {t!r}")

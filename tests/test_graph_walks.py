@@ -171,3 +171,24 @@ def test_jvp_of_inputs_not_given_counts_them_as_constant():
     x, w = Value(3.0), Value(2.0)
     y = x * w
     assert jvp(y, {x: 1.0}) == 2.0  # ∂(xw)/∂x = w
+
+
+@pytest.mark.parametrize(
+    ("tangents", "words"),
+    [
+        ({"x": 1.0}, "keyed by the input Values"),  # a name would otherwise give a silent 0
+        ([1.0], "as a dict"),
+        ("abc", "as a dict"),
+    ],
+)
+def test_jvp_refuses_tangents_not_keyed_by_values_naming_the_problem(tangents, words):
+    y = Value(3.0, label="x") * 2.0
+    with pytest.raises(TypeError, match=words):
+        jvp(y, tangents)
+
+
+@pytest.mark.parametrize("bad", ["1", None, True, [1.0]])
+def test_jvp_refuses_a_tangent_that_is_not_a_real_number(bad):
+    x = Value(3.0, label="x")
+    with pytest.raises(TypeError, match="tangent of x must be a real number"):
+        jvp(x * 2.0, {x: bad})
