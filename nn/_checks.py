@@ -1,12 +1,14 @@
 """Checks of the settings training takes (rates, counts, fractions), with messages a student reads.
 
-Shared by the optimizers, schedules, training loop, perceptron and data sets.
+Shared by the layers, optimizers, schedules, training loop, perceptron and data sets.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+
+import numpy as np
 
 
 def finite_number(name: str, x: object) -> float:
@@ -39,3 +41,11 @@ def whole_number(name: str, n: object, least: int) -> int:
     if n < least:
         raise ValueError(f"{name} must be at least {least}, got {n}")
     return int(n)
+
+
+def seeded_rng(seed: object) -> np.random.Generator:
+    """numpy's Generator for a whole-number ``seed`` ≥ 0 (a Generator passes through, so that
+    a model's layers draw one stream): the same seed, the same numbers."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(whole_number("seed", seed, 0))

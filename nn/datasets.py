@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import whole_number
+from ._checks import seeded_rng, whole_number
 
 _GATE_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 
@@ -60,7 +60,7 @@ def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, 
     """Two interleaving half circles: class 0 on (cos θ, sin θ), class 1 on (1 − cos θ,
     0.5 − sin θ), θ evenly in [0, π], plus Gaussian noise of standard deviation ``noise``."""
     n = whole_number("n", n, 2)
-    rng = np.random.default_rng(seed)
+    rng = seeded_rng(seed)
     n0, n1 = _split(n, 2)
     t0, t1 = np.linspace(0, np.pi, n0), np.linspace(0, np.pi, n1)
     upper = np.column_stack([np.cos(t0), np.sin(t0)])
@@ -75,7 +75,7 @@ def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5,
     n = whole_number("n", n, 2)
     if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not 0 < factor < 1:
         raise ValueError(f"factor is the inner radius and must be between 0 and 1, got {factor!r}")
-    rng = np.random.default_rng(seed)
+    rng = seeded_rng(seed)
     parts = []
     for radius, count in zip((1.0, float(factor)), _split(n, 2), strict=True):
         t = np.linspace(0, 2 * np.pi, count, endpoint=False)
@@ -91,7 +91,7 @@ def blobs(n: int = 100, centers: int = 3, std: float = 1.0, box: float = 10.0,
     k = whole_number("centers", centers, 1)
     if n < k:
         raise ValueError(f"n must be at least the number of centers ({k}), got {n}")
-    rng = np.random.default_rng(seed)
+    rng = seeded_rng(seed)
     middles = rng.uniform(-box, box, size=(k, 2))
     parts = [np.tile(c, (count, 1)) for c, count in zip(middles, _split(n, k), strict=True)]
     return _finish(parts, rng, _check_noise(std))
@@ -104,7 +104,7 @@ def spirals(n: int = 100, classes: int = 2, noise: float = 0.2,
     n = whole_number("n", n, 2)
     k = whole_number("classes", classes, 2)
     noise = _check_noise(noise)
-    rng = np.random.default_rng(seed)
+    rng = seeded_rng(seed)
     parts = []
     for c, count in enumerate(_split(n, k)):
         r = np.linspace(0.0, 1.0, count)

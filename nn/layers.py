@@ -14,6 +14,7 @@ import numpy as np
 
 from autograd_core import BatchValue, Value, linear
 
+from ._checks import seeded_rng
 from ._inputs import batch_array, scalars
 from .activations import ACTIVATIONS, Activation, get_activation
 from .init import check_init, draw_weights
@@ -78,7 +79,7 @@ class Neuron(Module):
         self.compact = compact
         sep = "" if compact else "_"
         self.activation, self._fn = get_activation(activation)
-        rng = np.random.default_rng(seed)
+        rng = seeded_rng(seed)
         self.w = [Value(x, label=f"w{i}{sep}{self.unit}")
                   for x, i in zip(draw_weights(check_init(init), n_in, fan_out, n_in, rng),
                                   self.input_units, strict=True)]
@@ -130,7 +131,7 @@ class Layer(Module):
         if compact is None:
             compact = max(first + n_out - 1, *input_units) < 10
         self.compact = compact
-        rng = np.random.default_rng(seed)
+        rng = seeded_rng(seed)
         self.neurons = [Neuron(n_in, activation, init=init, seed=rng, fan_out=n_out, unit=first + k,
                                input_units=input_units, compact=compact) for k in range(n_out)]
         self.activation = self.neurons[0].activation
@@ -202,7 +203,7 @@ class MLP(Module):
         sizes = [_positive_int(s, f"layer size sizes[{k}]") for k, s in enumerate(sizes)]
         activations = _layer_activations(activation, output_activation, len(sizes))
         check_init(init)
-        rng = np.random.default_rng(seed)
+        rng = seeded_rng(seed)
         compact = self.n_in + sum(sizes) < 10
         self.layers: list[Layer] = []
         units = tuple(range(1, self.n_in + 1))

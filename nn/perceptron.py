@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import positive, whole_number
+from ._checks import positive, seeded_rng, whole_number
 from .train import as_table
 
 
@@ -37,7 +37,7 @@ class Perceptron:
         self.lr = positive("learning rate (lr)", lr)
         self.max_epochs = whole_number("max_epochs", max_epochs, 1)
         # small random weights (Raschka & Mirjalili's choice): all-zero ones make η irrelevant
-        rng = np.random.default_rng(seed)
+        rng = seeded_rng(seed)
         self.w = rng.normal(0.0, 0.01, size=self.n_in)
         self.b = 0.0
         self.labels = (0.0, 1.0)

@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from autograd_core import BatchValue, Value, batch_mean
 
-from ._checks import finite_number, positive, whole_number
+from ._checks import finite_number, positive, seeded_rng, whole_number
 from .losses import LOSSES, InfiniteLossError
 from .module import Module
 from .optim import OPTIMIZERS, Optimizer
@@ -220,7 +220,7 @@ def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
                          "indices), but y holds other numbers")
 
     rows, targets = X.tolist(), _targets(y)
-    rng = np.random.default_rng(seed)
+    rng = seeded_rng(seed)
     params = opt.params
     history = History()
     show = sys.stderr.isatty() if progress is None else bool(progress)

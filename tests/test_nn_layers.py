@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from autograd_core import Value, gradcheck
-from nn import MLP, Layer, Neuron
+from nn import MLP, Layer, Neuron, Perceptron, datasets
 from nn.init import draw_weights
 
 
@@ -188,3 +188,13 @@ def test_set_weights_with_a_wrong_shape_or_non_number_changes_nothing(weights, b
     with pytest.raises(ValueError, match=match):
         model.set_weights(weights, biases)
     assert model.state_dict() == before
+
+
+@pytest.mark.parametrize("seed, error", [("a", TypeError), (1.5, TypeError), (True, TypeError),
+                                         (None, TypeError), (-1, ValueError)])
+def test_a_seed_that_is_not_a_whole_number_from_0_is_named(seed, error):
+    for make in (lambda: MLP(2, [2, 1], seed=seed), lambda: Layer(2, 2, seed=seed),
+                 lambda: Neuron(2, seed=seed), lambda: datasets.moons(seed=seed),
+                 lambda: Perceptron(2, seed=seed)):
+        with pytest.raises(error, match="seed must be"):
+            make()
