@@ -7,7 +7,8 @@ rtol = 1e-3). At a kink (ReLU or |x| at 0) the two sides disagree by nature: che
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import numbers
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .value import Number, Value
@@ -63,12 +64,27 @@ def gradcheck(f: Callable[..., Value], inputs: Sequence[Number] | Mapping[str, N
     Returns:
         The report: each input's name, reverse-mode and numeric derivative, and error.
     """
+    if not callable(f):
+        raise TypeError(f"gradcheck needs a function of Values as f, got {type(f).__name__}")
     by_name = isinstance(inputs, Mapping)
-    names = list(inputs) if by_name else [f"x{i + 1}" for i in range(len(inputs))]
-    point = [float(v) for v in (inputs.values() if isinstance(inputs, Mapping) else inputs)]
+    if not isinstance(inputs, Iterable) or isinstance(inputs, str):
+        raise TypeError("gradcheck needs the point as a list of numbers or a dict name → number, "
+                        f"got {type(inputs).__name__}: {inputs!r}")
+    values = list(inputs.values()) if by_name else list(inputs)
+    if not values:
+        raise ValueError("gradcheck needs at least one input to differentiate by")
+    if not eps > 0:
+        raise ValueError(f"eps is the step of the central difference and must be > 0, got {eps}")
+    names = [str(n) for n in inputs] if by_name else [f"x{i + 1}" for i in range(len(values))]
+    point = []
+    for name, v in zip(names, values, strict=True):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real):
+            raise TypeError(f"gradcheck: input {name} must be a real number, "
+                            f"got {type(v).__name__}: {v!r}")
+        point.append(float(v))
 
     def call(xs: Sequence[Value]) -> Value:
-        out = f(**dict(zip(names, xs))) if isinstance(inputs, Mapping) else f(*xs)
+        out = f(**dict(zip(names, xs))) if by_name else f(*xs)
         if not isinstance(out, Value):
             raise TypeError(f"gradcheck needs f to return a Value, got {type(out).__name__}")
         return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from autograd_core import GradcheckError, Value, gradcheck
@@ -85,3 +86,35 @@ def test_tolerances_can_be_tightened():
 def test_f_must_return_a_value():
     with pytest.raises(TypeError, match="return a Value, got float"):
         gradcheck(lambda x: 1.0, [1.0])
+
+
+@pytest.mark.parametrize(
+    ("inputs", "error", "words"),
+    [
+        (["2"], TypeError, "input x1 must be a real number, got str"),
+        ([True], TypeError, "input x1 must be a real number, got bool"),  # not silently 1.0
+        ({"a": None}, TypeError, "input a must be a real number, got NoneType"),
+        (2.0, TypeError, "list of numbers or a dict"),
+        ("2", TypeError, "list of numbers or a dict"),
+        ([], ValueError, "at least one input"),
+    ],
+)
+def test_a_bad_point_is_refused_naming_the_input(inputs, error, words):
+    with pytest.raises(error, match=words):
+        gradcheck(lambda *xs, **named: Value(1.0), inputs)
+
+
+def test_a_zero_step_is_refused_instead_of_dividing_by_zero():
+    with pytest.raises(ValueError, match="eps .* must be > 0, got 0"):
+        gradcheck(survey_f, [2.0, 5.0], eps=0.0)
+
+
+def test_f_must_be_a_function():
+    with pytest.raises(TypeError, match="function of Values as f, got str"):
+        gradcheck("x1 * x2", [2.0, 5.0])
+
+
+def test_a_numpy_point_is_accepted():
+    report = gradcheck(survey_f, np.array([2.0, 5.0]))
+    # survey by hand: ∂f/∂x1 = 1/x1 + x2 = 5.5
+    assert report.rows[0].analytic == pytest.approx(5.5)
