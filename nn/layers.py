@@ -14,21 +14,13 @@ import numpy as np
 
 from autograd_core import BatchValue, Value, linear
 
-from ._checks import seeded_rng
+from ._checks import seeded_rng, whole_number
 from ._inputs import batch_array, scalars
 from .activations import ACTIVATIONS, Activation, get_activation
 from .init import check_init, draw_weights
 from .module import Module
 
 Inputs = Sequence[Value | float] | np.ndarray
-
-
-def _positive_int(n: object, what: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"{what} must be a whole number, got {type(n).__name__}: {n!r}")
-    if n < 1:
-        raise ValueError(f"{what} must be at least 1, got {n}")
-    return int(n)
 
 
 def _is_table(xs: object) -> bool:
@@ -68,7 +60,7 @@ class Neuron(Module):
                  init: str = "uniform", seed: int | np.random.Generator = 0, fan_out: int = 1,
                  unit: int | None = None, input_units: Sequence[int] | None = None,
                  compact: bool | None = None) -> None:
-        n_in = _positive_int(n_in, "n_in (the number of inputs)")
+        n_in = whole_number("n_in (the number of inputs)", n_in, 1)
         self.input_units = tuple(input_units) if input_units is not None else tuple(
             range(1, n_in + 1))
         if len(self.input_units) != n_in:
@@ -124,8 +116,8 @@ class Layer(Module):
                  init: str = "uniform", seed: int | np.random.Generator = 0,
                  first_unit: int | None = None, input_units: Sequence[int] | None = None,
                  compact: bool | None = None) -> None:
-        n_in = _positive_int(n_in, "n_in (the number of inputs)")
-        n_out = _positive_int(n_out, "n_out (the number of units)")
+        n_in = whole_number("n_in (the number of inputs)", n_in, 1)
+        n_out = whole_number("n_out (the number of units)", n_out, 1)
         input_units = tuple(input_units) if input_units is not None else tuple(range(1, n_in + 1))
         first = first_unit if first_unit is not None else max(input_units) + 1
         if compact is None:
@@ -196,11 +188,11 @@ class MLP(Module):
     def __init__(self, n_in: int, sizes: Sequence[int], activation: object = "relu",
                  output_activation: str | Activation = "linear", init: str = "uniform",
                  seed: int = 0) -> None:
-        self.n_in = _positive_int(n_in, "n_in (the number of inputs)")
+        self.n_in = whole_number("n_in (the number of inputs)", n_in, 1)
         if isinstance(sizes, numbers.Integral) or not isinstance(sizes, Sequence) or not sizes:
             raise TypeError(f"sizes must be a non-empty list of layer sizes such as [4, 2], "
                             f"got {sizes!r}")
-        sizes = [_positive_int(s, f"layer size sizes[{k}]") for k, s in enumerate(sizes)]
+        sizes = [whole_number(f"layer size sizes[{k}]", s, 1) for k, s in enumerate(sizes)]
         activations = _layer_activations(activation, output_activation, len(sizes))
         check_init(init)
         rng = seeded_rng(seed)
