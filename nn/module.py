@@ -70,7 +70,8 @@ class Module:
             [f"Model: {self!r}", "_" * rule, line(head), "=" * rule]
             + [line(r) for r in cells[1:]]
             + ["=" * rule,
-               f"Total params: {c['total']} ({c['weights']} weights, {c['biases']} biases)",
+               f"Total params: {c['total']} ({_count(c['weights'], 'weight')}, "
+               f"{_count(c['biases'], 'bias')})",
                f"Layers: {c['layers']} (hidden + output; the input layer is not counted)"]
         )
         print_fn(text)
@@ -107,6 +108,11 @@ class Module:
                            "config": self.config(), "state": self.state_dict()}, indent=2)
         with open(path, "w", encoding="utf-8") as f:
             f.write(text + "\n")
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 bias', '3 biases', '1 weight', '8 weights'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}{'es' if noun.endswith('s') else 's'}"
 
 
 def _finite_number(x: object, name: str) -> float:

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from nn import MLP, collapse_linear
+from nn import MLP, Neuron, collapse_linear
 from nn.examples import linear_stack, worked_example, xor_relu
 
 
@@ -35,6 +35,11 @@ def test_summary_prints_a_row_per_layer_and_the_totals():
                     ["output", "1", "sigmoid", "4", "1", "5"]]
     assert "Total params: 41 (32 weights, 9 biases)" in text
     assert "Layers: 3" in text
+
+
+def test_summary_of_one_neuron_says_1_bias():
+    text = Neuron(3, activation="sigmoid").summary(print_fn=lambda _: None)
+    assert "Total params: 4 (3 weights, 1 bias)" in text
 
 
 def test_worked_example_has_8_weights_3_biases_in_2_layers():
