@@ -759,6 +759,19 @@ OPTIMIZERS = [
         assert h.loss[-1] < h.loss[0]
     """),
     md(r"""
+    AdaGrad ($\eta = 0.1$) and RMSprop ($\eta = 0.01$, $\rho = 0.99$) nearly coincide, and
+    that is no accident. RMSprop's cache after $t$ steps is
+    $(1 - \rho)\sum_s \rho^{t-s} dx_s^2 \approx 0.01 \sum_s dx_s^2$ while $t \ll 1/(1 - \rho)
+    = 100$: one hundredth of AdaGrad's cache, so its step $0.01\,dx/\sqrt{\text{cache}}$ is
+    AdaGrad's $0.1\,dx/\sqrt{\text{cache}}$. The two part only once RMSprop starts to forget
+    old gradients, after about 100 steps (here 6 mini-batches per epoch: epoch 17 on).
+    """),
+    code(r"""
+    ada, rms = histories["AdaGrad"].loss, histories["RMSprop"].loss
+    print(f"AdaGrad − RMSprop: epoch 1 {ada[0] - rms[0]:+.1e}, epoch 40 {ada[-1] - rms[-1]:+.1e}")
+    assert abs(ada[0] - rms[0]) < 1e-3
+    """),
+    md(r"""
     ## Learning-rate schedules
 
     * step decay: $\eta_t = \eta_0 \cdot f^{\lfloor t / k \rfloor}$ (times $f$ every $k$ epochs);
@@ -821,7 +834,7 @@ OPTIMIZERS = [
 
     The loss should go down, fast at first and then slowly. Too small a learning rate: it
     creeps. Too large: it jumps around. Far too large: the sigmoid saturates to exactly 0 or 1,
-    the cross-entropy becomes infinite, and training stops with a message.
+    the cross-entropy becomes infinite, and `fit` stops; `History.stopped_because` says why.
     """),
     code(r"""
     plt.figure(figsize=(6, 3.5))
@@ -836,11 +849,10 @@ OPTIMIZERS = [
     plt.show()
 
     model = fresh()
-    try:
-        fit(model, X, y, loss="binary_cross_entropy", optimizer=SGD(model.parameters(), lr=30.0),
+    h = fit(model, X, y, loss="binary_cross_entropy", optimizer=SGD(model.parameters(), lr=30.0),
             epochs=30, batch_size=10, progress=False)
-    except ValueError as error:
-        print("η = 30:", error)
+    print("η = 30:", h.stopped_because)
+    assert h.epochs < 30 and "infinite" in h.stopped_because  # it stopped early, and says why
     """),
 ]
 
@@ -1025,11 +1037,15 @@ ACTIVATIONS_AND_LOSSES = [
     assert math.isclose(binary_cross_entropy(0.9, 1.0).data, -math.log(0.9))
     assert hinge(0.3, 1.0).data == 1 - 0.3 and hinge(1.5, 1.0).data == 0.0
 
-    # the gradient each loss sends back to the output: what the backward pass starts from
+    # the gradient each loss sends back to the output: what the backward pass starts from;
+    # by hand at r = t − o = 2: −2r, −r, −sign(r), and −δ·sign(r) beyond δ = 1
+    by_hand = {"squared (t − o)²": -4.0, "half-squared ½(t − o)²": -2.0,
+               "absolute |t − o|": -1.0, "Huber (δ = 1)": -1.0}
     for name, loss in regression.items():
         o = Value(0.0)
         loss(o, 2.0).backward()
         print(f"{name:26s} at t − o = 2: ∂E/∂o = {o.grad:+.2f}")
+        assert o.grad == by_hand[name], name
     """),
 ]
 
