@@ -291,3 +291,22 @@ def test_bad_class_indices_of_a_batch_are_named(target, error, match):
     scores = MLP(2, [3], seed=0)(np.ones((3, 2)))
     with pytest.raises(error, match=match):
         cross_entropy(scores, target)
+
+
+@pytest.mark.parametrize("options, kinds, calls", [
+    ({}, {BatchValue}, 3),                   # the default: one call per mini-batch of 4
+    ({"batched": False}, {Value}, 12),       # for stepping through: one call per example
+])
+def test_fit_is_batched_by_default_and_one_example_at_a_time_when_asked(options, kinds, calls):
+    seen = []
+
+    def recording_mse(prediction, target):
+        seen.append(type(prediction))
+        return mse(prediction, target)
+
+    X = np.linspace(-1, 1, 24).reshape(12, 2)
+    y = X[:, 0] - X[:, 1]
+    model = MLP(2, [3, 1], activation="tanh", seed=0)
+    fit(model, X, y, loss=recording_mse, optimizer=SGD(model.parameters(), lr=0.1), epochs=1,
+        batch_size=4, progress=False, **options)
+    assert set(seen) == kinds and len(seen) == calls
