@@ -8,6 +8,7 @@ Nothing is ever evaluated by Python: every node is built through `Value`.
 from __future__ import annotations
 
 import ast
+import sys
 
 from .value import Number, Value, as_value
 
@@ -22,7 +23,14 @@ _DESCRIBE = {ast.Attribute: "attribute access", ast.Subscript: "subscript",
              ast.Lambda: "lambda", ast.Compare: "comparison", ast.BoolOp: "and/or",
              ast.FloorDiv: "floor division //", ast.Mod: "remainder %", ast.MatMult: "@",
              ast.IfExp: "if-expression", ast.List: "list", ast.Tuple: "tuple",
-             ast.Dict: "dict", ast.Set: "set", ast.JoinedStr: "f-string"}
+             ast.Dict: "dict", ast.Set: "set", ast.JoinedStr: "f-string",
+             ast.Invert: "bitwise not ~", ast.Not: "not", ast.NamedExpr: "assignment :=",
+             ast.Starred: "unpacking *", ast.ListComp: "comprehension",
+             ast.GeneratorExp: "comprehension", ast.BitAnd: "&", ast.BitOr: "|",
+             ast.BitXor: "^ (for powers write **)", ast.LShift: "<<", ast.RShift: ">>"}
+
+
+_LARGEST_INT = int(sys.float_info.max)
 
 
 class _Reader:
@@ -41,6 +49,9 @@ class _Reader:
         if isinstance(node, ast.Constant):
             if isinstance(node.value, bool) or not isinstance(node.value, int | float):
                 raise self.fail(node, f"only real numbers may appear, not {node.value!r}")
+            if isinstance(node.value, int) and abs(node.value) > _LARGEST_INT:
+                raise self.fail(node, "this number is too large for a float (at most about "
+                                "1.8e308)")
             return node.value
         if isinstance(node, ast.Name):
             return self.name(node)
@@ -104,10 +115,13 @@ def parse(text: str, **values: Number) -> tuple[Value, dict[str, Value]]:
     """
     if not isinstance(text, str):
         raise TypeError(f"parse needs the formula as a string, got {type(text).__name__}")
+    if not text.strip():
+        raise ValueError("the formula is empty; write one, e.g. \"ln(x1) + x1*x2 - sin(x2)\"")
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as e:
-        col = max(1, min(e.offset or 1, len(text.strip()) + 1))
+        end = len(text.strip()) + 1
+        col = max(1, min(e.offset or end, end))  # Python gives offset 0 when the text ends early
         raise ValueError(f"cannot read the formula {text.strip()!r}: {e.msg} at column "
                          f"{col}:\n  {text.strip()}\n"
                          f"  {' ' * (col - 1)}^") from None

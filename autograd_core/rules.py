@@ -50,7 +50,7 @@ def _div(m, x, y):
 def _pow_domain(m, x, c, op):
     _check(m, (x == 0) & (c < 0), f"0 to a negative power is undefined: {x} ** {c} (op '{op}')")
     _check(m, (x < 0) & m.not_integer(c),
-           f"a negative base needs a whole exponent: {x} ** {c} (op '{op}')")
+           f"a negative base needs a whole exponent: ({x}) ** {c} (op '{op}')")
 
 
 def _pow(m, x, c):

@@ -24,10 +24,15 @@ def _check_number(data: object) -> float:
         kind = type(data).__name__
         raise TypeError(
             f"Value needs a real number (int or float), got {kind}: {data!r}"
-            + (" (complex numbers have no order, so no gradient here)" if kind == "complex" else "")
+            + (" (complex numbers have no order, so no gradient here)"
+               if isinstance(data, numbers.Complex) else "")
             + (" (for one number per example, use BatchValue(array))" if kind == "ndarray" else "")
         )
-    return float(data)
+    try:
+        return float(data)
+    except OverflowError:
+        raise ValueError(f"Value needs a number of at most about 1.8e308 in size; this "
+                         f"{type(data).__name__} is too large for a float") from None
 
 
 class Value:

@@ -70,6 +70,11 @@ def test_the_whitelisted_syntax_computes_what_the_formula_says(text, expected):
     ("elu(x, beta=1)", "elu(x, beta=1)", "wrong arguments for elu"),
     ("elu(x, alpha=x)", "x", "alpha must be a number"),
     ("ln + x", "ln", "is a function: call it"),
+    ("~x", "~x", "bitwise not ~"),
+    ("x ^ 2", "x ^ 2", "for powers write **"),
+    ("(y := x)", "y := x", "assignment :="),
+    ("sin(*[x])", "*[x]", "unpacking *"),
+    ("1" + "0" * 400 + " * x", "1" + "0" * 400, "too large for a float"),
 ])
 def test_anything_outside_the_whitelist_is_refused_pointing_at_the_part(text, part, words):
     with pytest.raises(ValueError) as error:
@@ -116,3 +121,17 @@ def test_a_syntax_error_points_at_the_column_where_reading_stopped():
     lines = str(error.value).splitlines()
     assert lines[1].strip() == "x1 * * 2"
     assert lines[2].index("^") == lines[1].index("*") + 2  # the second '*', after "  " indent
+
+
+@pytest.mark.parametrize("text", ["x +", "2 * x -"])
+def test_a_formula_that_ends_too_early_points_at_its_end(text):
+    with pytest.raises(ValueError) as error:
+        parse(text, x=1.0)
+    lines = str(error.value).splitlines()
+    assert lines[2].index("^") == len("  " + text)  # just past the last character
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_an_empty_formula_says_it_is_empty(text):
+    with pytest.raises(ValueError, match="the formula is empty"):
+        parse(text)

@@ -20,6 +20,7 @@ from autograd_core import DomainError, Value, linear, vsum
     ([1], ["list", "[1]"]),
     (np.bool_(False), ["bool", "False"]),
     (np.array([1.0, 2.0]), ["ndarray"]),
+    (np.complex128(1 + 2j), ["complex128", "complex numbers have no order"]),
 ])
 def test_value_of_something_that_is_not_a_real_number_is_a_type_error_naming_it(given, words):
     with pytest.raises(TypeError, match="real number") as error:
@@ -67,7 +68,8 @@ def test_a_bad_operand_is_a_type_error_naming_it(make, words):
     (lambda: Value(3.0) / Value(0.0), ["division by zero", "div"]),
     (lambda: Value(0.0) ** -1, ["0 to a negative power", "pow", "-1"]),
     (lambda: Value(0.0) ** Value(-1.0), ["0 to a negative power", "-1"]),
-    (lambda: Value(-2.0) ** 0.5, ["negative base", "whole exponent", "-2.0", "0.5"]),
+    # (−2.0) in brackets: "-2.0 ** 0.5" would read as −(2^0.5), a different number
+    (lambda: Value(-2.0) ** 0.5, ["negative base", "whole exponent", "(-2.0) ** 0.5"]),
     (lambda: Value(-2.0) ** Value(0.5), ["negative base", "-2.0", "0.5"]),
     (lambda: Value(-1.0).sqrt(), ["sqrt", "-1.0"]),
 ])
@@ -118,3 +120,8 @@ def test_saturating_functions_at_plus_minus_1000_stay_finite(method, x, value, s
 def test_exp_of_1000_is_infinity_not_an_overflow_error():
     node = Value(1000.0).exp()
     assert node.data == math.inf and node.local_grads == (math.inf,)
+
+
+def test_an_int_too_large_for_a_float_is_a_value_error_not_an_overflow_error():
+    with pytest.raises(ValueError, match="at most about 1.8e308 in size; this int is too large"):
+        Value(10**400)
