@@ -133,11 +133,35 @@ def test_wide_mlp_graph_refused_even_when_collapsed_past_max_nodes():
     assert draw_graph(out, collapse_neurons=True, max_nodes=100).source.count("sigmoid ∘") == 30
 
 
+def test_a_dense_layer_collapsed_is_refused_for_its_10100_edges_within_a_second():
+    xs = [Value(1.0, label=f"x{i}") for i in range(100)]
+    hidden = [linear([0.1] * 100, xs, 0.0).sigmoid() for _ in range(100)]
+    out = linear([0.1] * 100, hidden, 0.0)
+    # 201 drawn nodes fit max_nodes=500, but the edges are 100·100 into the units + 100 out of
+    # them = 10,100; dot needs minutes for that many, so the picture is refused
+    start = time.perf_counter()
+    with pytest.raises(GraphTooLargeError, match="10100 edges even with its units collapsed, "
+                                                 "more than max_edges=2000"):
+        draw_graph(out, collapse_neurons=True)
+    assert time.perf_counter() - start < 1.0
+    assert draw_graph(out, collapse_neurons=True, max_edges=10_100).source.count(" -> ") == 10_100
+
+
+def test_a_huge_graph_refused_when_already_collapsed_does_not_suggest_collapsing_again():
+    y = Value(1.0, label="x")
+    for _ in range(60_000):
+        y = y.sin()
+    with pytest.raises(GraphTooLargeError, match="more than 50000 nodes") as refused:
+        draw_graph(y, collapse_neurons=True)  # 100 × max_nodes = 50,000 nodes are read at most
+    assert "draw it with collapse_neurons=True" not in str(refused.value)
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"mode": "sideways"}, "mode must be one of forward, backward, both"),
     ({"rankdir": "up"}, "rankdir must be one of"),
     ({"fmt": "{:.3q}"}, "fmt must format one number"),
     ({"max_nodes": 0}, "max_nodes must be a positive whole number"),
+    ({"max_edges": 2.5}, "max_edges must be a positive whole number"),
 ])
 def test_bad_options_are_named_in_the_error(kwargs, message):
     y, _ = parse("x1*x2", x1=2, x2=5)

@@ -152,3 +152,14 @@ def test_graph_steps_carry_the_primal_and_adjoint_traces_as_tables():
     assert "<td>12.000</td>" in primal and "<td>15.000</td>" in primal  # v₁ = 3·4, y = 12 + 3
     # x1 = v₋₁ receives twice: 1 from the sum, then 1 + x2 = 5 in all (∂y/∂x1 = x2 + 1)
     assert "<td>v̄₋₁ + v̄₁ · ∂v₁/∂v₋₁</td><td>5.000</td>" in adjoint
+
+
+def test_steps_of_a_graph_past_max_nodes_is_refused_with_advice_that_applies_to_steps():
+    from viz import GraphTooLargeError
+    y = parse("x1*x2", x1=3, x2=4)[0]
+    for _ in range(150):  # 152 nodes, more than the stepper's default max_nodes=100
+        y = y.sin()
+    with pytest.raises(GraphTooLargeError, match="more than max_nodes=100") as refused:
+        steps(y)
+    assert "collapse_neurons" not in str(refused.value)  # steps has no such option
+    assert len(steps(y, max_nodes=200)) > 150

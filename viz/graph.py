@@ -18,6 +18,9 @@ from .drawing import Drawing, check_format, number
 MODES = ("forward", "backward", "both")
 RANKDIRS = ("LR", "TB", "RL", "BT")
 DEFAULT_MAX_NODES = 500
+# dot's time grows with the edges, fastest when they carry labels (backward): 2,400 labelled
+# edges take 2 s, 4,900 take 25 s; a dense layer of 100 units has 10,000 edges even collapsed.
+DEFAULT_MAX_EDGES = 2000
 # Ops that make a unit's output from its net input; with collapse_neurons they merge with it.
 ACTIVATION_OPS = frozenset({"sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus"})
 # How many graph nodes the size check visits per allowed drawn node before refusing: collapsing
@@ -29,9 +32,10 @@ class GraphTooLargeError(ValueError):
     """The graph has too many nodes to draw readably (``dot`` would take minutes on it)."""
 
 
-def bounded_order(output: Value, limit: int) -> list[Value]:
+def bounded_order(output: Value, limit: int, advice: str) -> list[Value]:
     """`topological_order` of ``output``, after checking within ``limit`` visits that the graph has
-    at most ``limit`` nodes (so a graph of millions is refused at once, not walked)."""
+    at most ``limit`` nodes (so a graph of millions is refused at once, not walked); ``advice``
+    ends the refusal and says what to do instead."""
     seen: set[Value] = set()
     stack = [output]
     while stack:
@@ -40,9 +44,7 @@ def bounded_order(output: Value, limit: int) -> list[Value]:
             seen.add(node)
             if len(seen) > limit:
                 raise GraphTooLargeError(
-                    f"this graph has more than {limit} nodes, too many to draw readably; "
-                    "draw it with collapse_neurons=True, draw a part of it (a Value nearer the "
-                    "inputs), or raise max_nodes")
+                    f"this graph has more than {limit} nodes, too many to draw readably; {advice}")
             stack.extend(node.parents)
     return topological_order(output)
 
@@ -89,16 +91,26 @@ class GraphPicture:
     edges between drawn nodes with their local derivatives. Built once, drawn in many states."""
 
     def __init__(self, output: Value, *, rankdir: str = "LR", fmt: str = "{:.3f}",
-                 collapse_neurons: bool = False, max_nodes: int = DEFAULT_MAX_NODES) -> None:
+                 collapse_neurons: bool = False, max_nodes: int = DEFAULT_MAX_NODES,
+                 max_edges: int = DEFAULT_MAX_EDGES) -> None:
         if not isinstance(output, Value):
             raise TypeError(f"draw_graph needs a Value (the output of a computation), "
                             f"got {type(output).__name__}")
         if rankdir not in RANKDIRS:
             raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
-        if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-            raise ValueError(f"max_nodes must be a positive whole number, got {max_nodes!r}")
+        for name, limit in (("max_nodes", max_nodes), ("max_edges", max_edges)):
+            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+                raise ValueError(f"{name} must be a positive whole number, got {limit!r}")
         self.output, self.rankdir, self.fmt = output, rankdir, check_format(fmt)
-        order = bounded_order(output, max_nodes * (_WALK_FACTOR if collapse_neurons else 1))
+        if collapse_neurons:
+            walk = max_nodes * _WALK_FACTOR
+            advice = (f"with collapse_neurons=True up to {walk} (100 × max_nodes) are read; "
+                      "draw a part of it (a Value nearer the inputs) or raise max_nodes")
+        else:
+            walk = max_nodes
+            advice = ("draw it with collapse_neurons=True, draw a part of it (a Value nearer the "
+                      "inputs), or raise max_nodes")
+        order = bounded_order(output, walk, advice)
         children: dict[Value, list[Value]] = {v: [] for v in order}
         for v in order:
             for p in v.parents:
@@ -117,6 +129,12 @@ class GraphPicture:
         self.names = node_names(order)
         self.ids = {v: f"n{i}" for i, v in enumerate(self.nodes)}
         self.edges = [(p, v, local) for v in self.nodes for p, local in self._inputs(v, v, 1.0)]
+        if len(self.edges) > max_edges:
+            raise GraphTooLargeError(
+                f"this graph has {len(self.edges)} edges"
+                f"{' even with its units collapsed' if collapse_neurons else ''}, more than "
+                f"max_edges={max_edges} (dot would take minutes on them); draw a part of it or "
+                "raise max_edges")
 
     def _inputs(self, top: Value, node: Value, factor: float) -> Iterator[tuple[Value, float]]:
         # Through nodes merged into ``top`` the local derivatives multiply (the chain rule inside
@@ -175,7 +193,8 @@ class GraphPicture:
 
 
 def draw_graph(output: Value, mode: str = "forward", rankdir: str = "LR", fmt: str = "{:.3f}",
-               collapse_neurons: bool = False, max_nodes: int = DEFAULT_MAX_NODES) -> Drawing:
+               collapse_neurons: bool = False, max_nodes: int = DEFAULT_MAX_NODES,
+               max_edges: int = DEFAULT_MAX_EDGES) -> Drawing:
     """The computation graph of ``output``: forward shows each node's label, op and value;
     backward its adjoint ∂y/∂v (run ``output.backward()`` first) and on each edge ∂child/∂parent.
 
@@ -186,9 +205,11 @@ def draw_graph(output: Value, mode: str = "forward", rankdir: str = "LR", fmt: s
         fmt: how numbers are shown, e.g. "{:.3f}".
         collapse_neurons: draw each unit (net input, activation, its weights and bias) as one node.
         max_nodes: refuse graphs with more drawn nodes than this, instead of a hung ``dot``.
+        max_edges: refuse graphs with more drawn edges than this (a dense layer has many more
+            edges than nodes, and ``dot``'s time grows with them).
     """
     picture = GraphPicture(output, rankdir=rankdir, fmt=fmt, collapse_neurons=collapse_neurons,
-                           max_nodes=max_nodes)
+                           max_nodes=max_nodes, max_edges=max_edges)
     if mode in ("backward", "both") and output.grad == 0.0:
         raise ValueError("the adjoints are not computed yet (output.grad is 0): call "
                          "output.backward() before drawing the backward graph")

@@ -30,7 +30,7 @@ from autograd_core.trace import render_rule_text  # the rule table's own templat
 from nn.examples import WORKED_INPUTS, WORKED_TARGET, WorkedExampleStep
 
 from .drawing import Drawing, check_format, number, writable_path
-from .graph import GraphPicture
+from .graph import GraphPicture, GraphTooLargeError
 from .network import draw_network
 from .tables import Table, worked_example_tables
 
@@ -119,7 +119,14 @@ def steps(subject: Value | WorkedExampleStep, *, fmt: str = "{:.3g}", rankdir: s
 
 
 def _graph_steps(output: Value, fmt: str, rankdir: str, max_nodes: int) -> Steps:
-    pic = GraphPicture(output, rankdir=rankdir, fmt=fmt, max_nodes=max_nodes)
+    try:
+        pic = GraphPicture(output, rankdir=rankdir, fmt=fmt, max_nodes=max_nodes)
+    except GraphTooLargeError:
+        # the drawing's advice (collapse_neurons) does not apply: a frame per node is the point
+        raise GraphTooLargeError(
+            "steps makes a forward and a backward frame per node; this graph has more than "
+            f"max_nodes={max_nodes} nodes (or too many edges to draw); step through a part of it "
+            "(a Value nearer the inputs) or raise max_nodes") from None
     # in the trace's order (by depth), so frame k and row k of the trace tables beside agree
     names, order = pic.names, by_depth(pic.order)
     frames: list[Frame] = []
