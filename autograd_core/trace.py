@@ -17,6 +17,7 @@ from .value import Constant, Value
 
 _SUB = str.maketrans("-0123456789", "₋₀₁₂₃₄₅₆₇₈₉")
 BAR = "\u0304"  # combining macron: v̄
+MAX_DIGITS = 17  # a float holds about 17 significant digits; more decimals would be noise
 
 
 def _width(text: str) -> int:
@@ -73,9 +74,12 @@ class Trace:
             width = self.digits + 5
             out += [f"  {_pad(a, w1)} = {_pad(b, w2)} = {c:>{width}}" for a, b, c in lines]
             out.append("")
-        out.append("Gradient: " + ", ".join(
-            f"∂y/∂{k} = {_fmt(v, self.digits)}" for k, v in self.gradients.items()))
+        out.append(f"Gradient: {self._gradient_text()}")
         return "\n".join(out)
+
+    def _gradient_text(self) -> str:
+        return ", ".join(f"∂y/∂{k} = {_fmt(v, self.digits)}" for k, v in self.gradients.items()
+                         ) or "none (the formula has no inputs, only numbers)"
 
     def to_markdown(self) -> str:
         """Both traces as Markdown tables."""
@@ -85,6 +89,7 @@ class Trace:
             out += [f"**{title}**", "", "| variable | expression | value |", "|---|---|---:|"]
             out += [f"| {a} | {b} | {c} |" for a, b, c in self._lines(rows)]
             out.append("")
+        out.append(f"**Gradient:** {self._gradient_text()}")
         return "\n".join(out)
 
     def __str__(self) -> str:
@@ -119,8 +124,11 @@ def trace(output: Value, inputs: Sequence[Value] | None = None, digits: int = 3)
     Args:
         output: the Value y.
         inputs: the input leaves in the order to number them (default: order of first use).
-        digits: decimals shown in text and Markdown (the dict keeps full precision).
+        digits: decimals shown in text and Markdown, 0 to 17 (the dict keeps full precision).
     """
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= MAX_DIGITS:
+        raise ValueError(f"digits is the number of decimals shown, a whole number from 0 to "
+                         f"{MAX_DIGITS}; got {digits!r}")
     if isinstance(output, Constant):
         raise ValueError(f"nothing to trace: the output is the constant {output.data:g}, "
                          "computed from no input")

@@ -106,3 +106,22 @@ def test_tracing_twice_gives_the_same_adjoints_not_doubled_ones():
 def test_a_constant_has_no_trace_and_says_so():
     with pytest.raises(ValueError, match="the output is the constant 2, computed from no input"):
         trace(Constant(2.0))
+
+
+def test_markdown_also_ends_with_the_gradient():
+    # by hand: ∂f/∂x1 = 1/x1 + x2 = 5.5; ∂f/∂x2 = x1 − cos x2 = 2 − 0.28366… = 1.716
+    last = from_text().to_markdown().rstrip().splitlines()[-1]
+    assert last == "**Gradient:** ∂y/∂x1 = 5.500, ∂y/∂x2 = 1.716"
+
+
+@pytest.mark.parametrize("digits", [-3, 18, 2.5, True, "3"])
+def test_digits_outside_0_to_17_is_a_value_error_naming_it(digits):
+    y, _ = parse("x * 2", x=1.0)
+    with pytest.raises(ValueError, match="digits is the number of decimals shown"):
+        trace(y, digits=digits)
+
+
+def test_a_formula_of_numbers_only_says_it_has_no_inputs_instead_of_an_empty_gradient():
+    y, _ = parse("2 + 3")
+    assert trace(y).to_text().splitlines()[-1] == (
+        "Gradient: none (the formula has no inputs, only numbers)")

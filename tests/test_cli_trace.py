@@ -66,6 +66,8 @@ def test_digits_sets_the_decimals_shown():
     (["trace", "x * 2", "--at", "x=nan"], "must be a finite number"),
     (["trace", "x * 2", "--at", "x=1e400"], "must be a finite number"),
     (["trace", "2"], "nothing to trace: the output is the constant 2"),
+    (["trace", "x * 2", "--at", "x=1", "--digits", "-3"], "digits is the number of decimals"),
+    (["trace", "1" + "0" * 400 + " * x", "--at", "x=1"], "too large for a float"),
     (["trace"], "expr"),
     (["no-such-command"], "invalid choice"),
 ])
@@ -83,3 +85,13 @@ def test_json_stays_strict_when_a_value_overflows():
     result = json.loads(run.stdout, parse_constant=lambda c: pytest.fail(f"non-JSON {c}"))
     assert result["output"] is None  # e^1000 overflows a double: null, not Infinity
     assert "written as null" in run.stderr
+
+
+def test_json_with_a_picture_keeps_standard_output_one_json_object(tmp_path):
+    svg = tmp_path / "t.svg"
+    run = backprop(*SURVEY, "--json", "--svg", str(svg))
+    assert run.returncode == 0
+    result = json.loads(run.stdout)  # the JSON is not dropped for the picture, nor mixed with it
+    assert result["gradients"] == pytest.approx({"x1": 1 / 2 + 5, "x2": 2 - math.cos(5)})
+    assert f"wrote {svg}" in run.stderr
+    assert "<svg" in svg.read_text(encoding="utf-8")

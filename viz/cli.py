@@ -8,6 +8,7 @@ on standard output and nothing else there.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import sys
@@ -72,11 +73,15 @@ def cmd_trace(args: argparse.Namespace) -> None:
         t = trace(output, inputs=list(inputs.values()), digits=args.digits)
     except (ValueError, TypeError) as e:
         raise UsageError(str(e)) from None
-    if args.svg or args.png or args.html:
-        _write_pictures(args, lambda: draw_graph(output, mode=args.view), lambda: steps(output))
-    elif args.json:
+    pictures = args.svg or args.png or args.html
+    if pictures:
+        # with --json, standard output holds the JSON alone: the "wrote …" lines go to stderr
+        with contextlib.redirect_stdout(sys.stderr if args.json else sys.stdout):
+            _write_pictures(args, lambda: draw_graph(output, mode=args.view),
+                            lambda: steps(output))
+    if args.json:
         _print_json(t.to_dict())
-    else:
+    elif not pictures:
         print(t.to_text())
 
 
@@ -192,7 +197,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"backprop {args.command}: error: {e}", file=sys.stderr)
         return 2
     except (OSError, DotNotFoundError) as e:
-        print(f"backprop {args.command}: error: {e}", file=sys.stderr)
+        # the system's own errors read "[Errno 21] Is a directory: 'x'"; say it as "x: Is a …"
+        system = isinstance(e, OSError) and e.filename is not None and e.strerror
+        print(f"backprop {args.command}: error: {f'{e.filename}: {e.strerror}' if system else e}",
+              file=sys.stderr)
         return 1
     return 0
 
