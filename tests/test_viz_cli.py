@@ -123,3 +123,28 @@ def test_json_output_is_unchanged_by_the_picture_flags(capsys):
     status, out, _ = run(capsys, "worked-example", "--json")
     assert status == 0 and set(json.loads(out)) == {"forward", "loss", "errors", "gradients",
                                                     "updated"}
+
+
+def test_a_folder_given_as_the_file_name_is_one_plain_line(capsys, tmp_path):
+    status, _, err = run(capsys, "worked-example", "--html", str(tmp_path))
+    assert status == 1
+    assert err == (f"backprop worked-example: error: cannot write {tmp_path}: it is a folder; "
+                   "give a file name inside it\n")
+
+
+def test_an_unwritable_folder_is_named_in_one_line(capsys, tmp_path, monkeypatch):
+    # root may write anywhere, so the folder is made unwritable in the eyes of os.access
+    monkeypatch.setattr("viz.drawing.os.access", lambda path, mode: False)
+    status, _, err = run(capsys, "worked-example", "--svg", str(tmp_path / "net.svg"))
+    assert status == 1
+    assert err == (f"backprop worked-example: error: cannot write {tmp_path / 'net.svg'}: "
+                   f"the folder {tmp_path} is not writable\n")
+
+
+def test_a_system_refusal_reads_path_then_reason_without_errno(capsys, tmp_path):
+    # /proc takes no new files; the system says ENOENT, printed as "path: reason"
+    status, _, err = run(capsys, "worked-example", "--svg", "/proc/net.svg")
+    assert status == 1
+    assert err == "backprop worked-example: error: /proc/net.svg: No such file or directory\n"
+    status, _, err = run(capsys, "draw", str(tmp_path))  # a folder where a model file should be
+    assert (status, err) == (1, f"backprop draw: error: {tmp_path}: Is a directory\n")

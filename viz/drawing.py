@@ -59,6 +59,8 @@ def writable_path(path: str | os.PathLike[str]) -> Path:
         raise FileNotFoundError(f"cannot write {p}: the folder {folder} does not exist")
     if not os.access(folder, os.W_OK):
         raise PermissionError(f"cannot write {p}: the folder {folder} is not writable")
+    if p.is_dir():
+        raise IsADirectoryError(f"cannot write {p}: it is a folder; give a file name inside it")
     return p
 
 
