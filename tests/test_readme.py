@@ -1,0 +1,36 @@
+"""The README's quick start runs as written, in ten lines, and does what its comments say."""
+
+import math
+import re
+from pathlib import Path
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def _quick_start() -> str:
+    section = README.split("## Quick start", 1)[1]
+    return re.search(r"```python\n(.*?)```", section, re.S).group(1)
+
+
+def test_the_quick_start_is_ten_lines_of_code():
+    lines = [line for line in _quick_start().splitlines() if line.strip()]
+    assert len(lines) <= 10, lines
+
+
+def test_the_quick_start_runs_as_written_and_its_numbers_are_the_hand_ones(tmp_path, monkeypatch,
+                                                                           capsys):
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(_quick_start(), "README quick start", "exec"), namespace)  # our own README
+
+    # y = σ(x·w) at x = 2, w = −3: ∂y/∂x = σ'(−6)·w, ∂y/∂w = σ'(−6)·x, σ' = σ(1 − σ)
+    s = 1 / (1 + math.exp(6.0))
+    assert math.isclose(namespace["x"].grad, s * (1 - s) * -3.0, rel_tol=1e-12)
+    assert math.isclose(namespace["w"].grad, s * (1 - s) * 2.0, rel_tol=1e-12)
+    assert (tmp_path / "y.svg").read_text(encoding="utf-8").lstrip().startswith("<")
+
+    # 2→8→1: 2·8 + 8·1 = 24 weights, 8 + 1 = 9 biases; 50 epochs of training lower the loss
+    printed = capsys.readouterr().out
+    assert "Total params: 33 (24 weights, 9 biases)" in printed
+    history = namespace["history"]
+    assert len(history.loss) == 50 and history.loss[-1] < history.loss[0]
