@@ -151,7 +151,7 @@ def test_graph_steps_carry_the_primal_and_adjoint_traces_as_tables():
     assert "<caption>Forward primal trace</caption>" in primal
     assert "<td>12.000</td>" in primal and "<td>15.000</td>" in primal  # v₁ = 3·4, y = 12 + 3
     # x1 = v₋₁ receives twice: 1 from the sum, then 1 + x2 = 5 in all (∂y/∂x1 = x2 + 1)
-    assert "<td>v̄₋₁ + v̄₁ · ∂v₁/∂v₋₁</td><td>5.000</td>" in adjoint
+    assert "<td>v̄₋₁ + v̄₁ · ∂v₁/∂v₋₁ = v̄₋₁ + v̄₁ × v₀</td><td>5.000</td>" in adjoint
 
 
 def test_steps_of_a_graph_past_max_nodes_is_refused_with_advice_that_applies_to_steps():

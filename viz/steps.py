@@ -32,7 +32,7 @@ from nn.examples import WORKED_INPUTS, WORKED_TARGET, WorkedExampleStep
 from .drawing import Drawing, check_format, number, writable_path
 from .graph import GraphPicture, GraphTooLargeError
 from .network import draw_network
-from .tables import Table, worked_example_tables
+from .tables import trace_tables, worked_example_tables
 
 DEFAULT_MAX_NODES = 100
 _LOSS_FORMULAS = {"squared": "(t − o{k})²", "half-squared": "½(t − o{k})²"}
@@ -171,16 +171,7 @@ def _graph_steps(output: Value, fmt: str, rankdir: str, max_nodes: int) -> Steps
     add("backward", "Gradient: " + ", ".join(
         f"∂{y}/∂{names[v]} = {number(v.grad, fmt)}" for v in leaves) + ".", pic.dot("both"))
     return Steps(frames, title=f"Forward and backward pass of {y}, step by step",
-                 tables=_trace_tables(output))
-
-
-def _trace_tables(output: Value) -> list[str]:
-    """The primal and adjoint evaluation traces (`autograd_core.trace`) as HTML tables."""
-    t = trace(output)
-    return [Table(title, ["variable", "expression", "value"],
-                  [[r["var"], r["expr"], r["value"]] for r in rows], digits=3).to_html()
-            for title, rows in (("Forward primal trace", t.primal),
-                                ("Reverse adjoint trace", t.adjoint))]
+                 tables=[t.to_html() for t in trace_tables(trace(output))])
 
 
 def _paren(x: float, fmt: str) -> str:

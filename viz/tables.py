@@ -1,16 +1,28 @@
-"""`Table`: a titled grid of cells shown as plain text, Markdown or HTML; and the worked
-example's three tables (forward pass, error terms, weight updates)."""
+"""`Table`: a titled grid of cells shown as plain text, Markdown or HTML; the worked example's
+three tables (forward pass, error terms, weight updates); and the two evaluation traces."""
 
 from __future__ import annotations
 
 import html
 import numbers
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from autograd_core.trace import Trace
 from nn.examples import WorkedExampleStep
 
 Cell = str | int | float
+
+
+def _width(text: str) -> int:
+    # a combining mark (the bar of the adjoint v̄) shares its letter's column
+    return sum(not unicodedata.combining(c) for c in text)
+
+
+def _fit(text: str, width: int, right: bool) -> str:
+    pad = " " * (width - _width(text))
+    return pad + text if right else text + pad
 
 
 @dataclass(frozen=True)
@@ -42,11 +54,11 @@ class Table:
     def to_text(self) -> str:
         """Fixed-width columns under a title, numbers right-aligned."""
         cells = [list(self.headers)] + [[self._cell(x) for x in r] for r in self.rows]
-        widths = [max(len(r[c]) for r in cells) for c in range(len(self.headers))]
+        widths = [max(_width(r[c]) for r in cells) for c in range(len(self.headers))]
         numeric = self._numeric()
 
         def line(row: list[str]) -> str:
-            return "  ".join(x.rjust(w) if num else x.ljust(w)
+            return "  ".join(_fit(x, w, num)
                              for x, w, num in zip(row, widths, numeric, strict=True)).rstrip()
 
         rule = "-" * (sum(widths) + 2 * (len(widths) - 1))
@@ -87,3 +99,16 @@ def worked_example_tables(step: WorkedExampleStep) -> list[Table]:
                     [[name, step.old[name], g, step.steps[name], step.updated[name]]
                      for name, g in step.gradients.items()])
     return [forward, errors, updates]
+
+
+def trace_tables(t: Trace) -> list[Table]:
+    """The primal trace (vᵢ = expression = value) and the adjoint trace (v̄ᵢ = v̄ⱼ · ∂vⱼ/∂vᵢ =
+    the symbolic local derivative = value) of `autograd_core.trace`, as the survey prints them."""
+    def cells(r: dict) -> list[Cell]:
+        expr = f"{r['expr']} = {r['symbolic']}" if "symbolic" in r else r["expr"]
+        return [r["var"], expr, r["value"]]
+
+    return [Table(title, ["variable", "expression", "value"], [cells(r) for r in rows],
+                  digits=t.digits)
+            for title, rows in (("Forward primal trace", t.primal),
+                                ("Reverse adjoint trace", t.adjoint))]
