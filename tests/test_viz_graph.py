@@ -160,6 +160,7 @@ def test_a_huge_graph_refused_when_already_collapsed_does_not_suggest_collapsing
     ({"mode": "sideways"}, "mode must be one of forward, backward, both"),
     ({"rankdir": "up"}, "rankdir must be one of"),
     ({"fmt": "{:.3q}"}, "fmt must format one number"),
+    ({"fmt": "%.3f"}, "'%.3f' shows no number"),  # printf style: no {} field, no number
     ({"max_nodes": 0}, "max_nodes must be a positive whole number"),
     ({"max_edges": 2.5}, "max_edges must be a positive whole number"),
 ])

@@ -9,3 +9,6 @@ from .stepper_html import export_html as export_html
 from .steps import Frame as Frame
 from .steps import Steps as Steps
 from .steps import steps as steps
+from .tables import Table as Table
+from .tables import trace_tables as trace_tables
+from .tables import worked_example_tables as worked_example_tables

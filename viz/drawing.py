@@ -44,10 +44,13 @@ def check_format(fmt: str) -> str:
     if not isinstance(fmt, str):
         raise TypeError(f"fmt must be a format string such as '{{:.3f}}', got {type(fmt).__name__}")
     try:
-        fmt.format(1.5)
+        shows_number = fmt.format(1.5) != fmt.format(2.5)
     except (ValueError, IndexError, KeyError) as e:
         raise ValueError(
             f"fmt must format one number, such as '{{:.3f}}'; {fmt!r} fails: {e}") from None
+    if not shows_number:  # "%.3f" formats without error and would print itself on every node
+        raise ValueError(f"fmt must format one number with a {{}} field, such as '{{:.3f}}'; "
+                         f"{fmt!r} shows no number")
     return fmt
 
 
