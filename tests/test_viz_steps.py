@@ -129,6 +129,9 @@ def test_save_frames_writes_numbered_pictures_and_the_sentences(tmp_path):
         frames.save_frames(tmp_path / "no" / "frames")
     with pytest.raises(ValueError, match="svg, png or dot"):
         frames.save_frames(tmp_path / "frames", fmt="gif")
+    (tmp_path / "notes.txt").write_text("a file, not a folder")
+    with pytest.raises(NotADirectoryError, match="notes.txt: it is a file, not a folder"):
+        frames.save_frames(tmp_path / "notes.txt")
 
 
 def test_notebook_view_is_a_slider_with_every_frame_inline():

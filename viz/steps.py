@@ -77,6 +77,8 @@ class Steps(Sequence[Frame]):
         if fmt not in ("svg", "png", "dot"):
             raise ValueError(f"frames can be saved as svg, png or dot, not {fmt!r}")
         out = Path(folder)
+        if out.exists() and not out.is_dir():
+            raise NotADirectoryError(f"cannot write frames into {out}: it is a file, not a folder")
         if not out.is_dir():
             writable_path(out).mkdir()
         width = len(str(len(self.frames)))
@@ -108,7 +110,15 @@ def steps(subject: Value | WorkedExampleStep, *, fmt: str = "{:.3g}", rankdir: s
           max_nodes: int = DEFAULT_MAX_NODES) -> Steps:
     """The frames of a forward and backward pass (a Value: this runs its backward pass after
     resetting the adjoints of its graph, as `autograd_core.trace` does), or of the worked
-    example's forward pass, backward pass and update (a `nn.examples.worked_example_step()`)."""
+    example's forward pass, backward pass and update (a `nn.examples.worked_example_step()`).
+
+    Args:
+        subject: the Value y, or the worked example's step.
+        fmt: how numbers are shown in the sentences and pictures, e.g. "{:.3g}".
+        rankdir: "LR" (left to right) or "TB" (top to bottom).
+        max_nodes: refuse a Value graph with more nodes (each makes a forward and a backward
+            frame).
+    """
     fmt = check_format(fmt)
     if isinstance(subject, WorkedExampleStep):
         return _worked_steps(subject, fmt, rankdir)
