@@ -55,6 +55,9 @@ def backward_walk(output: Value, grad: float = 1.0,
     Adjoints of intermediate nodes are recomputed by each walk; those of leaves accumulate.
     ``order`` may give another topological order of the graph (default `topological_order`).
     """
+    if type(grad) is not float and (isinstance(grad, bool) or not isinstance(grad, numbers.Real)):
+        raise TypeError(f"the seed of backward (∂out/∂out, usually 1) must be a real number, "
+                        f"got {type(grad).__name__}: {grad!r}")
     if order is None:
         order = topological_order(output)
     for node in order:

@@ -105,6 +105,16 @@ def _numbering(output: Value, inputs: Sequence[Value] | None
     constants = [v for v in order if isinstance(v, Constant)]
     leaves = [v for v in order if not v.parents and not isinstance(v, Constant)]
     if inputs is not None:
+        inputs = list(inputs)
+        for v in inputs:
+            if not isinstance(v, Value):
+                raise TypeError(f"inputs must be the input Values, got {type(v).__name__}: {v!r}")
+            if v.parents:
+                raise ValueError(f"inputs must be leaves, but {_name_of(v)} is computed by "
+                                 f"op '{v.op}'")
+        twice = [v for i, v in enumerate(inputs) if v in inputs[:i]]
+        if twice:
+            raise ValueError(f"{_name_of(twice[0])} is given twice in inputs")
         missing = [v for v in leaves if v not in set(inputs)]
         if missing:
             raise ValueError(f"inputs leaves out {', '.join(_name_of(v) for v in missing)}")
@@ -129,6 +139,8 @@ def trace(output: Value, inputs: Sequence[Value] | None = None, digits: int = 3)
     if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= MAX_DIGITS:
         raise ValueError(f"digits is the number of decimals shown, a whole number from 0 to "
                          f"{MAX_DIGITS}; got {digits!r}")
+    if not isinstance(output, Value):
+        raise TypeError(f"trace needs the output Value, got {type(output).__name__}: {output!r}")
     if isinstance(output, Constant):
         raise ValueError(f"nothing to trace: the output is the constant {output.data:g}, "
                          "computed from no input")

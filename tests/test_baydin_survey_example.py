@@ -125,3 +125,19 @@ def test_a_formula_of_numbers_only_says_it_has_no_inputs_instead_of_an_empty_gra
     y, _ = parse("2 + 3")
     assert trace(y).to_text().splitlines()[-1] == (
         "Gradient: none (the formula has no inputs, only numbers)")
+
+
+def test_trace_of_a_plain_number_is_a_type_error_naming_it():
+    with pytest.raises(TypeError, match="trace needs the output Value, got float"):
+        trace(3.0)
+
+
+def test_inputs_named_twice_or_not_leaves_are_refused_by_name():
+    y, inputs = parse("ln(x1) + x1*x2 - sin(x2)", x1=2, x2=5)
+    x1, x2 = inputs["x1"], inputs["x2"]
+    with pytest.raises(ValueError, match="x1 is given twice"):  # it would be numbered twice
+        trace(y, inputs=[x1, x1, x2])
+    with pytest.raises(ValueError, match="is computed by op 'log'"):
+        trace(y, inputs=[x1, x2, y.parents[0].parents[0]])
+    with pytest.raises(TypeError, match="input Values, got float"):
+        trace(y, inputs=[x1, x2, 2.0])

@@ -192,3 +192,9 @@ def test_jvp_refuses_a_tangent_that_is_not_a_real_number(bad):
     x = Value(3.0, label="x")
     with pytest.raises(TypeError, match="tangent of x must be a real number"):
         jvp(x * 2.0, {x: bad})
+
+
+@pytest.mark.parametrize("seed", ["1", None, True])
+def test_backward_refuses_a_seed_that_is_not_a_real_number(seed):
+    with pytest.raises(TypeError, match="seed of backward .* must be a real number"):
+        (Value(2.0) * 3.0).backward(seed)
