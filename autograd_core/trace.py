@@ -32,6 +32,12 @@ def _fmt(x: float, digits: int) -> str:
     return f"{x:.{digits}f}"
 
 
+def row_expression(row: dict[str, Any]) -> str:
+    """The expression column of a trace row: "v̄₅ · ∂v₅/∂v₃ = v̄₅ × −1" for an adjoint
+    contribution (the chain-rule term, then its local derivative in symbols)."""
+    return f"{row['expr']} = {row['symbolic']}" if "symbolic" in row else row["expr"]
+
+
 def render_rule_text(template: Any, names: list[str], params: tuple[float, ...],
                      index: int = -1) -> str:
     """A rule's text (``Rule.expr``, or ``Rule.derivs[index]``) with its inputs named ``names``:
@@ -59,8 +65,7 @@ class Trace:
                 "adjoint": [dict(r) for r in self.adjoint]}
 
     def _lines(self, rows: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
-        return [(r["var"], r["expr"] if "symbolic" not in r else f"{r['expr']} = {r['symbolic']}",
-                 _fmt(r["value"], self.digits)) for r in rows]
+        return [(r["var"], row_expression(r), _fmt(r["value"], self.digits)) for r in rows]
 
     def to_text(self) -> str:
         """Both traces as aligned text, the way the survey's table prints them."""

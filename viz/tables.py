@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from autograd_core.trace import Trace
+from autograd_core.trace import Trace, row_expression
 from nn.examples import WorkedExampleStep
 
 Cell = str | int | float
@@ -104,11 +104,8 @@ def worked_example_tables(step: WorkedExampleStep) -> list[Table]:
 def trace_tables(t: Trace) -> list[Table]:
     """The primal trace (vᵢ = expression = value) and the adjoint trace (v̄ᵢ = v̄ⱼ · ∂vⱼ/∂vᵢ =
     the symbolic local derivative = value) of `autograd_core.trace`, as the survey prints them."""
-    def cells(r: dict) -> list[Cell]:
-        expr = f"{r['expr']} = {r['symbolic']}" if "symbolic" in r else r["expr"]
-        return [r["var"], expr, r["value"]]
-
-    return [Table(title, ["variable", "expression", "value"], [cells(r) for r in rows],
+    return [Table(title, ["variable", "expression", "value"],
+                  [[r["var"], row_expression(r), r["value"]] for r in rows],
                   digits=t.digits)
             for title, rows in (("Forward primal trace", t.primal),
                                 ("Reverse adjoint trace", t.adjoint))]
