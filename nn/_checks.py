@@ -43,6 +43,13 @@ def whole_number(name: str, n: object, least: int) -> int:
     return int(n)
 
 
+def flag(name: str, x: object) -> bool:
+    """x itself if it is True or False (a string such as "no" would count as true)."""
+    if not isinstance(x, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {x!r}")
+    return bool(x)
+
+
 def seeded_rng(seed: object) -> np.random.Generator:
     """numpy's Generator for a whole-number ``seed`` ≥ 0 (a Generator passes through, so that
     a model's layers draw one stream): the same seed, the same numbers."""

@@ -129,8 +129,12 @@ def batch_array(x: object, what: str, ndims: tuple[int, ...]) -> np.ndarray:
         raise ValueError(f"{what} must be an array of shape {shape}, got shape {arr.shape}")
     if arr.size == 0:
         raise ValueError(f"{what} is empty: give at least one example")
-    if arr.dtype.kind == "f":
-        data_of(arr.reshape(-1), what)  # the finite check, naming the first bad number
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        rows = ~np.isfinite(arr.reshape(len(arr), -1))
+        example = int(np.argmax(rows.any(axis=1)))  # the first example (row) with a bad number
+        raise ValueError(f"{what} must hold finite numbers, got "
+                         f"{arr.reshape(len(arr), -1)[example][rows[example]][0]} in example "
+                         f"{example}")
     return arr
 
 

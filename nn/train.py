@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from autograd_core import BatchValue, Value, batch_mean
 
-from ._checks import finite_number, positive, seeded_rng, whole_number
+from ._checks import finite_number, flag, positive, seeded_rng, whole_number
 from .losses import LOSSES, InfiniteLossError
 from .module import Module
 from .optim import OPTIMIZERS, Optimizer
@@ -204,6 +204,7 @@ def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
     if X.shape[1] != n_in:
         raise ValueError(f"expected {n_in} inputs per example, X has {X.shape[1]} columns")
     epochs = whole_number("epochs", epochs, 1)
+    batched = flag("batched", batched)
     size = n if batch_size is None else min(whole_number("batch_size", batch_size, 1), n)
     tol = None if tol is None else positive("tol", tol)
     if max_error_rate is not None:

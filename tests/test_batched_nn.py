@@ -310,3 +310,16 @@ def test_fit_is_batched_by_default_and_one_example_at_a_time_when_asked(options,
     fit(model, X, y, loss=recording_mse, optimizer=SGD(model.parameters(), lr=0.1), epochs=1,
         batch_size=4, progress=False, **options)
     assert set(seen) == kinds and len(seen) == calls
+
+
+def test_a_bad_number_in_a_table_of_inputs_names_its_row_as_the_example():
+    model = MLP(2, [1], seed=0)
+    table = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, np.nan]])  # the nan is in row 2
+    with pytest.raises(ValueError, match=r"got nan in example 2$"):
+        model(table)
+
+
+def test_fit_refuses_a_batched_setting_that_is_not_true_or_false():
+    model = MLP(2, [1], seed=0)
+    with pytest.raises(TypeError, match="batched must be True or False, got 'no'"):
+        fit(model, [[1.0, 2.0]], [1.0], batched="no")
