@@ -91,15 +91,21 @@ def batched_model(seed: int = SEED) -> tuple[Callable[[Any, Any], Any], list]:
     return loss, params
 
 
-def ours_chain(depth: int) -> tuple[Any, Any]:
-    """y = x·c·c·…·c, ``depth`` multiplications deep: returns (x, y)."""
-    from autograd_core import Value
-
-    x, c = Value(0.5), Value(1.0)
+def _chain(value: type, depth: int) -> tuple[Any, Any]:
+    """y = x·c·c·…·c, ``depth`` multiplications deep, in the engine whose node class is
+    ``value``: returns (x, y)."""
+    x, c = value(0.5), value(1.0)
     y = x
     for _ in range(depth):
         y = y * c
     return x, y
+
+
+def ours_chain(depth: int) -> tuple[Any, Any]:
+    """The chain in our engine."""
+    from autograd_core import Value
+
+    return _chain(Value, depth)
 
 
 # -- micrograd -----------------------------------------------------------------------------------
@@ -128,11 +134,7 @@ def micrograd_chain(depth: int) -> tuple[Any, Any]:
     """The same chain in micrograd."""
     from micrograd.engine import Value
 
-    x, c = Value(0.5), Value(1.0)
-    y = x
-    for _ in range(depth):
-        y = y * c
-    return x, y
+    return _chain(Value, depth)
 
 
 # -- PyTorch: batched tensors ---------------------------------------------------------------------
