@@ -78,6 +78,7 @@ class Neuron(Module):
         self.b = Value(0.0, label=f"b{self.unit}")
         self.net: Value | None = None
         self.out: Value | None = None
+        self._labels = (f"i{self.unit}", f"o{self.unit}")  # made once: forward runs per example
 
     def __call__(self, xs: Inputs) -> Value:
         """o_j = f(i_j) with i_j = Σᵢ wᵢⱼ·xᵢ + b_j; numbers become input leaves x1..xn."""
@@ -86,10 +87,10 @@ class Neuron(Module):
     def forward(self, xs: list[Value]) -> Value:
         """The unit on Values already checked (as a `Layer` passes them)."""
         self.net = linear(self.w, xs, self.b)
-        self.net.label = f"i{self.unit}"
+        self.net.label = self._labels[0]
         self.out = self._fn(self.net)
         # the linear unit returns its net input itself: that one node is then the output
-        self.out.label = f"o{self.unit}"
+        self.out.label = self._labels[1]
         return self.out
 
     def named_weights(self) -> list[tuple[str, Value]]:
