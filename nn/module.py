@@ -81,15 +81,20 @@ class Module:
         """{parameter name: value}, e.g. {"w14": 0.2, …, "b6": 0.1}."""
         return {name: p.data for name, p in self.named_parameters()}
 
-    def load_state_dict(self, state: Mapping[str, float]) -> None:
-        """Set every parameter from ``state`` (exactly this model's names, each a finite number).
+    def load_state_dict(self, state: Mapping[str, float], strict: bool = True) -> None:
+        """Set the parameters from ``state``, a dict name → finite number (as PyTorch's).
 
-        Raises ValueError naming the missing, unknown or non-numeric entries; then nothing changes.
+        With ``strict=True`` (the default) it must name exactly this model's parameters; with
+        ``strict=False`` it may set only some of them (``{"w14": 0.5}``), but every name must
+        still be one of the model's. Raises ValueError naming the missing, unknown or non-numeric
+        entries; then nothing changes.
         """
         if not isinstance(state, Mapping):
             raise TypeError(f"a state must be a dict of name -> number, got {type(state).__name__}")
+        if not isinstance(strict, bool):
+            raise TypeError(f"strict must be True or False, got {strict!r}")
         params = dict(self.named_parameters())
-        missing = [n for n in params if n not in state]
+        missing = [n for n in params if n not in state] if strict else []
         unknown = [str(n) for n in state if n not in params]
         if missing or unknown:
             parts = [f"the state has {len(state)} parameters, this model has {len(params)}"]
@@ -98,9 +103,9 @@ class Module:
             if unknown:
                 parts.append(f"not in this model: {', '.join(unknown)}")
             raise ValueError("; ".join(parts))
-        values = {name: _finite_number(state[name], name) for name in params}
-        for name, p in params.items():
-            p.data = values[name]
+        values = {name: _finite_number(state[name], name) for name in params if name in state}
+        for name, value in values.items():
+            params[name].data = value
 
     def save(self, path: str | PathLike) -> None:
         """Write the model's shape and parameters to ``path`` as JSON; `nn.load` reads it back."""

@@ -74,3 +74,20 @@ def test_load_state_dict_reports_both_counts():
 def test_load_state_dict_needs_a_dict():
     with pytest.raises(TypeError, match="dict of name -> number"):
         worked_example().load_state_dict([0.2, -0.3])
+
+
+def test_load_state_dict_with_strict_false_sets_only_the_named_weights_as_pytorch_does():
+    from nn.examples import worked_example
+    model = worked_example()
+    model.load_state_dict({"w14": 0.5, "b6": -1.0}, strict=False)
+    state = model.state_dict()
+    assert state["w14"] == 0.5 and state["b6"] == -1.0
+    assert state["w15"] == -0.3 and state["b4"] == -0.4  # the slide's values, untouched
+
+
+def test_load_state_dict_with_strict_false_still_refuses_a_name_the_model_lacks():
+    from nn.examples import worked_example
+    model = worked_example()
+    with pytest.raises(ValueError, match="not in this model: w17"):
+        model.load_state_dict({"w14": 0.5, "w17": 1.0}, strict=False)
+    assert model.state_dict()["w14"] == 0.2  # nothing changed
