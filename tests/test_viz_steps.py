@@ -166,3 +166,21 @@ def test_steps_of_a_graph_past_max_nodes_is_refused_with_advice_that_applies_to_
         steps(y)
     assert "collapse_neurons" not in str(refused.value)  # steps has no such option
     assert len(steps(y, max_nodes=200)) > 150
+
+
+def test_graph_steps_with_a_learning_rate_end_with_one_update_per_input():
+    y, _ = parse("ln(x1) + x1*x2 - sin(x2)", x1=2, x2=5)
+    frames = steps(y, lr=0.1)
+    updates = [f.text for f in frames if f.phase == "update"]
+    # by hand: x1 − 0.1·(1/x1 + x2) = 2 − 0.55 = 1.45; x2 − 0.1·(x1 − cos x2)
+    assert updates == [
+        "x1 ← x1 − η·∂y/∂x1 = 2 − 0.1 · 5.5 = 1.45",
+        f"x2 ← x2 − η·∂y/∂x2 = 5 − 0.1 · {n(2 - math.cos(5))} = {n(5 - 0.1 * (2 - math.cos(5)))}",
+    ]
+    assert [f.phase for f in steps(y)].count("update") == 0  # without lr: forward and backward
+
+
+def test_a_learning_rate_that_is_not_positive_is_refused():
+    y, _ = parse("x1 * 2", x1=1)
+    with pytest.raises(ValueError, match="lr must be a positive number"):
+        steps(y, lr=0)

@@ -107,7 +107,7 @@ def _values(template: Any, values: Sequence[float], params: tuple[float, ...], f
 
 
 def steps(subject: Value | WorkedExampleStep, *, fmt: str = "{:.3g}", rankdir: str = "LR",
-          max_nodes: int = DEFAULT_MAX_NODES) -> Steps:
+          max_nodes: int = DEFAULT_MAX_NODES, lr: float | None = None) -> Steps:
     """The frames of a forward and backward pass (a Value: this runs its backward pass after
     resetting the adjoints of its graph, as `autograd_core.trace` does), or of the worked
     example's forward pass, backward pass and update (a `nn.examples.worked_example_step()`).
@@ -118,17 +118,26 @@ def steps(subject: Value | WorkedExampleStep, *, fmt: str = "{:.3g}", rankdir: s
         rankdir: "LR" (left to right) or "TB" (top to bottom).
         max_nodes: refuse a Value graph with more nodes (each makes a forward and a backward
             frame).
+        lr: for a Value, also one update frame per input, x ← x − η·∂y/∂x with η = lr (the
+            inputs themselves are not changed). The worked example's step has its own η.
     """
     fmt = check_format(fmt)
     if isinstance(subject, WorkedExampleStep):
+        if lr is not None:
+            raise ValueError("the worked example's step has its own learning rate: give it to "
+                             "worked_example_step(lr=...)")
         return _worked_steps(subject, fmt, rankdir)
     if isinstance(subject, Value):
-        return _graph_steps(subject, fmt, rankdir, max_nodes)
+        if lr is not None and (isinstance(lr, bool) or not isinstance(lr, int | float)
+                               or not lr > 0 or lr == float("inf")):
+            raise ValueError(f"lr must be a positive number, got {lr!r}")
+        return _graph_steps(subject, fmt, rankdir, max_nodes, lr)
     raise TypeError("steps needs a Value (the output of a computation) or the worked example's "
                     f"step (nn.examples.worked_example_step()), got {type(subject).__name__}")
 
 
-def _graph_steps(output: Value, fmt: str, rankdir: str, max_nodes: int) -> Steps:
+def _graph_steps(output: Value, fmt: str, rankdir: str, max_nodes: int,
+                 lr: float | None) -> Steps:
     try:
         pic = GraphPicture(output, rankdir=rankdir, fmt=fmt, max_nodes=max_nodes)
     except GraphTooLargeError:
@@ -180,6 +189,12 @@ def _graph_steps(output: Value, fmt: str, rankdir: str, max_nodes: int) -> Steps
                                       hot_edges={(v, c) for c, _ in uses[v]}))
     add("backward", "Gradient: " + ", ".join(
         f"∂{y}/∂{names[v]} = {number(v.grad, fmt)}" for v in leaves) + ".", pic.dot("both"))
+    if lr is not None:
+        for v in leaves:
+            x = names[v]
+            add("update", f"{x} ← {x} − η·∂{y}/∂{x} = {number(v.data, fmt)} − {number(lr, fmt)} · "
+                f"{_paren(v.grad, fmt)} = {number(v.data - lr * v.grad, fmt)}",
+                pic.dot("both", highlight={v}))
     return Steps(frames, title=f"Forward and backward pass of {y}, step by step",
                  tables=[t.to_html() for t in trace_tables(trace(output))])
 
