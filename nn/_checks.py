@@ -26,6 +26,15 @@ def positive(name: str, x: object) -> float:
     return x
 
 
+def learning_rate(lr: object, name: str = "the learning rate") -> float:
+    """η as a float; ValueError unless it is a finite number above 0 (one message for any bad η,
+    as the worked example and the stepper give it)."""
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not math.isfinite(lr) \
+            or lr <= 0:
+        raise ValueError(f"{name} must be a positive number, got {lr!r}")
+    return float(lr)
+
+
 def fraction(name: str, x: object, meaning: str) -> float:
     """x as a float in [0, 1); ``meaning`` says in words what the number is."""
     x = finite_number(name, x)

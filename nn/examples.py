@@ -3,12 +3,11 @@ XOR (Goodfellow et al., Deep Learning, §6.1), and a stack of linear layers."""
 
 from __future__ import annotations
 
-import math
-import numbers
 from dataclasses import dataclass
 
 from autograd_core import Value
 
+from ._checks import learning_rate
 from .layers import MLP
 from .losses import half_squared_error, squared_error
 
@@ -61,9 +60,7 @@ def worked_example_step(loss: str = "squared", lr: float = 0.9) -> WorkedExample
     with E = (t − o₆)² ("squared", the lecture's) or ½(t − o₆)² ("half-squared", the textbooks')."""
     if loss not in WORKED_LOSSES:
         raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(WORKED_LOSSES)}")
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not math.isfinite(lr) \
-            or lr <= 0:
-        raise ValueError(f"the learning rate must be a positive number, got {lr!r}")
+    lr = learning_rate(lr)
     model = worked_example()
     error = WORKED_LOSSES[loss](model(WORKED_INPUTS), WORKED_TARGET)
     error.label = "E"  # the slide's name for the error, on the drawn graph's output node

@@ -27,6 +27,7 @@ from autograd_core import (
     zero_grad,
 )
 from autograd_core.trace import render_rule_text  # the rule table's own templates
+from nn._checks import learning_rate
 from nn.examples import WORKED_INPUTS, WORKED_TARGET, WorkedExampleStep
 
 from .drawing import Drawing, check_format, number, writable_path
@@ -128,9 +129,7 @@ def steps(subject: Value | WorkedExampleStep, *, fmt: str = "{:.3g}", rankdir: s
                              "worked_example_step(lr=...)")
         return _worked_steps(subject, fmt, rankdir)
     if isinstance(subject, Value):
-        if lr is not None and (isinstance(lr, bool) or not isinstance(lr, int | float)
-                               or not lr > 0 or lr == float("inf")):
-            raise ValueError(f"lr must be a positive number, got {lr!r}")
+        lr = None if lr is None else learning_rate(lr, "lr")
         return _graph_steps(subject, fmt, rankdir, max_nodes, lr)
     raise TypeError("steps needs a Value (the output of a computation) or the worked example's "
                     f"step (nn.examples.worked_example_step()), got {type(subject).__name__}")
