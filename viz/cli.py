@@ -50,9 +50,12 @@ def _assignments(pairs: Sequence[str]) -> dict[str, float]:
 def _print_json(obj: object) -> None:
     """One strict JSON object on standard output: a NaN or infinite number becomes null (JSON
     has no such numbers), with a note on standard error."""
+    replaced = False
+
     def clean(x: object) -> object:
+        nonlocal replaced
         if isinstance(x, float) and not math.isfinite(x):
-            clean.replaced = True
+            replaced = True
             return None
         if isinstance(x, dict):
             return {k: clean(v) for k, v in x.items()}
@@ -60,9 +63,8 @@ def _print_json(obj: object) -> None:
             return [clean(v) for v in x]
         return x
 
-    clean.replaced = False
     print(json.dumps(clean(obj), ensure_ascii=False, allow_nan=False))
-    if clean.replaced:
+    if replaced:
         print("backprop: note: NaN or infinite numbers are written as null", file=sys.stderr)
 
 
