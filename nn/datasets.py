@@ -30,10 +30,22 @@ def or_gate() -> tuple[np.ndarray, np.ndarray]:
     return _gate([0, 1, 1, 1])
 
 
-def xor() -> tuple[np.ndarray, np.ndarray]:
+def xor(n: int | None = None, noise: float = 0.0,
+        seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """The truth table of x1 XOR x2: X (4, 2), y (4,) = [0, 1, 1, 0]; no straight line separates
-    the 1s from the 0s, so a perceptron cannot learn it and a network with a hidden layer can."""
-    return _gate([0, 1, 1, 0])
+    the 1s from the 0s, so a perceptron cannot learn it and a network with a hidden layer can.
+
+    With ``n``: n points, the four corners taken in turn (each class gets half), plus Gaussian
+    noise of standard deviation ``noise`` (a cloud around each corner, as TensorFlow Playground's).
+    """
+    if n is None:
+        return _gate([0, 1, 1, 0])
+    n = whole_number("n", n, 4)
+    X, y = _gate([0, 1, 1, 0])
+    rng = seeded_rng(seed)
+    parts = [np.repeat(X[y == c], _split(count, 2), axis=0)
+             for c, count in enumerate(_split(n, 2))]
+    return _finish(parts, rng, _check_noise(noise))
 
 
 def _check_noise(noise: object) -> float:

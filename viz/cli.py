@@ -1,5 +1,5 @@
 """The ``backprop`` command line: ``backprop trace``, ``backprop worked-example``,
-``backprop draw``.
+``backprop draw``, ``backprop serve``.
 
 Usage errors exit with status 2 and one line on standard error; ``--json`` prints one JSON object
 on standard output and nothing else there.
@@ -13,10 +13,12 @@ import json
 import math
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from autograd_core import parse, trace
 from nn import MLP, load
 from nn.examples import WORKED_INPUTS, WORKED_LOSSES, WORKED_TARGET, worked_example_step
+from viz.assignments import assignments
 from viz.drawing import DotNotFoundError, Drawing
 from viz.graph import draw_graph
 from viz.network import draw_network
@@ -30,21 +32,10 @@ class UsageError(Exception):
 
 
 def _assignments(pairs: Sequence[str]) -> dict[str, float]:
-    values: dict[str, float] = {}
-    for pair in pairs:
-        name, sep, text = pair.partition("=")
-        if not sep or not name.strip():
-            raise UsageError(f"--at takes NAME=VALUE pairs, got {pair!r}")
-        name = name.strip()
-        if name in values:
-            raise UsageError(f"{name} is given twice in --at")
-        try:
-            values[name] = float(text)
-        except ValueError:
-            raise UsageError(f"the value of {name} must be a number, got {text!r}") from None
-        if not math.isfinite(values[name]):
-            raise UsageError(f"the value of {name} must be a finite number, got {text!r}")
-    return values
+    try:
+        return assignments(pairs)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
 
 
 def _print_json(obj: object) -> None:
@@ -149,6 +140,18 @@ def cmd_draw(args: argparse.Namespace) -> None:
     _save(drawing, [(args.svg, ".svg"), (args.png, ".png"), (args.dot, ".dot")])
 
 
+def cmd_serve(args: argparse.Namespace) -> None:
+    """The live web app on this machine, until Ctrl-C."""
+    from viz.app.run import serve  # the web server's libraries load only for this command
+
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be from 0 to 65535, got {args.port}")
+    spec = Path(args.spec) if args.spec else None
+    if spec is not None and not spec.is_file():
+        raise UsageError(f"no spec file {args.spec!r}")
+    serve(spec, host=args.host, port=args.port, open_browser=not args.no_browser)
+
+
 def _add_picture_flags(p: argparse.ArgumentParser, views: Sequence[str], default: str) -> None:
     p.add_argument("--svg", metavar="FILE", help="write the picture as SVG")
     p.add_argument("--png", metavar="FILE", help="write the picture as PNG")
@@ -186,6 +189,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--png", metavar="FILE", help="write PNG")
     p.add_argument("--dot", metavar="FILE", help="write the DOT source")
     p.set_defaults(run=cmd_draw)
+    p = sub.add_parser("serve", help="the live web app: step, formula and training views")
+    p.add_argument("spec", nargs="?", help="a network spec file for the Step view")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free one)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.set_defaults(run=cmd_serve)
     return parser
 
 

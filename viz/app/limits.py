@@ -1,0 +1,16 @@
+"""What one request to the live app may ask for, so that no request can hang or exhaust the
+server: one place, to be replaced by the library's shared limits once it has them."""
+
+MAX_FORMULA_CHARS = 200  # the lecture's formulas are under 40 characters
+MAX_FORMULA_NODES = 60  # each node makes a forward and a backward frame
+MAX_POINTS = 500  # TensorFlow Playground's largest data set
+MAX_HIDDEN_LAYERS = 4
+MAX_UNITS_PER_LAYER = 8  # as in the Playground: a unit's image stays readable
+MAX_BATCH_SIZE = MAX_POINTS
+MAX_EPOCHS_PER_SESSION = 5000  # then the page says to reset
+STREAM_SECONDS = 30.0  # one stream of updates trains this long; the page opens the next one
+UPDATE_SECONDS = 0.12  # training time between two updates sent: about 6 updates a second
+MAX_SESSIONS = 16  # training sessions kept (one per tab); the least recently used goes first
+GRID = 40  # the decision boundary is computed on GRID × GRID points
+UNIT_GRID = 20  # each hidden unit's image
+MAX_QUERY_CHARS = 2000  # a longer address is not one the page makes

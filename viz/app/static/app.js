@@ -1,0 +1,315 @@
+// backprop-lab live. No maths here: the server computes every number with the engine; this
+// script sends the page's fields, shows what comes back, and keeps the fields in the address.
+"use strict";
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
+const DEBOUNCE_MS = 250;
+let current = "step";
+
+async function api(path, method = "GET") {
+  const response = await fetch(path, { method });
+  const body = await response.json();
+  if (!response.ok) { throw new Error(body.error || response.statusText); }
+  return body;
+}
+
+function showError(view, message) {
+  const box = $(".error", $("#view-" + view));
+  box.textContent = message || "";
+  box.hidden = !message;
+}
+
+function formQuery(form) {
+  const q = new URLSearchParams();
+  for (const el of form.elements) { if (el.name) { q.set(el.name, el.value); } }
+  return q;
+}
+
+// The address holds the view and its fields, so that copying it reproduces the page.
+function saveAddress() {
+  const q = formQuery($("#" + current + "-form"));
+  q.set("view", current);
+  history.replaceState(null, "", "?" + q.toString());
+}
+
+function fillForm(form, values) {
+  for (const el of form.elements) {
+    if (el.name && values[el.name] !== undefined && values[el.name] !== null) {
+      el.value = String(values[el.name]);
+    }
+  }
+}
+
+function debounce(fn) {
+  let timer = null;
+  return () => { clearTimeout(timer); timer = setTimeout(fn, DEBOUNCE_MS); };
+}
+
+// ---- the stepper: sentences and tables at once, each frame's picture when it is shown ----
+class Stepper {
+  constructor(root, view) {
+    this.view = view;
+    this.root = root;
+    root.innerHTML = `<div class="controls">
+      <button type="button" class="prev">◀ Previous</button>
+      <span class="counter"></span>
+      <button type="button" class="next">Next ▶</button>
+      <input type="range" class="slider" min="1" value="1" aria-label="frame">
+    </div>
+    <div class="phase"></div><p class="text" aria-live="polite"></p>
+    <div class="body"><div class="picture" role="img"></div><aside class="tables"></aside></div>`;
+    this.frames = [];
+    this.index = 0;
+    this.query = "";
+    this.asked = 0;
+    $(".prev", root).addEventListener("click", () => this.show(this.index - 1));
+    $(".next", root).addEventListener("click", () => this.show(this.index + 1));
+    $(".slider", root).addEventListener("input", (e) => this.show(Number(e.target.value) - 1));
+  }
+
+  // Loads the subject of ``query``; keeps the frame number if it still exists, else ``start``.
+  async load(query, start) {
+    const asked = ++this.asked;
+    const data = await api(`/api/${this.view}?${query}`);
+    if (asked !== this.asked) { return null; }  // a newer edit has been sent since
+    const before = $$("td", $(".tables", this.root)).map((td) => td.textContent);
+    this.query = query;
+    this.frames = data.frames;
+    const tables = $(".tables", this.root);
+    tables.innerHTML = data.tables.join("\n");
+    const cells = $$("td", tables);
+    if (before.length === cells.length) {
+      cells.forEach((td, i) => td.classList.toggle("changed", td.textContent !== before[i]));
+    }
+    const slider = $(".slider", this.root);
+    slider.max = String(this.frames.length);
+    const keep = this.index < this.frames.length && before.length > 0;
+    await this.show(keep ? this.index : (start === "last" ? this.frames.length - 1 : 0));
+    return data;
+  }
+
+  async show(k) {
+    if (!this.frames.length) { return; }
+    this.index = Math.max(0, Math.min(this.frames.length - 1, k));
+    const frame = this.frames[this.index];
+    $(".counter", this.root).textContent = `Frame ${this.index + 1} / ${this.frames.length}`;
+    $(".slider", this.root).value = String(this.index + 1);
+    $(".phase", this.root).textContent = frame.phase;
+    $(".text", this.root).textContent = frame.text;
+    $(".prev", this.root).disabled = this.index === 0;
+    $(".next", this.root).disabled = this.index === this.frames.length - 1;
+    const picture = $(".picture", this.root);
+    picture.setAttribute("aria-label", frame.text);
+    const shown = this.index;
+    const data = await api(`/api/${this.view}/frame/${frame.number}?${this.query}`);
+    if (shown === this.index) { picture.innerHTML = data.svg; }
+  }
+}
+
+// ---- Formula ----
+const formula = {
+  stepper: null,
+  async update() {
+    saveAddress();
+    try {
+      const data = await formula.stepper.load(formQuery($("#formula-form")).toString(), "last");
+      if (data) {
+        showError("formula", "");
+        $("#view-formula .summary").textContent = data.summary.text;
+      }
+    } catch (e) {
+      showError("formula", e.message);
+    }
+  },
+};
+
+// ---- Step ----
+const step = {
+  stepper: null,
+  async update() {
+    saveAddress();
+    try {
+      const data = await step.stepper.load(formQuery($("#step-form")).toString(), "first");
+      if (data) {
+        showError("step", "");
+        step.fields(data.summary.leaves);
+      }
+    } catch (e) {
+      showError("step", e.message);
+    }
+  },
+  // one field per leaf number of the network (inputs, weights, biases, targets, η)
+  fields(leaves) {
+    const form = $("#step-form");
+    const names = $$("input", form).map((el) => el.name).join(",");
+    if (names === Object.keys(leaves).join(",")) {
+      for (const el of $$("input", form)) {
+        el.classList.toggle("changed", Number(el.value) !== leaves[el.name].default);
+      }
+      return;
+    }
+    form.innerHTML = "";
+    for (const [name, leaf] of Object.entries(leaves)) {
+      const label = document.createElement("label");
+      label.textContent = leaf.label;
+      const input = document.createElement("input");
+      input.name = name;
+      input.value = String(leaf.value);
+      input.setAttribute("inputmode", "decimal");
+      input.setAttribute("aria-label", leaf.label);
+      label.appendChild(input);
+      form.appendChild(label);
+    }
+  },
+};
+
+// ---- Train ----
+const train = {
+  id: null, source: null, playing: false,
+  colour(v, rgba, at) {  // v in −1 … 1: orange (class 0) through white to blue (class 1)
+    const a = Math.min(1, Math.abs(v));
+    const to = v >= 0 ? [21, 101, 192] : [239, 108, 0];
+    for (let c = 0; c < 3; c++) { rgba[at + c] = Math.round(255 + a * (to[c] - 255)); }
+    rgba[at + 3] = 255;
+  },
+  paint(canvas, size, values) {
+    canvas.width = size; canvas.height = size;
+    const ctx = canvas.getContext("2d");
+    const image = ctx.createImageData(size, size);
+    values.forEach((v, i) => train.colour(v, image.data, 4 * i));
+    ctx.putImageData(image, 0, 0);
+  },
+  percent(x) { return x === null ? "–" : `${Math.round(100 * x)}%`; },
+  loss(x) { return x === null ? "∞" : x.toFixed(4); },
+  render(s) {
+    $("#view-train .status").textContent =
+      `Epoch ${s.epoch} · train loss ${train.loss(s.train_loss)} · test loss ` +
+      `${train.loss(s.test_loss)} · train accuracy ${train.percent(s.train_accuracy)} · ` +
+      `test accuracy ${train.percent(s.test_accuracy)}`;
+    train.paint($("#view-train .plane canvas"), s.boundary.size, s.boundary.values);
+    $("#view-train .curves").innerHTML = s.curves;
+    const units = $("#view-train .units");
+    if (units.children.length !== s.units.length) {
+      units.innerHTML = s.units.map((u) =>
+        `<figure><canvas aria-label="${u.name}"></canvas>${u.name}</figure>`).join("");
+    }
+    s.units.forEach((u, i) => train.paint($$("canvas", units)[i], s.unit_size, u.values));
+    if (s.stopped) { train.pause(); showError("train", s.stopped); }
+  },
+  async reset() {
+    train.pause();
+    saveAddress();
+    try {
+      const s = await api(`/api/train?${formQuery($("#train-form"))}`, "POST");
+      train.id = s.id;
+      showError("train", "");
+      $("#view-train .overlay").innerHTML = s.points;
+      $("#view-train .example").hidden = true;
+      train.render(s);
+    } catch (e) {
+      train.id = null;
+      showError("train", e.message);
+    }
+  },
+  play() {
+    if (!train.id) { return; }
+    train.playing = true;
+    $("#train-play").textContent = "⏸ Pause";
+    const source = new EventSource(`/api/train/${train.id}/stream`);
+    train.source = source;
+    source.addEventListener("update", (e) => train.render(JSON.parse(e.data)));
+    source.addEventListener("end", (e) => {
+      source.close();
+      const reason = JSON.parse(e.data).reason;
+      if (reason === "time" && train.playing) { train.play(); } else { train.pause(); }
+    });
+    source.onerror = () => {  // the session ended on the server, or the server stopped
+      if (source.readyState === EventSource.CLOSED && train.playing) {
+        train.pause();
+        showError("train", "the training stream was closed: press Reset");
+      }
+    };
+  },
+  pause() {
+    train.playing = false;
+    if (train.source) { train.source.close(); train.source = null; }
+    $("#train-play").textContent = "▶ Play";
+  },
+  async epoch() {
+    train.pause();
+    try { train.render(await api(`/api/train/${train.id}/epoch`, "POST")); } catch (e) {
+      showError("train", e.message);
+    }
+  },
+  async example(point) {
+    const box = $("#view-train .example");
+    try {
+      const g = await api(`/api/train/${train.id}/example/${point.dataset.index}`);
+      $$(".pt.chosen").forEach((p) => p.classList.remove("chosen"));
+      point.classList.add("chosen");
+      $("h2", box).textContent = `Point ${g.index}: x = (${g.x.map((v) => v.toFixed(2)).join(", ")}),` +
+        ` target ${g.target}, loss E = ${g.loss.toFixed(4)}: its graph at the current weights` +
+        " (values, adjoints, local derivatives)";
+      $(".picture", box).innerHTML = g.svg;
+      box.hidden = false;
+    } catch (e) {
+      showError("train", e.message);
+    }
+  },
+};
+
+function showView(view) {
+  current = view;
+  for (const tab of $$("nav [role=tab]")) {
+    tab.setAttribute("aria-selected", String(tab.dataset.view === view));
+  }
+  for (const section of $$(".view")) { section.hidden = section.id !== "view-" + view; }
+  saveAddress();
+}
+
+async function start() {
+  const options = await api("/api/options");
+  const params = new URLSearchParams(location.search);
+  const given = Object.fromEntries(params.entries());
+  const view = ["step", "formula", "train"].includes(given.view) ? given.view : "step";
+
+  for (const [name, choices] of Object.entries(options.train)) {
+    const select = $(`#train-form select[name=${name}]`);
+    if (select) { select.innerHTML = choices.map((c) => `<option>${c}</option>`).join(""); }
+  }
+  const mine = (v) => (view === v ? given : {});
+  fillForm($("#train-form"), { ...options.train.defaults, ...mine("train") });
+  fillForm($("#formula-form"), { ...options.formula, ...mine("formula") });
+
+  for (const [name, value] of Object.entries(mine("step"))) {  // the spec's numbers as changed
+    if (name === "view") { continue; }
+    const input = document.createElement("input");
+    input.type = "hidden"; input.name = name; input.value = value;
+    $("#step-form").appendChild(input);
+  }
+
+  formula.stepper = new Stepper($("#view-formula .stepper"), "formula");
+  step.stepper = new Stepper($("#view-step .stepper"), "step");
+  $("#formula-form").addEventListener("input", debounce(formula.update));
+  $("#formula-form").addEventListener("submit", (e) => e.preventDefault());
+  $("#step-form").addEventListener("input", debounce(step.update));
+  $("#step-form").addEventListener("submit", (e) => e.preventDefault());
+  $("#train-form").addEventListener("change", train.reset);
+  $("#train-form").addEventListener("submit", (e) => { e.preventDefault(); train.reset(); });
+  $("#train-play").addEventListener("click", () => (train.playing ? train.pause() : train.play()));
+  $("#train-epoch").addEventListener("click", train.epoch);
+  $("#train-reset").addEventListener("click", train.reset);
+  $("#view-train .overlay").addEventListener("click", (e) => {
+    if (e.target.classList.contains("pt")) { train.example(e.target); }
+  });
+  for (const tab of $$("nav [role=tab]")) {
+    tab.addEventListener("click", () => showView(tab.dataset.view));
+  }
+  showView(view);
+  await Promise.all([formula.update(), step.update(), train.reset()]);
+  showView(view);
+  document.body.dataset.ready = "true";
+}
+
+start().catch((e) => { document.body.textContent = `backprop-lab live could not start: ${e.message}`; });

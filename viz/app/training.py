@@ -1,0 +1,273 @@
+"""The Train view: one training session per browser tab, in the manner of TensorFlow Playground.
+
+A session holds its own data, model and optimizer, so two tabs never share or disturb each other's
+training. Each epoch is one call of `nn.fit` (the batched path) with the session's optimizer, so
+its running averages (momentum, Adam's moments) carry over from epoch to epoch. A snapshot gives
+the page numbers to draw: losses, the output over a grid of the input plane (the decision
+boundary), each hidden unit's output over the plane, and the loss curves as SVG.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+
+import numpy as np
+
+import nn
+from nn.losses import InfiniteLossError
+from viz.drawing import svg_element
+from viz.graph import GraphTooLargeError, draw_graph
+
+from . import fields, limits
+
+DATASETS: dict[str, Callable[[int, float, int], tuple[np.ndarray, np.ndarray]]] = {
+    "xor": lambda n, noise, seed: nn.datasets.xor(n, noise, seed),
+    "moons": lambda n, noise, seed: nn.datasets.moons(n, noise, seed),
+    "circles": lambda n, noise, seed: nn.datasets.circles(n, noise, seed=seed),
+    "spirals": lambda n, noise, seed: nn.datasets.spirals(n, 2, noise, seed),
+    # two clusters in [−1, 1]², spread by the noise
+    "blobs": lambda n, noise, seed: nn.datasets.blobs(n, 2, noise, box=1.0, seed=seed),
+}
+# one sigmoid output unit, targets 0/1: the losses that fit a probability
+LOSSES = ("binary_cross_entropy", "mse", "half_squared_error", "mae")
+OPTIMIZERS = ("sgd", "momentum", "adagrad", "rmsprop", "adam")
+ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear", "leaky_relu", "elu", "softplus")
+MOMENTUM = 0.9  # the usual β of SGD with momentum
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the page asks to train: data, network and training settings (all in its address)."""
+
+    data: str = "xor"
+    noise: float = 0.1
+    points: int = 200
+    split: float = 0.5  # the fraction of the points used for training; the rest test
+    layers: tuple[int, ...] = (4,)
+    activation: str = "tanh"
+    loss: str = "binary_cross_entropy"
+    optimizer: str = "adam"
+    lr: float = 0.03
+    batch: int = 10
+    seed: int = 0
+
+    @classmethod
+    def from_query(cls, query: fields.Query) -> Settings:
+        """Settings from the page's fields; ValueError naming a bad one."""
+        d = cls()
+        return cls(
+            data=fields.choice(query, "data", d.data, list(DATASETS)),
+            noise=fields.number(query, "noise", d.noise, 0.0, 1.0),
+            points=fields.whole(query, "points", d.points, 4, limits.MAX_POINTS),
+            split=fields.number(query, "split", d.split, 0.1, 0.9),
+            layers=tuple(fields.wholes(query, "layers", d.layers, 1, limits.MAX_UNITS_PER_LAYER,
+                                       limits.MAX_HIDDEN_LAYERS)),
+            activation=fields.choice(query, "activation", d.activation, ACTIVATIONS),
+            loss=fields.choice(query, "loss", d.loss, LOSSES),
+            optimizer=fields.choice(query, "optimizer", d.optimizer, OPTIMIZERS),
+            lr=fields.number(query, "lr", d.lr, 1e-6, 10.0),
+            batch=fields.whole(query, "batch", d.batch, 1, limits.MAX_BATCH_SIZE),
+            seed=fields.whole(query, "seed", d.seed, 0, 2**31 - 1))
+
+
+def _optimizer(name: str, model: nn.MLP, lr: float) -> nn.Optimizer:
+    if name == "momentum":
+        return nn.SGD(model.parameters(), lr=lr, momentum=MOMENTUM)
+    return nn.OPTIMIZERS[name](model.parameters(), lr=lr)
+
+
+def _grid(lo: np.ndarray, hi: np.ndarray, n: int) -> np.ndarray:
+    """n × n points over [lo, hi], row by row from the top (largest x2) down, as a picture is."""
+    xs, ys = np.linspace(lo[0], hi[0], n), np.linspace(hi[1], lo[1], n)
+    return np.array([[x, y] for y in ys for x in xs])
+
+
+def _rounded(values: np.ndarray) -> list[float]:
+    return np.round(values, 3).tolist()
+
+
+class Session:
+    """One tab's training: its data split, model, optimizer and the losses so far."""
+
+    def __init__(self, settings: Settings) -> None:
+        s = self.settings = settings
+        X, y = DATASETS[s.data](s.points, s.noise, s.seed)
+        order = np.random.default_rng(s.seed).permutation(len(X))
+        n_train = min(max(1, round(s.split * len(X))), len(X) - 1)
+        self.train, self.test = order[:n_train], order[n_train:]
+        self.X, self.y = X, y
+        self.model = nn.MLP(2, [*s.layers, 1], activation=s.activation,
+                            output_activation="sigmoid", init="xavier", seed=s.seed)
+        self.optimizer = _optimizer(s.optimizer, self.model, s.lr)
+        self.epochs = 0
+        self.train_loss: list[float | None] = []
+        self.test_loss: list[float | None] = []
+        self.stopped = ""
+        self.lock = threading.Lock()  # one training run at a time; the example reads under it
+        self.streaming = False
+        lo, hi = X.min(axis=0), X.max(axis=0)
+        pad = 0.15 * np.maximum(hi - lo, 1e-9)
+        self.lo, self.hi = lo - pad, hi + pad
+        self.grid, self.unit_grid = _grid(self.lo, self.hi, limits.GRID), _grid(
+            self.lo, self.hi, limits.UNIT_GRID)
+
+    def _loss_and_accuracy(self, rows: np.ndarray) -> tuple[float | None, float | None]:
+        try:
+            result = nn.evaluate(self.model, self.X[rows], self.y[rows], self.settings.loss)
+        except InfiniteLossError:
+            return None, None
+        return result["loss"], result["accuracy"]
+
+    def _epoch(self) -> None:
+        s = self.settings
+        history = nn.fit(self.model, self.X[self.train], self.y[self.train], loss=s.loss,
+                         optimizer=self.optimizer, epochs=1, batch_size=s.batch,
+                         seed=s.seed + self.epochs, progress=False)
+        self.epochs += 1
+        if "max epochs" not in history.stopped_because:
+            self.stopped = history.stopped_because
+        self.train_loss.append(self._loss_and_accuracy(self.train)[0])
+        self.test_loss.append(self._loss_and_accuracy(self.test)[0])
+        if not self.stopped and self.epochs >= limits.MAX_EPOCHS_PER_SESSION:
+            self.stopped = (f"reached {limits.MAX_EPOCHS_PER_SESSION} epochs, the most one "
+                            "session trains here; press Reset to start again")
+
+    def train_for(self, seconds: float, max_epochs: int | None = None) -> dict:
+        """Train whole epochs until ``seconds`` have passed (at least one, at most
+        ``max_epochs``), then return a snapshot. RuntimeError if another run holds the session."""
+        if not self.lock.acquire(blocking=False):
+            raise RuntimeError("this session is training already: pause it first")
+        try:
+            end = time.monotonic() + seconds
+            done = 0
+            while not self.stopped and (done == 0 or time.monotonic() < end) and (
+                    max_epochs is None or done < max_epochs):
+                self._epoch()
+                done += 1
+            return self._snapshot()
+        finally:
+            self.lock.release()
+
+    def snapshot(self) -> dict:
+        """The current state, without training."""
+        with self.lock:
+            return self._snapshot()
+
+    def _snapshot(self) -> dict:
+        out = self.model(self.grid)
+        self.model(self.unit_grid)  # leaves each hidden unit's output over the smaller grid
+        hidden = [n for layer in self.model.layers[:-1] for n in layer.neurons]
+        train_loss, train_acc = self._loss_and_accuracy(self.train)
+        test_loss, test_acc = self._loss_and_accuracy(self.test)
+        return {
+            "epoch": self.epochs,
+            "train_loss": train_loss, "test_loss": test_loss,
+            "train_accuracy": train_acc, "test_accuracy": test_acc,
+            "stopped": self.stopped,
+            # the probability of class 1 as −1 … 1, the scale the units' images use
+            "boundary": {"size": limits.GRID, "values": _rounded(2 * out.data - 1)},
+            "units": [{"name": f"unit {n.unit}", "values": _rounded(_scaled(n.out.data))}
+                      for n in hidden],
+            "unit_size": limits.UNIT_GRID,
+            "curves": loss_chart(self.train_loss, self.test_loss),
+        }
+
+    def points_svg(self) -> str:
+        """The data as SVG circles over the unit square of the plot (train filled, test
+        outlined), each with its index so that a click can ask for its graph."""
+        span = self.hi - self.lo
+        test = set(self.test.tolist())
+        circles = []
+        for i, ((x1, x2), c) in enumerate(zip(self.X, self.y, strict=True)):
+            cx, cy = 100 * (x1 - self.lo[0]) / span[0], 100 * (self.hi[1] - x2) / span[1]
+            kind = "test" if i in test else "train"
+            circles.append(f'<circle class="pt {kind} c{c}" data-index="{i}" cx="{cx:.2f}" '
+                           f'cy="{cy:.2f}" r="1.6"><title>{kind} point {i}: '
+                           f'({x1:.2f}, {x2:.2f}), class {c}</title></circle>')
+        return ('<svg class="points" viewBox="0 0 100 100" preserveAspectRatio="none" '
+                f'role="img" aria-label="the data points">{"".join(circles)}</svg>')
+
+    def example_graph(self, index: int) -> dict:
+        """The scalar graph of one example's loss at the current weights: values, adjoints and
+        local derivatives, drawn by `draw_graph` (each unit as one node if it is too large)."""
+        if not 0 <= index < len(self.X):
+            raise ValueError(f"there is no point {index}: the data has {len(self.X)} points")
+        with self.lock:  # a copy of the weights as they are between two updates
+            state = self.model.state_dict()
+        s = self.settings
+        model = nn.MLP(2, [*s.layers, 1], activation=s.activation, output_activation="sigmoid")
+        model.load_state_dict(state)
+        x = self.X[index].tolist()
+        prediction = model(x)
+        loss = nn.LOSSES[s.loss](prediction, int(self.y[index]))
+        loss.label = "E"
+        loss.backward()
+        try:
+            drawing = draw_graph(loss, mode="both", fmt="{:.3g}")
+        except GraphTooLargeError:
+            drawing = draw_graph(loss, mode="both", fmt="{:.3g}", collapse_neurons=True)
+        return {"index": index, "x": x, "target": int(self.y[index]), "loss": loss.data,
+                "svg": svg_element(drawing.svg()),
+                "gradients": {name: p.grad for name, p in model.named_parameters()}}
+
+
+def _scaled(values: np.ndarray) -> np.ndarray:
+    """A unit's outputs divided by the largest |output|, so every image uses −1 … 1."""
+    top = float(np.max(np.abs(values)))
+    return values / top if top > 0 else values
+
+
+def loss_chart(train: list[float | None], test: list[float | None], width: int = 320,
+               height: int = 120) -> str:
+    """The train and test loss per epoch as an SVG line chart (y from 0 to the largest loss)."""
+    finite = [v for v in train + test if v is not None]
+    top = max(finite, default=1.0) or 1.0
+    n = max(len(train), 2)
+
+    def line(values: list[float | None], kind: str) -> str:
+        pts = " ".join(f"{width * i / (n - 1):.1f},{height * (1 - v / top):.1f}"
+                       for i, v in enumerate(values) if v is not None)
+        return f'<polyline class="{kind}" fill="none" points="{pts}"/>'
+
+    label = f"loss per epoch: train {_last(train)}, test {_last(test)}; top of the chart {top:.3g}"
+    return (f'<svg class="curves" viewBox="0 0 {width} {height}" role="img" '
+            f'aria-label="{escape(label)}">{line(train, "train")}{line(test, "test")}'
+            f'<text x="2" y="10">{top:.3g}</text></svg>')
+
+
+def _last(values: list[float | None]) -> str:
+    return "–" if not values or values[-1] is None else f"{values[-1]:.4f}"
+
+
+class Sessions:
+    """The training sessions, at most `limits.MAX_SESSIONS`; the least recently used one is
+    dropped to make room (its tab is told to reset)."""
+
+    def __init__(self, most: int = limits.MAX_SESSIONS) -> None:
+        self.most = most
+        self._by_id: OrderedDict[str, Session] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def create(self, settings: Settings) -> tuple[str, Session]:
+        """A new session for ``settings`` and its id."""
+        session = Session(settings)
+        sid = uuid.uuid4().hex
+        with self._lock:
+            self._by_id[sid] = session
+            while len(self._by_id) > self.most:
+                self._by_id.popitem(last=False)
+        return sid, session
+
+    def get(self, sid: str) -> Session:
+        """The session ``sid``; KeyError if there is none (never made, or dropped)."""
+        with self._lock:
+            session = self._by_id[sid]
+            self._by_id.move_to_end(sid)
+            return session
+
