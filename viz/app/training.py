@@ -160,9 +160,10 @@ class Session:
             return self._snapshot()
 
     def _snapshot(self) -> dict:
-        out = self.model(self.grid)
+        out = self.model(self.grid).data
         self.model(self.unit_grid)  # leaves each hidden unit's output over the smaller grid
-        hidden = [n for layer in self.model.layers[:-1] for n in layer.neurons]
+        units = [{"name": f"unit {n.unit}", "values": _rounded(_scaled(n.out.data))}
+                 for layer in self.model.layers[:-1] for n in layer.neurons]
         train_loss, train_acc = self._loss_and_accuracy(self.train)
         test_loss, test_acc = self._loss_and_accuracy(self.test)
         return {
@@ -171,9 +172,8 @@ class Session:
             "train_accuracy": train_acc, "test_accuracy": test_acc,
             "stopped": self.stopped,
             # the probability of class 1 as −1 … 1, the scale the units' images use
-            "boundary": {"size": limits.GRID, "values": _rounded(2 * out.data - 1)},
-            "units": [{"name": f"unit {n.unit}", "values": _rounded(_scaled(n.out.data))}
-                      for n in hidden],
+            "boundary": {"size": limits.GRID, "values": _rounded(2 * out - 1)},
+            "units": units,
             "unit_size": limits.UNIT_GRID,
             "curves": loss_chart(self.train_loss, self.test_loss),
         }
