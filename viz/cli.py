@@ -13,7 +13,6 @@ import json
 import math
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from autograd_core import parse, trace
 from nn import MLP, load, spec, step
@@ -182,10 +181,11 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be from 0 to 65535, got {args.port}")
-    spec = Path(args.spec) if args.spec else None
-    if spec is not None and not spec.is_file():
-        raise UsageError(f"no spec file {args.spec!r}")
-    serve(spec, host=args.host, port=args.port, open_browser=not args.no_browser)
+    try:
+        network = spec.load(args.spec) if args.spec else None
+    except (ValueError, TypeError) as e:
+        raise UsageError(str(e)) from None
+    serve(network, host=args.host, port=args.port, open_browser=not args.no_browser)
 
 
 def _add_picture_flags(p: argparse.ArgumentParser, views: Sequence[str], default: str) -> None:

@@ -7,9 +7,10 @@ import socket
 import sys
 import threading
 import webbrowser
-from pathlib import Path
 
 import uvicorn
+
+from nn.spec import Spec
 
 from .server import LOOPBACK_NAMES, create_app
 
@@ -45,9 +46,10 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(spec: Path | None = None, host: str = "127.0.0.1", port: int = 8000,
+def serve(spec: Spec | None = None, host: str = "127.0.0.1", port: int = 8000,
           open_browser: bool = True) -> None:
-    """Run the live app until Ctrl-C. Anything but a loopback host gets a warning: then anyone
+    """Run the live app (its Step view on ``spec``, the lecture's by default) until Ctrl-C.
+    Anything but a loopback host gets a warning: then anyone
     who can reach this machine can use the app (it reads no files, but it computes for them)."""
     sock = bind(host, port)
     actual = sock.getsockname()[1]

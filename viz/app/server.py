@@ -24,6 +24,8 @@ from starlette.responses import FileResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from nn.spec import Spec
+
 from . import limits, stepping, training
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -78,10 +80,12 @@ def _answers(handler: Callable[[Request], Any]) -> Handler:
     return endpoint
 
 
-def create_app(spec: Path | None = None, allowed_hosts: list[str] | None = None) -> Starlette:
-    """The live app. ``allowed_hosts``: the names the page may be reached by (the loopback names
+def create_app(spec: Spec | None = None, allowed_hosts: list[str] | None = None) -> Starlette:
+    """The live app; its Step view steps through ``spec`` (the lecture's worked example by
+    default). ``allowed_hosts``: the names the page may be reached by (the loopback names
     by default, which also stops other web sites from reaching it through DNS rebinding)."""
     sessions = training.Sessions()
+    views = stepping.Views(spec)
 
     async def index(request: Request) -> Response:
         return FileResponse(STATIC / "index.html", headers={"Content-Security-Policy": _POLICY})
@@ -92,15 +96,15 @@ def create_app(spec: Path | None = None, allowed_hosts: list[str] | None = None)
                           "defaults": {**vars(training.Settings()), "layers": ",".join(
                               map(str, training.Settings().layers))}},
                 "formula": {"f": stepping.DEFAULT_FORMULA, "at": stepping.DEFAULT_AT},
-                "views": list(stepping.VIEWS),
+                "views": list(views.subjects),
                 "limits": {k.lower(): v for k, v in vars(limits).items() if k.isupper()}}
 
     def describe(request: Request) -> dict:
-        return stepping.describe(request.path_params["view"], dict(request.query_params))
+        return views.describe(request.path_params["view"], dict(request.query_params))
 
     def frame(request: Request) -> dict:
         p = request.path_params
-        return {"svg": stepping.frame_svg(p["view"], dict(request.query_params), p["number"])}
+        return {"svg": views.frame_svg(p["view"], dict(request.query_params), p["number"])}
 
     def new_session(request: Request) -> dict:
         settings = training.Settings.from_query(request.query_params)
@@ -139,7 +143,6 @@ def create_app(spec: Path | None = None, allowed_hosts: list[str] | None = None)
     hosts = allowed_hosts if allowed_hosts is not None else LOOPBACK_NAMES
     app = Starlette(routes=routes, middleware=[Middleware(TrustedHostMiddleware,
                                                           allowed_hosts=hosts)])
-    app.state.spec = spec
     return app
 
 

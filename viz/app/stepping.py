@@ -6,11 +6,14 @@ frame's picture when it is shown, so that an edit answers without running ``dot`
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from autograd_core import parse
-from viz.assignments import assignments
+from nn import spec as specs
+from nn import step
+from nn.spec import Spec
+from viz.assignments import assignments, number_from_text
 from viz.drawing import svg_element
 from viz.steps import Steps, steps
 
@@ -35,31 +38,77 @@ def formula(query: fields.Query) -> tuple[Steps, dict[str, Any]]:
     return frames, {"output": output.data, "gradients": gradients, "text": text}
 
 
-VIEWS: dict[str, Subject] = {"formula": formula}
+def _at(spec: Spec, k: int) -> str:
+    """The suffix of example k's fields: none for a spec of one example, else "@k"."""
+    return "" if len(spec.examples) == 1 else f"@{k}"
 
 
-@lru_cache(maxsize=32)
-def _computed(view: str, items: tuple[tuple[str, str], ...]) -> tuple[Steps, dict[str, Any]]:
-    # the summary and then each frame shown ask for the same subject: compute it once
-    return VIEWS[view](dict(items))
+def leaves(spec: Spec) -> dict[str, tuple[str, float]]:
+    """Every number of a spec a student may change, field name → (label, value): the inputs
+    and targets of each example (``x1``, ``t1``; ``x1@2`` for example 2), every weight and bias
+    (by the lecture's name, labelled with the spec's display name) and the learning rate."""
+    out: dict[str, tuple[str, float]] = {}
+    for k, example in enumerate(spec.examples, 1):
+        at = _at(spec, k)
+        out |= {f"x{i}{at}": (f"x{i}{at}", x) for i, x in enumerate(example.x, 1)}
+        out |= {f"t{i}{at}": (f"t{i}{at}", t) for i, t in enumerate(example.t, 1)}
+    out |= {name: (spec.display(name), w) for name, w in spec.weights.items()}
+    return out | {"lr": ("η (lr)", spec.lr)}
 
 
-def _subject(view: str, query: fields.Query) -> tuple[Steps, dict[str, Any]]:
-    if view not in VIEWS:
-        raise ValueError(f"there is no view {view!r}; the views are {', '.join(VIEWS)}")
-    return _computed(view, tuple(sorted(query.items())))
+def network(spec: Spec, query: fields.Query) -> tuple[Steps, dict[str, Any]]:
+    """The spec with the numbers the page changed (checked as the spec file's would be): every
+    update's frames and tables (`nn.step`, the records the command line prints)."""
+    given = leaves(spec)
+    unknown = sorted(set(query) - set(given))
+    if unknown:
+        raise ValueError(f"this network has no number {unknown[0]!r}; its numbers are "
+                         f"{', '.join(given)}")
+    value = {name: number_from_text(label, query[name]) if name in query else default
+             for name, (label, default) in given.items()}
+    examples = [{"x": [value[f"x{i}{_at(spec, k)}"] for i in range(1, len(e.x) + 1)],
+                 "t": [value[f"t{i}{_at(spec, k)}"] for i in range(1, len(e.t) + 1)]}
+                for k, e in enumerate(spec.examples, 1)]
+    changed = spec.with_settings(lr=value["lr"], examples=examples,
+                                 weights={name: value[name] for name in spec.weights})
+    run = step(changed)
+    summary = {"leaves": {name: {"label": label, "value": value[name], "default": default}
+                          for name, (label, default) in given.items()},
+               "final": run.final, "title": spec.title}
+    return steps(run), summary
 
 
-def describe(view: str, query: fields.Query) -> dict[str, Any]:
-    """The frames' sentences, the tables (HTML) and the summary of the view's subject."""
-    frames, summary = _subject(view, query)
-    return {"title": frames.title, "tables": frames.tables, "summary": summary,
-            "frames": [{"number": f.number, "phase": f.phase, "text": f.text} for f in frames]}
+class Views:
+    """The stepped views of one app: the formula, and the network of its spec (the lecture's
+    worked example unless ``backprop serve SPEC`` gave another)."""
 
+    def __init__(self, spec: Spec | None = None) -> None:
+        self.spec = spec if spec is not None else specs.lecture()
+        self.subjects: dict[str, Subject] = {"formula": formula,
+                                             "step": partial(network, self.spec)}
+        # the summary and then each frame shown ask for the same subject: compute it once
+        self._computed = lru_cache(maxsize=32)(self._compute)
 
-def frame_svg(view: str, query: fields.Query, number: int) -> str:
-    """The picture of frame ``number`` (from 1) as SVG."""
-    frames, _ = _subject(view, query)
-    if not 1 <= number <= len(frames):
-        raise ValueError(f"there is no frame {number}: this has frames 1 to {len(frames)}")
-    return svg_element(frames[number - 1].picture.svg())
+    def _compute(self, view: str, items: tuple[tuple[str, str], ...]
+                 ) -> tuple[Steps, dict[str, Any]]:
+        return self.subjects[view](dict(items))
+
+    def _subject(self, view: str, query: fields.Query) -> tuple[Steps, dict[str, Any]]:
+        if view not in self.subjects:
+            raise ValueError(f"there is no view {view!r}; the views are "
+                             f"{', '.join(self.subjects)}")
+        return self._computed(view, tuple(sorted(query.items())))
+
+    def describe(self, view: str, query: fields.Query) -> dict[str, Any]:
+        """The frames' sentences, the tables (HTML) and the summary of the view's subject."""
+        frames, summary = self._subject(view, query)
+        return {"title": frames.title, "tables": frames.tables, "summary": summary,
+                "frames": [{"number": f.number, "phase": f.phase, "text": f.text}
+                           for f in frames]}
+
+    def frame_svg(self, view: str, query: fields.Query, number: int) -> str:
+        """The picture of frame ``number`` (from 1) as an inline ``<svg>`` element."""
+        frames, _ = self._subject(view, query)
+        if not 1 <= number <= len(frames):
+            raise ValueError(f"there is no frame {number}: this has frames 1 to {len(frames)}")
+        return svg_element(frames[number - 1].picture.svg())
