@@ -35,8 +35,9 @@ def xor(n: int | None = None, noise: float = 0.0,
     """The truth table of x1 XOR x2: X (4, 2), y (4,) = [0, 1, 1, 0]; no straight line separates
     the 1s from the 0s, so a perceptron cannot learn it and a network with a hidden layer can.
 
-    With ``n``: n points, the four corners taken in turn (each class gets half), plus Gaussian
-    noise of standard deviation ``noise`` (a cloud around each corner, as TensorFlow Playground's).
+    With ``n``: n points on the four corners (each class gets half, shared by its two corners),
+    plus Gaussian noise of standard deviation ``noise``: a cloud around each corner, as
+    TensorFlow Playground's XOR.
     """
     if n is None:
         return _gate([0, 1, 1, 0])

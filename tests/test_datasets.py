@@ -14,7 +14,26 @@ def test_logic_gates_are_the_truth_tables():
     assert datasets.xor()[1].tolist() == [0, 1, 1, 0]
 
 
+def test_xor_cloud_without_noise_is_the_truth_table_repeated_with_xor_labels():
+    X, y = datasets.xor(10)
+    assert X.shape == (10, 2) and np.bincount(y).tolist() == [5, 5]
+    # every point is a corner, labelled x1 XOR x2; each class's two corners share its points
+    assert all(int(a) ^ int(b) == c for (a, b), c in zip(X.tolist(), y.tolist(), strict=True))
+    corners = sorted(map(tuple, X.tolist()))
+    assert [corners.count(c) for c in [(0, 0), (0, 1), (1, 0), (1, 1)]] == [3, 3, 2, 2]
+
+
+def test_xor_cloud_noise_is_the_standard_deviation_around_the_corners():
+    X, y = datasets.xor(4000, noise=0.1, seed=1)
+    corners = np.round(X)  # noise 0.1 leaves every point nearer its own corner
+    assert np.array_equal(corners[:, 0].astype(int) ^ corners[:, 1].astype(int), y)
+    assert np.std(X - corners) == pytest.approx(0.1, rel=0.05)
+    with pytest.raises(ValueError, match="n must be at least 4"):
+        datasets.xor(3)
+
+
 @pytest.mark.parametrize("make, classes", [
+    (lambda **k: datasets.xor(101, noise=0.2, **k), 2),
     (lambda **k: datasets.moons(101, **k), 2),
     (lambda **k: datasets.circles(101, **k), 2),
     (lambda **k: datasets.blobs(101, centers=4, **k), 4),

@@ -65,5 +65,8 @@ def serve(spec: Spec | None = None, host: str = "127.0.0.1", port: int = 8000,
     print(f"backprop serve: {url}  (Ctrl-C stops it)", flush=True)
     if open_browser:
         threading.Timer(0.5, webbrowser.open, [url]).start()
-    uvicorn.Server(config).run(sockets=[sock])
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn shuts down first, then passes Ctrl-C on
+        pass
     print("backprop serve: stopped", flush=True)

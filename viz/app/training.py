@@ -106,8 +106,9 @@ class Session:
                             output_activation="sigmoid", init="xavier", seed=s.seed)
         self.optimizer = _optimizer(s.optimizer, self.model, s.lr)
         self.epochs = 0
-        self.train_loss: list[float | None] = []
+        self.train_loss: list[float | None] = []  # per epoch, from epoch 0 (the start)
         self.test_loss: list[float | None] = []
+        self.measured: dict[str, float | None] = {}
         self.stopped = ""
         self.lock = threading.Lock()  # one training run at a time; the example reads under it
         self.streaming = False
@@ -116,13 +117,19 @@ class Session:
         self.lo, self.hi = lo - pad, hi + pad
         self.grid, self.unit_grid = _grid(self.lo, self.hi, limits.GRID), _grid(
             self.lo, self.hi, limits.UNIT_GRID)
+        self._measure()
 
-    def _loss_and_accuracy(self, rows: np.ndarray) -> tuple[float | None, float | None]:
-        try:
-            result = nn.evaluate(self.model, self.X[rows], self.y[rows], self.settings.loss)
-        except InfiniteLossError:
-            return None, None
-        return result["loss"], result["accuracy"]
+    def _measure(self) -> None:
+        """The loss and accuracy on the training and the test points, at the current weights."""
+        for part, rows in (("train", self.train), ("test", self.test)):
+            try:
+                result = nn.evaluate(self.model, self.X[rows], self.y[rows], self.settings.loss)
+            except InfiniteLossError:  # a saturated sigmoid: the loss is infinite
+                result = {"loss": None, "accuracy": None}
+            self.measured[f"{part}_loss"] = result["loss"]
+            self.measured[f"{part}_accuracy"] = result["accuracy"]
+        self.train_loss.append(self.measured["train_loss"])
+        self.test_loss.append(self.measured["test_loss"])
 
     def _epoch(self) -> None:
         s = self.settings
@@ -132,8 +139,7 @@ class Session:
         self.epochs += 1
         if "max epochs" not in history.stopped_because:
             self.stopped = history.stopped_because
-        self.train_loss.append(self._loss_and_accuracy(self.train)[0])
-        self.test_loss.append(self._loss_and_accuracy(self.test)[0])
+        self._measure()
         if not self.stopped and self.epochs >= limits.MAX_EPOCHS_PER_SESSION:
             self.stopped = (f"reached {limits.MAX_EPOCHS_PER_SESSION} epochs, the most one "
                             "session trains here; press Reset to start again")
@@ -164,13 +170,8 @@ class Session:
         self.model(self.unit_grid)  # leaves each hidden unit's output over the smaller grid
         units = [{"name": f"unit {n.unit}", "values": _rounded(_scaled(n.out.data))}
                  for layer in self.model.layers[:-1] for n in layer.neurons]
-        train_loss, train_acc = self._loss_and_accuracy(self.train)
-        test_loss, test_acc = self._loss_and_accuracy(self.test)
         return {
-            "epoch": self.epochs,
-            "train_loss": train_loss, "test_loss": test_loss,
-            "train_accuracy": train_acc, "test_accuracy": test_acc,
-            "stopped": self.stopped,
+            "epoch": self.epochs, **self.measured, "stopped": self.stopped,
             # the probability of class 1 as −1 … 1, the scale the units' images use
             "boundary": {"size": limits.GRID, "values": _rounded(2 * out - 1)},
             "units": units,
@@ -182,14 +183,15 @@ class Session:
         """The data as SVG circles over the unit square of the plot (train filled, test
         outlined), each with its index so that a click can ask for its graph."""
         span = self.hi - self.lo
-        test = set(self.test.tolist())
         circles = []
-        for i, ((x1, x2), c) in enumerate(zip(self.X, self.y, strict=True)):
-            cx, cy = 100 * (x1 - self.lo[0]) / span[0], 100 * (self.hi[1] - x2) / span[1]
-            kind = "test" if i in test else "train"
-            circles.append(f'<circle class="pt {kind} c{c}" data-index="{i}" cx="{cx:.2f}" '
-                           f'cy="{cy:.2f}" r="1.6"><title>{kind} point {i}: '
-                           f'({x1:.2f}, {x2:.2f}), class {c}</title></circle>')
+        # test points first, so that the training points, the ones to click, lie on top
+        for kind, rows in (("test", self.test), ("train", self.train)):
+            for i in rows.tolist():
+                (x1, x2), c = self.X[i], self.y[i]
+                cx, cy = 100 * (x1 - self.lo[0]) / span[0], 100 * (self.hi[1] - x2) / span[1]
+                circles.append(f'<circle class="pt {kind} c{c}" data-index="{i}" cx="{cx:.2f}" '
+                               f'cy="{cy:.2f}" r="1.6"><title>{kind} point {i}: '
+                               f'({x1:.2f}, {x2:.2f}), class {c}</title></circle>')
         return ('<svg class="points" viewBox="0 0 100 100" preserveAspectRatio="none" '
                 f'role="img" aria-label="the data points">{"".join(circles)}</svg>')
 

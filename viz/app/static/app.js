@@ -103,7 +103,10 @@ class Stepper {
     picture.setAttribute("aria-label", frame.text);
     const shown = this.index;
     const data = await api(`/api/${this.view}/frame/${frame.number}?${this.query}`);
-    if (shown === this.index) { picture.innerHTML = data.svg; }
+    if (shown === this.index) {
+      picture.innerHTML = data.svg;
+      picture.dataset.frame = String(frame.number);  // which frame the picture shows
+    }
   }
 }
 
@@ -143,23 +146,22 @@ const step = {
   fields(leaves) {
     const form = $("#step-form");
     const names = $$("input", form).map((el) => el.name).join(",");
-    if (names === Object.keys(leaves).join(",")) {
-      for (const el of $$("input", form)) {
-        el.classList.toggle("changed", Number(el.value) !== leaves[el.name].default);
+    if (names !== Object.keys(leaves).join(",")) {
+      form.innerHTML = "";
+      for (const [name, leaf] of Object.entries(leaves)) {
+        const label = document.createElement("label");
+        label.textContent = leaf.label;
+        const input = document.createElement("input");
+        input.name = name;
+        input.value = String(leaf.value);
+        input.setAttribute("inputmode", "decimal");
+        input.setAttribute("aria-label", leaf.label);
+        label.appendChild(input);
+        form.appendChild(label);
       }
-      return;
     }
-    form.innerHTML = "";
-    for (const [name, leaf] of Object.entries(leaves)) {
-      const label = document.createElement("label");
-      label.textContent = leaf.label;
-      const input = document.createElement("input");
-      input.name = name;
-      input.value = String(leaf.value);
-      input.setAttribute("inputmode", "decimal");
-      input.setAttribute("aria-label", leaf.label);
-      label.appendChild(input);
-      form.appendChild(label);
+    for (const el of $$("input", form)) {  // the spec's own numbers unmarked, the others marked
+      el.classList.toggle("changed", leaves[el.name].value !== leaves[el.name].default);
     }
   },
 };

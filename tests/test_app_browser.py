@@ -1,0 +1,308 @@
+"""`backprop serve` for real: the server started as a user starts it (on a free port), driven in
+Debian's Chromium at phone and laptop sizes; Ctrl-C; the address; concurrency and streaming over
+HTTP. Screenshots of each view are kept in test-artifacts/."""
+
+import math
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+SIZES = {"phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True,
+                   "has_touch": True, "device_scale_factor": 3},
+         "laptop": {"viewport": {"width": 1366, "height": 768}}}
+
+
+def start_server(*args: str) -> tuple[subprocess.Popen, str]:
+    """``backprop serve --no-browser --port 0 ARGS`` and the address it prints."""
+    proc = subprocess.Popen([sys.executable, "-m", "viz.cli", "serve", "--no-browser",
+                             "--port", "0", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()  # the first line says where it listens
+    match = re.search(r"http://\S+/", line)
+    if not match:
+        proc.kill()
+        pytest.fail(f"no address printed: {line!r} {proc.stderr.read()}")
+    return proc, match.group(0)
+
+
+def stop(proc: subprocess.Popen) -> tuple[int, str, str]:
+    """Ctrl-C, as a user stops it; the exit status and what it printed."""
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=15)
+    return proc.returncode, out, err
+
+
+@pytest.fixture(scope="module")
+def server():
+    proc, url = start_server()
+    yield url
+    code, _, err = stop(proc)
+    assert code == 0 and "Traceback" not in err, err
+
+
+@pytest.fixture(params=list(SIZES))
+def page(request, browser, server):
+    """A tab at phone or laptop size; console errors (other than 4xx answers the page shows)
+    and uncaught exceptions are collected and must stay empty."""
+    context = browser.new_context(**SIZES[request.param])
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error"
+           and "status of 4" not in m.text else None)
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    tab.size = request.param
+    yield tab
+    context.close()
+    assert errors == []
+
+
+def open_view(tab, url: str, query: str = "") -> None:
+    tab.goto(url + query)
+    tab.wait_for_selector("body[data-ready=true]", timeout=30000)
+
+
+def no_sideways_scroll(tab) -> None:
+    assert tab.evaluate("window.innerWidth") == (390 if tab.size == "phone" else 1366)
+    assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def shot(tab, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"app-{name}-{tab.size}.png"), full_page=True)
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def cell(tab, caption: str, row: str, column: int) -> str:
+    """The text of a cell of the Step view's table whose caption starts with ``caption``."""
+    table = tab.locator("#view-step .tables table", has=tab.locator(
+        "caption", has_text=caption))
+    return table.locator("tr", has=tab.locator(f"td:text-is('{row}')")).locator(
+        "td").nth(column).inner_text()
+
+
+def test_editing_w14_gives_the_tables_of_a_hand_calculation(page, server):
+    open_view(page, server)
+    # by hand, the slide's network with w14 = 0.5: x = (1, 0, 1), t = 1, η = 0.9, E = (t − o6)²
+    i4 = 0.5 * 1 + 0.4 * 0 + (-0.5) * 1 + (-0.4)
+    o4 = sigmoid(i4)
+    o5 = sigmoid(-0.3 * 1 + 0.1 * 0 + 0.2 * 1 + 0.2)
+    i6 = -0.3 * o4 + (-0.2) * o5 + 0.1
+    o6 = sigmoid(i6)
+    d6 = 2 * (1 - o6) * o6 * (1 - o6)
+    d4 = o4 * (1 - o4) * (-0.3) * d6
+    new_w14 = 0.5 + 0.9 * d4 * 1  # w ← w − η·∂E/∂w, ∂E/∂w14 = −δ4·x1
+    assert cell(page, "Forward pass", "4", 1) == "-0.7000"  # the slide's i4 before the edit
+    page.fill("#step-form input[name=w14]", "0.5")
+    expect(page.locator("#view-step .tables td.changed").first).to_be_visible()
+    assert cell(page, "Forward pass", "4", 1) == f"{i4:.4f}"
+    assert cell(page, "Forward pass", "4", 2) == f"{o4:.4f}"
+    assert cell(page, "Forward pass", "6", 2) == f"{o6:.4f}"
+    assert cell(page, "Error terms", "4", 1) == f"{d4:.4f}"
+    assert cell(page, "Error terms", "6", 1) == f"{d6:.4f}"
+    assert cell(page, "Updates", "w14", 4) == f"{new_w14:.4f}"
+    # the numbers that changed are marked; the untouched unit 5's net input is not
+    changed = page.locator("#view-step .tables td.changed")
+    assert changed.count() > 10
+    unit5_net = page.locator("#view-step .tables table").first.locator(
+        "tr", has=page.locator("td:text-is('5')")).locator("td").nth(1)
+    expect(unit5_net).not_to_have_class(re.compile("changed"))
+    assert "w14=0.5" in page.url and "view=step" in page.url
+    page.click("#view-step .next")
+    expect(page.locator("#view-step .text")).to_contain_text("i4 = w14·x1")
+    picture = page.locator("#view-step .picture[data-frame='2'] svg")
+    expect(picture).to_be_visible()
+    assert picture.evaluate("svg => svg.getBoundingClientRect().width") > 300  # not shrunk
+    no_sideways_scroll(page)
+    shot(page, "step")
+
+
+def test_a_typed_formula_shows_its_gradient(page, server):
+    open_view(page, server, "?view=formula")
+    page.fill("#formula-form input[name=f]", "x1*x2 + exp(x1)")
+    page.fill("#formula-form input[name=at]", "x1=1, x2=3")
+    # ∂/∂x1 (x1·x2 + e^x1) = x2 + e^x1 = 3 + e; ∂/∂x2 = x1 = 1
+    expected = f"∂y/∂x1 = {3 + math.e:.6g}, ∂y/∂x2 = 1"
+    expect(page.locator("#view-formula .summary")).to_contain_text(expected)
+    page.wait_for_selector("#view-formula .picture svg")
+    assert page.inner_text("#view-formula .counter").startswith("Frame ")
+    assert "x1%2Ax2+%2B+exp%28x1%29" in page.url or "x1*x2" in page.url
+    no_sideways_scroll(page)
+    shot(page, "formula")
+    page.fill("#formula-form input[name=f]", "x1*x2 + exp(x1")
+    page.wait_for_selector("#view-formula .error:not([hidden])")
+    assert "was never closed" in page.inner_text("#view-formula .error")
+    assert page.title() == "backprop-lab live"  # still the page, not an error page
+
+
+def test_xor_trains_to_full_accuracy_and_a_point_opens_its_graph(page, server):
+    open_view(page, server, "?view=train&data=xor&noise=0.1&points=200&layers=4&lr=0.03"
+                            "&optimizer=adam&batch=10&seed=0")
+    assert page.locator(".overlay .pt").count() == 200
+    page.click("#train-play")
+    expect(page.locator("#view-train .status")).to_contain_text(
+        "train accuracy 100% · test accuracy 100%", timeout=60000)
+    page.click("#train-play")  # pause
+    assert page.inner_text("#train-play").startswith("▶")
+    epoch = int(re.search(r"Epoch (\d+)", page.inner_text("#view-train .status")).group(1))
+    assert epoch >= 1
+    assert page.locator(".units canvas").count() == 4
+    page.locator(".overlay .pt.train").last.click()  # drawn last: on top of the others
+    page.wait_for_selector("#view-train .example:not([hidden]) svg")
+    assert page.inner_text("#view-train .example h2").startswith("Point ")
+    no_sideways_scroll(page)
+    shot(page, "train")
+
+
+def test_the_address_reopened_in_a_new_tab_restores_the_view(browser, server):
+    context = browser.new_context(**SIZES["laptop"])
+    first = context.new_page()
+    open_view(first, server, "?view=train")
+    first.select_option("#train-form select[name=data]", "spirals")
+    first.fill("#train-form input[name=layers]", "8,8")
+    first.fill("#train-form input[name=lr]", "0.1")
+    first.press("#train-form input[name=lr]", "Enter")
+    first.wait_for_url(re.compile(r"lr=0\.1"))
+    again = context.new_page()
+    open_view(again, first.url)
+    assert again.input_value("#train-form select[name=data]") == "spirals"
+    assert again.input_value("#train-form input[name=layers]") == "8,8"
+    assert again.input_value("#train-form input[name=lr]") == "0.1"
+    assert again.locator(".units canvas").count() == 16
+    open_view(first, server, "?view=step&w46=0.7&lr=0.5")
+    assert first.input_value("#step-form input[name=w46]") == "0.7"
+    assert first.input_value("#step-form input[name=lr]") == "0.5"
+    assert first.locator("#step-form input.changed").count() == 2
+    open_view(first, server, "?view=formula&f=sin(a)*b&at=a%3D0,+b%3D4")
+    expect(first.locator("#view-formula .summary")).to_contain_text(
+        "∂y/∂a = 4")  # b·cos a = 4 at a = 0
+    context.close()
+
+
+def test_bad_inputs_are_answered_in_the_page(browser, server):
+    context = browser.new_context(**SIZES["phone"])
+    tab = context.new_page()
+    open_view(tab, server)
+    tab.fill("#step-form input[name=w14]", "two")
+    tab.wait_for_selector("#view-step .error:not([hidden])")
+    assert "the value of w14 must be a number, got 'two'" in tab.inner_text("#view-step .error")
+    tab.fill("#step-form input[name=w14]", "0.2")
+    tab.wait_for_selector("#view-step .error[hidden]", state="attached")
+    open_view(tab, server, "?view=train")
+    tab.fill("#train-form input[name=layers]", "4,9")
+    tab.press("#train-form input[name=layers]", "Enter")
+    tab.wait_for_selector("#view-train .error:not([hidden])")
+    assert "layers must be from 1 to 8, got 9" in tab.inner_text("#view-train .error")
+    open_view(tab, server, "?view=formula&f=__import__(%27os%27)")
+    tab.wait_for_selector("#view-formula .error:not([hidden])")
+    assert "not allowed" in tab.inner_text("#view-formula .error")
+    context.close()
+
+
+def test_twenty_concurrent_requests_are_all_answered(server):
+    def ask(k: int) -> float:
+        r = httpx.get(server + "api/formula", params={"f": f"x*x + {k}", "at": f"x={k}"},
+                      timeout=60)
+        assert r.status_code == 200
+        return r.json()["summary"]["gradients"]["x"]
+
+    with ThreadPoolExecutor(20) as pool:
+        gradients = list(pool.map(ask, range(20)))
+    assert gradients == [2.0 * k for k in range(20)]  # d(x² + k)/dx = 2x
+
+
+def test_stream_sends_five_updates_a_second_for_a_2_8_8_1_network_on_200_points(server):
+    sid = httpx.post(server + "api/train", params={"layers": "8,8", "points": "200",
+                                                   "data": "moons"}).json()["id"]
+    times = []
+    with httpx.stream("GET", f"{server}api/train/{sid}/stream", timeout=30) as r:
+        for line in r.iter_lines():
+            if line == "event: update":
+                times.append(time.monotonic())
+                if len(times) == 16:
+                    break
+    rate = (len(times) - 1) / (times[-1] - times[0])
+    assert rate >= 5, f"{rate:.1f} updates per second"
+
+
+def test_a_session_trains_the_same_while_another_streams(server):
+    settings = {"data": "circles", "seed": "4", "layers": "3"}
+    busy = httpx.post(server + "api/train", params={"layers": "8,8"}).json()["id"]
+    mine = httpx.post(server + "api/train", params=settings).json()["id"]
+    alone = httpx.post(server + "api/train", params=settings).json()["id"]
+    done = threading.Event()
+
+    def stream_other() -> None:
+        with httpx.stream("GET", f"{server}api/train/{busy}/stream", timeout=30) as r:
+            for _ in r.iter_lines():
+                if done.is_set():
+                    return
+
+    other = threading.Thread(target=stream_other)
+    other.start()
+    for _ in range(5):
+        a = httpx.post(f"{server}api/train/{mine}/epoch", timeout=30).json()
+    done.set()
+    other.join()
+    for _ in range(5):
+        b = httpx.post(f"{server}api/train/{alone}/epoch", timeout=30).json()
+    assert a["epoch"] == b["epoch"] == 5
+    assert a["train_loss"] == b["train_loss"] and a["units"] == b["units"]
+    # its stream closed, the other session takes a request of its own again
+    assert httpx.post(f"{server}api/train/{busy}/epoch", timeout=30).status_code == 200
+
+
+def test_ctrl_c_stops_the_server_cleanly_while_a_stream_is_open():
+    proc, url = start_server()
+    sid = httpx.post(url + "api/train").json()["id"]
+    with httpx.stream("GET", f"{url}api/train/{sid}/stream", timeout=30) as r:
+        next(r.iter_lines())
+        code, out, err = stop(proc)
+    assert code == 0, err
+    assert "Traceback" not in err and "stopped" in out
+
+
+def test_another_host_than_this_machine_is_warned_about():
+    proc, url = start_server("--host", "0.0.0.0")
+    try:
+        assert httpx.get(url + "api/options").status_code == 200
+    finally:
+        code, _, err = stop(proc)
+    assert code == 0
+    assert "anyone who can reach this machine" in err
+
+
+def serve_fails(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "viz.cli", "serve", "--no-browser", *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("args, status, message", [
+    (["--port", "70000"], 2, "--port must be from 0 to 65535"),
+    (["--port", "0", "--host", "no-such-host.invalid"], 1, "cannot listen on"),
+    (["nosuch.toml"], 1, "nosuch.toml: no such spec file"),  # as backprop step says it
+])
+def test_bad_serve_arguments_exit_with_one_line(args, status, message):
+    r = serve_fails(*args)
+    assert r.returncode == status
+    assert message in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_port_in_use_is_named(server):
+    port = server.rsplit(":", 1)[1].strip("/")
+    r = serve_fails("--port", port)
+    assert r.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}: it is in use" in r.stderr
