@@ -68,6 +68,21 @@ def test_step_view_of_a_spec_given_on_the_command_line(tmp_path):
     assert leaves["lr"]["value"] == 0.5
 
 
+def test_a_spec_of_two_examples_names_each_examples_numbers_with_at_k(tmp_path):
+    # one input, one sigmoid output unit 2 (w12, b2 = 0), E = (t − o)², η = 1, per-epoch update
+    path = tmp_path / "two.toml"
+    path.write_text('inputs = 1\nlayers = [1]\nlr = 1.0\nupdate = "per-epoch"\n'
+                    '[weights]\nw12 = 0.0\nb2 = 0.0\n'
+                    '[[examples]]\nx = [1]\nt = [1]\n[[examples]]\nx = [2]\nt = [0]\n')
+    client = TestClient(create_app(specs.load(path)), base_url="http://127.0.0.1")
+    r = client.get("/api/step", params={"x1@2": "-2"}).json()
+    assert list(r["summary"]["leaves"]) == ["x1@1", "t1@1", "x1@2", "t1@2", "w12", "b2", "lr"]
+    # o = σ(0) = ½ for both; ∂E/∂w12 = −2(t − o)·o(1 − o)·x, summed over the two examples:
+    # −2(1 − ½)(¼)(1) + −2(0 − ½)(¼)(−2) = −¼ − ½ = −¾, so w12 ← 0 − 1·(−¾)
+    grad = -2 * (1 - 0.5) * 0.25 * 1 + -2 * (0 - 0.5) * 0.25 * -2
+    assert r["summary"]["final"]["w12"] == pytest.approx(0.0 - 1.0 * grad, abs=1e-12)
+
+
 @pytest.mark.parametrize("path, params, message", [
     ("/api/formula", {"f": "ln(x1 +", "at": "x1=2"}, "was never closed"),
     ("/api/formula", {"f": "__import__('os')", "at": ""}, "not allowed"),

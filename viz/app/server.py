@@ -25,6 +25,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from nn.spec import Spec
+from viz.drawing import DotNotFoundError
 
 from . import limits, stepping, training
 
@@ -73,8 +74,10 @@ def _answers(handler: Callable[[Request], Any]) -> Handler:
             return _error(str(e))
         except KeyError:
             return _error(_ENDED, 404)
-        except RuntimeError as e:
+        except training.SessionBusy as e:
             return _error(str(e), 409)
+        except DotNotFoundError as e:  # the machine lacks Graphviz: say so, in the page
+            return _error(str(e), 503)
         return result if isinstance(result, Response) else _json(result)
 
     return endpoint
@@ -164,7 +167,7 @@ async def _updates(session: training.Session) -> AsyncIterator[str]:
             if time.monotonic() > end:
                 yield _event("end", {"reason": "time"})
                 return
-    except RuntimeError as e:  # a one-epoch request holds the session
+    except training.SessionBusy as e:  # a one-epoch request holds the session
         yield _event("end", {"reason": str(e)})
     finally:
         session.streaming = False

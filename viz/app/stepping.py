@@ -45,8 +45,9 @@ def _at(spec: Spec, k: int) -> str:
 
 def leaves(spec: Spec) -> dict[str, tuple[str, float]]:
     """Every number of a spec a student may change, field name → (label, value): the inputs
-    and targets of each example (``x1``, ``t1``; ``x1@2`` for example 2), every weight and bias
-    (by the lecture's name, labelled with the spec's display name) and the learning rate."""
+    and targets of each example (``x1``, ``t1``; with several examples ``x1@1``, ``x1@2``, …),
+    every weight and bias (by the lecture's name, labelled with the spec's display name) and
+    the learning rate."""
     out: dict[str, tuple[str, float]] = {}
     for k, example in enumerate(spec.examples, 1):
         at = _at(spec, k)

@@ -41,6 +41,10 @@ ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear", "leaky_relu", "elu", "softpl
 MOMENTUM = 0.9  # the usual β of SGD with momentum
 
 
+class SessionBusy(RuntimeError):
+    """The session is training in another request (a stream, or one epoch)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the page asks to train: data, network and training settings (all in its address)."""
@@ -146,9 +150,9 @@ class Session:
 
     def train_for(self, seconds: float, max_epochs: int | None = None) -> dict:
         """Train whole epochs until ``seconds`` have passed (at least one, at most
-        ``max_epochs``), then return a snapshot. RuntimeError if another run holds the session."""
+        ``max_epochs``), then return a snapshot. SessionBusy if another run holds the session."""
         if not self.lock.acquire(blocking=False):
-            raise RuntimeError("this session is training already: pause it first")
+            raise SessionBusy("this session is training already: pause it first")
         try:
             end = time.monotonic() + seconds
             done = 0

@@ -308,6 +308,12 @@ async function start() {
   for (const tab of $$("nav [role=tab]")) {
     tab.addEventListener("click", () => showView(tab.dataset.view));
   }
+  document.addEventListener("keydown", (e) => {  // ← → step, unless a field is being edited
+    const stepper = { step: step.stepper, formula: formula.stepper }[current];
+    if (!stepper || ["INPUT", "SELECT"].includes(e.target.tagName)) { return; }
+    if (e.key === "ArrowRight") { stepper.show(stepper.index + 1); e.preventDefault(); }
+    if (e.key === "ArrowLeft") { stepper.show(stepper.index - 1); e.preventDefault(); }
+  });
   showView(view);
   await Promise.all([formula.update(), step.update(), train.reset()]);
   showView(view);
