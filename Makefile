@@ -1,11 +1,12 @@
 # make demo: set up and run the worked example, rendered.   make test: set up and run every test.
+# make serve: the live web app.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 # The CPU build of PyTorch, used as a test oracle; an unpinned torch pulls a CUDA build of GBs.
 TORCH := torch==2.13.0
 
-.PHONY: demo test lint bench setup clean
+.PHONY: demo serve test lint bench setup clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +29,11 @@ demo: setup
 	$(BIN)/backprop worked-example --view network --svg out/worked_example_network.svg
 	$(BIN)/backprop worked-example --view backward --svg out/worked_example_backward.svg \
 		--png out/worked_example_backward.png --html out/worked_example_steps.html
+
+# the live web app on http://127.0.0.1:8000/ (PORT=0: any free port); Ctrl-C stops it
+PORT ?= 8000
+serve: setup
+	$(BIN)/backprop serve --port $(PORT)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

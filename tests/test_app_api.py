@@ -157,7 +157,7 @@ def test_one_epoch_of_full_batch_sgd_is_one_gradient_step_from_the_starting_weig
         model.load_state_dict(state)
         return float(np.mean((model(X).data - y) ** 2))
 
-    session.train_for(0.0, max_epochs=1)
+    session.train_for(epochs=1)
     after = session.model.state_dict()
     for name, w in start.items():
         h = 1e-6

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import math
 import sys
 from collections.abc import Callable, Sequence
 
@@ -22,6 +21,7 @@ from viz.assignments import assignments
 from viz.drawing import DotNotFoundError, Drawing
 from viz.graph import draw_graph
 from viz.network import draw_network
+from viz.plain_json import finite_or_null
 from viz.stepper_html import export_html
 from viz.steps import Steps, steps
 from viz.tables import parameter_table, worked_example_tables
@@ -41,20 +41,8 @@ def _assignments(pairs: Sequence[str]) -> dict[str, float]:
 def _print_json(obj: object) -> None:
     """One strict JSON object on standard output: a NaN or infinite number becomes null (JSON
     has no such numbers), with a note on standard error."""
-    replaced = False
-
-    def clean(x: object) -> object:
-        nonlocal replaced
-        if isinstance(x, float) and not math.isfinite(x):
-            replaced = True
-            return None
-        if isinstance(x, dict):
-            return {k: clean(v) for k, v in x.items()}
-        if isinstance(x, list | tuple):
-            return [clean(v) for v in x]
-        return x
-
-    print(json.dumps(clean(obj), ensure_ascii=False, allow_nan=False))
+    cleaned, replaced = finite_or_null(obj)
+    print(json.dumps(cleaned, ensure_ascii=False, allow_nan=False))
     if replaced:
         print("backprop: note: NaN or infinite numbers are written as null", file=sys.stderr)
 

@@ -9,7 +9,6 @@ Nothing here reads a file but the page's own assets (and the spec given on the c
 from __future__ import annotations
 
 import json
-import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -26,6 +25,7 @@ from starlette.staticfiles import StaticFiles
 
 from nn.spec import Spec
 from viz.drawing import DotNotFoundError
+from viz.plain_json import finite_or_null
 
 from . import limits, stepping, training
 
@@ -36,19 +36,8 @@ _POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-i
 LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]", "::1"]
 
 
-def _clean(x: Any) -> Any:
-    """JSON has no NaN or infinity: such a number is sent as null."""
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if isinstance(x, dict):
-        return {k: _clean(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_clean(v) for v in x]
-    return x
-
-
 def _json(obj: Any, status: int = 200) -> Response:
-    body = json.dumps(_clean(obj), ensure_ascii=False, allow_nan=False)
+    body = json.dumps(finite_or_null(obj)[0], ensure_ascii=False, allow_nan=False)
     return Response(body, status_code=status, media_type="application/json")
 
 
@@ -115,7 +104,7 @@ def create_app(spec: Spec | None = None, allowed_hosts: list[str] | None = None)
         return {"id": sid, "points": session.points_svg(), **session.snapshot()}
 
     def epoch(request: Request) -> dict:
-        return sessions.get(request.path_params["sid"]).train_for(0.0, max_epochs=1)
+        return sessions.get(request.path_params["sid"]).train_for(epochs=1)
 
     def example(request: Request) -> dict:
         p = request.path_params
@@ -150,7 +139,7 @@ def create_app(spec: Spec | None = None, allowed_hosts: list[str] | None = None)
 
 
 def _event(kind: str, data: dict) -> str:
-    return f"event: {kind}\ndata: {json.dumps(_clean(data), allow_nan=False)}\n\n"
+    return f"event: {kind}\ndata: {json.dumps(finite_or_null(data)[0], allow_nan=False)}\n\n"
 
 
 async def _updates(session: training.Session) -> AsyncIterator[str]:

@@ -109,7 +109,8 @@ class Session:
         self.model = nn.MLP(2, [*s.layers, 1], activation=s.activation,
                             output_activation="sigmoid", init="xavier", seed=s.seed)
         self.optimizer = _optimizer(s.optimizer, self.model, s.lr)
-        self.epochs = 0
+        self.epochs = 0  # complete passes over the training points
+        self.pending: list[int] = []  # the rest of this epoch's training points, in order
         self.train_loss: list[float | None] = []  # per epoch, from epoch 0 (the start)
         self.test_loss: list[float | None] = []
         self.measured: dict[str, float | None] = {}
@@ -135,30 +136,41 @@ class Session:
         self.train_loss.append(self.measured["train_loss"])
         self.test_loss.append(self.measured["test_loss"])
 
-    def _epoch(self) -> None:
+    def _update(self) -> None:
+        """One update on the next mini-batch of the epoch's shuffled training points: `nn.fit`
+        on that batch (one forward pass of the batch, its mean loss, one backward pass, one step
+        of the session's optimizer). Measures the losses when an epoch is complete."""
         s = self.settings
-        history = nn.fit(self.model, self.X[self.train], self.y[self.train], loss=s.loss,
-                         optimizer=self.optimizer, epochs=1, batch_size=s.batch,
-                         seed=s.seed + self.epochs, progress=False)
-        self.epochs += 1
-        if "max epochs" not in history.stopped_because:
+        if not self.pending:  # a new epoch: the training points in a fresh (seeded) order
+            self.pending = np.random.default_rng(s.seed + self.epochs).permutation(
+                self.train).tolist()
+        batch, self.pending = self.pending[:s.batch], self.pending[s.batch:]
+        history = nn.fit(self.model, self.X[batch], self.y[batch], loss=s.loss,
+                         optimizer=self.optimizer, epochs=1, progress=False)
+        if "max epochs" not in history.stopped_because:  # the loss became infinite
             self.stopped = history.stopped_because
-        self._measure()
-        if not self.stopped and self.epochs >= limits.MAX_EPOCHS_PER_SESSION:
-            self.stopped = (f"reached {limits.MAX_EPOCHS_PER_SESSION} epochs, the most one "
-                            "session trains here; press Reset to start again")
+        if not self.pending:
+            self.epochs += 1
+            self._measure()
+            if not self.stopped and self.epochs >= limits.MAX_EPOCHS_PER_SESSION:
+                self.stopped = (f"reached {limits.MAX_EPOCHS_PER_SESSION} epochs, the most one "
+                                "session trains here; press Reset to start again")
 
-    def train_for(self, seconds: float, max_epochs: int | None = None) -> dict:
-        """Train whole epochs until ``seconds`` have passed (at least one, at most
-        ``max_epochs``), then return a snapshot. SessionBusy if another run holds the session."""
+    def train_for(self, seconds: float = 0.0, epochs: int | None = None) -> dict:
+        """Train until ``seconds`` have passed (at least one update), or until ``epochs`` more
+        epochs are complete, then return a snapshot. The time bound, not the epoch, sets the
+        pace of a stream: a large epoch is spread over several updates sent.
+        SessionBusy if another request is training this session."""
         if not self.lock.acquire(blocking=False):
             raise SessionBusy("this session is training already: pause it first")
         try:
             end = time.monotonic() + seconds
+            target = None if epochs is None else self.epochs + epochs
             done = 0
-            while not self.stopped and (done == 0 or time.monotonic() < end) and (
-                    max_epochs is None or done < max_epochs):
-                self._epoch()
+            while not self.stopped and (
+                    self.epochs < target if target is not None
+                    else done == 0 or time.monotonic() < end):
+                self._update()
                 done += 1
             return self._snapshot()
         finally:

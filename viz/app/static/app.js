@@ -110,38 +110,34 @@ class Stepper {
   }
 }
 
+// The Formula and Step views: send the form, show the frames; ``shown`` fills in the rest.
+async function stepped(view, start, shown) {
+  saveAddress();
+  try {
+    const data = await views[view].stepper.load(formQuery($(`#${view}-form`)).toString(), start);
+    if (data) {
+      showError(view, "");
+      shown(data.summary);
+    }
+  } catch (e) {
+    showError(view, e.message);
+  }
+}
+
 // ---- Formula ----
 const formula = {
   stepper: null,
-  async update() {
-    saveAddress();
-    try {
-      const data = await formula.stepper.load(formQuery($("#formula-form")).toString(), "last");
-      if (data) {
-        showError("formula", "");
-        $("#view-formula .summary").textContent = data.summary.text;
-      }
-    } catch (e) {
-      showError("formula", e.message);
-    }
+  update() {
+    return stepped("formula", "last", (summary) => {
+      $("#view-formula .summary").textContent = summary.text;
+    });
   },
 };
 
 // ---- Step ----
 const step = {
   stepper: null,
-  async update() {
-    saveAddress();
-    try {
-      const data = await step.stepper.load(formQuery($("#step-form")).toString(), "first");
-      if (data) {
-        showError("step", "");
-        step.fields(data.summary.leaves);
-      }
-    } catch (e) {
-      showError("step", e.message);
-    }
-  },
+  update() { return stepped("step", "first", (summary) => step.fields(summary.leaves)); },
   // one field per leaf number of the network (inputs, weights, biases, targets, η)
   fields(leaves) {
     const form = $("#step-form");
@@ -261,6 +257,8 @@ const train = {
   },
 };
 
+const views = { formula, step };
+
 function showView(view) {
   current = view;
   for (const tab of $$("nav [role=tab]")) {
@@ -309,7 +307,7 @@ async function start() {
     tab.addEventListener("click", () => showView(tab.dataset.view));
   }
   document.addEventListener("keydown", (e) => {  // ← → step, unless a field is being edited
-    const stepper = { step: step.stepper, formula: formula.stepper }[current];
+    const stepper = views[current] && views[current].stepper;
     if (!stepper || ["INPUT", "SELECT"].includes(e.target.tagName)) { return; }
     if (e.key === "ArrowRight") { stepper.show(stepper.index + 1); e.preventDefault(); }
     if (e.key === "ArrowLeft") { stepper.show(stepper.index - 1); e.preventDefault(); }
