@@ -3,6 +3,8 @@ kind of bad input answered with 4xx and a message, the limits, and training sess
 The browser tests (test_app_browser.py) drive the real server."""
 
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -66,6 +68,18 @@ def test_step_view_of_a_spec_given_on_the_command_line(tmp_path):
     client = TestClient(create_app(specs.load(path)), base_url="http://127.0.0.1")
     leaves = client.get("/api/step").json()["summary"]["leaves"]
     assert leaves["lr"]["value"] == 0.5
+
+
+def test_mazurs_network_served_gives_the_blogs_w5_and_its_names(tmp_path):
+    # Matt Mazur's "A Step by Step Backpropagation Example": after one update w5 = 0.35891648
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Your own network: spec files", 1)[1]
+    path = tmp_path / "mazur.toml"
+    path.write_text(re.search(r"```toml\n(.*?)```", section, re.S).group(1))
+    client = TestClient(create_app(specs.load(path)), base_url="http://127.0.0.1")
+    summary = client.get("/api/step").json()["summary"]
+    assert summary["final"]["w5"] == pytest.approx(0.35891648, abs=1e-8)
+    assert summary["leaves"]["w35"]["label"] == "w5"  # the book's name on the field
 
 
 def test_a_spec_of_two_examples_names_each_examples_numbers_with_at_k(tmp_path):

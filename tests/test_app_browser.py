@@ -304,6 +304,15 @@ def test_bad_serve_arguments_exit_with_one_line(args, status, message):
     assert message in r.stderr and "Traceback" not in r.stderr
 
 
+def test_a_bad_spec_file_exits_2_naming_the_key(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("inputs = 1\nlayers = [1]\nlr = -1\n[weights]\nw12 = 0.1\nb2 = 0.0\n"
+                    "[[examples]]\nx = [1]\nt = [1]\n")
+    r = serve_fails(str(path))
+    assert r.returncode == 2
+    assert "lr" in r.stderr and "above 0" in r.stderr and "Traceback" not in r.stderr
+
+
 def test_a_port_in_use_is_named(server):
     port = server.rsplit(":", 1)[1].strip("/")
     r = serve_fails("--port", port)
