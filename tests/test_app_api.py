@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from nn import spec as specs
 from viz.app import limits
 from viz.app.server import create_app
-from viz.app.training import Session, Sessions, Settings
+from viz.app.training import Session, SessionEnded, Sessions, Settings, loss_chart
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # TestClient on httpx
 
@@ -198,7 +198,7 @@ def test_sessions_beyond_the_limit_drop_the_least_recently_used():
     sessions.get(first)  # used again: now the second is the oldest
     sessions.create(Settings(points=8))
     assert sessions.get(first)
-    with pytest.raises(KeyError):
+    with pytest.raises(SessionEnded):
         sessions.get(second)
 
 
@@ -208,3 +208,14 @@ def test_clicked_point_graph_is_the_loss_of_that_example_at_the_current_weights(
     # E = −[t ln p + (1 − t) ln(1 − p)] for the output p: the drawn graph ends in E
     assert g["svg"].startswith("<svg") and ">E<" in g["svg"]
     assert g["loss"] > 0 and set(g["gradients"]) >= {"w13", "w23", "b3", "w35", "b5"}
+
+
+def test_loss_chart_puts_the_largest_loss_at_the_top_and_thins_long_runs():
+    # 320 × 120: epoch 0 of 2 at x = 0, epoch 1 at x = 320; loss 1.0 (the top) at y = 0,
+    # 0.5 halfway down at y = 60
+    svg = loss_chart([1.0, 0.5], [0.8, None])
+    assert 'class="train" fill="none" points="0.0,0.0 320.0,60.0"' in svg
+    assert 'class="test" fill="none" points="0.0,24.0"' in svg  # (1 − 0.8)·120; inf left out
+    long = loss_chart([1.0 / (k + 1) for k in range(5000)], [])
+    assert len(re.search(r'class="train" fill="none" points="([^"]*)"', long).group(1).split()
+               ) <= 2 * 320

@@ -13,4 +13,4 @@ UPDATE_SECONDS = 0.06  # training time between two updates sent (at least one ep
 MAX_SESSIONS = 16  # training sessions kept (one per tab); the least recently used goes first
 GRID = 40  # the decision boundary is computed on GRID × GRID points
 UNIT_GRID = 20  # each hidden unit's image
-MAX_QUERY_CHARS = 2000  # a longer address is not one the page makes
+MAX_QUERY_CHARS = 8000  # the Step view of a spec's 200 parameters fits; longer is not the page

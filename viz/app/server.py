@@ -50,7 +50,7 @@ _ENDED = (f"this training session has ended (the server keeps the {limits.MAX_SE
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def _answers(handler: Callable[[Request], Any]) -> Handler:
+def _answers(handler: Callable[[Request], dict]) -> Handler:
     """An endpoint whose work runs in a worker thread (the engine is plain Python) and whose
     user-facing failures become 4xx answers with a message."""
 
@@ -61,13 +61,13 @@ def _answers(handler: Callable[[Request], Any]) -> Handler:
             result = await anyio.to_thread.run_sync(handler, request)
         except (ValueError, TypeError) as e:
             return _error(str(e))
-        except KeyError:
+        except training.SessionEnded:
             return _error(_ENDED, 404)
         except training.SessionBusy as e:
             return _error(str(e), 409)
         except DotNotFoundError as e:  # the machine lacks Graphviz: say so, in the page
             return _error(str(e), 503)
-        return result if isinstance(result, Response) else _json(result)
+        return _json(result)
 
     return endpoint
 
@@ -113,7 +113,7 @@ def create_app(spec: Spec | None = None, allowed_hosts: list[str] | None = None)
     async def stream(request: Request) -> Response:
         try:
             session = sessions.get(request.path_params["sid"])
-        except KeyError:
+        except training.SessionEnded:
             return _error(_ENDED, 404)
         if session.streaming:
             return _error("this session is training already in another stream", 409)

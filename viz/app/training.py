@@ -39,6 +39,11 @@ LOSSES = ("binary_cross_entropy", "mse", "half_squared_error", "mae")
 OPTIMIZERS = ("sgd", "momentum", "adagrad", "rmsprop", "adam")
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear", "leaky_relu", "elu", "softplus")
 MOMENTUM = 0.9  # the usual β of SGD with momentum
+MAX_CHART_POINTS = 320
+
+
+class SessionEnded(LookupError):
+    """No session has this id: never made, dropped for a newer one, or the server restarted."""
 
 
 class SessionBusy(RuntimeError):
@@ -80,6 +85,13 @@ class Settings:
             seed=fields.whole(query, "seed", d.seed, 0, 2**31 - 1))
 
 
+def _network(s: Settings) -> nn.MLP:
+    """Two inputs, the hidden layers, one sigmoid output unit (the probability of class 1);
+    Xavier's initial weights, drawn from the seed."""
+    return nn.MLP(2, [*s.layers, 1], activation=s.activation, output_activation="sigmoid",
+                  init="xavier", seed=s.seed)
+
+
 def _optimizer(name: str, model: nn.MLP, lr: float) -> nn.Optimizer:
     if name == "momentum":
         return nn.SGD(model.parameters(), lr=lr, momentum=MOMENTUM)
@@ -106,8 +118,7 @@ class Session:
         n_train = min(max(1, round(s.split * len(X))), len(X) - 1)
         self.train, self.test = order[:n_train], order[n_train:]
         self.X, self.y = X, y
-        self.model = nn.MLP(2, [*s.layers, 1], activation=s.activation,
-                            output_activation="sigmoid", init="xavier", seed=s.seed)
+        self.model = _network(s)
         self.optimizer = _optimizer(s.optimizer, self.model, s.lr)
         self.epochs = 0  # complete passes over the training points
         self.pending: list[int] = []  # the rest of this epoch's training points, in order
@@ -219,7 +230,7 @@ class Session:
         with self.lock:  # a copy of the weights as they are between two updates
             state = self.model.state_dict()
         s = self.settings
-        model = nn.MLP(2, [*s.layers, 1], activation=s.activation, output_activation="sigmoid")
+        model = _network(s)
         model.load_state_dict(state)
         x = self.X[index].tolist()
         prediction = model(x)
@@ -247,10 +258,11 @@ def loss_chart(train: list[float | None], test: list[float | None], width: int =
     finite = [v for v in train + test if v is not None]
     top = max(finite, default=1.0) or 1.0
     n = max(len(train), 2)
+    every = max(1, n // MAX_CHART_POINTS)  # a point per pixel or so is all a chart can show
 
     def line(values: list[float | None], kind: str) -> str:
         pts = " ".join(f"{width * i / (n - 1):.1f},{height * (1 - v / top):.1f}"
-                       for i, v in enumerate(values) if v is not None)
+                       for i, v in enumerate(values) if v is not None and i % every == 0)
         return f'<polyline class="{kind}" fill="none" points="{pts}"/>'
 
     label = f"loss per epoch: train {_last(train)}, test {_last(test)}; top of the chart {top:.3g}"
@@ -283,8 +295,10 @@ class Sessions:
         return sid, session
 
     def get(self, sid: str) -> Session:
-        """The session ``sid``; KeyError if there is none (never made, or dropped)."""
+        """The session ``sid``; SessionEnded if there is none (never made, or dropped)."""
         with self._lock:
+            if sid not in self._by_id:
+                raise SessionEnded(sid)
             session = self._by_id[sid]
             self._by_id.move_to_end(sid)
             return session
