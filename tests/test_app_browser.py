@@ -215,6 +215,24 @@ def test_bad_inputs_are_answered_in_the_page(browser, server):
     context.close()
 
 
+def test_two_tabs_train_at_the_same_time_each_its_own_network(browser, server):
+    context = browser.new_context(**SIZES["laptop"])
+    tabs = {"xor": context.new_page(), "moons": context.new_page()}
+    for data, tab in tabs.items():
+        open_view(tab, server, f"?view=train&data={data}&points=120&layers=3,2")
+    for tab in tabs.values():
+        tab.click("#train-play")
+    for tab in tabs.values():  # both stream at once
+        expect(tab.locator("#view-train .status")).to_contain_text(re.compile(r"Epoch [1-9]"))
+    for tab in tabs.values():
+        tab.click("#train-play")
+    assert tabs["xor"].locator(".units canvas").count() == 5
+    boundaries = [tab.locator(".plane canvas").evaluate("c => c.toDataURL()")
+                  for tab in tabs.values()]
+    assert boundaries[0] != boundaries[1]
+    context.close()
+
+
 def test_twenty_concurrent_requests_are_all_answered(server):
     def ask(k: int) -> float:
         r = httpx.get(server + "api/formula", params={"f": f"x*x + {k}", "at": f"x={k}"},
