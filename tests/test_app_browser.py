@@ -126,6 +126,8 @@ def test_editing_w14_gives_the_tables_of_a_hand_calculation(page, server):
     picture = page.locator("#view-step .picture[data-frame='2'] svg")
     expect(picture).to_be_visible()
     assert picture.evaluate("svg => svg.getBoundingClientRect().width") > 300  # not shrunk
+    page.locator("#view-step .picture text", has_text="w24 = 0.4").click()  # on the picture
+    expect(page.locator("#step-form input[name=w24]")).to_be_focused()
     page.click("#view-step .counter")  # away from the fields: the arrow keys step
     page.keyboard.press("ArrowRight")
     expect(page.locator("#view-step .counter")).to_have_text("Frame 3 / 34")

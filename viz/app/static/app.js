@@ -4,7 +4,7 @@
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
-const DEBOUNCE_MS = 250;
+const DEBOUNCE_MS = 150;  // typing pauses longer than this; an edit answers in about 0.2 s
 let current = "step";
 
 async function api(path, method = "GET") {
@@ -152,6 +152,7 @@ const step = {
         input.value = String(leaf.value);
         input.setAttribute("inputmode", "decimal");
         input.setAttribute("aria-label", leaf.label);
+        input.dataset.label = leaf.label;  // the name the picture shows it by
         label.appendChild(input);
         form.appendChild(label);
       }
@@ -294,6 +295,13 @@ async function start() {
   $("#formula-form").addEventListener("input", debounce(formula.update));
   $("#formula-form").addEventListener("submit", (e) => e.preventDefault());
   $("#step-form").addEventListener("input", debounce(step.update));
+  // a number on the picture ("w14 = 0.2", "x1 = 1", "b4 = −0.4") opens its field
+  $("#view-step .picture").addEventListener("click", (e) => {
+    const text = e.target.closest("text");
+    const name = text ? text.textContent.split(" = ")[0].trim() : "";
+    const field = $$("#step-form input").find((el) => el.dataset.label === name);
+    if (field) { field.focus(); field.select(); }
+  });
   $("#step-form").addEventListener("submit", (e) => e.preventDefault());
   $("#train-form").addEventListener("change", train.reset);
   $("#train-form").addEventListener("submit", (e) => { e.preventDefault(); train.reset(); });
