@@ -157,6 +157,15 @@ def test_page_sends_its_content_security_policy(client):
     assert client.get("/static/app.js").status_code == 200
 
 
+@pytest.mark.parametrize("path", ["/static/../server.py", "/static/%2e%2e/server.py",
+                                  "/static/..%2fserver.py", "/static//etc/passwd",
+                                  "/api/../../pyproject.toml"])
+def test_the_page_reads_no_file_but_its_own_assets(client, path):
+    r = client.get(path)
+    assert r.status_code == 404 or r.json().get("error"), r.text[:100]
+    assert "import" not in r.text and "root:" not in r.text
+
+
 def test_one_epoch_of_full_batch_sgd_is_one_gradient_step_from_the_starting_weights(client):
     # with batch = all training points and plain SGD, an epoch is w ← w − η·∂L/∂w with L the
     # mean loss; checked against central differences of the mean loss at the starting weights
