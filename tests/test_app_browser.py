@@ -2,6 +2,7 @@
 Debian's Chromium at phone and laptop sizes; Ctrl-C; the address; concurrency and streaming over
 HTTP. Screenshots of each view are kept in test-artifacts/."""
 
+import json
 import math
 import re
 import signal
@@ -288,12 +289,34 @@ def test_a_session_trains_the_same_while_another_streams(server):
     assert httpx.post(f"{server}api/train/{busy}/epoch", timeout=30).status_code == 200
 
 
+def test_pause_then_play_at_once_goes_on_training(server):
+    sid = httpx.post(server + "api/train", params={"layers": "8,8"}).json()["id"]
+    epochs = []
+    for _ in range(3):  # each stream closed after its first update, the next opened at once
+        with httpx.stream("GET", f"{server}api/train/{sid}/stream", timeout=30) as r:
+            assert r.status_code == 200
+            for line in r.iter_lines():
+                if line.startswith("data: "):
+                    epochs.append(json.loads(line[6:])["epoch"])
+                    break
+    assert epochs == sorted(epochs) and len(epochs) == 3
+    # while one stream is open, a second one for the same session is refused with a message
+    with httpx.stream("GET", f"{server}api/train/{sid}/stream", timeout=30) as first:
+        lines = first.iter_lines()  # kept: a dropped iterator closes the stream
+        next(lines)
+        second = httpx.get(f"{server}api/train/{sid}/stream", timeout=30)
+        assert second.status_code == 409 and "training already" in second.json()["error"]
+
+
 def test_ctrl_c_stops_the_server_cleanly_while_a_stream_is_open():
     proc, url = start_server()
     sid = httpx.post(url + "api/train").json()["id"]
     with httpx.stream("GET", f"{url}api/train/{sid}/stream", timeout=30) as r:
-        next(r.iter_lines())
+        lines = r.iter_lines()  # kept open while the server is stopped
+        next(lines)
         code, out, err = stop(proc)
+        told = [line for line in lines if "reason" in line]
+    assert told and "the server has stopped" in told[-1]  # the page is told, not cut off
     assert code == 0, err
     assert "Traceback" not in err and "stopped" in out
 

@@ -10,6 +10,7 @@ MAX_BATCH_SIZE = MAX_POINTS
 MAX_EPOCHS_PER_SESSION = 5000  # then the page says to reset
 STREAM_SECONDS = 30.0  # one stream of updates trains this long; the page opens the next one
 UPDATE_SECONDS = 0.06  # training time between two updates sent (at least one epoch)
+STREAM_HANDOVER_SECONDS = 2.0  # a new stream of a session waits this long for the old to end
 MAX_SESSIONS = 16  # training sessions kept (one per tab); the least recently used goes first
 GRID = 40  # the decision boundary is computed on GRID × GRID points
 UNIT_GRID = 20  # each hidden unit's image

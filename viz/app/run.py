@@ -7,6 +7,7 @@ import socket
 import sys
 import threading
 import webbrowser
+from types import FrameType
 
 import uvicorn
 
@@ -46,6 +47,19 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, which on Ctrl-C also tells the app's streams to end (else it would
+    cut them after its grace period, with a traceback in the log)."""
+
+    def __init__(self, config: uvicorn.Config, stopping: threading.Event) -> None:
+        super().__init__(config)
+        self.stopping = stopping
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self.stopping.set()
+        super().handle_exit(sig, frame)
+
+
 def serve(spec: Spec | None = None, host: str = "127.0.0.1", port: int = 8000,
           open_browser: bool = True) -> None:
     """Run the live app (its Step view on ``spec``, the lecture's by default) until Ctrl-C.
@@ -66,7 +80,7 @@ def serve(spec: Spec | None = None, host: str = "127.0.0.1", port: int = 8000,
     if open_browser:
         threading.Timer(0.5, webbrowser.open, [url]).start()
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        _Server(config, app.state.stopping).run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn shuts down first, then passes Ctrl-C on
         pass
     print("backprop serve: stopped", flush=True)

@@ -9,6 +9,7 @@ Nothing here reads a file but the page's own assets (and the spec given on the c
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -75,8 +76,11 @@ def _answers(handler: Callable[[Request], dict]) -> Handler:
 def create_app(spec: Spec | None = None, allowed_hosts: list[str] | None = None) -> Starlette:
     """The live app; its Step view steps through ``spec`` (the lecture's worked example by
     default). ``allowed_hosts``: the names the page may be reached by (the loopback names
-    by default, which also stops other web sites from reaching it through DNS rebinding)."""
+    by default, which also stops other web sites from reaching it through DNS rebinding).
+    Setting ``app.state.stopping`` (a threading.Event) ends the open streams of updates, so
+    that a server shutting down has no connection left to cut."""
     sessions = training.Sessions()
+    stopping = threading.Event()
     views = stepping.Views(spec)
 
     async def index(request: Request) -> Response:
@@ -115,10 +119,14 @@ def create_app(spec: Spec | None = None, allowed_hosts: list[str] | None = None)
             session = sessions.get(request.path_params["sid"])
         except training.SessionEnded:
             return _error(_ENDED, 404)
+        # Pause then Play at once: the paused stream ends after its current update; wait for it
+        with anyio.move_on_after(limits.STREAM_HANDOVER_SECONDS):
+            while session.streaming and not stopping.is_set():
+                await anyio.sleep(0.02)
         if session.streaming:
             return _error("this session is training already in another stream", 409)
         session.streaming = True
-        return StreamingResponse(_updates(session), media_type="text/event-stream",
+        return StreamingResponse(_updates(session, stopping), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-store"})
 
     routes = [
@@ -135,6 +143,7 @@ def create_app(spec: Spec | None = None, allowed_hosts: list[str] | None = None)
     hosts = allowed_hosts if allowed_hosts is not None else LOOPBACK_NAMES
     app = Starlette(routes=routes, middleware=[Middleware(TrustedHostMiddleware,
                                                           allowed_hosts=hosts)])
+    app.state.stopping = stopping
     return app
 
 
@@ -142,12 +151,16 @@ def _event(kind: str, data: dict) -> str:
     return f"event: {kind}\ndata: {json.dumps(finite_or_null(data)[0], allow_nan=False)}\n\n"
 
 
-async def _updates(session: training.Session) -> AsyncIterator[str]:
+async def _updates(session: training.Session, stopping: threading.Event) -> AsyncIterator[str]:
     """Server-sent events: a snapshot after every `limits.UPDATE_SECONDS` of training, for at most
-    `limits.STREAM_SECONDS`; then "end" says why (the page opens a new stream to go on)."""
+    `limits.STREAM_SECONDS` or until the server stops; then "end" says why (the page opens a new
+    stream to go on after "time")."""
     try:
         end = time.monotonic() + limits.STREAM_SECONDS
         while True:
+            if stopping.is_set():
+                yield _event("end", {"reason": "the server has stopped (Ctrl-C)"})
+                return
             snapshot = await anyio.to_thread.run_sync(session.train_for, limits.UPDATE_SECONDS)
             yield _event("update", snapshot)
             if snapshot["stopped"]:

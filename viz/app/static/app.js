@@ -221,7 +221,9 @@ const train = {
     source.addEventListener("end", (e) => {
       source.close();
       const reason = JSON.parse(e.data).reason;
-      if (reason === "time" && train.playing) { train.play(); } else { train.pause(); }
+      if (reason === "time" && train.playing) { train.play(); return; }
+      train.pause();
+      if (reason !== "time") { showError("train", reason); }
     });
     source.onerror = () => {  // the session ended on the server, or the server stopped
       if (source.readyState === EventSource.CLOSED && train.playing) {
