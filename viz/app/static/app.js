@@ -250,7 +250,7 @@ const train = {
       $$(".pt.chosen").forEach((p) => p.classList.remove("chosen"));
       point.classList.add("chosen");
       $("h2", box).textContent = `Point ${g.index}: x = (${g.x.map((v) => v.toFixed(2)).join(", ")}),` +
-        ` target ${g.target}, loss E = ${g.loss.toFixed(4)}: its graph at the current weights` +
+        ` target ${g.target}, loss E = ${train.loss(g.loss)}: its graph at the current weights` +
         " (values, adjoints, local derivatives)";
       $(".picture", box).innerHTML = g.svg;
       box.hidden = false;
