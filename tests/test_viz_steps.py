@@ -2,18 +2,19 @@
 the order backward_walk visits, and for the worked example every parameter's update."""
 
 import math
+import re
 
 import pytest
 from worked_by_hand import LR, SLIDE, by_hand
 
-from autograd_core import Constant, backward_walk, parse, topological_order
+from autograd_core import parse, topological_order
 from nn.examples import worked_example_step
 from viz import Steps, steps
 from viz.drawing import number
 
 
 def n(x: float) -> str:
-    return number(x, "{:.3g}")
+    return number(x, 3)
 
 
 @pytest.fixture(scope="module")
@@ -82,24 +83,58 @@ def test_worked_example_frames_are_numbered_from_1_in_phase_order(worked):
     assert len(worked) == 1 + 6 + 1 + (3 + 11) + (11 + 1)
 
 
-def test_graph_steps_forward_node_by_node_then_backward_in_backward_walk_order():
+def test_graph_steps_forward_row_by_row_of_the_primal_trace_named_as_the_survey():
+    y, _ = parse("ln(x1) + x1*x2 - sin(x2)", x1=2, x2=5)
+    texts = [f.text for f in steps(y)]
+    assert texts[0] == "Inputs: v₋₁ (x1) = 2, v₀ (x2) = 5."
+    assert texts[1] == "v₁ = ln v₋₁ = ln 2 = 0.693"
+    assert texts[2] == "v₂ = v₋₁ × v₀ = 2 × 5 = 10"
+    # numbered as the survey's trace numbers them (by depth): sin x2 is v3, computed from an input
+    assert texts[3] == f"v₃ = sin v₀ = sin 5 = {n(math.sin(5))}"
+    # one precision on the page: 10.693 keeps its three decimals, as the trace table shows it
+    assert texts[4] == "v₄ = v₁ + v₂ = 0.693 + 10 = 10.693"
+    assert n(math.log(2) + 10) == "10.693"
+
+
+def test_graph_steps_backward_give_each_edge_its_own_accumulation_frame_in_v_bar_notation():
+    y, _ = parse("ln(x1) + x1*x2 - sin(x2)", x1=2, x2=5)
+    backward = [f.text for f in steps(y) if f.phase == "backward"]
+    # edges between variables, by hand: ln 1, × 2, sin 1, + 2, − 2; a start and a gradient frame
+    assert len(backward) == 1 + 8 + 1
+    assert backward[0] == "v̄₅ = ∂y/∂y = 1: reverse mode starts from the output"
+    # v̄₀ first receives v̄₃ · cos v₀ = −cos 5, then v̄₂ · v₋₁ = 2 is added to it
+    assert f"v̄₀ = v̄₃ · ∂v₃/∂v₀ = v̄₃ × cos v₀ = (−1) × {n(math.cos(5))} = {n(-math.cos(5))}" \
+        in backward
+    assert (f"v̄₀ = v̄₀ + v̄₂ · ∂v₂/∂v₀ = v̄₀ + v̄₂ × v₋₁ = {n(-math.cos(5))} + 1 × 2 = "
+            f"{n(2 - math.cos(5))}") in backward
+    # ∂y/∂x1 = x2 + 1/x1 = 5 + 0.5, in the order reverse mode adds them
+    assert "v̄₋₁ = v̄₋₁ + v̄₁ · ∂v₁/∂v₋₁ = v̄₋₁ + v̄₁ × 1/v₋₁ = 5 + 1 × 0.5 = 5.5" in backward
+    assert backward[-1] == f"Gradient: ∂y/∂x1 = v̄₋₁ = 5.5, ∂y/∂x2 = v̄₀ = {n(2 - math.cos(5))}."
+
+
+def test_an_accumulation_frame_shows_the_partial_adjoint_and_colours_its_edge():
+    y, inputs = parse("x1*x2 + x1", x1=3, x2=4)
+    frames = steps(y)
+    # v̄₋₁ gets 1 from the sum first (shown as grad 1), then 1 + x2 = 5 in all
+    first = next(f for f in frames if f.text.startswith("v̄₋₁ = v̄₂"))
+    then = next(f for f in frames if f.text.startswith("v̄₋₁ = v̄₋₁ + v̄₁"))
+    assert "grad 1<" in first.picture.source and "grad 5<" in then.picture.source
+    assert then.text.endswith("= 1 + 1 × 4 = 5")
+    assert then.picture.source.count('color="#d62728"') == 1  # one edge: v₋₁ → v₁
+
+
+def test_every_trace_table_row_names_the_frame_whose_sentence_computes_it():
     y, _ = parse("ln(x1) + x1*x2 - sin(x2)", x1=2, x2=5)
     frames = steps(y)
-    texts = [f.text for f in frames]
-    assert texts[0] == "Inputs: x1 = 2, x2 = 5."
-    assert texts[1] == "v1 = ln x1 = ln 2 = 0.693"
-    assert texts[2] == "v2 = x1 × x2 = 2 × 5 = 10"
-    # numbered as the survey's trace numbers them (by depth): sin x2 is v3, computed from an input
-    assert texts[3] == f"v3 = sin x2 = sin 5 = {n(math.sin(5))}"
-    assert texts[4] == f"v4 = v1 + v2 = 0.693 + 10 = {n(math.log(2) + 10)}"
-    backward = [f.text for f in frames if f.phase == "backward"]
-    walked = [v for v in backward_walk(y) if not isinstance(v, Constant)]
-    assert len(backward) == len(walked) + 1  # and a closing gradient frame
-    names = ["y", "v4", "v3", "v2", "v1", "x2", "x1"]  # the trace's adjoint order
-    assert [t.split(" = ")[0] for t in backward[1:-1]] == [f"∂y/∂{v}" for v in names[1:]]
-    # ∂y/∂x1 = 1/x1 + x2 = 5.5 and ∂y/∂x2 = x1 − cos x2, by hand
-    assert backward[-1] == f"Gradient: ∂y/∂x1 = 5.5, ∂y/∂x2 = {n(2 - math.cos(5))}."
-    assert "∂y/∂x1 = ∂y/∂v1 · ∂v1/∂x1 + ∂y/∂v2 · ∂v2/∂x1 = 1 · 0.5 + 1 · 5 = 5.5" in backward
+    primal, adjoint = frames.tables
+    rows = re.findall(r'<tr data-frame="(\d+)"><td>([^<]*)</td><td>([^<]*)</td>', adjoint)
+    assert len(rows) == 9  # the survey's adjoint table: v̄₅ … v̄₋₁, v̄₀ and v̄₋₁ twice
+    for k, var, expr in rows[1:]:
+        assert frames[int(k) - 1].text.startswith(f"{var} = {expr.split(' = ')[0]}"), (k, var)
+    computed = re.findall(r'<tr data-frame="(\d+)"><td>(v[^<]*)</td>', primal)
+    for k, var in computed[2:]:  # the inputs' rows belong to the first frame
+        assert frames[int(k) - 1].text.startswith(f"{var} = "), (k, var)
+    assert [k for k, _ in computed[:2]] == ["1", "1"]
 
 
 def test_graph_steps_reset_adjoints_so_repeated_steps_give_the_same_gradient():
@@ -124,7 +159,7 @@ def test_save_frames_writes_numbered_pictures_and_the_sentences(tmp_path):
     assert [p.name for p in paths] == [f"frame-{i:03d}.svg" for i in range(1, len(frames) + 1)]
     assert all(p.read_text().lstrip().startswith("<?xml") for p in paths)
     lines = (tmp_path / "frames" / "frames.txt").read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "1. [forward] Inputs: x1 = 3, x2 = 4."
+    assert lines[0] == "1. [forward] Inputs: v₋₁ (x1) = 3, v₀ (x2) = 4."
     with pytest.raises(FileNotFoundError, match="does not exist"):
         frames.save_frames(tmp_path / "no" / "frames")
     with pytest.raises(ValueError, match="svg, png or dot"):
@@ -152,9 +187,9 @@ def test_graph_steps_carry_the_primal_and_adjoint_traces_as_tables():
     y, _ = parse("x1*x2 + x1", x1=3, x2=4)
     primal, adjoint = steps(y).tables
     assert "<caption>Forward primal trace</caption>" in primal
-    assert "<td>12.000</td>" in primal and "<td>15.000</td>" in primal  # v₁ = 3·4, y = 12 + 3
+    assert "<td>12</td>" in primal and "<td>15</td>" in primal  # v₁ = 3·4, y = 12 + 3
     # x1 = v₋₁ receives twice: 1 from the sum, then 1 + x2 = 5 in all (∂y/∂x1 = x2 + 1)
-    assert "<td>v̄₋₁ + v̄₁ · ∂v₁/∂v₋₁ = v̄₋₁ + v̄₁ × v₀</td><td>5.000</td>" in adjoint
+    assert "<td>v̄₋₁ + v̄₁ · ∂v₁/∂v₋₁ = v̄₋₁ + v̄₁ × v₀</td><td>5</td>" in adjoint
 
 
 def test_steps_of_a_graph_past_max_nodes_is_refused_with_advice_that_applies_to_steps():

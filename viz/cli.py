@@ -79,8 +79,8 @@ def cmd_trace(args: argparse.Namespace) -> None:
     if pictures:
         # with --json, standard output holds the JSON alone: the "wrote …" lines go to stderr
         with contextlib.redirect_stdout(sys.stderr if args.json else sys.stdout):
-            _write_pictures(args, lambda: draw_graph(output, mode=args.view),
-                            lambda: steps(output))
+            _write_pictures(args, lambda: draw_graph(output, mode=args.view, digits=args.digits),
+                            lambda: steps(output, digits=args.digits))
     if args.json:
         _print_json(t.to_dict())
     elif not pictures:
@@ -166,7 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("expr", help='a formula, e.g. "ln(x1) + x1*x2 - sin(x2)"')
     p.add_argument("--at", nargs="+", default=[], metavar="NAME=VALUE", help="input values")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--digits", type=int, default=3, help="decimals shown (default 3)")
+    p.add_argument("--digits", type=int, default=3,
+                   help="decimals shown, in the tables, the pictures and the page (default 3)")
     _add_picture_flags(p, ("forward", "backward", "both"), "both")
     p.set_defaults(run=cmd_trace)
     p = sub.add_parser("worked-example",

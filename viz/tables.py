@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from autograd_core.trace import Trace, row_expression
 from nn.examples import WorkedExampleStep
 
+from .drawing import number
+
 Cell = str | int | float
 
 
@@ -47,6 +49,11 @@ class Table:
             return text[1:] if text.startswith("-") and float(text) == 0 else text
         return str(x)
 
+    def _html_cell(self, x: Cell) -> str:
+        if isinstance(x, numbers.Real) and not isinstance(x, bool | int):
+            return number(x, self.digits)
+        return str(x)
+
     def _numeric(self) -> list[bool]:
         return [bool(self.rows) and all(isinstance(r[c], numbers.Real) for r in self.rows)
                 for c in range(len(self.headers))]
@@ -70,12 +77,22 @@ class Table:
         rows = [list(self.headers), align] + [[self._cell(x) for x in r] for r in self.rows]
         return "\n".join([f"**{self.title}**", ""] + ["| " + " | ".join(r) + " |" for r in rows])
 
-    def to_html(self) -> str:
-        """An HTML ``<table>`` with the title as its caption, every cell escaped."""
-        def tr(cells: Sequence[str], tag: str) -> str:
-            return "<tr>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in cells) + "</tr>"
+    def to_html(self, row_frames: Sequence[int] | None = None) -> str:
+        """An HTML ``<table>`` with the title as its caption, every cell escaped, numbers as the
+        pictures show them (`drawing.number`). ``row_frames`` gives each row the number of the
+        stepper frame that computes it (``data-frame``): the stepper reveals the row there."""
+        if row_frames is not None and len(row_frames) != len(self.rows):
+            raise ValueError(f"row_frames has {len(row_frames)} frame numbers for the "
+                             f"{len(self.rows)} rows of table {self.title!r}")
 
-        body = "".join(tr([self._cell(x) for x in r], "td") for r in self.rows)
+        def tr(cells: Sequence[str], tag: str, frame: int | None = None) -> str:
+            attr = "" if frame is None else f' data-frame="{frame}"'
+            return (f"<tr{attr}>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in cells)
+                    + "</tr>")
+
+        frames = row_frames if row_frames is not None else [None] * len(self.rows)
+        body = "".join(tr([self._html_cell(x) for x in r], "td", k)
+                       for r, k in zip(self.rows, frames, strict=True))
         return (f"<table><caption>{html.escape(self.title)}</caption>"
                 f"<thead>{tr(self.headers, 'th')}</thead><tbody>{body}</tbody></table>")
 
