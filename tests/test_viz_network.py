@@ -97,7 +97,8 @@ def test_target_t_1_and_error_e_stand_beside_the_output_unit():
 def test_each_output_unit_gets_its_own_target_and_one_e_sums_over_them():
     model = MLP(2, [2, 2], activation="sigmoid", seed=0)
     source = draw_network(model, target=[1.0, 0.0], loss=0.5).source
-    assert 't5 [label="t = 1"' in source and 't6 [label="t = 0"' in source  # units 5, 6
+    # output units 5 and 6, each target named after its unit
+    assert 'target5 [label="t5 = 1"' in source and 'target6 [label="t6 = 0"' in source
     assert source.count("-> E [") == 2
     with pytest.raises(ValueError, match=r"target must be 2 number\(s\), one per output unit"):
         draw_network(model, target=1.0)

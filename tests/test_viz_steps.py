@@ -7,6 +7,7 @@ import re
 import pytest
 from worked_by_hand import LR, SLIDE, by_hand
 
+import nn
 from autograd_core import parse, topological_order
 from nn.examples import worked_example_step
 from viz import Steps, steps
@@ -41,21 +42,67 @@ def test_worked_example_loss_frame_is_t_minus_o6_squared(worked):
     assert n(hand["E"]) == "0.277"
 
 
-def test_worked_example_gradient_of_w46_is_the_chain_rule_product(worked):
+def test_worked_example_writes_de_do6_out_before_delta6_uses_it(worked):
     hand = by_hand("squared")
     o6 = hand["o6"]
-    # ∂E/∂w46 = ∂E/∂o6 · ∂o6/∂i6 · ∂i6/∂w46 = −2(t − o6) · o6(1 − o6) · o4
-    expected = (f"∂E/∂w46 = ∂E/∂o6 · ∂o6/∂i6 · ∂i6/∂w46 = ({n(hand['dE/do6'])}) · "
-                f"{n(o6 * (1 - o6))} · {n(hand['o4'])} = {n(hand['grads']['w46'])}")
-    assert any(f.text.startswith(expected) for f in worked)
+    texts = [f.text for f in worked]
+    # E = (t − o6)² gives ∂E/∂o6 = −2(t − o6) = −2(1 − 0.474) = −1.052
+    slope = f"∂E/∂o6 = −2(t − o6) = −2(1 − {n(o6)}) = {n(hand['dE/do6'])}"
+    assert slope in texts and n(hand["dE/do6"]) == "−1.052"
+    # δ6 = −∂E/∂o6 · ∂o6/∂i6 = 1.052 · o6(1 − o6) = 0.262, the slide's σ' = σ(1 − σ)
+    delta6 = (f"δ6 = −∂E/∂i6 = −∂E/∂o6 · ∂o6/∂i6 = −({n(hand['dE/do6'])}) · {n(o6 * (1 - o6))} = "
+              f"{n(hand['delta']['6'])}  (∂o6/∂i6 = σ(i6)·(1 − σ(i6)))")
+    assert texts.index(slope) < texts.index(delta6)
 
 
-def test_worked_example_error_terms_follow_delta_h_equals_o_1_minus_o_times_w_delta(worked):
+def test_worked_example_hidden_de_do_is_minus_w_times_delta_before_its_delta(worked):
     hand = by_hand("squared")
     texts = [f.text for f in worked]
-    d4 = [t for t in texts if t.startswith("δ4 = ")]
-    assert len(d4) == 1 and d4[0].endswith(f"= {n(hand['delta']['4'])}")
-    assert "w46·δ6" in d4[0]
+    d6, o5 = hand["delta"]["6"], hand["o5"]
+    # ∂E/∂o5 = ∂E/∂i6 · ∂i6/∂o5 = −δ6 · w56 = −(−0.2)·0.262 = 0.0525
+    de_do5 = -SLIDE["w56"] * d6
+    slope = f"∂E/∂o5 = −Σ w·δ = −w56·δ6 = −(−0.2)·{n(d6)} = {n(de_do5)}"
+    assert slope in texts and n(de_do5) == "0.0525"
+    delta5 = next(t for t in texts if t.startswith("δ5 = "))
+    assert delta5.startswith(f"δ5 = −∂E/∂i5 = −∂E/∂o5 · ∂o5/∂i5 = −{n(de_do5)} · "
+                             f"{n(o5 * (1 - o5))} = {n(hand['delta']['5'])}")
+    assert texts.index(slope) < texts.index(delta5)
+
+
+def test_worked_example_gradient_is_minus_delta_times_what_the_weight_multiplies(worked):
+    hand = by_hand("squared")
+    texts = [f.text for f in worked]
+    # ∂E/∂w46 = ∂E/∂i6 · ∂i6/∂w46 = −δ6 · o4; so δ5 < 0 gives ∂E/∂w15 = −δ5 · x1 > 0
+    assert (f"∂E/∂w46 = ∂E/∂i6 · ∂i6/∂w46 = −δ6 · o4 = −{n(hand['delta']['6'])} · "
+            f"{n(hand['o4'])} = {n(hand['grads']['w46'])}") in texts
+    assert (f"∂E/∂w15 = ∂E/∂i5 · ∂i5/∂w15 = −δ5 · x1 = −({n(hand['delta']['5'])}) · 1 = "
+            f"{n(hand['grads']['w15'])}") in texts
+    assert hand["grads"]["w15"] > 0 > hand["delta"]["5"]
+
+
+def test_worked_example_gradients_stay_on_their_edges_once_computed(worked):
+    hand = by_hand("squared")
+    w46 = f"∂E/∂w46 = {n(hand['grads']['w46'])}"
+    first = next(k for k, f in enumerate(worked) if f.text.startswith("∂E/∂w46 ="))
+    assert all(w46 not in f.picture.source for f in worked[:first])
+    assert all(w46 in f.picture.source for f in worked[first:])
+    assert all("t = 1" in f.picture.source for f in worked)
+    e = f"E = {n(hand['E'])}"
+    loss = next(k for k, f in enumerate(worked) if f.text.startswith("E = "))
+    assert all(e in f.picture.source for f in worked[loss:])
+
+
+def test_worked_example_table_rows_name_the_frame_that_computes_them(worked):
+    forward, errors, updates = worked.tables
+    frame = {f.number: f.text for f in worked}
+    for k, unit in re.findall(r'<tr data-frame="(\d+)"><td>(\d)</td>', forward):
+        assert frame[int(k)].startswith(f"o{unit} = "), unit
+    for k, unit in re.findall(r'<tr data-frame="(\d+)"><td>(\d)</td>', errors):
+        assert frame[int(k)].startswith(f"δ{unit} = "), unit
+    rows = re.findall(r'<tr data-frame="(\d+)"><td>(\w+)</td>', updates)
+    assert sorted(name for _, name in rows) == sorted(SLIDE)
+    for k, name in rows:
+        assert frame[int(k)].startswith(f"{name} ← "), name
 
 
 def test_worked_example_updates_every_parameter_once_with_w_minus_lr_times_gradient(worked):
@@ -79,8 +126,8 @@ def test_worked_example_frames_are_numbered_from_1_in_phase_order(worked):
     assert [f.number for f in worked] == list(range(1, len(worked) + 1))
     phases = [f.phase for f in worked]
     assert phases == sorted(phases, key=["forward", "backward", "update"].index)
-    # 1 inputs frame, 2 per unit, 1 loss; per unit one δ and one per parameter; 11 updates + 1
-    assert len(worked) == 1 + 6 + 1 + (3 + 11) + (11 + 1)
+    # 1 inputs frame, 2 per unit, 1 loss; per unit ∂E/∂o, δ and one per parameter; 11 updates + 1
+    assert len(worked) == 1 + 6 + 1 + (2 * 3 + 11) + (11 + 1)
 
 
 def test_graph_steps_forward_row_by_row_of_the_primal_trace_named_as_the_survey():
@@ -219,3 +266,16 @@ def test_a_learning_rate_that_is_not_positive_is_refused():
     y, _ = parse("x1 * 2", x1=1)
     with pytest.raises(ValueError, match="lr must be a positive number"):
         steps(y, lr=0)
+
+
+def test_the_stepper_walks_every_example_of_a_per_epoch_update_then_sums_the_gradients():
+    from nn.spec import from_dict
+    spec = from_dict({"inputs": 1, "layers": [1], "output_activation": "linear", "lr": 0.5,
+                      "update": "per-epoch", "weights": {"w12": 1.0, "b2": 0.0},
+                      "examples": [{"x": [1.0], "t": [0.0]}, {"x": [2.0], "t": [1.0]}]})
+    texts = [f.text for f in steps(nn.step(spec))]
+    assert texts[0].startswith("Example 1: inputs x1 = 1 enter units 1–1")
+    assert any(t.startswith("Example 2: inputs x1 = 2") for t in texts)
+    # o = w·x: example 1 gives ∂E/∂w = −2(0 − 1)·1 = 2, example 2 gives −2(1 − 2)·2 = 4;
+    # w ← 1 − 0.5·(2 + 4) = −2
+    assert "w12 ← w12 − η·Σ ∂E/∂w12 = 1 − 0.5 · (2 + 4) = −2" in texts

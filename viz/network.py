@@ -41,6 +41,21 @@ def _in_order(units: Sequence[int]) -> str:
     return f"\t\t{chain} [style=invis]\n\t}}" if len(units) > 1 else "\t}"
 
 
+def _targets(target: float | Sequence[float] | None, model: Any) -> list[tuple[str, float]]:
+    """(name, value) of each output unit's target: t for one output, t6, t7, … for several."""
+    if target is None:
+        return []
+    outputs = [n.unit for n in model.layers[-1].neurons]
+    ts = [target] if isinstance(target, numbers.Real) else list(target)
+    if len(ts) != len(outputs) or not all(
+            isinstance(t, numbers.Real) and not isinstance(t, bool) for t in ts):
+        raise ValueError(f"target must be {len(outputs)} number(s), one per output unit, "
+                         f"got {target!r}")
+    if len(ts) == 1:
+        return [("t", float(ts[0]))]
+    return [(f"t{u}", float(t)) for u, t in zip(outputs, ts, strict=True)]
+
+
 def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
                  target: float | Sequence[float] | None = None, loss: float | None = None,
                  forward: Mapping[str, Mapping[str, float]] | None = None,
@@ -55,7 +70,7 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
     Args:
         model: an `nn.MLP`.
         inputs: the input values x1..xn to show on the input units.
-        target: the target t (one per output unit), shown beside the output units.
+        target: the target t, shown beside the output unit (one per output unit if several).
         loss: the error E over the output units, shown beside the targets.
         forward: unit → {"net": i_j, "out": o_j} (either may be missing); by default the values
             of the model's last call.
@@ -89,7 +104,7 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
     shown.update(params or {})
     old, gradients = old or {}, gradients or {}
     last = model.layers[-1].neurons
-    targets = _targets(target, len(last))
+    targets = _targets(target, model)
 
     def param(name: str) -> str:
         shown_name = escape(name)
@@ -138,28 +153,16 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
     edges = [(f"u{i}", f"u{n.unit}", f"w{i}-{n.unit}", f"<{param(w.label)}>",
               ' color="#d62728" penwidth=2' if w.label in highlight else "")
              for n in neurons for i, w in zip(n.input_units, n.w, strict=True)]
-    for n, t in zip(last, targets, strict=False):  # no targets: none drawn
-        out.append(f'\tt{n.unit} [label="t = {number(t, digits)}" shape=plaintext'
-                   f'{pin(f"t{n.unit}")}]')
-        edges.append((f"u{n.unit}", f"t{n.unit}", f"t{n.unit}", "", " style=dashed arrowhead=none"))
+    units = [n.unit for n in last]
+    for u, (name, t) in zip(units, targets, strict=False):  # no targets: none drawn
+        out.append(f'\ttarget{u} [label="{name} = {number(t, digits)}" shape=plaintext'
+                   f'{pin(f"target{u}")}]')
+        edges.append((f"u{u}", f"target{u}", f"t{u}", "", " style=dashed arrowhead=none"))
     if targets and loss is not None:
         # E sums over the output units: one E beside all their targets
         out.append(f'\tE [label="E = {number(loss, digits)}" shape=plaintext{pin("E")}]')
-        edges += [(f"t{n.unit}", "E", f"E{n.unit}", "", " style=dotted arrowhead=none")
-                  for n in last]
+        edges += [(f"target{u}", "E", f"E{u}", "", " style=dotted arrowhead=none") for u in units]
     for a, b, id_, label, style in edges:
         where = f'id="{id_}"' if layout is None else layout.edge(id_)
         out.append(f"\t{a} -> {b} [{where}{f' label={label}' if label else ''}{style}]")
     return Drawing("\n".join(out) + "\n}\n", fixed=layout is not None)
-
-
-def _targets(target: float | Sequence[float] | None, outputs: int) -> list[float]:
-    """The targets as a list with one per output unit, else a ValueError saying how many."""
-    if target is None:
-        return []
-    targets = [target] if isinstance(target, numbers.Real) else list(target)
-    if len(targets) != outputs or not all(
-            isinstance(t, numbers.Real) and not isinstance(t, bool) for t in targets):
-        raise ValueError(f"target must be {outputs} number(s), one per output unit, "
-                         f"got {target!r}")
-    return targets

@@ -1,10 +1,11 @@
 """Backpropagation step by step: numbered frames, each a picture and one sentence.
 
-For any Value graph: the forward pass node by node (vⱼ = op(parents) = … = value), then the
-backward pass in reverse topological order as `autograd_core.backward_walk` performs it
-(∂y/∂v = Σ_c ∂y/∂c · ∂c/∂v). For the worked example: the units' net inputs and outputs, the loss,
-the error terms δ_j = −∂E/∂i_j, every gradient ∂E/∂w = ∂E/∂o_j · ∂o_j/∂i_j · ∂i_j/∂w, and the
-update w ← w − η·∂E/∂w of every parameter.
+For any Value graph: the rows of its evaluation trace, the forward pass node by node
+(vⱼ = op(parents) = … = value), then each contribution v̄ₚ = v̄ₚ + v̄ⱼ · ∂vⱼ/∂vₚ as reverse-mode
+accumulation adds it. For a network (the worked example, or any spec): the units' net inputs and
+outputs, the loss, each ∂E/∂o_j written out (−2(t − o) at an output, −Σ w·δ at a hidden unit), the
+error terms δ_j = −∂E/∂o_j · ∂o_j/∂i_j, every gradient ∂E/∂w = −δ_j · o_i, and the update
+w ← w − η·∂E/∂w of every parameter. A stepper's pictures share one layout, so nothing moves.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from autograd_core import RULES, Value, topological_order, trace
 from autograd_core.trace import BAR, render_rule_text  # the rule table's own templates
 from nn._checks import learning_rate
-from nn.examples import WORKED_INPUTS, WORKED_TARGET, WorkedExampleStep
+from nn.stepping import StepRecord, StepRun
 
 from .drawing import DEFAULT_DIGITS, Drawing, Layout, check_digits, exact, number, writable_path
 from .graph import GraphPicture, GraphTooLargeError
@@ -27,7 +28,7 @@ from .network import draw_network
 from .tables import trace_tables, worked_example_tables
 
 DEFAULT_MAX_NODES = 100
-_LOSS_FORMULAS = {"squared": "(t − o{k})²", "half-squared": "½(t − o{k})²"}
+_LOSS_FORMULAS = ("squared", "half-squared", "mse")  # written out as Σₖ (tₖ − oₖ)²
 
 
 @dataclass(frozen=True)
@@ -99,34 +100,41 @@ def _values(template: Any, values: Sequence[float], params: tuple[float, ...],
     return re.sub(r"\(\((−[^()]*)\)\)", r"(\1)", text)
 
 
-def steps(subject: Value | WorkedExampleStep, *, digits: int = DEFAULT_DIGITS,
+def steps(subject: Value | StepRecord | StepRun, *, digits: int = DEFAULT_DIGITS,
           rankdir: str = "LR", max_nodes: int = DEFAULT_MAX_NODES,
           lr: float | None = None) -> Steps:
     """The frames of a forward and backward pass (a Value: this runs its backward pass after
-    resetting the adjoints of its graph, as `autograd_core.trace` does), or of the worked
-    example's forward pass, backward pass and update (a `nn.examples.worked_example_step()`).
+    resetting the adjoints of its graph, as `autograd_core.trace` does), or of a network's
+    forward passes, backward passes and updates: one update (a `nn.StepRecord`, such as
+    `nn.examples.worked_example_step()`) or every update of a spec (`nn.step(spec)`).
 
     Args:
-        subject: the Value y, or the worked example's step.
+        subject: the Value y, one update's record, or a spec's run of updates.
         digits: decimals shown, and at least as many significant figures, everywhere on the
             frames and the tables beside them (`drawing.number`).
         rankdir: "LR" (left to right) or "TB" (top to bottom).
         max_nodes: refuse a Value graph with more nodes (each makes a forward and a backward
             frame).
         lr: for a Value, also one update frame per input, x ← x − η·∂y/∂x with η = lr (the
-            inputs themselves are not changed). The worked example's step has its own η.
+            inputs themselves are not changed). A network's updates have their own η.
     """
     digits = check_digits(digits)
-    if isinstance(subject, WorkedExampleStep):
+    if isinstance(subject, StepRecord | StepRun):
         if lr is not None:
-            raise ValueError("the worked example's step has its own learning rate: give it to "
-                             "worked_example_step(lr=...)")
-        return _worked_steps(subject, digits, rankdir)
+            raise ValueError("a network's updates have their own learning rate: set lr in its "
+                             "spec (or give it to worked_example_step(lr=...))")
+        if isinstance(subject, StepRecord):
+            return _run_steps([subject], digits, rankdir,
+                              "The worked example: forward pass, backward pass, update")
+        title = subject.spec.title or "A network, step by step"
+        return _run_steps(list(subject), digits, rankdir,
+                          f"{title}: forward passes, backward passes, updates")
     if isinstance(subject, Value):
         lr = None if lr is None else learning_rate(lr, "lr")
         return _graph_steps(subject, digits, rankdir, max_nodes, lr)
-    raise TypeError("steps needs a Value (the output of a computation) or the worked example's "
-                    f"step (nn.examples.worked_example_step()), got {type(subject).__name__}")
+    raise TypeError("steps needs a Value (the output of a computation), a network's update "
+                    "(nn.examples.worked_example_step()) or a spec's updates (nn.step(spec)), "
+                    f"got {type(subject).__name__}")
 
 
 def _graph_steps(output: Value, digits: int, rankdir: str, max_nodes: int,
@@ -204,95 +212,203 @@ def _paren(x: float, digits: int) -> str:
     return f"({number(x, digits)})" if x < 0 else number(x, digits)
 
 
-def _worked_steps(step: WorkedExampleStep, digits: int, rankdir: str) -> Steps:
-    model, old, fwd, errors = step.model, step.old, step.forward, step.errors
-    node = {v.label: v for v in topological_order(step.graph) if v.label}
+def _squared_terms(outputs: Sequence[str], t: Sequence[float], o: Mapping[str, float],
+                   digits: int) -> tuple[str, str]:
+    """Σₖ (tₖ − oₖ)² written out, symbolically and with the numbers; one output's t has no k."""
+    one = len(outputs) == 1
+    symbolic = " + ".join(f"(t{'' if one else k} − o{k})²" for k in outputs)
+    numeric = " + ".join(f"({number(tk, digits)} − {_paren(o[k], digits)})²"
+                         for k, tk in zip(outputs, t, strict=True))
+    return symbolic, numeric
+
+
+def _loss_text(loss: str, outputs: Sequence[str], t: Sequence[float],
+               o: Mapping[str, float], digits: int) -> str:
+    """E's formula with the numbers filled in, for the squared losses; the others by name."""
+    if loss in _LOSS_FORMULAS:
+        symbolic, numeric = _squared_terms(outputs, t, o, digits)
+        lead = {"half-squared": "½", "mse": f"(1/{len(outputs)})·" if len(outputs) > 1 else ""
+                }.get(loss, "")
+        if len(outputs) > 1:
+            symbolic, numeric = f"({symbolic})", f"({numeric})"
+        return f"{lead}{symbolic} = {lead}{numeric}"
+    os_ = ", ".join(f"o{k}" for k in outputs)
+    return f"{loss}(t, ({os_})) with t = ({', '.join(number(x, digits) for x in t)})"
+
+
+def _output_slope(loss: str, outputs: Sequence[str], k: str, t: float, o: float,
+                  digits: int) -> str:
+    """∂E/∂o_k of a squared loss written out, "−2(t − o6) = −2(1 − 0.474) = ", else ""."""
+    if loss not in _LOSS_FORMULAS:
+        return ""
+    many = len(outputs)
+    lead = {"squared": "−2", "half-squared": "−",
+            "mse": f"−(2/{many})·" if many > 1 else "−2"}[loss]
+    name = "t" if many == 1 else f"t{k}"
+    return f"{lead}({name} − o{k}) = {lead}({number(t, digits)} − {_paren(o, digits)}) = "
+
+
+def _minus(x: float, digits: int) -> str:
+    """−x written as the formula has it: −0.262, −(−0.0131)."""
+    return f"−{_paren(x, digits)}"
+
+
+@dataclass
+class _Marks:
+    """The frame at which each row of the tables beside is computed: a unit's output and error
+    term per example, a parameter's update."""
+
+    out: dict[tuple[int, str], int] = field(default_factory=dict)
+    delta: dict[tuple[int, str], int] = field(default_factory=dict)
+    update: dict[str, int] = field(default_factory=dict)
+
+
+def _record_frames(record: StepRecord, digits: int, rankdir: str, frames: list[Frame],
+                   prefix: str) -> _Marks:
+    """Append the frames of one update: each of its passes forward and backward, then the
+    update of every parameter; return where each table row is computed."""
+    model, old = record.model, record.old
     neurons = [n for layer in model.layers for n in layer.neurons]
-    frames: list[Frame] = []
-    forward: dict[str, dict[str, float]] = {}
-    deltas: dict[str, float] = {}
-    # laid out once in its widest state: every number known, every edge old → new
-    layout = Layout(draw_network(model, inputs=WORKED_INPUTS, target=WORKED_TARGET, loss=step.loss,
-                                 forward=fwd, errors=errors, old=old, gradients=step.gradients,
-                                 rankdir=rankdir, digits=digits).source)
+    outputs = [str(n.unit) for n in model.layers[-1].neurons]
+    n_in = model.n_in
+    state: dict[str, Any] = {}
+    marks = _Marks()
+    last = record.passes[-1]
+    # laid out once, in the widest state: every number known, every edge old → new with its
+    # gradient, so the units and edges stay where they are through all frames of the update
+    layout = Layout(draw_network(
+        model, inputs=last.x, target=last.t, loss=last.loss, forward=last.forward,
+        errors=last.errors, old=old, gradients=record.gradients, rankdir=rankdir,
+        digits=digits).source)
 
     def add(phase: str, text: str, highlight: set[str], params: Mapping[str, float] | None = None,
-            before: Mapping[str, float] | None = None) -> None:
-        picture = draw_network(model, inputs=WORKED_INPUTS, target=WORKED_TARGET,
-                               forward={k: dict(v) for k, v in forward.items()},
-                               errors=dict(deltas), params=old if params is None else params,
+            before: Mapping[str, float] | None = None) -> int:
+        picture = draw_network(model, inputs=state["x"], target=state["t"], loss=state["loss"],
+                               forward={k: dict(v) for k, v in state["forward"].items()},
+                               errors=dict(state["deltas"]), gradients=dict(state["gradients"]),
+                               params=old if params is None else params,
                                old=before, highlight=highlight, rankdir=rankdir, digits=digits,
                                layout=layout)
-        frames.append(Frame(len(frames) + 1, phase, text, picture))
-
-    xs = ", ".join(f"x{i} = {number(x, digits)}" for i, x in enumerate(WORKED_INPUTS, 1))
-    add("forward", f"Inputs {xs} enter units 1–{len(WORKED_INPUTS)}; the target is "
-        f"t = {number(WORKED_TARGET, digits)}.", {str(i) for i in range(1, len(WORKED_INPUTS) + 1)})
-
-    def source(i: int) -> tuple[str, float]:
-        """The name and value of what unit i sends on: input x_i or output o_i."""
-        if i <= len(WORKED_INPUTS):
-            return f"x{i}", WORKED_INPUTS[i - 1]
-        return f"o{i}", fwd[str(i)]["out"]
-
-    for n in neurons:
-        j = str(n.unit)
-        ins = [source(i) for i in n.input_units]
-        names = [w.label for w in n.w]
-        symbolic = " + ".join(f"{w}·{x}" for w, (x, _) in zip(names, ins, strict=True))
-        numeric = " + ".join(f"{_paren(old[w], digits)}·{_paren(x, digits)}"
-                             for w, (_, x) in zip(names, ins, strict=True))
-        forward[j] = {"net": fwd[j]["net"]}
-        add("forward", f"i{j} = {symbolic} + b{j} = {numeric} + {_paren(old[n.b.label], digits)} = "
-            f"{number(fwd[j]['net'], digits)}", {j, *names, n.b.label})
-        o = node[f"o{j}"]
-        forward[j]["out"] = fwd[j]["out"]
-        act = (f"{render_rule_text(RULES[o.op].expr, [f'i{j}'], o.params)} = "
-               f"{_values(RULES[o.op].expr, [fwd[j]['net']], o.params, digits)}" if o.op != "linear"
-               else f"i{j}")
-        add("forward", f"o{j} = {act} = {number(fwd[j]['out'], digits)}", {j})
-
-    k = str(neurons[-1].unit)
-    t = number(WORKED_TARGET, digits)
-    formula = _LOSS_FORMULAS[step.loss_name].format(k=k)
-    numeric = formula.replace("t", t).replace(f"o{k}", _paren(fwd[k]["out"], digits))
-    add("forward", f"E = {formula} = {numeric} = {number(step.loss, digits)}", {k})
+        frames.append(Frame(len(frames) + 1, phase, prefix + text, picture))
+        return len(frames)
 
     consumers = {i: [(n, w) for n in neurons for i2, w in zip(n.input_units, n.w, strict=True)
                      if i2 == i] for i in range(1, neurons[-1].unit + 1)}
-    for n in reversed(neurons):
-        j = str(n.unit)
-        o = node[f"o{j}"]
-        slope = o.local_grads[0] if o.parents and o.op != "linear" else 1.0
-        deltas[j] = errors[j]
-        if not consumers[n.unit]:
-            text = (f"δ{j} = −∂E/∂i{j} = −∂E/∂o{j} · ∂o{j}/∂i{j} = −{_paren(o.grad, digits)} · "
-                    f"{_paren(slope, digits)} = {number(errors[j], digits)}")
-        else:
-            sums = " + ".join(f"{w.label}·δ{c.unit}" for c, w in consumers[n.unit])
-            vals = " + ".join(
-                f"{_paren(old[w.label], digits)}·{_paren(errors[str(c.unit)], digits)}"
-                for c, w in consumers[n.unit])
-            text = (f"δ{j} = −∂E/∂i{j} = ∂o{j}/∂i{j} · ({sums}) = {_paren(slope, digits)} · "
-                    f"({vals}) = {number(errors[j], digits)}")
-        add("backward", text, {j})
-        for w, (x, xv) in [*zip([w.label for w in n.w], [source(i) for i in n.input_units],
-                                strict=True), (n.b.label, ("1", 1.0))]:
-            local = f"∂i{j}/∂{w}"
-            add("backward", f"∂E/∂{w} = ∂E/∂o{j} · ∂o{j}/∂i{j} · {local} = "
-                f"{_paren(o.grad, digits)} · {_paren(slope, digits)} · {_paren(xv, digits)} = "
-                f"{number(step.gradients[w], digits)}"
-                + (f"  ({local} = {x})" if x != "1" else ""), {j, w})
+    for p in record.passes:
+        node = {v.label: v for v in topological_order(p.graph) if v.label}
+        fwd, errors = p.forward, p.errors
+        state.update(x=p.x, t=p.t, loss=None, forward={}, deltas={}, gradients={})
+        forward, deltas, gradients = state["forward"], state["deltas"], state["gradients"]
+        xs = ", ".join(f"x{i} = {number(x, digits)}" for i, x in enumerate(p.x, 1))
+        ts = (f"the target is t = {number(p.t[0], digits)}" if len(p.t) == 1 else
+              "the targets are " + ", ".join(f"t{k} = {number(x, digits)}"
+                                              for k, x in zip(outputs, p.t, strict=True)))
+        each = f"Example {p.example}: inputs" if record.example is None else "Inputs"
+        add("forward", f"{each} {xs} enter units 1–{n_in}; {ts}.",
+            {str(i) for i in range(1, n_in + 1)})
 
+        def source(i: int, p=p) -> tuple[str, float]:
+            """The name and value of what unit i sends on: input x_i or output o_i."""
+            if i <= n_in:
+                return f"x{i}", p.x[i - 1]
+            return f"o{i}", p.forward[str(i)]["out"]
+
+        for n in neurons:
+            j = str(n.unit)
+            ins = [source(i) for i in n.input_units]
+            names = [w.label for w in n.w]
+            symbolic = " + ".join(f"{w}·{x}" for w, (x, _) in zip(names, ins, strict=True))
+            numeric = " + ".join(f"{_paren(old[w], digits)}·{_paren(x, digits)}"
+                                 for w, (_, x) in zip(names, ins, strict=True))
+            forward[j] = {"net": fwd[j]["net"]}
+            add("forward", f"i{j} = {symbolic} + {n.b.label} = {numeric} + "
+                f"{_paren(old[n.b.label], digits)} = {number(fwd[j]['net'], digits)}",
+                {j, *names, n.b.label})
+            o = node[f"o{j}"]
+            forward[j]["out"] = fwd[j]["out"]
+            act = (f"{render_rule_text(RULES[o.op].expr, [f'i{j}'], o.params)} = "
+                   f"{_values(RULES[o.op].expr, [fwd[j]['net']], o.params, digits)}"
+                   if o.op != "linear" else f"i{j}")
+            marks.out[p.example, j] = add(
+                "forward", f"o{j} = {act} = {number(fwd[j]['out'], digits)}", {j})
+
+        outs = {k: fwd[k]["out"] for k in outputs}
+        state["loss"] = p.loss
+        add("forward", f"E = {_loss_text(record.loss_name, outputs, p.t, outs, digits)} = "
+            f"{number(p.loss, digits)}", set(outputs))
+
+        for n in reversed(neurons):
+            j = str(n.unit)
+            o = node[f"o{j}"]
+            if not consumers[n.unit]:  # an output unit: E depends on o_j directly
+                slope = _output_slope(record.loss_name, outputs, j, p.t[outputs.index(j)],
+                                      fwd[j]["out"], digits)
+                add("backward", f"∂E/∂o{j} = {slope}{number(o.grad, digits)}", {j})
+            else:  # a hidden unit: E depends on o_j through the net inputs it feeds
+                sums = " + ".join(f"{w.label}·δ{c.unit}" for c, w in consumers[n.unit])
+                vals = " + ".join(
+                    f"{_paren(old[w.label], digits)}·{_paren(errors[str(c.unit)], digits)}"
+                    for c, w in consumers[n.unit])
+                if len(consumers[n.unit]) > 1:
+                    sums, vals = f"({sums})", f"({vals})"
+                add("backward", f"∂E/∂o{j} = −Σ w·δ = −{sums} = −{vals} = "
+                    f"{number(o.grad, digits)}", {j, *(w.label for _, w in consumers[n.unit])})
+            slope = o.local_grads[0] if o.parents and o.op != "linear" else 1.0
+            derivative = (render_rule_text(RULES[o.op].derivs, [f"i{j}"], o.params, 0)
+                          if o.parents and o.op != "linear" else "1")
+            deltas[j] = errors[j]
+            marks.delta[p.example, j] = add(
+                "backward", f"δ{j} = −∂E/∂i{j} = −∂E/∂o{j} · ∂o{j}/∂i{j} = "
+                f"{_minus(o.grad, digits)} · {_paren(slope, digits)} = "
+                f"{number(errors[j], digits)}  (∂o{j}/∂i{j} = {derivative})", {j})
+            for w, (x, xv) in [*zip([w.label for w in n.w], [source(i) for i in n.input_units],
+                                    strict=True), (n.b.label, ("1", 1.0))]:
+                gradients[w] = p.gradients[w]
+                add("backward", f"∂E/∂{w} = ∂E/∂i{j} · ∂i{j}/∂{w} = −δ{j} · {x} = "
+                    f"{_minus(errors[j], digits)} · {_paren(xv, digits)} = "
+                    f"{number(p.gradients[w], digits)}", {j, w})
+
+    summed = record.example is None and len(record.passes) > 1
+    state["gradients"] = dict(record.gradients)
     done: dict[str, float] = {}
     for name in (p for n in reversed(neurons) for p in [*(w.label for w in n.w), n.b.label]):
         done[name] = old[name]
-        add("update", f"{name} ← {name} − η·∂E/∂{name} = {number(old[name], digits)} − "
-            f"{number(step.lr, digits)} · {_paren(step.gradients[name], digits)} = "
-            f"{number(step.updated[name], digits)}", {name},
-            params={p: v for p, v in old.items() if p not in done}, before=dict(done))
+        if name in record.frozen:
+            text = f"{name} is frozen: it keeps its value {number(old[name], digits)}"
+        else:
+            grad = (" + ".join(_paren(p.gradients[name], digits) for p in record.passes)
+                    if summed else _paren(record.gradients[name], digits))
+            rule = f"{name} − η·Σ ∂E/∂{name}" if summed else f"{name} − η·∂E/∂{name}"
+            text = (f"{name} ← {rule} = {number(old[name], digits)} − "
+                    f"{number(record.lr, digits)} · {f'({grad})' if summed else grad} = "
+                    f"{number(record.updated[name], digits)}")
+        marks.update[name] = add("update", text, {name},
+                                 params={p: v for p, v in old.items() if p not in done},
+                                 before=dict(done))
     add("update", "After one step of gradient descent (η = "
-        f"{number(step.lr, digits)}), every weight and bias reads old → new.", set(),
+        f"{number(record.lr, digits)}), every weight and bias reads old → new.", set(),
         params={}, before=old)
-    return Steps(frames, title="The worked example: forward pass, backward pass, update",
-                 tables=[t.to_html() for t in worked_example_tables(step)])
+    return marks
+
+
+def _run_steps(records: Sequence[StepRecord], digits: int, rankdir: str, title: str) -> Steps:
+    """The frames of every update in order; with more than one, each sentence says which. Each
+    table row appears at the frame that computes it."""
+    frames: list[Frame] = []
+    tables: list[str] = []
+    for r in records:
+        several = len(records) > 1
+        where = (f"Step {r.step} (epoch {r.epoch}, "
+                 + (f"example {r.example}): " if r.example is not None else "all examples): ")
+                 if several else "")
+        marks = _record_frames(r, digits, rankdir, frames, where)
+        forward, errors, updates = worked_example_tables(r, digits=digits)
+        # a per-epoch update's rows start with their example's number
+        keys = [[(row[0] if r.example is None else r.example, row[-width]) for row in t.rows]
+                for t, width in ((forward, 3), (errors, 2))]
+        row_frames = [[marks.out[k] for k in keys[0]], [marks.delta[k] for k in keys[1]],
+                      [marks.update[name] for name in r.gradients]]
+        tables += [(t if not several else replace(t, title=f"Step {r.step}: {t.title}")
+                    ).to_html(k) for t, k in zip((forward, errors, updates), row_frames,
+                                                 strict=True)]
+    return Steps(frames, title=title, tables=tables)
