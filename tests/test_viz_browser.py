@@ -160,14 +160,13 @@ def test_page_fits_the_screen_with_the_picture_visible_and_its_text_legible(open
 def test_every_node_keeps_its_place_in_every_frame(open_page, stepper_files, kind, size):
     tab, _, _ = open_page(kind, size)
     _, count = stepper_files[kind]
-    first = tab.evaluate(_NODE_PLACES)
+    first = tab.evaluate(_NODE_PLACES)  # then each node where it first appears (E: once known)
     assert len(first) >= 6
     for k in range(2, count + 1):
         tab.keyboard.press("ArrowRight")
         places = tab.evaluate(_NODE_PLACES)
-        assert places.keys() <= first.keys(), k
         for name, (x, y, w) in places.items():
-            x0, y0, w0 = first[name]
+            x0, y0, w0 = first.setdefault(name, (x, y, w))
             assert (x, y, w) == (pytest.approx(x0, abs=1), pytest.approx(y0, abs=1),
                                  pytest.approx(w0, abs=1)), (k, name)
 
