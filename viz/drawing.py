@@ -119,9 +119,14 @@ class Layout:
         self.edges = {e["id"]: (e.get("pos"), e.get("lp"))
                       for e in placed.get("edges", []) if "id" in e}
 
-    def graph(self) -> str:
-        """The graph's attributes: its bounding box, so every frame has the same size."""
-        return f'bb="{self.bb}"'
+    def frame(self) -> str:
+        """DOT statements that keep every state the same size: the bounding box, and an invisible
+        point at two of its corners (``neato -n2`` sizes a picture by what it draws, so a state
+        without some node or edge label would otherwise come out smaller, and scaled otherwise)."""
+        x0, y0, x1, y1 = self.bb.split(",")
+        corners = "".join(f'\n\tbb_corner{k} [pos="{x},{y}!" shape=point style=invis width=0]'
+                          for k, (x, y) in enumerate(((x0, y0), (x1, y1))))
+        return f'\tgraph [bb="{self.bb}"]{corners}'
 
     def node(self, name: str) -> str:
         """The attributes pinning node ``name``: centre, and the size of its widest label."""

@@ -186,7 +186,7 @@ class GraphPicture:
                  '\tnode [fontname="Helvetica" fontsize=12]',
                  '\tedge [fontname="Helvetica" fontsize=10]']
         if layout is not None:
-            lines.append(f"\tgraph [{layout.graph()}]")
+            lines.append(layout.frame())
         for v in self.nodes:
             shape = ("plaintext" if isinstance(v, Constant) else "box" if not v.parents
                      else "ellipse")

@@ -131,7 +131,7 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
            '\tnode [fontname="Helvetica" fontsize=11]',
            '\tedge [fontname="Helvetica" fontsize=10]']
     if layout is not None:
-        out.append(f"\tgraph [{layout.graph()}]")
+        out.append(layout.frame())
     out.append("\t{ rank=same")
     for i in range(1, model.n_in + 1):
         value = [f"x{i} = {number(inputs[i - 1], digits)}"] if inputs is not None else [f"x{i}"]
@@ -159,8 +159,9 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
                    f'{pin(f"target{u}")}]')
         edges.append((f"u{u}", f"target{u}", f"t{u}", "", " style=dashed arrowhead=none"))
     if targets and loss is not None:
-        # E sums over the output units: one E beside all their targets
+        # E sums over the output units: one E in the targets' column, under them
         out.append(f'\tE [label="E = {number(loss, digits)}" shape=plaintext{pin("E")}]')
+        out.append("\t{ rank=same; " + "; ".join(f"target{u}" for u in units) + "; E }")
         edges += [(f"target{u}", "E", f"E{u}", "", " style=dotted arrowhead=none") for u in units]
     for a, b, id_, label, style in edges:
         where = f'id="{id_}"' if layout is None else layout.edge(id_)

@@ -125,12 +125,13 @@ _SCRIPT = """
 
 def legible(svg: str) -> str:
     """The ``<svg>`` element of a rendered picture, allowed to shrink to the screen's width only
-    as far as its smallest text stays `LEGIBLE_PX` high (beyond that its box scrolls)."""
+    as far as its smallest text stays `LEGIBLE_PX` high (beyond that its box scrolls); a picture
+    whose text is smaller than that to begin with is drawn larger."""
     svg = svg_element(svg)
     sizes = [float(x) for x in re.findall(r'font-size="([\d.]+)"', svg)]
     if not sizes:
         return svg
-    shrink = min(1.0, min(sizes) * PT / LEGIBLE_PX)
+    shrink = LEGIBLE_PX / (min(sizes) * PT)  # the smallest scale at which all text is legible
     return svg.replace("<svg", f'<svg style="min-width: {_width_pt(svg) * shrink:.1f}pt"', 1)
 
 
