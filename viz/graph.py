@@ -57,13 +57,14 @@ def bounded_order(output: Value, limit: int, advice: str) -> list[Value]:
 def node_names(order: list[Value]) -> dict[Value, str]:
     """A name per node, the one its evaluation trace (`autograd_core.trace`) gives it, so that a
     picture and its trace table agree: "v₋₁ (x1)" for an input, "v₃" for an intermediate,
-    "v₅ (y)" for the output, the label in brackets where there is one; a constant its number."""
+    "v₅ (y)" for the output, the label in brackets where there is one; a constant its number
+    ("t = 1" if it is named)."""
     output = order[-1]
     pretty, inputs = variable_names(output)
     names: dict[Value, str] = {}
     for v in order:
-        if isinstance(v, Constant):
-            names[v] = exact(v.data)
+        if isinstance(v, Constant):  # a named one, the target, reads "t = 1"
+            names[v] = f"{v.label} = {exact(v.data)}" if v.label else exact(v.data)
             continue
         called = inputs.get(v) or v.label or ("y" if v is output else "")
         names[v] = f"{pretty[v]} ({called})" if called else pretty[v]
@@ -86,6 +87,20 @@ def _neuron_groups(order: list[Value], children: Mapping[Value, list[Value]]
         top = single if single is not None and single.op in ACTIVATION_OPS else node
         into.update({v: top for v in (*own, node, top)})
     return into
+
+
+def _first_column(nodes: list[Value], edges: list[tuple[Value, Value, float]]) -> list[Value]:
+    """The inputs that only feed nodes computed from inputs alone (x1, x2 and the first layer's
+    weights), in the trace's order: the picture's first column, kept in that order so that the
+    forward and the backward picture (whose labels differ) show the inputs alike."""
+    depth: dict[Value, int] = {}
+    for v in nodes:  # topological order: parents first
+        depth[v] = 1 + max((depth.get(p, 0) for p in v.parents), default=-1)
+    feeds: dict[Value, list[Value]] = {}
+    for p, v, _ in edges:
+        feeds.setdefault(p, []).append(v)
+    return [v for v in nodes if not v.parents and not isinstance(v, Constant) and v in feeds
+            and all(depth[c] == 1 for c in feeds[v])]
 
 
 class GraphPicture:
@@ -132,6 +147,7 @@ class GraphPicture:
         self.short, _ = variable_names(output)  # the bare vᵢ, to write ∂v₂/∂v₋₁ with
         self.ids = {v: f"n{i}" for i, v in enumerate(self.nodes)}
         self.edges = [(p, v, local) for v in self.nodes for p, local in self._inputs(v, v, 1.0)]
+        self.first_column = _first_column(self.nodes, self.edges)
         if len(self.edges) > max_edges:
             raise GraphTooLargeError(
                 f"this graph has {len(self.edges)} edges"
@@ -187,6 +203,9 @@ class GraphPicture:
                  '\tedge [fontname="Helvetica" fontsize=10]']
         if layout is not None:
             lines.append(layout.frame())
+        if len(self.first_column) > 1:  # inputs top to bottom in their order, in every mode
+            chain = " -> ".join(self.ids[v] for v in self.first_column)
+            lines.append(f"\t{{ rank=same; {chain} [style=invis] }}")
         for v in self.nodes:
             shape = ("plaintext" if isinstance(v, Constant) else "box" if not v.parents
                      else "ellipse")
