@@ -146,6 +146,10 @@ def test_page_fits_the_screen_with_the_picture_visible_and_its_text_legible(open
     assert box["width"] > 100 and box["height"] > 50
     assert box["y"] < SIZES[size]["viewport"]["height"]  # on the first screen, not below it
     assert tab.evaluate(_SMALLEST_NODE_TEXT) >= LEGIBLE_PX
+    # the tables come after the picture; on a phone folded, so the picture is what one sees
+    tables = tab.locator("details.bp-tables")
+    assert tables.bounding_box()["y"] > box["y"] or size == "laptop"
+    assert tables.evaluate("d => d.open") == (size == "laptop")
     ARTIFACTS.mkdir(exist_ok=True)
     tab.screenshot(path=str(ARTIFACTS / f"stepper-{kind}-{size}-first.png"), full_page=True)
     tab.keyboard.press("End")
