@@ -45,7 +45,8 @@ class Frame:
 @dataclass
 class Steps(Sequence[Frame]):
     """Numbered frames; in Jupyter a slider with previous/next buttons. ``tables`` are HTML
-    fragments shown beside the frames by `to_html`."""
+    fragments shown beside the frames (below them on a narrow screen) by `to_html`; a row with
+    ``data-frame="k"`` appears at frame k."""
 
     frames: list[Frame]
     title: str = "Backpropagation, step by step"
@@ -82,8 +83,8 @@ class Steps(Sequence[Frame]):
         return paths
 
     def to_html(self) -> str:
-        """One self-contained HTML page: the frames with next/previous buttons, arrow keys, a
-        frame counter, and the tables beside."""
+        """One self-contained HTML page: the frames with next/previous buttons, a slider, arrow
+        keys, a frame counter, and the tables beside or below."""
         from .stepper_html import page
         return page(self)
 
