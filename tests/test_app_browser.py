@@ -95,8 +95,14 @@ def cell(tab, caption: str, row: str, column: int) -> str:
         "td").nth(column).inner_text()
 
 
+def shown(x: float) -> str:
+    """A number of these tables as the page shows it at 4 digits, for numbers below 1: four
+    significant figures, the true minus sign."""
+    return f"{x:.4g}".replace("-", "−")
+
+
 def test_editing_w14_gives_the_tables_of_a_hand_calculation(page, server):
-    open_view(page, server)
+    open_view(page, server, "?view=step&digits=4")
     # by hand, the slide's network with w14 = 0.5: x = (1, 0, 1), t = 1, η = 0.9, E = (t − o6)²
     i4 = 0.5 * 1 + 0.4 * 0 + (-0.5) * 1 + (-0.4)
     o4 = sigmoid(i4)
@@ -106,15 +112,15 @@ def test_editing_w14_gives_the_tables_of_a_hand_calculation(page, server):
     d6 = 2 * (1 - o6) * o6 * (1 - o6)
     d4 = o4 * (1 - o4) * (-0.3) * d6
     new_w14 = 0.5 + 0.9 * d4 * 1  # w ← w − η·∂E/∂w, ∂E/∂w14 = −δ4·x1
-    assert cell(page, "Forward pass", "4", 1) == "-0.7000"  # the slide's i4 before the edit
+    assert cell(page, "Forward pass", "4", 1) == "−0.7"  # the slide's i4 before the edit
     page.fill("#step-form input[name=w14]", "0.5")
     expect(page.locator("#view-step .tables td.changed").first).to_be_visible()
-    assert cell(page, "Forward pass", "4", 1) == f"{i4:.4f}"
-    assert cell(page, "Forward pass", "4", 2) == f"{o4:.4f}"
-    assert cell(page, "Forward pass", "6", 2) == f"{o6:.4f}"
-    assert cell(page, "Error terms", "4", 1) == f"{d4:.4f}"
-    assert cell(page, "Error terms", "6", 1) == f"{d6:.4f}"
-    assert cell(page, "Updates", "w14", 4) == f"{new_w14:.4f}"
+    assert cell(page, "Forward pass", "4", 1) == shown(i4) == "−0.4"
+    assert cell(page, "Forward pass", "4", 2) == shown(o4)
+    assert cell(page, "Forward pass", "6", 2) == shown(o6)
+    assert cell(page, "Error terms", "4", 1) == shown(d4)
+    assert cell(page, "Error terms", "6", 1) == shown(d6)
+    assert cell(page, "Updates", "w14", 4) == shown(new_w14)
     # the numbers that changed are marked; the untouched unit 5's net input is not
     changed = page.locator("#view-step .tables td.changed")
     assert changed.count() > 10
@@ -131,7 +137,12 @@ def test_editing_w14_gives_the_tables_of_a_hand_calculation(page, server):
     expect(page.locator("#step-form input[name=w24]")).to_be_focused()
     page.click("#view-step .counter")  # away from the fields: the arrow keys step
     page.keyboard.press("ArrowRight")
-    expect(page.locator("#view-step .counter")).to_have_text("Frame 3 / 34")
+    expect(page.locator("#view-step .counter")).to_have_text(re.compile(r"Frame 3 / \d+"))
+    # the table rows that frame 3 computes are the ones marked current
+    rows = page.locator("#view-step tr[data-frame='3']")
+    assert rows.count() >= 1
+    assert page.locator("#view-step tr.current").count() == rows.count()
+    expect(rows.first).to_have_class(re.compile("current"))
     no_sideways_scroll(page)
     shot(page, "step")
 

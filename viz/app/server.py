@@ -25,7 +25,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from nn.spec import Spec
-from viz.drawing import DotNotFoundError
+from viz.drawing import DEFAULT_DIGITS, MAX_DIGITS, DotNotFoundError
 from viz.plain_json import finite_or_null
 
 from . import limits, stepping, training
@@ -92,6 +92,7 @@ def create_app(spec: Spec | None = None, allowed_hosts: list[str] | None = None)
                           "defaults": {**vars(training.Settings()), "layers": ",".join(
                               map(str, training.Settings().layers))}},
                 "formula": {"f": stepping.DEFAULT_FORMULA, "at": stepping.DEFAULT_AT},
+                "digits": {"default": DEFAULT_DIGITS, "most": MAX_DIGITS},
                 "views": list(views.subjects),
                 "limits": {k.lower(): v for k, v in vars(limits).items() if k.isupper()}}
 

@@ -14,7 +14,7 @@ from nn import spec as specs
 from nn import step
 from nn.spec import Spec
 from viz.assignments import assignments, number_from_text
-from viz.drawing import svg_element
+from viz.drawing import DEFAULT_DIGITS, MAX_DIGITS, svg_element
 from viz.steps import Steps, steps
 
 from . import fields, limits
@@ -31,11 +31,18 @@ def formula(query: fields.Query) -> tuple[Steps, dict[str, Any]]:
     expr = fields.text(query, "f", DEFAULT_FORMULA, limits.MAX_FORMULA_CHARS)
     at = fields.text(query, "at", DEFAULT_AT, limits.MAX_FORMULA_CHARS)
     output, inputs = parse(expr, **assignments(at.replace(",", " ").split(), where="the values"))
-    frames = steps(output, max_nodes=limits.MAX_FORMULA_NODES)  # runs the backward pass
+    frames = steps(output, digits=_digits(query),  # this runs the backward pass
+                   max_nodes=limits.MAX_FORMULA_NODES)
     gradients = {name: x.grad for name, x in inputs.items()}
     text = ", ".join([f"y = {output.data:.6g}", *(f"∂y/∂{name} = {g:.6g}"
                                                   for name, g in gradients.items())])
     return frames, {"output": output.data, "gradients": gradients, "text": text}
+
+
+def _digits(query: fields.Query) -> int:
+    """How many decimals (and at least how many significant figures) numbers show, as
+    ``--digits`` on the command line."""
+    return fields.whole(query, "digits", DEFAULT_DIGITS, 1, MAX_DIGITS)
 
 
 def _at(spec: Spec, k: int) -> str:
@@ -61,7 +68,7 @@ def network(spec: Spec, query: fields.Query) -> tuple[Steps, dict[str, Any]]:
     """The spec with the numbers the page changed (checked as the spec file's would be): every
     update's frames and tables (`nn.step`, the records the command line prints)."""
     given = leaves(spec)
-    unknown = sorted(set(query) - set(given))
+    unknown = sorted(set(query) - set(given) - {"digits"})
     if unknown:
         raise ValueError(f"this network has no number {unknown[0]!r}; its numbers are "
                          f"{', '.join(given)}")
@@ -76,7 +83,7 @@ def network(spec: Spec, query: fields.Query) -> tuple[Steps, dict[str, Any]]:
     summary = {"leaves": {name: {"label": label, "value": value[name], "default": default}
                           for name, (label, default) in given.items()},
                "final": run.final, "title": spec.title}
-    return steps(run), summary
+    return steps(run, digits=_digits(query)), summary
 
 
 class Views:

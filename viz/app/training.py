@@ -238,9 +238,9 @@ class Session:
         loss.label = "E"
         loss.backward()
         try:
-            drawing = draw_graph(loss, mode="both", fmt="{:.3g}")
+            drawing = draw_graph(loss, mode="both")
         except GraphTooLargeError:
-            drawing = draw_graph(loss, mode="both", fmt="{:.3g}", collapse_neurons=True)
+            drawing = draw_graph(loss, mode="both", collapse_neurons=True)
         return {"index": index, "x": x, "target": int(self.y[index]), "loss": loss.data,
                 "svg": svg_element(drawing.svg()),
                 "gradients": {name: p.grad for name, p in model.named_parameters()}}

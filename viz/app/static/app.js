@@ -99,6 +99,9 @@ class Stepper {
     $(".text", this.root).textContent = frame.text;
     $(".prev", this.root).disabled = this.index === 0;
     $(".next", this.root).disabled = this.index === this.frames.length - 1;
+    for (const row of $$("tr[data-frame]", this.root)) {  // the rows this frame computes
+      row.classList.toggle("current", row.dataset.frame === String(frame.number));
+    }
     const picture = $(".picture", this.root);
     picture.setAttribute("aria-label", frame.text);
     const shown = this.index;
@@ -140,7 +143,7 @@ const step = {
   update() { return stepped("step", "first", (summary) => step.fields(summary.leaves)); },
   // one field per leaf number of the network (inputs, weights, biases, targets, η)
   fields(leaves) {
-    const form = $("#step-form");
+    const form = $("#step-form .leaves");
     const names = $$("input", form).map((el) => el.name).join(",");
     if (names !== Object.keys(leaves).join(",")) {
       form.innerHTML = "";
@@ -281,15 +284,20 @@ async function start() {
     const select = $(`#train-form select[name=${name}]`);
     if (select) { select.innerHTML = choices.map((c) => `<option>${c}</option>`).join(""); }
   }
+  for (const select of $$("select.digits")) {
+    for (let d = 1; d <= options.digits.most; d++) { select.add(new Option(String(d))); }
+    select.value = String(options.digits.default);
+  }
   const mine = (v) => (view === v ? given : {});
   fillForm($("#train-form"), { ...options.train.defaults, ...mine("train") });
   fillForm($("#formula-form"), { ...options.formula, ...mine("formula") });
 
+  fillForm($("#step-form"), mine("step"));
   for (const [name, value] of Object.entries(mine("step"))) {  // the spec's numbers as changed
-    if (name === "view") { continue; }
+    if (name === "view" || name === "digits") { continue; }
     const input = document.createElement("input");
     input.type = "hidden"; input.name = name; input.value = value;
-    $("#step-form").appendChild(input);
+    $("#step-form .leaves").appendChild(input);
   }
 
   formula.stepper = new Stepper($("#view-formula .stepper"), "formula");
