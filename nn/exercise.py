@@ -1,0 +1,164 @@
+"""Check a student's hand calculation of a run's updates: right, wrong, or an error carried
+forward, and the likely mistake.
+
+The right numbers are read from the step records (`nn.step`); "carried forward" and the
+catalogued mistakes come from `nn.replay` (the student's own values put through the rule table)
+and `nn.mistakes`. A number is right when it is within the student's own rounding (half a unit
+of the last decimal written) or within a relative 10⁻³ of the right value, whichever is wider.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from autograd_core import DomainError
+
+from .formulas import formula
+from .mistakes import CATALOGUE
+from .replay import Quantity, StepReplay, replay
+from .stepping import StepRecord, StepRun
+
+RELATIVE = 1e-3
+VERDICTS = ("right", "wrong", "carried-forward")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A student's number and how many decimals they wrote (None: take it as exact, e.g. from
+    Python)."""
+
+    value: float
+    decimals: int | None = None
+
+    def matches(self, x: float) -> bool:
+        """Within the student's rounding of x, or a relative 10⁻³ of it."""
+        rounding = 0.5 * 10.0 ** -self.decimals if self.decimals is not None else 0.0
+        return abs(self.value - x) <= max(rounding, RELATIVE * abs(x), 1e-12)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One checked number: ``quantity`` its name, ``given`` the student's, ``expected`` the
+    right one, ``verdict`` right / wrong / carried-forward, ``mistake`` a catalogue id or None,
+    ``explanation`` one line."""
+
+    quantity: str
+    given: float
+    expected: float
+    verdict: str
+    mistake: str | None
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """Every checked number, in the order they are computed, and the count of each verdict."""
+
+    items: tuple[Item, ...]
+
+    def count(self, verdict: str) -> int:
+        """How many items have this verdict."""
+        return sum(item.verdict == verdict for item in self.items)
+
+    @property
+    def all_right(self) -> bool:
+        """True when every number checked is right."""
+        return self.count("right") == len(self.items)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"items": [...], "right": n, "wrong": n, "carried_forward": n}``."""
+        return {"items": [asdict(i) for i in self.items], "right": self.count("right"),
+                "wrong": self.count("wrong"), "carried_forward": self.count("carried-forward")}
+
+    def summary(self) -> str:
+        """One line: how many right, wrong, carried forward, and the first wrong number."""
+        first = next((i.quantity for i in self.items if i.verdict == "wrong"), None)
+        line = (f"{self.count('right')} right, {self.count('wrong')} wrong, "
+                f"{self.count('carried-forward')} carried forward (of {len(self.items)})")
+        return line + (f"; the first wrong number is {first}" if first else "")
+
+
+def quantities(record: StepRecord) -> Iterator[Quantity]:
+    """The numbers of one update in the order a hand calculation (and the stepper) goes: per
+    example its net inputs and outputs, E and error terms; then each parameter's ∂E/∂p and new
+    value, output layer first."""
+    neurons = [n for layer in record.model.layers for n in layer.neurons]
+    for p in record.passes:
+        at = Quantity("E", "", record.step, None if record.example else p.example)
+        for n in neurons:
+            yield at.at("i", str(n.unit))
+            yield at.at("o", str(n.unit))
+        yield at
+        for n in reversed(neurons):
+            yield at.at("delta", str(n.unit))
+    for n in reversed(neurons):
+        for w in [*n.w, n.b]:
+            yield Quantity("grad", w.label, record.step)
+    for n in reversed(neurons):
+        for w in [*n.w, n.b]:
+            yield Quantity("new", w.label, record.step)
+
+
+def right_value(record: StepRecord, q: Quantity) -> float:
+    """The right value of ``q``, read from the record."""
+    if q.kind in ("grad", "new"):
+        return (record.gradients if q.kind == "grad" else record.updated)[q.name]
+    p = record.passes[0] if q.example is None else record.passes[q.example - 1]
+    if q.kind == "E":
+        return p.loss
+    if q.kind == "delta":
+        return p.errors[q.name]
+    return p.forward[q.name]["net" if q.kind == "i" else "out"]
+
+
+def _catalogued(q: Quantity, world: StepReplay) -> Iterator[tuple[str, float]]:
+    """(mistake id, the value q has when that mistake is made) for each catalogued mistake."""
+    for mistake in CATALOGUE:
+        try:
+            values = mistake.wrong(q, world)
+        except (DomainError, ZeroDivisionError, OverflowError):
+            continue  # the wrong way leads outside a rule's domain: not what the student did
+        for x in values:
+            if math.isfinite(x):
+                yield mistake.id, x
+
+
+def verdict(q: Quantity, answer: Answer, expected: float, world: StepReplay,
+            name: str) -> Item:
+    """Right, carried forward (what the student's own earlier values give) or wrong, with the
+    first catalogued mistake that gives the student's number."""
+    if answer.matches(expected):
+        return Item(name, answer.value, expected, "right", None, "")
+    mine = formula(q, world)
+    own = world.recomputed[q]
+    if answer.matches(own) and not Answer(own).matches(expected):
+        return Item(name, answer.value, expected, "carried-forward", None,
+                    f"consistent with your earlier values: {mine}")
+    for mistake_id, x in _catalogued(q, world):
+        if answer.matches(x) and not Answer(x).matches(expected):
+            m = next(m for m in CATALOGUE if m.id == mistake_id)
+            return Item(name, answer.value, expected, "wrong", mistake_id,
+                        f"{m.explanation(world)}; with your numbers: {mine}")
+    return Item(name, answer.value, expected, "wrong", None, f"with your numbers: {mine}")
+
+
+def check(run: StepRun, answers: Mapping[Quantity, Answer | float]) -> Report:
+    """Check the student's ``answers`` (any subset of the run's numbers) against the records."""
+    if not isinstance(run, StepRun):
+        raise TypeError(f"check needs a run of updates (nn.step(spec)), got {type(run).__name__}")
+    given = {q: a if isinstance(a, Answer) else Answer(a) for q, a in answers.items()}
+    known = {q for r in run for q in quantities(r)}
+    unknown = [q for q in given if q not in known]
+    if unknown:
+        raise ValueError(f"{unknown[0].text()} is not a number of this run")
+    several = len(run) > 1
+    items = []
+    for world in replay(run, {q: a.value for q, a in given.items()}):
+        for q in quantities(world.record):
+            if q in given:
+                items.append(verdict(q, given[q], right_value(world.record, q), world,
+                                     q.text(suffix=several or q.example is not None)))
+    return Report(tuple(items))
