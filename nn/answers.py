@@ -67,6 +67,14 @@ def _canonical(head: str) -> str:
     return "E" if lowered == "e" else head
 
 
+def _is_number(text: str) -> bool:
+    try:
+        number(text)
+    except ValueError:
+        return False
+    return True
+
+
 class Names:
     """Every name a run's numbers go by, and which quantity each stands for."""
 
@@ -94,7 +102,9 @@ class Names:
         key = _canonical(head) + at + where
         if key in self.known:
             return self.known[key]
-        close = difflib.get_close_matches(key, list(self.known), n=3, cutoff=0.5)
+        # the names written the same way first (with or without a step)
+        alike = [k for k in self.known if ("@" in k) == bool(at)] or list(self.known)
+        close = difflib.get_close_matches(key, alike, n=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(close)}?" if close else (
             "; names are E, i<j>, o<j>, delta<j>, grad_<p>, new_<p>, with @<step> for a later "
             "update")
@@ -171,15 +181,15 @@ def parse(text: str, run: StepRun, fmt: str = "csv") -> dict[Quantity, Answer]:
     where: dict[Quantity, int] = {}
     for n, (line, (name, value)) in enumerate(rows):
         try:
-            answer = number(value)
-        except ValueError as e:
-            if n == 0 and fmt == "csv":
-                continue  # a header line ("quantity,value")
-            raise AnswersError(f"line {line}: {name}: {e}") from None
-        try:
             q = names.quantity(name)
         except ValueError as e:
+            if n == 0 and fmt == "csv" and not _is_number(value):
+                continue  # a header line ("quantity,value")
             raise AnswersError(f"line {line}: {e}") from None
+        try:
+            answer = number(value)
+        except ValueError as e:
+            raise AnswersError(f"line {line}: {name}: {e}") from None
         if q in answers:
             raise AnswersError(f"line {line}: {name} is given twice (first on line {where[q]})")
         answers[q], where[q] = answer, line

@@ -3,8 +3,9 @@ forward, and the likely mistake.
 
 The right numbers are read from the step records (`nn.step`); "carried forward" and the
 catalogued mistakes come from `nn.replay` (the student's own values put through the rule table)
-and `nn.mistakes`. A number is right when it is within the student's own rounding (half a unit
-of the last decimal written) or within a relative 10⁻³ of the right value, whichever is wider.
+and `nn.mistakes`. A number is right when it is within the student's own rounding (one unit of
+the last decimal written: a hand calculation rounds every number on the way, so the last digit
+may be one off) or within a relative 10⁻³ of the right value, whichever is wider.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ class Answer:
     decimals: int | None = None
 
     def matches(self, x: float) -> bool:
-        """Within the student's rounding of x, or a relative 10⁻³ of it."""
-        rounding = 0.5 * 10.0 ** -self.decimals if self.decimals is not None else 0.0
+        """Within one unit of the student's last decimal of x, or a relative 10⁻³ of it."""
+        rounding = 10.0 ** -self.decimals if self.decimals is not None else 0.0
         return abs(self.value - x) <= max(rounding, RELATIVE * abs(x), 1e-12)
 
 

@@ -74,11 +74,17 @@ def _updated_weight(q: Quantity, world: StepReplay) -> list[float]:
 
 
 def _no_bias(q: Quantity, world: StepReplay) -> list[float]:
-    """Net inputs (and what follows from them) without the biases."""
+    """A unit's net input without its bias, and its output from that; E from the output
+    units' so computed (every other unit's numbers as the student's values made them)."""
     if q.kind not in ("i", "o", "E"):
         return []
-    leaves = {p: 0.0 if p in world.biases else x for p, x in world.old.items()}
-    return [world.twin("no-bias", leaves, world.given).recomputed[q]]
+    units = _output_units(world) if q.kind == "E" else {q.name}
+    leaves = {p: 0.0 if world.unit_of[p] in units and p in world.biases else x
+              for p, x in world.old.items()}
+    others = {k: x for k, x in world.forward_values().items()
+              if k.kind in ("i", "o") and k.name not in units}
+    twin = world.twin(f"no-bias {' '.join(sorted(units))}", leaves, {**world.given, **others})
+    return [twin.recomputed[q]]
 
 
 def _net_for_out(q: Quantity, world: StepReplay) -> list[float]:
