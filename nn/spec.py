@@ -106,21 +106,32 @@ class _Source:
     def __init__(self, name: str, text: str | None) -> None:
         self.name, self.lines = name, (text or "").splitlines()
 
-    def error(self, key: str, message: str) -> ValueError:
-        pattern = re.compile(rf'^\s*"?{re.escape(key)}"?\s*[=:]|^\s*\[\[?{re.escape(key)}\]')
-        line = next((k for k, text in enumerate(self.lines, 1) if pattern.search(text)), None)
-        where = f"{self.name}, line {line}" if line else self.name
+    def error(self, key: str, message: str, find: str | None = None,
+              occurrence: int = 1) -> ValueError:
+        """A ValueError naming the key and the line of the ``occurrence``-th assignment of
+        ``find`` (default: the key itself), e.g. the t of the second example."""
+        name = re.escape(find or key)
+        pattern = re.compile(rf'(^|[{{,\s])"?{name}"?\s*[=:]|^\s*\[\[?{name}\]')
+        lines = [k for k, text in enumerate(self.lines, 1) if pattern.search(text)]
+        where = (f"{self.name}, line {lines[occurrence - 1]}" if len(lines) >= occurrence
+                 else self.name)
         return ValueError(f"{where}: {key}: {message}")
 
 
-def _number(src: _Source, key: str, x: object) -> float:
+def _finite(x: object) -> float | None:
+    """x as a float if it is a finite real number (a 400-digit integer is not), else None."""
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise src.error(key, f"must be a number, got {_shown(x)}")
+        return None
     try:
         value = float(x)
     except OverflowError:
-        value = math.inf
-    if not math.isfinite(value):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _number(src: _Source, key: str, x: object) -> float:
+    value = _finite(x)
+    if value is None:
         raise src.error(key, f"must be a finite number, got {_shown(x)}")
     return value
 
@@ -138,14 +149,26 @@ def _whole(src: _Source, key: str, x: object, least: int) -> int:
     return int(x)
 
 
-def _numbers(src: _Source, key: str, xs: object, n: int, meaning: str) -> tuple[float, ...]:
+def _numbers(src: _Source, example: int, key: str, xs: object, n: int,
+             meaning: str) -> tuple[float, ...]:
+    """An example's x or t: ``n`` numbers (one number alone may stand for a list of one)."""
+    where = f"examples[{example}].{key}"
+
+    def error(message: str) -> ValueError:
+        return src.error(where, message, find=key, occurrence=example)
+
     if isinstance(xs, numbers.Real) and not isinstance(xs, bool) and n == 1:
         xs = [xs]
+    count = f"{n} number{'s' if n > 1 else ''} ({meaning})"
     if not isinstance(xs, list):
-        raise src.error(key, f"must be a list of {n} numbers ({meaning}), got {_shown(xs)}")
+        raise error(f"must be a list of {count}, got {_shown(xs)}")
     if len(xs) != n:
-        raise src.error(key, f"must have {n} numbers ({meaning}), got {len(xs)}")
-    return tuple(_number(src, f"{key}[{k}]", x) for k, x in enumerate(xs))
+        raise error(f"must have {count}, got {len(xs)}")
+    values = tuple(_finite(x) for x in xs)
+    if None in values:
+        k = values.index(None)
+        raise error(f"item {k + 1} must be a finite number, got {_shown(xs[k])}")
+    return values
 
 
 def _choice(src: _Source, key: str, x: object, allowed: Sequence[str]) -> str:
@@ -245,7 +268,6 @@ def from_dict(data: object, source: str = "the spec", text: str | None = None) -
                         f"updates, more than the {MAX_UPDATES} a spec may step through")
     checked = []
     for k, ex in enumerate(examples, 1):
-        where = f"examples[{k}]"
         if not isinstance(ex, Mapping):
             raise src.error("examples", f"example {k} must be a table with x and t, "
                             f"got {_shown(ex)}")
@@ -253,8 +275,8 @@ def from_dict(data: object, source: str = "the spec", text: str | None = None) -
         for key in EXAMPLE_KEYS:
             if key not in ex:
                 raise src.error("examples", f"example {k} has no {key}")
-        checked.append(Example(_numbers(src, f"{where}.x", ex["x"], inputs, "one per input unit"),
-                               _numbers(src, f"{where}.t", ex["t"], layers[-1],
+        checked.append(Example(_numbers(src, k, "x", ex["x"], inputs, "one per input unit"),
+                               _numbers(src, k, "t", ex["t"], layers[-1],
                                         "one target per output unit")))
     names = _names(src, data.get("names", {}), expected)
     frozen = _frozen(src, data.get("frozen", []), expected, names)

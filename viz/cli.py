@@ -131,7 +131,7 @@ def cmd_step(args: argparse.Namespace) -> None:
                          "one to start from")
     try:
         run = step(spec.load(args.spec))
-    except (ValueError, TypeError) as e:
+    except (ValueError, TypeError, FileNotFoundError) as e:
         raise UsageError(str(e)) from None
 
     def text() -> str:
