@@ -84,20 +84,25 @@ class Report:
 
 def quantities(record: StepRecord) -> Iterator[Quantity]:
     """The numbers of one update in the order a hand calculation (and the stepper) goes: per
-    example its net inputs and outputs, E and error terms; then each parameter's ∂E/∂p and new
-    value, output layer first."""
+    example its net inputs and outputs, E, then from the output layer back each unit's δ_j and
+    the gradients of its parameters; last each parameter's new value, output layer first."""
     neurons = [n for layer in record.model.layers for n in layer.neurons]
+    per_example = record.example is not None
+
+    def gradients(n: Any) -> list[Quantity]:
+        return [Quantity("grad", w.label, record.step) for w in [*n.w, n.b]]
+
     for p in record.passes:
-        at = Quantity("E", "", record.step, None if record.example else p.example)
+        at = Quantity("E", "", record.step, None if per_example else p.example)
         for n in neurons:
             yield at.at("i", str(n.unit))
             yield at.at("o", str(n.unit))
         yield at
         for n in reversed(neurons):
             yield at.at("delta", str(n.unit))
+            yield from gradients(n) if per_example else ()
     for n in reversed(neurons):
-        for w in [*n.w, n.b]:
-            yield Quantity("grad", w.label, record.step)
+        yield from () if per_example else gradients(n)
     for n in reversed(neurons):
         for w in [*n.w, n.b]:
             yield Quantity("new", w.label, record.step)
