@@ -168,3 +168,57 @@ def check(run: StepRun, answers: Mapping[Quantity, Answer | float]) -> Report:
                 items.append(verdict(q, given[q], right_value(world.record, q), world,
                                      q.text(suffix=several or q.example is not None)))
     return Report(tuple(items))
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One number to predict on the exercise page, everything precomputed: its name in an
+    answers file and as a formula writes it (``symbol``: δ6, ∂E/∂w14), its formula, the
+    formula with the right numbers, the answer, the catalogued wrong values (mistake id, value,
+    explanation), and ``carried``: "k:m" → the value this number has when the student's answer
+    to prompt k (of the same update) was that prompt's m-th wrong value."""
+
+    quantity: Quantity
+    name: str
+    symbol: str
+    formula: str
+    with_numbers: str
+    answer: float
+    wrong: tuple[tuple[str, float, str], ...]
+    carried: dict[str, float]
+
+
+def _distinct(pairs: Iterator[tuple[str, float]], right: float) -> list[tuple[str, float]]:
+    """Each catalogued value once (the first mistake that gives it), none equal to the right."""
+    kept: list[tuple[str, float]] = []
+    for mistake_id, x in pairs:
+        if not Answer(x).matches(right) and not any(Answer(x).matches(y) for _, y in kept):
+            kept.append((mistake_id, x))
+    return kept
+
+
+def prompts(run: StepRun) -> list[Prompt]:
+    """The exercise of a run: one prompt per number of each update, in the stepper's order."""
+    explain = {m.id: m for m in CATALOGUE}
+    out: list[Prompt] = []
+    several = len(run) > 1
+    for record in run:
+        world = StepReplay(record, dict(record.old), {})
+        first = len(out)
+        for q in quantities(record):
+            right = right_value(record, q)
+            f = formula(q, world)
+            wrong = tuple((i, x, explain[i].explanation(world))
+                          for i, x in _distinct(_catalogued(q, world), right))
+            out.append(Prompt(q, q.text(suffix=several or q.example is not None), f.name,
+                              f"{f.name} = {f.symbolic}", f"{f.name} = {f.symbolic} = {f.numeric}",
+                              right, wrong, {}))
+        # one earlier wrong value at a time, replayed through the rest of the update
+        for k in range(first, len(out)):
+            for m, (_, x, _) in enumerate(out[k].wrong):
+                carried = StepReplay(record, dict(record.old), {out[k].quantity: x})
+                for later in out[k + 1:]:
+                    v = carried.recomputed[later.quantity]
+                    if not Answer(v).matches(later.answer):
+                        later.carried[f"{k}:{m}"] = v
+    return out

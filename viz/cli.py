@@ -85,6 +85,8 @@ def _report(args: argparse.Namespace, to_json: Callable[[], object], to_text: Ca
     error under --json, so that standard output holds the JSON alone), then the JSON, or the
     text when neither was asked for."""
     pictures = args.svg or args.png or args.html
+    if args.exercise and not args.html:
+        raise UsageError("--exercise makes an exercise page: give it with --html FILE")
     if pictures:
         with contextlib.redirect_stdout(sys.stderr if args.json else sys.stdout):
             _write_pictures(args, picture, stepper)
@@ -102,7 +104,7 @@ def cmd_trace(args: argparse.Namespace) -> None:
     except (ValueError, TypeError) as e:
         raise UsageError(str(e)) from None
     _report(args, t.to_dict, t.to_text, lambda: draw_graph(output, mode=args.view),
-            lambda: steps(output))
+            lambda: steps(output, exercise=args.exercise))
 
 
 def _tables_text(record: StepRecord) -> str:
@@ -117,7 +119,8 @@ def cmd_worked_example(args: argparse.Namespace) -> None:
     except ValueError as e:
         raise UsageError(str(e)) from None
     _report(args, record.to_dict, lambda: _tables_text(record),
-            lambda: _record_view(record, args.view), lambda: steps(record))
+            lambda: _record_view(record, args.view),
+            lambda: steps(record, exercise=args.exercise))
 
 
 def cmd_step(args: argparse.Namespace) -> None:
@@ -141,7 +144,7 @@ def cmd_step(args: argparse.Namespace) -> None:
         return "\n\n\n".join([*blocks, parameter_table(run.final).to_text()])
 
     _report(args, run.to_dict, text, lambda: _record_view(run[-1], args.view),
-            lambda: steps(run))
+            lambda: steps(run, exercise=args.exercise))
 
 
 def cmd_check(args: argparse.Namespace) -> None:
@@ -226,6 +229,8 @@ def _add_picture_flags(p: argparse.ArgumentParser, views: Sequence[str], default
     p.add_argument("--svg", metavar="FILE", help="write the picture as SVG")
     p.add_argument("--png", metavar="FILE", help="write the picture as PNG")
     p.add_argument("--html", metavar="FILE", help="write the step-by-step page (one HTML file)")
+    p.add_argument("--exercise", action="store_true",
+                   help="with --html: hide each number until you predict it (an exercise page)")
     p.add_argument("--view", choices=list(views), default=default,
                    help=f"what the picture shows (default {default})")
 

@@ -114,5 +114,5 @@ def export_html(steps: Steps, path: str | os.PathLike[str]) -> Path:
         raise TypeError(f"export_html needs the frames from viz.steps(...), "
                         f"got {type(steps).__name__}")
     p = writable_path(path)
-    p.write_text(page(steps), encoding="utf-8")
+    p.write_text(steps.to_html(), encoding="utf-8")
     return p

@@ -58,6 +58,8 @@ class Steps(Sequence[Frame]):
     frames: list[Frame]
     title: str = "Backpropagation, step by step"
     tables: list[str] = field(default_factory=list)
+    # exercise mode: per frame the number it asks for, precomputed (viz.exercise), or None
+    questions: list[dict[str, Any] | None] | None = None
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -91,7 +93,10 @@ class Steps(Sequence[Frame]):
 
     def to_html(self) -> str:
         """One self-contained HTML page: the frames with next/previous buttons, arrow keys, a
-        frame counter, and the tables beside."""
+        frame counter, and the tables beside; in exercise mode the exercise page."""
+        if self.questions is not None:
+            from .exercise_html import exercise_page
+            return exercise_page(self)
         from .stepper_html import page
         return page(self)
 
@@ -108,7 +113,8 @@ def _values(template: Any, values: Sequence[float], params: tuple[float, ...], f
 
 
 def steps(subject: Value | StepRecord | StepRun, *, fmt: str = "{:.3g}", rankdir: str = "LR",
-          max_nodes: int = DEFAULT_MAX_NODES, lr: float | None = None) -> Steps:
+          max_nodes: int = DEFAULT_MAX_NODES, lr: float | None = None,
+          exercise: bool = False) -> Steps:
     """The frames of a forward and backward pass (a Value: this runs its backward pass after
     resetting the adjoints of its graph, as `autograd_core.trace` does), or of a network's
     forward passes, backward passes and updates: one update (a `nn.StepRecord`, such as
@@ -122,7 +128,22 @@ def steps(subject: Value | StepRecord | StepRun, *, fmt: str = "{:.3g}", rankdir
             frame).
         lr: for a Value, also one update frame per input, x ← x − η·∂y/∂x with η = lr (the
             inputs themselves are not changed). A network's updates have their own η.
+        exercise: hide each number a frame computes until predicted (`viz.exercise`); the
+            page (`to_html`, `export_html`) then checks each prediction.
     """
+    result = _steps(subject, fmt, rankdir, max_nodes, lr)
+    if exercise:
+        from .exercise import graph_questions, network_questions
+        if isinstance(subject, Value):
+            result.questions = graph_questions(subject, result.frames)
+        else:
+            records = [subject] if isinstance(subject, StepRecord) else list(subject)
+            result.questions = network_questions(records, result.frames, len(records) > 1)
+    return result
+
+
+def _steps(subject: Value | StepRecord | StepRun, fmt: str, rankdir: str, max_nodes: int,
+           lr: float | None) -> Steps:
     fmt = check_format(fmt)
     if isinstance(subject, StepRecord | StepRun):
         if lr is not None:

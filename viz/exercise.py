@@ -1,0 +1,80 @@
+"""Exercise mode of the stepper: which number each frame asks for, with everything the page needs
+to answer a prediction precomputed in Python (the page only compares numbers).
+
+A frame asks for the number its sentence computes: for a network, the quantity of `nn.exercise`
+whose sentence it is (``i4 = …``, ``δ6 = …``, ``w14 ← …``), with the catalogued wrong values and
+the values carried forward from an earlier wrong one; for a formula's graph, each primal value
+and each adjoint, in the stepper's order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from autograd_core import Value, topological_order
+from nn.exercise import Prompt, prompts
+from nn.replay import Quantity
+from nn.stepping import StepRecord
+
+from .graph import GraphPicture
+from .steps import Frame
+
+Question = dict[str, Any]
+
+
+def _sentence_start(q: Quantity) -> str:
+    """How the stepper's sentence of ``q`` begins (after a "Step k (…): " prefix)."""
+    return {"E": "E = ", "i": f"i{q.name} = ", "o": f"o{q.name} = ", "delta": f"δ{q.name} = ",
+            "grad": f"∂E/∂{q.name} = ", "new": f"{q.name} ← "}[q.kind]
+
+
+def _question(p: Prompt, index: int) -> Question:
+    return {"index": index, "name": p.symbol, "formula": p.formula, "numbers": p.with_numbers,
+            "answer": p.answer, "wrong": [list(w) for w in p.wrong], "carried": p.carried}
+
+
+def network_questions(records: Sequence[StepRecord], frames: Sequence[Frame],
+                      several: bool) -> list[Question | None]:
+    """One question per frame of `viz.steps` on these updates (None where the frame computes
+    nothing to predict: the inputs, the summary), in order; ValueError if the frames and the
+    run's numbers fall out of step."""
+    todo = [(k, p) for k, p in enumerate(prompts(records))
+            # a per-epoch update shows each example's gradient, not the sum a prompt asks for
+            if p.quantity.kind != "grad" or records[p.quantity.step - 1].example is not None]
+    out: list[Question | None] = []
+    for frame in frames:
+        text = frame.text.split("): ", 1)[1] if several else frame.text
+        if todo and text.startswith(_sentence_start(todo[0][1].quantity)):
+            k, p = todo.pop(0)
+            out.append(_question(p, k))
+        else:
+            out.append(None)
+    if todo:
+        raise ValueError(f"the stepper has no frame for {todo[0][1].name}")
+    return out
+
+
+def graph_questions(output: Value, frames: Sequence[Frame]) -> list[Question | None]:
+    """One question per frame of `viz.steps` on a Value: each forward frame asks for the node's
+    value, each backward frame for its adjoint ∂y/∂v (after the stepper's backward pass)."""
+    names = GraphPicture(output).names
+    y = names[output]
+    ask = {}
+    for v in topological_order(output):
+        if v.parents:
+            ask[f"{names[v]} = "] = (names[v], v.data)
+        if v is not output and v in names:
+            ask[f"∂{y}/∂{names[v]} = "] = (f"∂{y}/∂{names[v]}", v.grad)
+    out: list[Question | None] = []
+    for k, frame in enumerate(frames):
+        parts = frame.text.split(" = ")
+        start = parts[0] + " = "
+        if len(parts) == 4 and start in ask and frame.phase in ("forward", "backward"):
+            name, answer = ask.pop(start)
+            out.append({"index": k, "name": name, "formula": " = ".join(parts[:2]),
+                        "numbers": " = ".join(parts[:3]), "answer": answer, "wrong": [],
+                        "carried": {}})
+        else:
+            out.append(None)
+    return out
