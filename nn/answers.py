@@ -90,7 +90,7 @@ class Names:
                 forms = [alias.text()]
                 if q.example is not None and len(run[q.step - 1].passes) == 1:
                     forms.append(replace(alias, example=None).text())  # one example per update
-                if q.step == 1 and q.example in (None, 1) and len(run[0].passes) == 1:
+                if q.step == 1 and (q.example is None or len(run[0].passes) == 1):
                     forms.append(alias.text(suffix=False))
                 for form in forms:
                     self.known.setdefault(form, q)

@@ -56,12 +56,19 @@ def _sign(q: Quantity, world: StepReplay) -> list[float]:
 
 
 def _missing_derivative(q: Quantity, world: StepReplay) -> list[float]:
-    """δ_j (and ∂E/∂p through it) without the activation's derivative ∂o_j/∂i_j."""
-    if q.kind not in ("delta", "grad"):
+    """δ_j (and ∂E/∂p through it, in each example's pass) without the activation's derivative
+    ∂o_j/∂i_j."""
+    if q.kind == "delta":
+        parts = [(world.recomputed[q], world.slope(q.name, q.example))]
+    elif q.kind == "grad":
+        unit = world.unit_of[q.name]
+        parts = [(pr.gradients[q.name], world.slope(unit, example))
+                 for example, pr in world.passes_by_example.items()]
+    else:
         return []
-    unit = q.name if q.kind == "delta" else world.unit_of[q.name]
-    slope = world.slope(unit, q.example)
-    return [world.recomputed[q] / slope] if slope not in (0.0, 1.0) else []
+    if any(slope == 0.0 for _, slope in parts) or all(slope == 1.0 for _, slope in parts):
+        return []  # nothing to leave out (a linear unit), or nothing to divide by
+    return [sum(x / slope for x, slope in parts)]
 
 
 def _updated_weight(q: Quantity, world: StepReplay) -> list[float]:

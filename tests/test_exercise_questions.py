@@ -1,0 +1,143 @@
+"""Which number each stepper frame asks for in exercise mode, the precomputed values the page
+compares with, per-epoch answers, and ``--html --exercise`` on the command line."""
+
+import json
+import math
+import re
+
+import pytest
+
+import nn
+from nn.answers import parse
+from nn.exercise import check, prompts
+from viz import steps
+from viz.cli import main
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def page_data(html):
+    """The questions the page holds: the JSON argument of its script."""
+    return json.loads(re.search(r'getElementById\("bp-exercise"\), (.*)\);\s*</script>', html,
+                                re.S).group(1))
+
+
+def test_every_number_of_the_worked_example_is_asked_once_on_its_own_frame():
+    run = nn.step(nn.spec.lecture())
+    frames = steps(run, exercise=True)
+    asked = [(f.text, q) for f, q in zip(frames.frames, frames.questions, strict=True) if q]
+    # 3 units × (i, o) + E + 3 δ + 11 gradients + 11 new values
+    assert len(asked) == 6 + 1 + 3 + 11 + 11
+    for text, q in asked:
+        assert text.startswith(q["name"].replace("new ", "") + (" ←" if "new" in q["name"]
+                                                                 else " = "))
+    # the inputs and the closing summary ask nothing
+    assert frames.questions[0] is None and frames.questions[-1] is None
+
+
+def test_the_page_holds_the_catalogued_wrong_values_and_carried_values_from_python():
+    run = nn.step(nn.spec.lecture())
+    html = steps(run, exercise=True).to_html()
+    data = page_data(html)
+    delta6 = next(q for q in data if q and q["name"] == "δ6")
+    # by hand: δ6 = 2(t − o6)·o6(1 − o6); ½ of it, its negative, and 2(t − o6) alone
+    o6 = sigmoid(-0.3 * sigmoid(-0.7) - 0.2 * sigmoid(0.1) + 0.1)
+    d6 = 2 * (1 - o6) * o6 * (1 - o6)
+    assert delta6["answer"] == pytest.approx(d6)
+    wrong = {(m, round(x, 6)) for m, x, _ in delta6["wrong"]}
+    assert {("half-factor", round(d6 / 2, 6)), ("sign", round(-d6, 6)),
+            ("missing-derivative", round(2 * (1 - o6), 6))} <= wrong
+    # carried: if the student's i6 was the no-bias one (b6 left out), o6 = σ(that)
+    i6 = next(k for k, q in enumerate(data) if q and q["name"] == "i6")
+    o6q = data[i6 + 1]
+    m = next(m for m, w in enumerate(data[i6]["wrong"]) if w[0] == "no-bias")
+    i6_no_bias = -0.3 * sigmoid(-0.7) - 0.2 * sigmoid(0.1)
+    assert o6q["carried"][f"{data[i6]['index']}:{m}"] == pytest.approx(sigmoid(i6_no_bias))
+    # no answer is written in the page outside the data its script compares with
+    visible = re.sub(r"<script>.*</script>", "", html, flags=re.S)
+    assert "Your answers so far" in visible and "bp-reveal" in visible
+
+
+def test_prompts_follow_the_checkers_names_and_order():
+    run = nn.step(nn.spec.lecture())
+    names = [p.name for p in prompts(run)]
+    assert names[:8] == ["i4", "o4", "i5", "o5", "i6", "o6", "E", "delta6"]
+    assert names[8:11] == ["grad_w46", "grad_w56", "grad_b6"]
+    assert names[-1] == "new_b4"
+
+
+# One sigmoid unit (inputs 1, unit 2), two examples, one update per epoch from the summed
+# gradient: by hand, i2 = w12·x + b2, o2 = σ(i2), δ2 = 2(t − o2)·o2(1 − o2), ∂E/∂w12 = Σ −δ2·x.
+ONE_UNIT = """
+inputs = 1
+layers = [1]
+lr = 0.5
+update = "per-epoch"
+[weights]
+w12 = 0.5
+b2 = -0.25
+[[examples]]
+x = [1.0]
+t = [1]
+[[examples]]
+x = [2.0]
+t = [0]
+"""
+
+
+def one_unit_by_hand():
+    out = {}
+    for k, (x, t) in enumerate(((1.0, 1.0), (2.0, 0.0)), 1):
+        o = sigmoid(0.5 * x - 0.25)
+        d = 2 * (t - o) * o * (1 - o)
+        out[k] = (o, d, -d * x)
+    return out
+
+
+def test_per_epoch_answers_name_the_example_and_the_summed_gradient():
+    run = nn.step(nn.spec.loads(ONE_UNIT))
+    hand = one_unit_by_hand()
+    g = hand[1][2] + hand[2][2]
+    text = (f"o2@1/1,{hand[1][0]:.4f}\no2@1/2,{hand[2][0]:.4f}\n"
+            f"delta2@1/2,{hand[2][1]:.4f}\ngrad_w12,{g:.4f}\nnew_w12,{0.5 - 0.5 * g:.4f}\n"
+            f"grad_b2,{hand[1][1] * -1:.4f}")      # only example 1's: wrong, the sum is asked
+    items = {i.quantity: i for i in check(run, parse(text, run)).items}
+    assert [items[k].verdict for k in ("o2@1/1", "o2@1/2", "delta2@1/2", "grad_w12",
+                                       "new_w12")] == ["right"] * 5
+    assert items["grad_b2"].verdict == "wrong"
+
+
+def test_per_epoch_a_name_without_the_example_is_refused_with_the_choices():
+    run = nn.step(nn.spec.loads(ONE_UNIT))
+    with pytest.raises(ValueError, match=r"unknown quantity 'o2@1'; did you mean .*o2@1/1"):
+        parse("o2@1,0.5", run)
+
+
+def test_per_epoch_exercise_asks_each_examples_numbers_and_the_updates():
+    run = nn.step(nn.spec.loads(ONE_UNIT))
+    frames = steps(run, exercise=True)
+    names = [q["name"] for q in frames.questions if q]
+    assert names == ["i2", "o2", "E", "δ2", "i2", "o2", "E", "δ2", "new w12", "new b2"]
+
+
+@pytest.mark.parametrize("argv", [
+    ["worked-example", "--exercise"],
+    ["trace", "x*y", "--at", "x=1", "y=2", "--exercise", "--svg", "g.svg"],
+])
+def test_exercise_without_html_is_a_usage_error(capsys, argv):
+    assert main(argv) == 2
+    assert "--exercise makes an exercise page: give it with --html FILE" in capsys.readouterr().err
+
+
+def test_step_html_exercise_writes_the_page(capsys, tmp_path):
+    spec = tmp_path / "one.toml"
+    spec.write_text(ONE_UNIT, encoding="utf-8")
+    page = tmp_path / "exercise.html"
+    assert main(["step", str(spec), "--html", str(page), "--exercise"]) == 0
+    assert capsys.readouterr().out == f"wrote {page}\n"
+    html = page.read_text(encoding="utf-8")
+    assert 'id="bp-exercise"' in html and "default-src 'none'" in html
+    assert "src=" not in html and "<link" not in html   # nothing to fetch: one offline file
+    assert len([q for q in page_data(html) if q]) == 10
