@@ -11,7 +11,7 @@ may be one off) or within a relative 10⁻³ of the right value, whichever is wi
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -197,14 +197,15 @@ def _distinct(pairs: Iterator[tuple[str, float]], right: float) -> list[tuple[st
     return kept
 
 
-def prompts(run: StepRun) -> list[Prompt]:
-    """The exercise of a run: one prompt per number of each update, in the stepper's order."""
+def prompts(run: Sequence[StepRecord]) -> list[Prompt]:
+    """The exercise of a run: one prompt per number of each update, in the stepper's order; a
+    wrong value is carried through the rest of its update and the next one."""
     explain = {m.id: m for m in CATALOGUE}
     out: list[Prompt] = []
+    ends: list[int] = []
     several = len(run) > 1
     for record in run:
         world = StepReplay(record, dict(record.old), {})
-        first = len(out)
         for q in quantities(record):
             right = right_value(record, q)
             f = formula(q, world)
@@ -213,12 +214,19 @@ def prompts(run: StepRun) -> list[Prompt]:
             out.append(Prompt(q, q.text(suffix=several or q.example is not None), f.name,
                               f"{f.name} = {f.symbolic}", f"{f.name} = {f.symbolic} = {f.numeric}",
                               right, wrong, {}))
-        # one earlier wrong value at a time, replayed through the rest of the update
-        for k in range(first, len(out)):
+        ends.append(len(out))
+    # one earlier wrong value at a time, replayed through the rest of its update and the next
+    for s, record in enumerate(run):
+        for k in range(ends[s - 1] if s else 0, ends[s]):
             for m, (_, x, _) in enumerate(out[k].wrong):
-                carried = StepReplay(record, dict(record.old), {out[k].quantity: x})
-                for later in out[k + 1:]:
-                    v = carried.recomputed[later.quantity]
+                replays = {record.step: StepReplay(record, dict(record.old),
+                                                   {out[k].quantity: x})}
+                if s + 1 < len(run):
+                    new = {p: replays[record.step].values[Quantity("new", p, record.step)]
+                           for p in record.old}
+                    replays[run[s + 1].step] = StepReplay(run[s + 1], new, {})
+                for later in out[k + 1: ends[min(s + 1, len(run) - 1)]]:
+                    v = replays[later.quantity.step].recomputed[later.quantity]
                     if not Answer(v).matches(later.answer):
                         later.carried[f"{k}:{m}"] = v
     return out

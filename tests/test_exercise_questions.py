@@ -141,3 +141,31 @@ def test_step_html_exercise_writes_the_page(capsys, tmp_path):
     assert 'id="bp-exercise"' in html and "default-src 'none'" in html
     assert "src=" not in html and "<link" not in html   # nothing to fetch: one offline file
     assert len([q for q in page_data(html) if q]) == 10
+
+
+def lecture_second_update_i6(w46):
+    """i6 of the lecture's second update by hand, from step 1's new weights (by_hand) with w46
+    replaced: i_j = Σ w·x + b with x = (1, 0, 1), o = σ(i)."""
+    from worked_by_hand import by_hand
+    new = by_hand()["new"]
+    o4 = sigmoid(new["w14"] * 1 + new["w24"] * 0 + new["w34"] * 1 + new["b4"])
+    o5 = sigmoid(new["w15"] * 1 + new["w25"] * 0 + new["w35"] * 1 + new["b5"])
+    return w46 * o4 + new["w56"] * o5 + new["b6"]
+
+
+def test_a_wrong_update_carries_into_the_next_updates_forward_pass():
+    from worked_by_hand import SLIDE, by_hand
+    two = nn.step(nn.spec.lecture().with_settings(epochs=2))
+    w46_no_lr = SLIDE["w46"] - by_hand()["grads"]["w46"]          # η left out
+    i6 = lecture_second_update_i6(w46_no_lr)
+    # the checker: the update is wrong (learning-rate), step 2's i6 and o6 carried forward
+    items = {i.quantity: i for i in check(two, parse(
+        f"new_w46@1,{w46_no_lr:.4f}\ni6@2,{i6:.4f}\no6@2,{sigmoid(i6):.4f}", two)).items}
+    assert (items["new_w46@1"].verdict, items["new_w46@1"].mistake) == ("wrong", "learning-rate")
+    assert items["i6@2"].verdict == items["o6@2"].verdict == "carried-forward"
+    # the exercise page: the same value precomputed under that wrong update
+    ps = prompts(two)
+    k = next(k for k, p in enumerate(ps) if p.name == "new_w46@1")
+    m = next(m for m, w in enumerate(ps[k].wrong) if w[1] == pytest.approx(w46_no_lr))
+    later = next(p for p in ps if p.name == "i6@2")
+    assert later.carried[f"{k}:{m}"] == pytest.approx(i6)
