@@ -187,3 +187,19 @@ def test_trace_exercise_asks_each_primal_then_adjoint_and_scores(browser, trace_
     tab.screenshot(path=str(ARTIFACTS / f"exercise-trace-{size}.png"), full_page=True)
     assert fetched == [] and errors == []
     context.close()
+
+
+def test_in_a_notebook_the_exercise_runs_inside_its_own_frame(browser):
+    # what Jupyter shows for viz.steps(..., exercise=True): the page in an iframe
+    y, _ = parse("x1*x2", x1=3, x2=4)
+    html = steps(y, exercise=True)._repr_html_()
+    context = browser.new_context(**SIZES["laptop"])
+    tab = context.new_page()
+    tab.set_content(f"<!DOCTYPE html><html><body>{html}</body></html>")
+    inner = tab.frame_locator("iframe")
+    inner.locator(".bp-next").click()
+    assert inner.locator(".bp-frame:not([hidden]) .bp-prompt").inner_text() == "y = ?"
+    inner.locator(".bp-frame:not([hidden]) .bp-answer").fill("12")     # 3 · 4 by hand
+    inner.locator(".bp-frame:not([hidden]) .bp-answer").press("Enter")
+    assert inner.locator(".bp-verdict.right").count() == 1
+    context.close()

@@ -215,3 +215,11 @@ answered; ← goes back.</p>
 <script>{_SCRIPT % data}</script>
 </main></body></html>
 """
+
+
+def exercise_frame(steps: Steps) -> str:
+    """The exercise page inside an ``<iframe>``, for a notebook's output: its script and its
+    keys stay inside the frame."""
+    page = escape(exercise_page(steps))
+    return (f'<iframe title="{escape(steps.title)}: exercise" srcdoc="{page}" '
+            'style="width: 100%; height: 900px; border: 1px solid #ccc"></iframe>')

@@ -101,6 +101,9 @@ class Steps(Sequence[Frame]):
         return page(self)
 
     def _repr_html_(self) -> str:
+        if self.questions is not None:
+            from .exercise_html import exercise_frame
+            return exercise_frame(self)
         from .stepper_html import widget
         return widget(self, keys=False)
 
