@@ -65,12 +65,16 @@ def frame(tab):
 
 
 def predict(tab, text):
-    """Type a prediction into the focused box, press Enter: the verdict line."""
+    """Type a prediction into the focused box, press Enter: the verdict line. Then on (Enter on
+    Next, where the focus is; → past frames that ask nothing) to the next question."""
     assert tab.evaluate("document.activeElement.className") == "bp-answer"
     tab.keyboard.type(text)
     tab.keyboard.press("Enter")
     verdict = frame(tab).locator(".bp-verdict").inner_text()
-    tab.keyboard.press("Enter")   # the focus is on Next
+    tab.keyboard.press("Enter")
+    while frame(tab).locator(".bp-prompt").count() == 0 and not tab.locator(
+            ".bp-next").is_disabled():
+        tab.keyboard.press("ArrowRight")
     return verdict
 
 
@@ -83,6 +87,8 @@ def test_nothing_is_shown_before_it_is_predicted_then_right_and_revealed(browser
     page_text = tab.locator("body").inner_text()
     assert "0.7" not in page_text             # i4 = −0.7 nowhere on the page yet
     assert tab.locator(".bp-answers tbody tr").count() == 0
+    assert tab.locator("tr[data-frame]:not([hidden])").count() == 0   # no table row yet
+    assert "E = " not in page_text                                   # not in a caption either
     assert tab.locator(".bp-next").is_disabled()
     tab.keyboard.press("ArrowRight")          # cannot skip the question
     assert frame(tab).get_attribute("data-number") == "2"
@@ -94,7 +100,10 @@ def test_nothing_is_shown_before_it_is_predicted_then_right_and_revealed(browser
     assert tab.evaluate("document.activeElement.className") == "bp-next"
     tab.keyboard.press("Enter")
     assert frame(tab).locator(".bp-prompt").inner_text() == "o4 = ?"
-    assert "0.332" not in frame(tab).inner_text()   # o4's picture is not shown yet
+    assert "0.332" not in tab.locator("body").inner_text()   # o4: not in picture or table
+    predict(tab, "0.332")
+    row = tab.locator("tr[data-frame]:not([hidden])")
+    assert row.count() == 1 and row.inner_text().split() == ["4", "−0.7", "0.332"]
     assert fetched == [] and errors == []
     context.close()
 
@@ -164,23 +173,26 @@ def test_the_hint_ladder_formula_then_numbers_then_answer(browser, lecture_page_
 @pytest.mark.parametrize("size", ["phone", "laptop"])
 def test_trace_exercise_asks_each_primal_then_adjoint_and_scores(browser, trace_page_file,
                                                                  size):
-    # by hand: v1 = ln 2, v2 = 2·5, v3 = sin 5, v4 = v1 + v2, y = v4 − v3; then the adjoints
+    # by hand: v₋₁ = x1 = 2, v₀ = x2 = 5; v₁ = ln 2, v₂ = 2·5, v₃ = sin 5, v₄ = v₁ + v₂,
+    # v₅ = v₄ − v₃; then the adjoint trace row by row, v̄₀ and v̄₋₁ accumulated over two rows
     v1, v2, v3 = math.log(2), 10.0, math.sin(5)
-    answers = [("v1", f"{v1:.4f}"), ("v2", "10"), ("v3", f"{-v3:.4f}"),   # v3: a wrong sign
-               ("v4", f"{v1 + v2:.4f}"), ("y", f"{v1 + v2 - v3:.4f}"),
-               ("∂y/∂v4", "1"), ("∂y/∂v3", "-1"), ("∂y/∂v2", "1"), ("∂y/∂v1", "1"),
-               ("∂y/∂x2", f"{2 - math.cos(5):.4f}"), ("∂y/∂x1", f"{1 / 2 + 5:.4f}")]
+    answers = [("v₁", f"{v1:.4f}"), ("v₂", "10"), ("v₃", f"{-v3:.4f}"),   # v₃: a wrong sign
+               ("v₄", f"{v1 + v2:.4f}"), ("v₅", f"{v1 + v2 - v3:.4f}"),
+               ("v̄₄", "1"), ("v̄₃", "-1"), ("v̄₁", "1"), ("v̄₂", "1"),
+               ("v̄₀", f"{-1 * math.cos(5):.4f}"), ("v̄₋₁", "5"),
+               ("v̄₀", f"{-math.cos(5) + 1 * 2:.4f}"), ("v̄₋₁", f"{5 + 1 * 0.5:.4f}")]
     context, tab, fetched, errors = open_page(browser, trace_page_file, size)
     assert tab.evaluate("window.innerWidth") == SIZES[size]["viewport"]["width"]
     tab.keyboard.press("ArrowRight")
     for name, typed in answers:
         assert frame(tab).locator(".bp-prompt").inner_text() == f"{name} = ?"
         verdict = predict(tab, typed)
-        assert verdict.startswith("Wrong." if name == "v3" else "Right."), (name, verdict)
-        if frame(tab).locator(".bp-prompt").count() == 0:
-            tab.keyboard.press("ArrowRight")   # the frame between: ∂y/∂y = 1
+        assert verdict.startswith("Wrong." if name == "v₃" else "Right."), (name, verdict)
     assert tab.locator(".bp-score").inner_text() == (
-        "Score: 10 right, 0 carried forward, 1 wrong, 0 shown; 11 of 11 answered. Done!")
+        "Score: 12 right, 0 carried forward, 1 wrong, 0 shown; 13 of 13 answered. Done!")
+    # every row of both trace tables is shown now, none before its number was answered
+    assert tab.locator("tr[data-frame]:not([hidden])").count() == tab.locator(
+        "tr[data-frame]").count()
     # the page fits the screen: nothing wider than the viewport
     assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -198,7 +210,7 @@ def test_in_a_notebook_the_exercise_runs_inside_its_own_frame(browser):
     tab.set_content(f"<!DOCTYPE html><html><body>{html}</body></html>")
     inner = tab.frame_locator("iframe")
     inner.locator(".bp-next").click()
-    assert inner.locator(".bp-frame:not([hidden]) .bp-prompt").inner_text() == "y = ?"
+    assert inner.locator(".bp-frame:not([hidden]) .bp-prompt").inner_text() == "v₁ = ?"
     inner.locator(".bp-frame:not([hidden]) .bp-answer").fill("12")     # 3 · 4 by hand
     inner.locator(".bp-frame:not([hidden]) .bp-answer").press("Enter")
     assert inner.locator(".bp-verdict.right").count() == 1

@@ -103,8 +103,9 @@ def cmd_trace(args: argparse.Namespace) -> None:
         t = trace(output, inputs=list(inputs.values()), digits=args.digits)
     except (ValueError, TypeError) as e:
         raise UsageError(str(e)) from None
-    _report(args, t.to_dict, t.to_text, lambda: draw_graph(output, mode=args.view),
-            lambda: steps(output, exercise=args.exercise))
+    _report(args, t.to_dict, t.to_text,
+            lambda: draw_graph(output, mode=args.view, digits=args.digits),
+            lambda: steps(output, digits=args.digits, exercise=args.exercise))
 
 
 def _tables_text(record: StepRecord) -> str:
@@ -178,8 +179,11 @@ def _record_view(record: StepRecord, view: str) -> Drawing:
     """The picture of an update: the network (weights old → new) or its loss graph."""
     if view == "network":
         first = record.passes[0]
+        one = len(record.passes) == 1  # E and the gradients of one example, else of several
         return draw_network(record.model, inputs=first.x, target=first.t,
-                            forward=first.forward, errors=first.errors, old=record.old)
+                            loss=first.loss if one else None, forward=first.forward,
+                            errors=first.errors, old=record.old,
+                            gradients=record.gradients if one else None)
     return draw_graph(record.graph, mode=view)
 
 
@@ -244,7 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("expr", help='a formula, e.g. "ln(x1) + x1*x2 - sin(x2)"')
     p.add_argument("--at", nargs="+", default=[], metavar="NAME=VALUE", help="input values")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--digits", type=int, default=3, help="decimals shown (default 3)")
+    p.add_argument("--digits", type=int, default=3,
+                   help="decimals shown, in the tables, the pictures and the page (default 3)")
     _add_picture_flags(p, ("forward", "backward", "both"), "both")
     p.set_defaults(run=cmd_trace)
     p = sub.add_parser("worked-example",

@@ -3,8 +3,8 @@ to answer a prediction precomputed in Python (the page only compares numbers).
 
 A frame asks for the number its sentence computes: for a network, the quantity of `nn.exercise`
 whose sentence it is (``i4 = …``, ``δ6 = …``, ``w14 ← …``), with the catalogued wrong values and
-the values carried forward from an earlier wrong one; for a formula's graph, each primal value
-and each adjoint, in the stepper's order.
+the values carried forward from an earlier wrong one; for a formula's graph, each row of its
+evaluation trace: the primal values, then the adjoints contribution by contribution.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from autograd_core import Value, topological_order
+from autograd_core import Constant, Value, topological_order, trace
 from nn.exercise import Prompt, prompts
 from nn.replay import Quantity
 from nn.stepping import StepRecord
 
-from .graph import GraphPicture
 from .steps import Frame
 
 Question = dict[str, Any]
@@ -56,25 +55,26 @@ def network_questions(records: Sequence[StepRecord], frames: Sequence[Frame],
 
 
 def graph_questions(output: Value, frames: Sequence[Frame]) -> list[Question | None]:
-    """One question per frame of `viz.steps` on a Value: each forward frame asks for the node's
-    value, each backward frame for its adjoint ∂y/∂v (after the stepper's backward pass)."""
-    names = GraphPicture(output).names
-    y = names[output]
-    ask = {}
-    for v in topological_order(output):
-        if v.parents:
-            ask[f"{names[v]} = "] = (names[v], v.data)
-        if v is not output and v in names:
-            ask[f"∂{y}/∂{names[v]} = "] = (f"∂{y}/∂{names[v]}", v.grad)
+    """One question per frame of `viz.steps` on a Value, following its evaluation trace: each
+    primal vᵢ in order, then each row of the adjoint trace (a contribution v̄ₚ += v̄ᵢ·∂vᵢ/∂vₚ,
+    asking for v̄ₚ after it)."""
+    tr = trace(output)
+    leaves = sum(not v.parents and not isinstance(v, Constant)
+                 for v in topological_order(output))
+    # the rows the stepper gives a frame each: not the inputs, not "y = vₗ", not v̄ₗ = 1
+    rows = [("forward", r) for r in tr.primal[leaves:-1]] + [("backward", r)
+                                                             for r in tr.adjoint[1:]]
     out: list[Question | None] = []
     for k, frame in enumerate(frames):
-        parts = frame.text.split(" = ")
-        start = parts[0] + " = "
-        if len(parts) == 4 and start in ask and frame.phase in ("forward", "backward"):
-            name, answer = ask.pop(start)
-            out.append({"index": k, "name": name, "formula": " = ".join(parts[:2]),
-                        "numbers": " = ".join(parts[:3]), "answer": answer, "wrong": [],
-                        "carried": {}})
+        phase, row = rows[0] if rows else ("", {})
+        if frame.phase == phase and frame.text.startswith(f"{row['var']} = {row['expr']} = "):
+            rows.pop(0)
+            parts = frame.text.split(" = ")  # name = formula … = with the numbers = value
+            out.append({"index": k, "name": row["var"], "formula": " = ".join(parts[:-2]),
+                        "numbers": " = ".join(parts[:-1]), "answer": row["value"],
+                        "wrong": [], "carried": {}})
         else:
             out.append(None)
+    if rows:
+        raise ValueError(f"the stepper has no frame for the trace row {rows[0][1]['var']}")
     return out

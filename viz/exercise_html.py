@@ -12,30 +12,28 @@ per number as it is reached; the last frame shows the score.
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from typing import TYPE_CHECKING
 
-from .drawing import svg_element
-from .stepper_html import _POLICY, _STYLE
+from .stepper_html import _POLICY, _STYLE, _width_pt, picture
 
 if TYPE_CHECKING:
     from .steps import Steps
 
 _EXERCISE_STYLE = """
-body { margin: 0 auto; max-width: 1400px; padding: 0 0.8em; }
-.bp-stepper .bp-body { flex-wrap: wrap; }
-.bp-stepper .bp-frames { flex: 1 1 320px; }
-.bp-stepper .bp-tables { flex: 1 1 260px; }
+body { font-family: Helvetica, Arial, sans-serif; margin: 0.8em; }
+h1 { font-size: 1.5em; }
 .bp-question { background: #f4f6fb; border: 1px solid #ccd; border-radius: 6px;
   padding: 0.5em 0.8em; margin: 0.4em 0; }
 .bp-question label { display: block; margin: 0.3em 0; }
-.bp-question input { font-size: 1.1em; width: 9em; padding: 0.2em; }
+.bp-question input { font-size: 1.1em; width: 9em; padding: 0.3em; min-height: 32px; }
 .bp-prompt { font-size: 1.15em; margin: 0.2em 0; }
-.bp-verdict { font-weight: bold; min-height: 1.2em; }
+.bp-verdict { font-weight: bold; min-height: 1.2em; overflow-wrap: anywhere; }
 .bp-verdict.right { color: #1a7f37; }
 .bp-verdict.carried-forward { color: #9a6700; }
 .bp-verdict.wrong { color: #cf222e; }
-.bp-hints { color: #333; }
+.bp-hints { overflow-wrap: anywhere; }
 .bp-score { font-weight: bold; }
 """
 
@@ -47,8 +45,9 @@ _SCRIPT = """
   var counter = root.querySelector(".bp-counter");
   var prev = root.querySelector(".bp-prev"), next = root.querySelector(".bp-next");
   var rows = root.querySelector(".bp-answers tbody"), score = root.querySelector(".bp-score");
+  var tableRows = root.querySelectorAll("tr[data-frame]");
   var done = {}, tally = {"right": 0, "carried-forward": 0, "wrong": 0, "shown": 0};
-  var asked = DATA.filter(function (q) { return q; }).length, current = 0;
+  var asked = DATA.filter(function (q) { return q; }).length, current = 0, furthest = 0;
   function parse(text) {
     var t = text.trim().replace(/\\u2212/g, "-").replace(/\\s/g, "");
     if (/^[+-]?\\d+,\\d+$/.test(t)) { t = t.replace(",", "."); }
@@ -110,16 +109,30 @@ _SCRIPT = """
       + n + " of " + asked + " answered" + (n === asked ? ". Done!" : ".");
     next.disabled = current === frames.length - 1 || (DATA[current] && !(current in done));
     prev.disabled = current === 0;
+    // a table row computed at frame k shows once frame k's number is answered (or, for a
+    // frame that asks nothing, once it is reached)
+    for (var r = 0; r < tableRows.length; r++) {
+      var k = Number(tableRows[r].getAttribute("data-frame")) - 1;
+      tableRows[r].hidden = DATA[k] ? !(k in done) : k > furthest;
+      tableRows[r].classList.toggle("bp-now", k === current);
+    }
   }
   function show(k) {
     current = Math.max(0, Math.min(frames.length - 1, k));
+    furthest = Math.max(furthest, current);
     for (var j = 0; j < frames.length; j++) { frames[j].hidden = (j !== current); }
     counter.textContent = "Frame " + (current + 1) + " / " + frames.length;
     var f = frames[current], before = f.querySelector(".bp-before");
     if (before && !before.firstChild && current > 0) {
       // until answered, the picture of the frame before: this one would show the number
-      var pic = frames[current - 1].querySelector(".bp-reveal svg");
-      if (pic) { before.appendChild(pic.cloneNode(true)); }
+      var pic = frames[current - 1].querySelector(".bp-reveal .bp-picture");
+      if (pic) {
+        var copy = pic.cloneNode(true);
+        copy.removeAttribute("aria-label");  // the sentence belongs to the frame before
+        Array.prototype.forEach.call(copy.querySelectorAll("[id]"),
+                                     function (e) { e.removeAttribute("id"); });
+        before.appendChild(copy);
+      }
     }
     update();
     var input = f.querySelector(".bp-answer");
@@ -163,15 +176,13 @@ _SCRIPT = """
 
 
 def _frame(number: int, phase: str, text: str, svg: str, question: dict | None) -> str:
-    reveal = f'<p class="bp-text">{escape(text)}</p>{svg_element(svg)}'
+    reveal = f'<p class="bp-text">{escape(text)}</p>{picture(number, svg, text)}'
+    head = (f'<section class="bp-frame" data-number="{number}" hidden>'
+            f'<div class="bp-phase">{escape(phase)}</div>')
     if question is None:
-        return (f'<section class="bp-frame" data-number="{number}" hidden>'
-                f'<div class="bp-phase">{escape(phase)}</div>'
-                f'<div class="bp-reveal">{reveal}</div></section>')
+        return f'{head}<div class="bp-reveal">{reveal}</div></section>'
     name = escape(question["name"])
-    return (f'<section class="bp-frame" data-number="{number}" hidden>'
-            f'<div class="bp-phase">{escape(phase)}</div>'
-            f'<div class="bp-question"><p class="bp-prompt">{name} = ?</p>'
+    return (f'{head}<div class="bp-question"><p class="bp-prompt">{name} = ?</p>'
             f'<label>Your value of {name}: <input class="bp-answer" type="text" '
             f'inputmode="decimal" autocomplete="off" spellcheck="false"></label>'
             f'<button type="button" class="bp-check">Check (Enter)</button> '
@@ -181,11 +192,20 @@ def _frame(number: int, phase: str, text: str, svg: str, question: dict | None) 
             f'<div class="bp-before"></div><div class="bp-reveal" hidden>{reveal}</div></section>')
 
 
+def _hide_loss(table: str) -> str:
+    """A table's caption without the loss it states ("Forward pass (E = 0.277)"): E is one of
+    the numbers to predict."""
+    return re.sub(r"<caption>([^<]*?) \(E = [^<]*\)</caption>", r"<caption>\1</caption>", table)
+
+
 def exercise_page(steps: Steps) -> str:
     """The whole exercise page of ``steps`` (made with ``viz.steps(..., exercise=True)``)."""
     questions = steps.questions or []
+    svgs = steps.svgs()
     frames = "\n".join(_frame(f.number, f.phase, f.text, svg, q) for f, svg, q in
-                       zip(steps.frames, steps.svgs(), questions, strict=True))
+                       zip(steps.frames, svgs, questions, strict=True))
+    width = max(map(_width_pt, svgs), default=0.0)
+    tables = "\n".join(f'<div class="bp-scroll">{_hide_loss(t)}</div>' for t in steps.tables)
     title = escape(steps.title)
     try:
         data = json.dumps(questions, ensure_ascii=False, allow_nan=False)
@@ -208,10 +228,12 @@ answered; ← goes back.</p>
 <span class="bp-counter" aria-live="polite">Frame 1 / {len(steps.frames)}</span>
 <button type="button" class="bp-next" aria-label="Next frame">Next ▶</button>
 </div>
-<div class="bp-body"><div class="bp-frames">{frames}</div>
-<aside class="bp-tables"><table class="bp-answers"><caption>Your answers so far</caption>
+<div class="bp-body"><div class="bp-frames" style="flex-basis: {width:.0f}pt">{frames}</div>
+<details class="bp-tables" open><summary>Tables</summary>
+<div class="bp-scroll"><table class="bp-answers"><caption>Your answers so far</caption>
 <thead><tr><th>number</th><th>yours</th><th>right</th><th>verdict</th></tr></thead>
-<tbody></tbody></table><p class="bp-score" aria-live="polite"></p></aside></div>
+<tbody></tbody></table></div><p class="bp-score" aria-live="polite"></p>
+{tables}</details></div>
 <script>{_SCRIPT % data}</script>
 </main></body></html>
 """
