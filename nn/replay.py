@@ -16,7 +16,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from autograd_core import Constant, Value, apply, backward_walk, topological_order
+from autograd_core import (
+    RULES,
+    Constant,
+    Value,
+    apply,
+    backward_walk,
+    scalar_math,
+    topological_order,
+)
 
 from .stepping import Pass, StepRecord, StepRun
 
@@ -58,6 +66,37 @@ def _node_quantities(v: Value) -> list[tuple[str, str]]:
     return []
 
 
+def _unwritten_net(v: Value, where: Quantity, given: Mapping[Quantity, float]) -> str | None:
+    """The unit of an activation node o_j whose o_j the student gave and whose i_j they did
+    not (None otherwise)."""
+    names = _node_quantities(v)
+    if len(names) != 1 or names[0][0] != "o" or len(v.parents) != 1:
+        return None
+    unit = names[0][1]
+    written = where.at("o", unit) in given and where.at("i", unit) not in given
+    return unit if written and _node_quantities(v.parents[0]) == [("i", unit)] else None
+
+
+def _input_for(v: Value, y: float, start: float) -> float | None:
+    """The x with op(x) = y for the activation node ``v``, by bisection on its rule (the
+    activations are monotone); None when no x gives y (e.g. σ(x) = 1.2)."""
+    def f(x: float) -> float:
+        return RULES[v.op].fn(scalar_math, x, *v.params)[0] - y
+
+    lo, hi, width = start - 1.0, start + 1.0, 1.0
+    while f(lo) * f(hi) > 0:
+        if width > 1e3:
+            return None
+        width *= 2
+        lo, hi = start - width, start + width
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if mid in (lo, hi):
+            break
+        lo, hi = (mid, hi) if f(lo) * f(mid) > 0 else (lo, mid)
+    return (lo + hi) / 2
+
+
 @dataclass
 class PassReplay:
     """One example's pass rebuilt: ``nodes`` maps each recorded node to its copy; ``recomputed``
@@ -89,6 +128,15 @@ def replay_pass(p: Pass, where: Quantity, leaves: Mapping[str, float],
             q = where.at(kind, name)
             recomputed[q] = c.data
             c.data = given.get(q, c.data)
+        net = _unwritten_net(v, where, given)
+        if net is not None:
+            # the student wrote o_j but not i_j: take the i_j their o_j came from, so that
+            # ∂o_j/∂i_j (σ(i)(1 − σ(i)) for σ) is o_j(1 − o_j) with the student's own o_j
+            x = _input_for(v, c.data, nodes[v.parents[0]].data)
+            if x is not None:
+                nodes[v.parents[0]].data = values[where.at("i", net)] = x
+                out, c = c.data, apply(v.op, nodes[v.parents[0]], params=v.params)
+                c.label, c.data = v.label, out
         for kind, name in _node_quantities(v):
             values[where.at(kind, name)] = c.data
         nodes[v] = c

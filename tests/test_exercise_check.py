@@ -256,3 +256,14 @@ def test_mazur_updated_weight_in_a_hidden_delta():
     d3_new_weights = o3 * (1 - o3) * (w5 * d5 + w7 * d6)
     items = mazur_check(f"delta3,{d3_new_weights:.8f}")
     assert (items["delta3@1"].verdict, items["delta3@1"].mistake) == ("wrong", "updated-weight")
+
+
+def test_a_student_who_skips_the_net_input_is_still_carried_forward():
+    # o6 written without i6: o6 = 0.45 (the right one is 0.4739). By hand on from the student's
+    # o6: E = (1 − 0.45)², δ6 = 2(1 − 0.45)·0.45·(1 − 0.45), δ4 = o4(1 − o4)·w46·δ6
+    o6 = 0.45
+    d6 = 2 * (1 - o6) * o6 * (1 - o6)
+    items = lecture_check(f"o6,{o6}\nE,{(1 - o6) ** 2:.4f}\ndelta6,{d6:.4f}\n"
+                          f"delta4,{O4 * (1 - O4) * -0.3 * d6:.5f}")
+    assert items["o6"].verdict == "wrong"
+    assert [items[k].verdict for k in ("E", "delta6", "delta4")] == ["carried-forward"] * 3
