@@ -94,14 +94,19 @@ def _no_bias(q: Quantity, world: StepReplay) -> list[float]:
     return [twin.recomputed[q]]
 
 
+def _net(world: StepReplay, i: Quantity) -> float:
+    """The student's i_j if they wrote it, else as their inputs to it make it."""
+    return world.given.get(i, world.recomputed[i])
+
+
 def _net_for_out(q: Quantity, world: StepReplay) -> list[float]:
     """The net input i_j used as the unit's output o_j: as o_j itself, or in the next layer's
     net inputs, in E, and in the gradients of the weights it multiplies."""
     if q.kind == "o":
-        return [world.values[q.at("i", q.name)]]
+        return [_net(world, q.at("i", q.name))]
     if q.kind not in ("i", "E", "grad"):
         return []
-    nets_as_outs = {k.at("o", k.name): x for k, x in world.values.items() if k.kind == "i"}
+    nets_as_outs = {k.at("o", k.name): _net(world, k) for k in world.values if k.kind == "i"}
     deltas = {k: x for k, x in world.values.items() if k.kind == "delta"}
     twin = world.twin("net-for-out", world.old, {**world.given, **nets_as_outs, **deltas})
     return [twin.recomputed[q]]

@@ -83,6 +83,12 @@ def test_spreadsheet_export_bom_semicolons_quotes_decimal_comma(capsys, spec, tm
     assert [i["quantity"] for i in json.loads(out)["items"]] == ["o4", "delta6"]
 
 
+def test_tab_separated_with_a_header_and_a_comment(capsys, spec, tmp_path):
+    answers = write(tmp_path, "tabs.txt", "# my homework\nname\tvalue\no4\t0.332\ni4\t−0.7\n")
+    status, out, _ = run(capsys, spec, answers, "--json")
+    assert status == 0 and json.loads(out)["right"] == 2
+
+
 def test_a_quoted_decimal_comma_with_comma_separators(capsys, spec, tmp_path):
     answers = write(tmp_path, "export.csv", 'o4,"0,332"\n')
     assert run(capsys, spec, answers)[0] == 0

@@ -267,3 +267,34 @@ def test_a_student_who_skips_the_net_input_is_still_carried_forward():
                           f"delta4,{O4 * (1 - O4) * -0.3 * d6:.5f}")
     assert items["o6"].verdict == "wrong"
     assert [items[k].verdict for k in ("E", "delta6", "delta4")] == ["carried-forward"] * 3
+
+
+def mazur_by_hand():
+    """The 2-2-2 example's first forward and backward pass by hand (½ Σ (t − o)², η = 0.5)."""
+    i3 = 0.15 * 0.05 + 0.20 * 0.10 + 0.35
+    i4 = 0.25 * 0.05 + 0.30 * 0.10 + 0.35
+    o3, o4 = sigmoid(i3), sigmoid(i4)
+    i5 = 0.40 * o3 + 0.45 * o4 + 0.60
+    o5, o6 = sigmoid(i5), sigmoid(0.50 * o3 + 0.55 * o4 + 0.60)
+    d5 = (0.01 - o5) * o5 * (1 - o5)
+    return {"i3": i3, "o3": o3, "o4": o4, "i5": i5, "o5": o5, "o6": o6, "d5": d5,
+            "E": 0.5 * ((0.01 - o5) ** 2 + (0.99 - o6) ** 2), "g5": -d5 * o3}
+
+
+@pytest.mark.parametrize(("name", "value", "mistake"), [
+    # E without the ½: Σ (t − o)²
+    ("E@1", lambda h: 2 * h["E"], "half-factor"),
+    ("delta5@1", lambda h: -h["d5"], "sign"),
+    # (t − o6) without o6(1 − o6)
+    ("delta6@1", lambda h: 0.99 - h["o6"], "missing-derivative"),
+    # i5 without b5 = 0.60
+    ("i5@1", lambda h: h["i5"] - 0.60, "no-bias"),
+    # o3 = i3
+    ("o3@1", lambda h: h["i3"], "net-for-out"),
+    # w5 − ∂E/∂w5: η left out (the book's name w5 for the lecture's w35)
+    ("new_w5@1", lambda h: 0.40 - h["g5"], "learning-rate"),
+    ("new_w5@1", lambda h: 0.40 + 0.5 * h["g5"], "sign"),
+])
+def test_mazur_each_catalogued_mistake_is_named(name, value, mistake):
+    items = mazur_check(f"{name},{value(mazur_by_hand()):.6f}")
+    assert (items[name].verdict, items[name].mistake) == ("wrong", mistake)
