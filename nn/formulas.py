@@ -100,8 +100,10 @@ def formula(q: Quantity, world: StepReplay) -> Formula:
     slope_text, slope = _slope(o, j)
     uses = [(c, k) for c, k in _consumers(pr, o) if c.op == "linear"]
     if not uses:  # an output unit: its outputs go into the loss
+        # a linear unit's output node is its net input, whose adjoint the student's δ replaced
+        de_do = -world.recomputed[q] if o is i else o.grad
         return Formula(f"δ{j}", f"−∂E/∂o{j} · {slope_text}",
-                       f"−{_paren(o.grad)} · {_paren(slope)}", world.recomputed[q])
+                       f"−{_paren(de_do)} · {_paren(slope)}", world.recomputed[q])
     names = [render_rule_text(RULES["linear"].derivs, [_name(p) for p in c.parents], (), k)
              for c, k in uses]
     deltas = [world.values[q.at("delta", c.label[1:])] for c, _ in uses]

@@ -298,3 +298,23 @@ def mazur_by_hand():
 def test_mazur_each_catalogued_mistake_is_named(name, value, mistake):
     items = mazur_check(f"{name},{value(mazur_by_hand()):.6f}")
     assert (items[name].verdict, items[name].mistake) == ("wrong", mistake)
+
+
+def test_a_linear_output_unit_with_cross_entropy():
+    # by hand: o3 = tanh(0.1·1 − 0.2·2), o4 = tanh(0.3·1 + 0.4·2 + 0.1), z5 and z6 linear;
+    # E = −ln softmax(z)₆ (t = (0, 1)), so δ5 = −∂E/∂z5 = t5 − p5 = −p5
+    o3, o4 = math.tanh(0.1 - 0.4), math.tanh(0.3 + 0.8 + 0.1)
+    z5, z6 = 0.5 * o3 - 0.6 * o4 + 0.2, 0.7 * o3 + 0.8 * o4 - 0.1
+    p5 = math.exp(z5) / (math.exp(z5) + math.exp(z6))
+    spec = nn.spec.from_dict({
+        "inputs": 2, "layers": [2, 2], "activation": "tanh", "output_activation": "linear",
+        "loss": "cross-entropy", "lr": 0.1,
+        "weights": {"w13": 0.1, "w23": -0.2, "w14": 0.3, "w24": 0.4, "w35": 0.5, "w45": -0.6,
+                    "w36": 0.7, "w46": 0.8, "b3": 0.0, "b4": 0.1, "b5": 0.2, "b6": -0.1},
+        "examples": [{"x": [1, 2], "t": [0, 1]}]})
+    run = nn.step(spec)
+    items = {i.quantity: i for i in check(run, parse(
+        f"o5,{z5:.4f}\nE,{-math.log(1 - p5):.4f}\ndelta5,{p5:.4f}", run)).items}
+    assert items["o5"].verdict == items["E"].verdict == "right"
+    assert (items["delta5"].verdict, items["delta5"].mistake) == ("wrong", "sign")
+    assert items["delta5"].explanation.endswith(f"= {-p5:.4g}".replace("-", "−"))
