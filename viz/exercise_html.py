@@ -91,7 +91,8 @@ _SCRIPT = """
     var words = {"right": "Right.", "carried-forward": "Carried forward:", "wrong": "Wrong.",
                  "shown": "Shown."};
     v.textContent = words[result.verdict] + (result.mistake ? " [" + result.mistake + "] " : " ")
-      + result.why + (result.verdict === "right" ? "" : " The right value: " + shown(q.answer));
+      + result.why + (result.why ? "." : "")
+      + (result.verdict === "right" ? "" : " The right value: " + shown(q.answer));
     f.querySelector(".bp-reveal").hidden = false;
     f.querySelector(".bp-before").hidden = true;
     var tr = document.createElement("tr");
