@@ -20,6 +20,8 @@ SIZES = {
               "device_scale_factor": 3},
     "laptop": {"viewport": {"width": 1366, "height": 768}},
 }
+# a notebook's output area is about 960 px wide: checked for fit as the two sizes above
+NOTEBOOK = {"viewport": {"width": 960, "height": 800}}
 LEGIBLE_PX = 10  # the smallest node text a student can read, in CSS px
 
 
@@ -43,7 +45,7 @@ def open_page(browser, stepper_files):
     def open_(kind: str, size: str):
         path, _ = stepper_files[kind]
         url = path.as_uri()
-        context = browser.new_context(**SIZES[size])
+        context = browser.new_context(**SIZES.get(size, NOTEBOOK))
         opened.append(context)
         fetched: list[str] = []
         errors: list[str] = []
@@ -133,19 +135,24 @@ def test_stepper_walks_from_the_inputs_to_the_updated_weights_offline(open_page,
     assert errors == []
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", [*SIZES, "notebook"])
 @pytest.mark.parametrize("kind", ["worked", "trace"])
 def test_page_fits_the_screen_with_the_picture_visible_and_its_text_legible(open_page, kind,
                                                                            size):
     tab, fetched, errors = open_page(kind, size)
-    width = SIZES[size]["viewport"]["width"]
+    viewport = SIZES.get(size, NOTEBOOK)["viewport"]
+    width = viewport["width"]
     # the viewport meta tag: a phone lays the page out at its own width, not 980 px at 0.4×
     assert tab.evaluate("innerWidth") == width
     assert tab.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
     box = visible(tab).locator(".bp-picture svg").bounding_box()
     assert box["width"] > 100 and box["height"] > 50
-    assert box["y"] < SIZES[size]["viewport"]["height"]  # on the first screen, not below it
+    assert box["y"] < viewport["height"]  # on the first screen, not below it
     assert tab.evaluate(_SMALLEST_NODE_TEXT) >= LEGIBLE_PX
+    # the tables come after the picture; on a phone folded, so the picture is what one sees
+    tables = tab.locator("details.bp-tables")
+    assert tables.bounding_box()["y"] > box["y"] or size == "laptop"
+    assert tables.evaluate("d => d.open") == (size != "phone")
     ARTIFACTS.mkdir(exist_ok=True)
     tab.screenshot(path=str(ARTIFACTS / f"stepper-{kind}-{size}-first.png"), full_page=True)
     tab.keyboard.press("End")

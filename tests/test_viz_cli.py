@@ -151,3 +151,25 @@ def test_a_system_refusal_reads_path_then_reason_without_errno(capsys, tmp_path)
     assert err == "backprop worked-example: error: /proc/net.svg: No such file or directory\n"
     status, _, err = run(capsys, "draw", str(tmp_path))  # a folder where a model file should be
     assert (status, err) == (1, f"backprop draw: error: {tmp_path}: Is a directory\n")
+
+
+def test_digits_set_one_precision_for_the_whole_trace_page(capsys, tmp_path):
+    page = tmp_path / "t.html"
+    status, _, err = run(capsys, "trace", "ln(x1) + x1*x2 - sin(x2)", "--at", "x1=2", "x2=5",
+                         "--digits", "4", "--html", str(page))
+    assert (status, err) == (0, "")
+    html = page.read_text(encoding="utf-8")
+    # v₄ = ln 2 + 10 = 10.69315 by hand: 10.6931 in the sentence and in the trace table beside
+    assert "v₄ = v₁ + v₂ = 0.6931 + 10 = 10.6931" in html
+    assert "<td>v₁ + v₂</td><td>10.6931</td>" in html
+
+
+def test_digits_reach_the_worked_example_page_and_bad_digits_are_one_line(capsys, tmp_path):
+    page = tmp_path / "w.html"
+    status, _, err = run(capsys, "worked-example", "--digits", "5", "--html", str(page))
+    assert (status, err) == (0, "")
+    assert "o4 = σ(i4) = σ(−0.7) = 0.33181" in page.read_text(encoding="utf-8")  # 1/(1 + e^0.7)
+    for command in (["worked-example"], ["trace", "x*y", "--at", "x=1", "y=2", "--html",
+                                         str(page)]):
+        status, out, err = run(capsys, *command, "--digits", "0")
+        assert status == 2 and err.count("\n") == 1 and "from 1 to 17; got 0" in err

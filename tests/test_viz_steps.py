@@ -279,3 +279,38 @@ def test_the_stepper_walks_every_example_of_a_per_epoch_update_then_sums_the_gra
     # o = w·x: example 1 gives ∂E/∂w = −2(0 − 1)·1 = 2, example 2 gives −2(1 − 2)·2 = 4;
     # w ← 1 − 0.5·(2 + 4) = −2
     assert "w12 ← w12 − η·Σ ∂E/∂w12 = 1 − 0.5 · (2 + 4) = −2" in texts
+
+
+MAZUR_TWO_EPOCHS = {
+    "title": "Mazur's 2-2-2 example", "inputs": 2, "layers": [2, 2], "loss": "half-squared",
+    "lr": 0.5, "epochs": 2,
+    "weights": {"w13": 0.15, "w23": 0.20, "w14": 0.25, "w24": 0.30, "w35": 0.40, "w45": 0.45,
+                "w36": 0.50, "w46": 0.55, "b3": 0.35, "b4": 0.35, "b5": 0.60, "b6": 0.60},
+    "frozen": ["b3", "b4", "b5", "b6"],
+    "examples": [{"x": [0.05, 0.10], "t": [0.01, 0.99]}],
+}
+
+
+def test_two_outputs_each_write_their_de_do_and_e_sums_over_them():
+    from nn.spec import from_dict
+    frames = steps(nn.step(from_dict(MAZUR_TWO_EPOCHS)))
+    texts = [f.text for f in frames]
+    # Mazur (2015): out_o1 = 0.75136507, ∂E/∂out_o1 = −(target_o1 − out_o1) = 0.74136507
+    assert "Step 1 (epoch 1, example 1): ∂E/∂o5 = −(t5 − o5) = −(0.01 − 0.751) = 0.741" in texts
+    # E_total = ½(0.01 − 0.751)² + ½(0.99 − 0.773)² = 0.298371109 (his E_total)
+    assert any(t.startswith("Step 1 (epoch 1, example 1): E = ½((t5 − o5)² + (t6 − o6)²)")
+               and t.endswith("= 0.298") for t in texts)
+    last = frames[-1].picture.source
+    assert 'target5 [label="t5 = 0.01"' in last and 'target6 [label="t6 = 0.99"' in last
+
+
+def test_every_frame_of_every_update_pins_each_node_at_the_same_place():
+    from nn.spec import from_dict
+    frames = steps(nn.step(from_dict(MAZUR_TWO_EPOCHS)))
+    assert {f.text.split(":")[0] for f in frames} >= {"Step 1 (epoch 1, example 1)",
+                                                       "Step 2 (epoch 2, example 1)"}
+    places = [dict(re.findall(r'^\t+"?(\w+)"? \[.*?pos="([^"]+)"', f.picture.source, flags=re.M))
+              for f in frames]
+    assert len(places[0]) >= 6  # units 1–6, pinned
+    for k, p in enumerate(places):
+        assert all(p[name] == places[0][name] for name in p.keys() & places[0].keys()), k

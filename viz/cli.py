@@ -21,7 +21,7 @@ from nn import MLP, answers, load, spec, step
 from nn.examples import WORKED_LOSSES, worked_example_step
 from nn.exercise import Report, check
 from nn.stepping import StepRecord
-from viz.drawing import DotNotFoundError, Drawing
+from viz.drawing import DEFAULT_DIGITS, DotNotFoundError, Drawing, check_digits
 from viz.graph import draw_graph
 from viz.network import draw_network
 from viz.stepper_html import export_html
@@ -108,20 +108,32 @@ def cmd_trace(args: argparse.Namespace) -> None:
             lambda: steps(output, digits=args.digits, exercise=args.exercise))
 
 
-def _tables_text(record: StepRecord) -> str:
-    return "\n\n".join(t.to_text() for t in worked_example_tables(record))
+def _tables_text(record: StepRecord, digits: int | None) -> str:
+    tables = worked_example_tables(record, *([] if digits is None else [digits]))
+    return "\n\n".join(t.to_text() for t in tables)
+
+
+def _network_digits(args: argparse.Namespace) -> tuple[int | None, int]:
+    """--digits for the text tables (None: their own 4) and for the pictures and page (3)."""
+    if args.digits is None:
+        return None, DEFAULT_DIGITS
+    try:
+        return check_digits(args.digits), args.digits
+    except ValueError as e:
+        raise UsageError(str(e)) from None
 
 
 def cmd_worked_example(args: argparse.Namespace) -> None:
     """The slide's 3-2-1 network: one forward pass, backward pass and update, as tables (the
     lecture's spec file, run by the same code as ``backprop step``)."""
+    tables, digits = _network_digits(args)
     try:
         record = worked_example_step(loss=args.loss, lr=args.lr)
     except ValueError as e:
         raise UsageError(str(e)) from None
-    _report(args, record.to_dict, lambda: _tables_text(record),
-            lambda: _record_view(record, args.view),
-            lambda: steps(record, exercise=args.exercise))
+    _report(args, record.to_dict, lambda: _tables_text(record, tables),
+            lambda: _record_view(record, args.view, digits),
+            lambda: steps(record, digits=digits, exercise=args.exercise))
 
 
 def cmd_step(args: argparse.Namespace) -> None:
@@ -133,6 +145,7 @@ def cmd_step(args: argparse.Namespace) -> None:
     if args.spec is None:
         raise UsageError("give a spec file (TOML or JSON); `backprop step --example-spec` prints "
                          "one to start from")
+    tables, digits = _network_digits(args)
     try:
         run = step(spec.load(args.spec))
     except (ValueError, TypeError, FileNotFoundError) as e:
@@ -141,11 +154,11 @@ def cmd_step(args: argparse.Namespace) -> None:
     def text() -> str:
         blocks = [f"Step {r.step} (epoch {r.epoch}, "
                   + (f"example {r.example})" if r.example is not None else "all examples)")
-                  + "\n\n" + _tables_text(r) for r in run]
+                  + "\n\n" + _tables_text(r, tables) for r in run]
         return "\n\n\n".join([*blocks, parameter_table(run.final).to_text()])
 
-    _report(args, run.to_dict, text, lambda: _record_view(run[-1], args.view),
-            lambda: steps(run, exercise=args.exercise))
+    _report(args, run.to_dict, text, lambda: _record_view(run[-1], args.view, digits),
+            lambda: steps(run, digits=digits, exercise=args.exercise))
 
 
 def cmd_check(args: argparse.Namespace) -> None:
@@ -175,7 +188,7 @@ def check_table(report: Report) -> Table:
                    i.mistake or why[i.verdict]) for i in report.items])
 
 
-def _record_view(record: StepRecord, view: str) -> Drawing:
+def _record_view(record: StepRecord, view: str, digits: int) -> Drawing:
     """The picture of an update: the network (weights old → new) or its loss graph."""
     if view == "network":
         first = record.passes[0]
@@ -183,8 +196,8 @@ def _record_view(record: StepRecord, view: str) -> Drawing:
         return draw_network(record.model, inputs=first.x, target=first.t,
                             loss=first.loss if one else None, forward=first.forward,
                             errors=first.errors, old=record.old,
-                            gradients=record.gradients if one else None)
-    return draw_graph(record.graph, mode=view)
+                            gradients=record.gradients if one else None, digits=digits)
+    return draw_graph(record.graph, mode=view, digits=digits)
 
 
 def _write_pictures(args: argparse.Namespace, picture: Callable[[], Drawing],
@@ -239,6 +252,13 @@ def _add_picture_flags(p: argparse.ArgumentParser, views: Sequence[str], default
                    help=f"what the picture shows (default {default})")
 
 
+def _add_network_digits(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--digits", type=int, metavar="N",
+                   help="decimals shown (and at least as many significant figures), the same in "
+                        "the tables, the pictures and the page (default 4 in the text tables, 3 "
+                        "in the pictures and on the page)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``backprop`` with all its subcommands."""
     parser = argparse.ArgumentParser(
@@ -258,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="(t - o)^2 as the lecture, or 1/2 (t - o)^2 as textbooks (default squared)")
     p.add_argument("--lr", type=float, default=0.9, help="learning rate (default 0.9)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_network_digits(p)
     _add_picture_flags(p, ("forward", "backward", "network"), "network")
     p.set_defaults(run=cmd_worked_example)
     p = sub.add_parser("step", help="every update of a network described in a spec file")
@@ -265,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--example-spec", action="store_true",
                    help="print the lecture's spec file, a start to copy and edit")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_network_digits(p)
     _add_picture_flags(p, ("forward", "backward", "network"), "network")
     p.set_defaults(run=cmd_step)
     p = sub.add_parser("check", help="check your own numbers (an answers file) against a spec's "

@@ -102,17 +102,35 @@ def render(source: str, fmt: str, fixed: bool = False) -> bytes:
             "graphviz); save as .dot to get the source without it") from None
 
 
+def _placed(source: str) -> dict:
+    """Where ``dot`` places the nodes and edges of ``source``: its JSON output, read."""
+    return json.loads(render(source, "json"))
+
+
 class Layout:
     """Where ``dot`` placed a picture's nodes and edges, to draw other states of the same picture
     (other labels, other colours) at exactly those places.
 
     Nodes are found by name, edges by their ``id`` attribute (edges without one, such as the
     invisible ones that order a rank, are not pinned). Lay out the widest state (every number
-    shown) so that each node and edge label has room in every frame.
+    shown) so that each node and edge label has room in every frame; given several such states
+    (several updates of a network), each node gets the room of its largest label among them.
     """
 
-    def __init__(self, source: str) -> None:
-        placed = json.loads(render(source, "json"))
+    def __init__(self, source: str, *others: str) -> None:
+        if others:
+            size: dict[str, tuple[float, float]] = {}
+            for state in (source, *others):
+                for o in _placed(state).get("objects", []):
+                    if "width" not in o:  # a subgraph, not a node
+                        continue
+                    w, h = size.get(o["name"], (0.0, 0.0))
+                    size[o["name"]] = (max(w, float(o["width"])), max(h, float(o["height"])))
+            # a node statement repeated at the end adds these attributes to the node
+            source = source.rstrip().removesuffix("}") + "".join(
+                f'\t"{name}" [width={w} height={h} fixedsize=true]\n'
+                for name, (w, h) in size.items()) + "}\n"
+        placed = _placed(source)
         self.bb = placed["bb"]
         self.nodes = {o["name"]: (o["pos"], o["width"], o["height"])
                       for o in placed.get("objects", []) if "pos" in o}

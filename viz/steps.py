@@ -45,7 +45,8 @@ class Frame:
 @dataclass
 class Steps(Sequence[Frame]):
     """Numbered frames; in Jupyter a slider with previous/next buttons. ``tables`` are HTML
-    fragments shown beside the frames by `to_html`."""
+    fragments shown beside the frames (below them on a narrow screen) by `to_html`; a row with
+    ``data-frame="k"`` appears at frame k."""
 
     frames: list[Frame]
     title: str = "Backpropagation, step by step"
@@ -84,8 +85,9 @@ class Steps(Sequence[Frame]):
         return paths
 
     def to_html(self) -> str:
-        """One self-contained HTML page: the frames with next/previous buttons, arrow keys, a
-        frame counter, and the tables beside; in exercise mode the exercise page."""
+        """One self-contained HTML page: the frames with next/previous buttons, a slider, arrow
+        keys, a frame counter, and the tables beside or below; in exercise mode the exercise
+        page."""
         if self.questions is not None:
             from .exercise_html import exercise_page
             return exercise_page(self)
@@ -286,8 +288,17 @@ class _Marks:
     update: dict[str, int] = field(default_factory=dict)
 
 
-def _record_frames(record: StepRecord, digits: int, rankdir: str, frames: list[Frame],
-                   prefix: str) -> _Marks:
+def _widest(record: StepRecord, digits: int, rankdir: str) -> str:
+    """The network of an update in its widest state, to lay its frames out by: every number
+    known, every edge old → new with its gradient."""
+    last = record.passes[-1]
+    return draw_network(record.model, inputs=last.x, target=last.t, loss=last.loss,
+                        forward=last.forward, errors=last.errors, old=record.old,
+                        gradients=record.gradients, rankdir=rankdir, digits=digits).source
+
+
+def _record_frames(record: StepRecord, digits: int, rankdir: str, layout: Layout,
+                   frames: list[Frame], prefix: str) -> _Marks:
     """Append the frames of one update: each of its passes forward and backward, then the
     update of every parameter; return where each table row is computed."""
     model, old = record.model, record.old
@@ -296,13 +307,6 @@ def _record_frames(record: StepRecord, digits: int, rankdir: str, frames: list[F
     n_in = model.n_in
     state: dict[str, Any] = {}
     marks = _Marks()
-    last = record.passes[-1]
-    # laid out once, in the widest state: every number known, every edge old → new with its
-    # gradient, so the units and edges stay where they are through all frames of the update
-    layout = Layout(draw_network(
-        model, inputs=last.x, target=last.t, loss=last.loss, forward=last.forward,
-        errors=last.errors, old=old, gradients=record.gradients, rankdir=rankdir,
-        digits=digits).source)
 
     def add(phase: str, text: str, highlight: set[str], params: Mapping[str, float] | None = None,
             before: Mapping[str, float] | None = None) -> int:
@@ -419,12 +423,14 @@ def _run_steps(records: Sequence[StepRecord], digits: int, rankdir: str, title: 
     table row appears at the frame that computes it."""
     frames: list[Frame] = []
     tables: list[str] = []
+    # one layout for every update, so that the units and edges never move
+    layout = Layout(*(_widest(r, digits, rankdir) for r in records))
     for r in records:
         several = len(records) > 1
         where = (f"Step {r.step} (epoch {r.epoch}, "
                  + (f"example {r.example}): " if r.example is not None else "all examples): ")
                  if several else "")
-        marks = _record_frames(r, digits, rankdir, frames, where)
+        marks = _record_frames(r, digits, rankdir, layout, frames, where)
         forward, errors, updates = worked_example_tables(r, digits=digits)
         # a per-epoch update's rows start with their example's number
         keys = [[(row[0] if r.example is None else r.example, row[-width]) for row in t.rows]
