@@ -169,3 +169,12 @@ def test_a_wrong_update_carries_into_the_next_updates_forward_pass():
     m = next(m for m, w in enumerate(ps[k].wrong) if w[1] == pytest.approx(w46_no_lr))
     later = next(p for p in ps if p.name == "i6@2")
     assert later.carried[f"{k}:{m}"] == pytest.approx(i6)
+
+
+def test_frozen_parameters_are_not_asked_for_their_unchanged_value():
+    from test_exercise_check import MAZUR   # Mazur's 2-2-2, biases frozen, two updates
+    frames = steps(nn.step(nn.spec.loads(MAZUR)), exercise=True)
+    names = [q["name"] for q in frames.questions if q]
+    assert "new w1" in names and not any(n.startswith("new b") for n in names)
+    # per update: 4 units × (i, o), E, 4 δ, 12 gradients, 8 new weights
+    assert len(names) == 2 * (8 + 1 + 4 + 12 + 8)

@@ -38,9 +38,14 @@ def network_questions(records: Sequence[StepRecord], frames: Sequence[Frame],
     """One question per frame of `viz.steps` on these updates (None where the frame computes
     nothing to predict: the inputs, the summary), in order; ValueError if the frames and the
     run's numbers fall out of step."""
-    todo = [(k, p) for k, p in enumerate(prompts(records))
-            # a per-epoch update shows each example's gradient, not the sum a prompt asks for
-            if p.quantity.kind != "grad" or records[p.quantity.step - 1].example is not None]
+    def asked(q: Quantity) -> bool:
+        record = records[q.step - 1]
+        # a per-epoch update shows each example's gradient, not the sum a prompt asks for; a
+        # frozen parameter's frame says it keeps its value
+        return not (q.kind == "grad" and record.example is None
+                    or q.kind == "new" and q.name in record.frozen)
+
+    todo = [(k, p) for k, p in enumerate(prompts(records)) if asked(p.quantity)]
     out: list[Question | None] = []
     for frame in frames:
         text = frame.text.split("): ", 1)[1] if several else frame.text
