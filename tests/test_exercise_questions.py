@@ -172,7 +172,7 @@ def test_a_wrong_update_carries_into_the_next_updates_forward_pass():
 
 
 def test_frozen_parameters_are_not_asked_for_their_unchanged_value():
-    from test_exercise_check import MAZUR   # Mazur's 2-2-2, biases frozen, two updates
+    from test_exercise_check import MAZUR  # Mazur's 2-2-2, biases frozen, two updates
     frames = steps(nn.step(nn.spec.loads(MAZUR)), exercise=True)
     names = [q["name"] for q in frames.questions if q]
     assert "new w1" in names and not any(n.startswith("new b") for n in names)
