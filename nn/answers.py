@@ -22,8 +22,8 @@ import re
 import tomllib
 from dataclasses import replace
 from os import PathLike
-from pathlib import Path
 
+from ._files import read_text
 from .exercise import Answer, quantities
 from .replay import Quantity
 from .stepping import StepRun
@@ -155,20 +155,9 @@ def _rows_toml(text: str) -> list[tuple[int, list[str]]]:
 
 def read(path: str | PathLike[str], run: StepRun) -> dict[Quantity, Answer]:
     """The answers in ``path`` (.csv/.txt or .toml) as quantities of ``run``."""
-    path = Path(path)
-    fmt = path.suffix.lower()
-    if fmt not in (".csv", ".txt", ".toml"):
-        raise AnswersError(f"{path}: an answers file is .csv (or .txt) or .toml")
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such answers file")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise AnswersError(f"{path}: an answers file may be at most {MAX_FILE_BYTES:,} bytes")
+    path, text = read_text(path, "an answers file", (".csv", ".txt", ".toml"), MAX_FILE_BYTES)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise AnswersError(f"{path}: not a UTF-8 text file") from None
-    try:
-        return parse(text, run, "toml" if fmt == ".toml" else "csv")
+        return parse(text, run, "toml" if path.suffix.lower() == ".toml" else "csv")
     except ValueError as e:
         raise AnswersError(f"{path}, {e}") from None
 
