@@ -350,7 +350,7 @@ def serve_fails(*args: str) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize("args, status, message", [
     (["--port", "70000"], 2, "--port must be from 0 to 65535"),
     (["--port", "0", "--host", "no-such-host.invalid"], 1, "cannot listen on"),
-    (["nosuch.toml"], 1, "nosuch.toml: no such spec file"),  # as backprop step says it
+    (["nosuch.toml"], 2, "nosuch.toml: no such spec file"),  # as backprop step says it
 ])
 def test_bad_serve_arguments_exit_with_one_line(args, status, message):
     r = serve_fails(*args)

@@ -125,8 +125,8 @@ def cmd_step(args: argparse.Namespace) -> None:
                          "one to start from")
     tables, digits = _network_digits(args)
     try:
-        run = step(spec.load(args.spec))
-    except (ValueError, TypeError, FileNotFoundError) as e:
+        run = step(_spec(args.spec))
+    except (ValueError, TypeError) as e:
         raise UsageError(str(e)) from None
 
     def text() -> str:
@@ -220,17 +220,22 @@ def cmd_draw(args: argparse.Namespace) -> None:
     _save(drawing, [(args.svg, ".svg"), (args.png, ".png"), (args.dot, ".dot")])
 
 
+def _spec(path: str) -> spec.Spec:
+    """The spec file ``path``, read and checked; a missing or bad file is a UsageError."""
+    try:
+        return spec.load(path)
+    except (ValueError, TypeError, FileNotFoundError) as e:
+        raise UsageError(str(e)) from None
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     """The live web app on this machine, until Ctrl-C."""
     from viz.app.run import serve  # the web server's libraries load only for this command
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be from 0 to 65535, got {args.port}")
-    try:
-        network = spec.load(args.spec) if args.spec else None
-    except (ValueError, TypeError) as e:
-        raise UsageError(str(e)) from None
-    serve(network, host=args.host, port=args.port, open_browser=not args.no_browser)
+    serve(_spec(args.spec) if args.spec else None, host=args.host, port=args.port,
+          open_browser=not args.no_browser)
 
 
 def _add_picture_flags(p: argparse.ArgumentParser, views: Sequence[str], default: str) -> None:
