@@ -2,6 +2,7 @@
 kind of bad input answered with 4xx and a message, the limits, and training sessions kept apart.
 The browser tests (test_app_browser.py) drive the real server."""
 
+import json
 import math
 import re
 from pathlib import Path
@@ -95,6 +96,18 @@ def test_a_spec_of_two_examples_names_each_examples_numbers_with_at_k(tmp_path):
     # −2(1 − ½)(¼)(1) + −2(0 − ½)(¼)(−2) = −¼ − ½ = −¾, so w12 ← 0 − 1·(−¾)
     grad = -2 * (1 - 0.5) * 0.25 * 1 + -2 * (0 - 0.5) * 0.25 * -2
     assert r["summary"]["final"]["w12"] == pytest.approx(0.0 - 1.0 * grad, abs=1e-12)
+
+
+def test_exercise_page_asks_for_the_numbers_of_the_network_as_edited(client):
+    r = client.get("/exercise/step", params={"w14": "0.5"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    data = re.search(r'getElementById\("bp-exercise"\), (.*)\);\s*</script>', r.text, re.S)
+    questions = {q["name"]: q for q in json.loads(data.group(1).replace("<\\/", "</")) if q}
+    # by hand with w14 = 0.5: i4 = 0.5·1 + 0.4·0 + (−0.5)·1 + (−0.4) = −0.4, o4 = σ(−0.4)
+    assert questions["i4"]["answer"] == pytest.approx(-0.4, abs=1e-12)
+    assert questions["o4"]["answer"] == pytest.approx(sigmoid(-0.4), abs=1e-12)
+    bad = client.get("/exercise/step", params={"w14": "x"})
+    assert bad.status_code == 400 and bad.text == "the value of w14 must be a number, got 'x'"
 
 
 @pytest.mark.parametrize("path, params, message", [

@@ -147,6 +147,21 @@ def test_editing_w14_gives_the_tables_of_a_hand_calculation(page, server):
     shot(page, "step")
 
 
+def test_exercise_mode_opens_on_the_edited_network_and_checks_a_prediction(page, server):
+    open_view(page, server, "?view=step&w14=0.5")
+    with page.context.expect_page() as opened:
+        page.click("#view-step a.exercise")
+    exercise = opened.value
+    exercise.wait_for_load_state()
+    exercise.click(".bp-next")  # frame 1 gives the inputs; frame 2 asks for i4
+    answer = exercise.locator(".bp-frame:not([hidden]) .bp-answer")
+    answer.fill("-0.4")  # by hand: 0.5·1 + 0.4·0 + (−0.5)·1 + (−0.4)
+    answer.press("Enter")
+    expect(exercise.locator(".bp-frame:not([hidden]) .bp-verdict")).to_have_text(
+        re.compile("^Right"))
+    exercise.close()
+
+
 def test_a_typed_formula_shows_its_gradient(page, server):
     open_view(page, server, "?view=formula")
     page.fill("#formula-form input[name=f]", "x1*x2 + exp(x1)")

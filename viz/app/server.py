@@ -20,7 +20,13 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response, StreamingResponse
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    PlainTextResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -115,6 +121,15 @@ def create_app(spec: Spec | None = None, allowed_hosts: list[str] | None = None)
         p = request.path_params
         return sessions.get(p["sid"]).example_graph(p["index"])
 
+    async def exercise(request: Request) -> Response:
+        # a page of its own (opened in a new tab): a bad field is a line of text, not JSON
+        try:
+            page = await anyio.to_thread.run_sync(
+                views.exercise_page, request.path_params["view"], dict(request.query_params))
+        except (ValueError, TypeError) as e:
+            return PlainTextResponse(str(e), status_code=400)
+        return HTMLResponse(page)
+
     async def stream(request: Request) -> Response:
         try:
             session = sessions.get(request.path_params["sid"])
@@ -133,6 +148,7 @@ def create_app(spec: Spec | None = None, allowed_hosts: list[str] | None = None)
     routes = [
         Route("/", index),
         Route("/api/options", _answers(options)),
+        Route("/exercise/{view}", exercise),
         Route("/api/train", _answers(new_session), methods=["POST"]),
         Route("/api/train/{sid}/stream", stream),
         Route("/api/train/{sid}/epoch", _answers(epoch), methods=["POST"]),

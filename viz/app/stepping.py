@@ -22,17 +22,18 @@ from . import fields, limits
 DEFAULT_FORMULA = "ln(x1) + x1*x2 - sin(x2)"  # the survey's example (Baydin et al. 2018)
 DEFAULT_AT = "x1=2, x2=5"
 
-Subject = Callable[[fields.Query], tuple[Steps, dict[str, Any]]]
+Subject = Callable[[fields.Query, bool], tuple[Steps, dict[str, Any]]]
 
 
-def formula(query: fields.Query) -> tuple[Steps, dict[str, Any]]:
+def formula(query: fields.Query, exercise: bool = False) -> tuple[Steps, dict[str, Any]]:
     """``f`` (a formula, read by the safe parser) at ``at`` ("x1=2, x2=5"): its forward and
-    backward frames, its traces, and y with ∂y/∂x for each input."""
+    backward frames (with ``exercise``, each number to predict first), its traces, and y with
+    ∂y/∂x for each input."""
     expr = fields.text(query, "f", DEFAULT_FORMULA, limits.MAX_FORMULA_CHARS)
     at = fields.text(query, "at", DEFAULT_AT, limits.MAX_FORMULA_CHARS)
     output, inputs = parse(expr, **assignments(at.replace(",", " ").split(), where="the values"))
     frames = steps(output, digits=_digits(query),  # this runs the backward pass
-                   max_nodes=limits.MAX_FORMULA_NODES)
+                   max_nodes=limits.MAX_FORMULA_NODES, exercise=exercise)
     gradients = {name: x.grad for name, x in inputs.items()}
     text = ", ".join([f"y = {output.data:.6g}", *(f"∂y/∂{name} = {g:.6g}"
                                                   for name, g in gradients.items())])
@@ -64,9 +65,11 @@ def leaves(spec: Spec) -> dict[str, tuple[str, float]]:
     return out | {"lr": ("η (lr)", spec.lr)}
 
 
-def network(spec: Spec, query: fields.Query) -> tuple[Steps, dict[str, Any]]:
+def network(spec: Spec, query: fields.Query, exercise: bool = False
+            ) -> tuple[Steps, dict[str, Any]]:
     """The spec with the numbers the page changed (checked as the spec file's would be): every
-    update's frames and tables (`nn.step`, the records the command line prints)."""
+    update's frames and tables (`nn.step`, the records the command line prints); with
+    ``exercise``, each number to predict first (`nn.exercise`, as ``backprop step --exercise``)."""
     given = leaves(spec)
     unknown = sorted(set(query) - set(given) - {"digits"})
     if unknown:
@@ -83,7 +86,7 @@ def network(spec: Spec, query: fields.Query) -> tuple[Steps, dict[str, Any]]:
     summary = {"leaves": {name: {"label": label, "value": value[name], "default": default}
                           for name, (label, default) in given.items()},
                "final": run.final, "title": spec.title}
-    return steps(run, digits=_digits(query)), summary
+    return steps(run, digits=_digits(query), exercise=exercise), summary
 
 
 class Views:
@@ -97,15 +100,16 @@ class Views:
         # the summary and then each frame shown ask for the same subject: compute it once
         self._computed = lru_cache(maxsize=32)(self._compute)
 
-    def _compute(self, view: str, items: tuple[tuple[str, str], ...]
+    def _compute(self, view: str, items: tuple[tuple[str, str], ...], exercise: bool
                  ) -> tuple[Steps, dict[str, Any]]:
-        return self.subjects[view](dict(items))
+        return self.subjects[view](dict(items), exercise)
 
-    def _subject(self, view: str, query: fields.Query) -> tuple[Steps, dict[str, Any]]:
+    def _subject(self, view: str, query: fields.Query, exercise: bool = False
+                 ) -> tuple[Steps, dict[str, Any]]:
         if view not in self.subjects:
             raise ValueError(f"there is no view {view!r}; the views are "
                              f"{', '.join(self.subjects)}")
-        return self._computed(view, tuple(sorted(query.items())))
+        return self._computed(view, tuple(sorted(query.items())), exercise)
 
     def describe(self, view: str, query: fields.Query) -> dict[str, Any]:
         """The frames' sentences, the tables (HTML) and the summary of the view's subject."""
@@ -120,3 +124,9 @@ class Views:
         if not 1 <= number <= len(frames):
             raise ValueError(f"there is no frame {number}: this has frames 1 to {len(frames)}")
         return svg_element(frames[number - 1].picture.svg())
+
+    def exercise_page(self, view: str, query: fields.Query) -> str:
+        """The view's subject as the exercise page of ``backprop step --exercise``: one
+        self-contained HTML page that asks for each number before showing it."""
+        frames, _ = self._subject(view, query, exercise=True)
+        return frames.to_html()

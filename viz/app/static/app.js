@@ -56,6 +56,7 @@ class Stepper {
       <span class="counter"></span>
       <button type="button" class="next">Next ▶</button>
       <input type="range" class="slider" min="1" value="1" aria-label="frame">
+      <a class="exercise" target="_blank" rel="noopener">Exercise: predict each number ↗</a>
     </div>
     <div class="phase"></div><p class="text" aria-live="polite"></p>
     <div class="body"><div class="picture" role="img"></div><aside class="tables"></aside></div>`;
@@ -76,6 +77,7 @@ class Stepper {
     const before = $$("td", $(".tables", this.root)).map((td) => td.textContent);
     this.query = query;
     this.frames = data.frames;
+    $(".exercise", this.root).href = `/exercise/${this.view}?${query}`;
     const tables = $(".tables", this.root);
     tables.innerHTML = data.tables.join("\n");
     const cells = $$("td", tables);
