@@ -14,7 +14,7 @@ from nn import spec as specs
 from nn import step
 from nn.spec import Spec
 from viz.assignments import assignments, number_from_text
-from viz.drawing import DEFAULT_DIGITS, MAX_DIGITS, svg_element
+from viz.drawing import DEFAULT_DIGITS, MAX_DIGITS, number, svg_element
 from viz.steps import Steps, steps
 
 from . import fields, limits
@@ -32,11 +32,12 @@ def formula(query: fields.Query, exercise: bool = False) -> tuple[Steps, dict[st
     expr = fields.text(query, "f", DEFAULT_FORMULA, limits.MAX_FORMULA_CHARS)
     at = fields.text(query, "at", DEFAULT_AT, limits.MAX_FORMULA_CHARS)
     output, inputs = parse(expr, **assignments(at.replace(",", " ").split(), where="the values"))
-    frames = steps(output, digits=_digits(query),  # this runs the backward pass
+    digits = _digits(query)  # the page's one precision: frames, tables and the summary
+    frames = steps(output, digits=digits,  # this runs the backward pass
                    max_nodes=limits.MAX_FORMULA_NODES, exercise=exercise)
     gradients = {name: x.grad for name, x in inputs.items()}
-    text = ", ".join([f"y = {output.data:.6g}", *(f"∂y/∂{name} = {g:.6g}"
-                                                  for name, g in gradients.items())])
+    text = ", ".join([f"y = {number(output.data, digits)}",
+                      *(f"∂y/∂{name} = {number(g, digits)}" for name, g in gradients.items())])
     return frames, {"output": output.data, "gradients": gradients, "text": text}
 
 
