@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # The CPU build of PyTorch, used as a test oracle; an unpinned torch pulls a CUDA build of GBs.
 TORCH := torch==2.13.0
 
-.PHONY: demo test lint bench setup clean
+.PHONY: demo test lint bench setup clean notebooks docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install -q -e '.[test]' numpy $(TORCH)
+	$(BIN)/python -m pip install -q -e '.[test,docs]' numpy $(TORCH)
 	touch $@
 
 setup: $(VENV)/.installed
@@ -41,6 +41,10 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/micrograd_step.py
 	$(BIN)/python bench/batched_step.py
+
+# the .ipynb files from their Jupytext sources (notebooks/src/*.py; edit those)
+notebooks: $(VENV)/.installed-test
+	$(BIN)/jupytext --sync notebooks/src/*.py
 
 clean:
 	rm -rf $(VENV) out test-artifacts
