@@ -46,5 +46,11 @@ bench: $(VENV)/.installed-test
 notebooks: $(VENV)/.installed-test
 	$(BIN)/jupytext --sync notebooks/src/*.py
 
+# the documentation site into site/ (strict: a broken link or a failing notebook cell stops it);
+# view it with: $(BIN)/python -m http.server -d site  (or open site/index.html)
+docs: $(VENV)/.installed-test
+	./scripts/system-deps.sh
+	env -u MPLBACKEND NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
 clean:
-	rm -rf $(VENV) out test-artifacts
+	rm -rf $(VENV) out test-artifacts site
