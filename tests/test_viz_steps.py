@@ -6,6 +6,7 @@ import math
 import pytest
 from worked_by_hand import LR, SLIDE, by_hand
 
+import nn
 from autograd_core import Constant, backward_walk, parse, topological_order
 from nn.examples import worked_example_step
 from viz import Steps, steps
@@ -184,3 +185,16 @@ def test_a_learning_rate_that_is_not_positive_is_refused():
     y, _ = parse("x1 * 2", x1=1)
     with pytest.raises(ValueError, match="lr must be a positive number"):
         steps(y, lr=0)
+
+
+def test_the_stepper_walks_every_example_of_a_per_epoch_update_then_sums_the_gradients():
+    from nn.spec import from_dict
+    spec = from_dict({"inputs": 1, "layers": [1], "output_activation": "linear", "lr": 0.5,
+                      "update": "per-epoch", "weights": {"w12": 1.0, "b2": 0.0},
+                      "examples": [{"x": [1.0], "t": [0.0]}, {"x": [2.0], "t": [1.0]}]})
+    texts = [f.text for f in steps(nn.step(spec))]
+    assert texts[0].startswith("Example 1: inputs x1 = 1 enter units 1–1")
+    assert any(t.startswith("Example 2: inputs x1 = 2") for t in texts)
+    # o = w·x: example 1 gives ∂E/∂w = −2(0 − 1)·1 = 2, example 2 gives −2(1 − 2)·2 = 4;
+    # w ← 1 − 0.5·(2 + 4) = −2
+    assert "w12 ← w12 − η·Σ ∂E/∂w12 = 1 − 0.5 · (2 + 4) = −2" in texts

@@ -39,8 +39,23 @@ def _in_order(units: Sequence[int]) -> str:
     return f"\t\t{chain} [style=invis]\n\t}}" if len(units) > 1 else "\t}"
 
 
+def _targets(target: float | Sequence[float] | None, model: Any) -> list[tuple[str, float]]:
+    """(name, value) of each output unit's target: t for one output, t6, t7, … for several."""
+    if target is None:
+        return []
+    outputs = [n.unit for n in model.layers[-1].neurons]
+    ts = [target] if isinstance(target, numbers.Real) else list(target)
+    if len(ts) != len(outputs) or not all(
+            isinstance(t, numbers.Real) and not isinstance(t, bool) for t in ts):
+        raise ValueError(f"target must be {len(outputs)} number(s), one per output unit, "
+                         f"got {target!r}")
+    if len(ts) == 1:
+        return [("t", float(ts[0]))]
+    return [(f"t{u}", float(t)) for u, t in zip(outputs, ts, strict=True)]
+
+
 def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
-                 target: float | None = None,
+                 target: float | Sequence[float] | None = None,
                  forward: Mapping[str, Mapping[str, float]] | None = None,
                  errors: Mapping[str, float] | None = None,
                  params: Mapping[str, float] | None = None,
@@ -52,7 +67,7 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
     Args:
         model: an `nn.MLP`.
         inputs: the input values x1..xn to show on the input units.
-        target: the target t, shown beside the output unit.
+        target: the target t, shown beside the output unit (one per output unit if several).
         forward: unit → {"net": i_j, "out": o_j} (either may be missing); by default the values
             of the model's last call.
         errors: unit → δ_j = −∂E/∂i_j; by default from the last backward pass, if any.
@@ -119,9 +134,7 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
         for i, w in zip(n.input_units, n.w, strict=True):
             hot = ' color="#d62728" penwidth=2' if w.label in highlight else ""
             out.append(f'\tu{i} -> u{n.unit} [label="{escape(param(w.label))}"{hot}]')
-    if target is not None:
-        last = model.layers[-1].neurons
-        if len(last) == 1:
-            out.append(f'\ttarget [label="t = {number(target, fmt)}" shape=plaintext]')
-            out.append(f"\tu{last[0].unit} -> target [style=dashed arrowhead=none]")
+    for n, (name, t) in zip(model.layers[-1].neurons, _targets(target, model), strict=False):
+        out.append(f'\ttarget{n.unit} [label="{name} = {number(t, fmt)}" shape=plaintext]')
+        out.append(f"\tu{n.unit} -> target{n.unit} [style=dashed arrowhead=none]")
     return Drawing("\n".join(out) + "\n}\n")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from autograd_core import (
 )
 from autograd_core.trace import render_rule_text  # the rule table's own templates
 from nn._checks import learning_rate
-from nn.examples import WORKED_INPUTS, WORKED_TARGET, WorkedExampleStep
+from nn.stepping import StepRecord, StepRun
 
 from .drawing import Drawing, check_format, number, writable_path
 from .graph import GraphPicture, GraphTooLargeError
@@ -36,7 +36,7 @@ from .network import draw_network
 from .tables import trace_tables, worked_example_tables
 
 DEFAULT_MAX_NODES = 100
-_LOSS_FORMULAS = {"squared": "(t − o{k})²", "half-squared": "½(t − o{k})²"}
+_LOSS_FORMULAS = ("squared", "half-squared", "mse")  # written out as Σₖ (tₖ − oₖ)²
 
 
 @dataclass(frozen=True)
@@ -107,32 +107,39 @@ def _values(template: Any, values: Sequence[float], params: tuple[float, ...], f
     return re.sub(r"\(\((−[^()]*)\)\)", r"(\1)", text)
 
 
-def steps(subject: Value | WorkedExampleStep, *, fmt: str = "{:.3g}", rankdir: str = "LR",
+def steps(subject: Value | StepRecord | StepRun, *, fmt: str = "{:.3g}", rankdir: str = "LR",
           max_nodes: int = DEFAULT_MAX_NODES, lr: float | None = None) -> Steps:
     """The frames of a forward and backward pass (a Value: this runs its backward pass after
-    resetting the adjoints of its graph, as `autograd_core.trace` does), or of the worked
-    example's forward pass, backward pass and update (a `nn.examples.worked_example_step()`).
+    resetting the adjoints of its graph, as `autograd_core.trace` does), or of a network's
+    forward passes, backward passes and updates: one update (a `nn.StepRecord`, such as
+    `nn.examples.worked_example_step()`) or every update of a spec (`nn.step(spec)`).
 
     Args:
-        subject: the Value y, or the worked example's step.
+        subject: the Value y, one update's record, or a spec's run of updates.
         fmt: how numbers are shown in the sentences and pictures, e.g. "{:.3g}".
         rankdir: "LR" (left to right) or "TB" (top to bottom).
         max_nodes: refuse a Value graph with more nodes (each makes a forward and a backward
             frame).
         lr: for a Value, also one update frame per input, x ← x − η·∂y/∂x with η = lr (the
-            inputs themselves are not changed). The worked example's step has its own η.
+            inputs themselves are not changed). A network's updates have their own η.
     """
     fmt = check_format(fmt)
-    if isinstance(subject, WorkedExampleStep):
+    if isinstance(subject, StepRecord | StepRun):
         if lr is not None:
-            raise ValueError("the worked example's step has its own learning rate: give it to "
-                             "worked_example_step(lr=...)")
-        return _worked_steps(subject, fmt, rankdir)
+            raise ValueError("a network's updates have their own learning rate: set lr in its "
+                             "spec (or give it to worked_example_step(lr=...))")
+        if isinstance(subject, StepRecord):
+            return _run_steps([subject], fmt, rankdir,
+                              "The worked example: forward pass, backward pass, update")
+        title = subject.spec.title or "A network, step by step"
+        return _run_steps(list(subject), fmt, rankdir,
+                          f"{title}: forward passes, backward passes, updates")
     if isinstance(subject, Value):
         lr = None if lr is None else learning_rate(lr, "lr")
         return _graph_steps(subject, fmt, rankdir, max_nodes, lr)
-    raise TypeError("steps needs a Value (the output of a computation) or the worked example's "
-                    f"step (nn.examples.worked_example_step()), got {type(subject).__name__}")
+    raise TypeError("steps needs a Value (the output of a computation), a network's update "
+                    "(nn.examples.worked_example_step()) or a spec's updates (nn.step(spec)), "
+                    f"got {type(subject).__name__}")
 
 
 def _graph_steps(output: Value, fmt: str, rankdir: str, max_nodes: int,
@@ -202,88 +209,146 @@ def _paren(x: float, fmt: str) -> str:
     return f"({number(x, fmt)})" if x < 0 else number(x, fmt)
 
 
-def _worked_steps(step: WorkedExampleStep, fmt: str, rankdir: str) -> Steps:
-    model, old, fwd, errors = step.model, step.old, step.forward, step.errors
-    node = {v.label: v for v in topological_order(step.graph) if v.label}
+def _squared_terms(outputs: Sequence[str], t: Sequence[float], o: Mapping[str, float],
+                   fmt: str) -> tuple[str, str]:
+    """Σₖ (tₖ − oₖ)² written out, symbolically and with the numbers; one output's t has no k."""
+    one = len(outputs) == 1
+    symbolic = " + ".join(f"(t{'' if one else k} − o{k})²" for k in outputs)
+    numeric = " + ".join(f"({number(tk, fmt)} − {_paren(o[k], fmt)})²"
+                         for k, tk in zip(outputs, t, strict=True))
+    return symbolic, numeric
+
+
+def _loss_text(loss: str, outputs: Sequence[str], t: Sequence[float],
+               o: Mapping[str, float], fmt: str) -> str:
+    """E's formula with the numbers filled in, for the squared losses; the others by name."""
+    if loss in _LOSS_FORMULAS:
+        symbolic, numeric = _squared_terms(outputs, t, o, fmt)
+        lead = {"half-squared": "½", "mse": f"(1/{len(outputs)})·" if len(outputs) > 1 else ""
+                }.get(loss, "")
+        if len(outputs) > 1:
+            symbolic, numeric = f"({symbolic})", f"({numeric})"
+        return f"{lead}{symbolic} = {lead}{numeric}"
+    os_ = ", ".join(f"o{k}" for k in outputs)
+    return f"{loss}(t, ({os_})) with t = ({', '.join(number(x, fmt) for x in t)})"
+
+
+def _record_frames(record: StepRecord, fmt: str, rankdir: str, frames: list[Frame],
+                   prefix: str) -> None:
+    """Append the frames of one update: each of its passes forward and backward, then the
+    update of every parameter."""
+    model, old = record.model, record.old
     neurons = [n for layer in model.layers for n in layer.neurons]
-    frames: list[Frame] = []
-    forward: dict[str, dict[str, float]] = {}
-    deltas: dict[str, float] = {}
+    outputs = [str(n.unit) for n in model.layers[-1].neurons]
+    n_in = model.n_in
+    shown_grads: dict[str, float] = {}
+    state: dict[str, Any] = {}
 
     def add(phase: str, text: str, highlight: set[str], params: Mapping[str, float] | None = None,
             before: Mapping[str, float] | None = None) -> None:
-        picture = draw_network(model, inputs=WORKED_INPUTS, target=WORKED_TARGET,
-                               forward={k: dict(v) for k, v in forward.items()},
-                               errors=dict(deltas), params=old if params is None else params,
+        picture = draw_network(model, inputs=state["x"], target=state["t"],
+                               forward={k: dict(v) for k, v in state["forward"].items()},
+                               errors=dict(state["deltas"]),
+                               params=old if params is None else params,
                                old=before, highlight=highlight, rankdir=rankdir, fmt=fmt)
-        frames.append(Frame(len(frames) + 1, phase, text, picture))
+        frames.append(Frame(len(frames) + 1, phase, prefix + text, picture))
 
-    xs = ", ".join(f"x{i} = {number(x, fmt)}" for i, x in enumerate(WORKED_INPUTS, 1))
-    add("forward", f"Inputs {xs} enter units 1–{len(WORKED_INPUTS)}; the target is "
-        f"t = {number(WORKED_TARGET, fmt)}.", {str(i) for i in range(1, len(WORKED_INPUTS) + 1)})
+    for p in record.passes:
+        node = {v.label: v for v in topological_order(p.graph) if v.label}
+        fwd, errors = p.forward, p.errors
+        state.update(x=p.x, t=p.t, forward={}, deltas={})
+        forward, deltas = state["forward"], state["deltas"]
+        xs = ", ".join(f"x{i} = {number(x, fmt)}" for i, x in enumerate(p.x, 1))
+        ts = (f"the target is t = {number(p.t[0], fmt)}" if len(p.t) == 1 else
+              "the targets are " + ", ".join(f"t{k} = {number(x, fmt)}"
+                                              for k, x in zip(outputs, p.t, strict=True)))
+        each = f"Example {p.example}: inputs" if record.example is None else "Inputs"
+        add("forward", f"{each} {xs} enter units 1–{n_in}; {ts}.",
+            {str(i) for i in range(1, n_in + 1)})
 
-    def source(i: int) -> tuple[str, float]:
-        """The name and value of what unit i sends on: input x_i or output o_i."""
-        if i <= len(WORKED_INPUTS):
-            return f"x{i}", WORKED_INPUTS[i - 1]
-        return f"o{i}", fwd[str(i)]["out"]
+        def source(i: int, p=p) -> tuple[str, float]:
+            """The name and value of what unit i sends on: input x_i or output o_i."""
+            if i <= n_in:
+                return f"x{i}", p.x[i - 1]
+            return f"o{i}", p.forward[str(i)]["out"]
 
-    for n in neurons:
-        j = str(n.unit)
-        ins = [source(i) for i in n.input_units]
-        names = [w.label for w in n.w]
-        symbolic = " + ".join(f"{w}·{x}" for w, (x, _) in zip(names, ins, strict=True))
-        numeric = " + ".join(f"{_paren(old[w], fmt)}·{_paren(x, fmt)}"
-                             for w, (_, x) in zip(names, ins, strict=True))
-        forward[j] = {"net": fwd[j]["net"]}
-        add("forward", f"i{j} = {symbolic} + b{j} = {numeric} + {_paren(old[n.b.label], fmt)} = "
-            f"{number(fwd[j]['net'], fmt)}", {j, *names, n.b.label})
-        o = node[f"o{j}"]
-        forward[j]["out"] = fwd[j]["out"]
-        act = (f"{render_rule_text(RULES[o.op].expr, [f'i{j}'], o.params)} = "
-               f"{_values(RULES[o.op].expr, [fwd[j]['net']], o.params, fmt)}" if o.op != "linear"
-               else f"i{j}")
-        add("forward", f"o{j} = {act} = {number(fwd[j]['out'], fmt)}", {j})
+        for n in neurons:
+            j = str(n.unit)
+            ins = [source(i) for i in n.input_units]
+            names = [w.label for w in n.w]
+            symbolic = " + ".join(f"{w}·{x}" for w, (x, _) in zip(names, ins, strict=True))
+            numeric = " + ".join(f"{_paren(old[w], fmt)}·{_paren(x, fmt)}"
+                                 for w, (_, x) in zip(names, ins, strict=True))
+            forward[j] = {"net": fwd[j]["net"]}
+            add("forward", f"i{j} = {symbolic} + {n.b.label} = {numeric} + "
+                f"{_paren(old[n.b.label], fmt)} = {number(fwd[j]['net'], fmt)}",
+                {j, *names, n.b.label})
+            o = node[f"o{j}"]
+            forward[j]["out"] = fwd[j]["out"]
+            act = (f"{render_rule_text(RULES[o.op].expr, [f'i{j}'], o.params)} = "
+                   f"{_values(RULES[o.op].expr, [fwd[j]['net']], o.params, fmt)}"
+                   if o.op != "linear" else f"i{j}")
+            add("forward", f"o{j} = {act} = {number(fwd[j]['out'], fmt)}", {j})
 
-    k = str(neurons[-1].unit)
-    t = number(WORKED_TARGET, fmt)
-    formula = _LOSS_FORMULAS[step.loss_name].format(k=k)
-    numeric = formula.replace("t", t).replace(f"o{k}", _paren(fwd[k]["out"], fmt))
-    add("forward", f"E = {formula} = {numeric} = {number(step.loss, fmt)}", {k})
+        outs = {k: fwd[k]["out"] for k in outputs}
+        add("forward", f"E = {_loss_text(record.loss_name, outputs, p.t, outs, fmt)} = "
+            f"{number(p.loss, fmt)}", set(outputs))
 
-    consumers = {i: [(n, w) for n in neurons for i2, w in zip(n.input_units, n.w, strict=True)
-                     if i2 == i] for i in range(1, neurons[-1].unit + 1)}
-    for n in reversed(neurons):
-        j = str(n.unit)
-        o = node[f"o{j}"]
-        slope = o.local_grads[0] if o.parents and o.op != "linear" else 1.0
-        deltas[j] = errors[j]
-        if not consumers[n.unit]:
-            text = (f"δ{j} = −∂E/∂i{j} = −∂E/∂o{j} · ∂o{j}/∂i{j} = −{_paren(o.grad, fmt)} · "
-                    f"{_paren(slope, fmt)} = {number(errors[j], fmt)}")
-        else:
-            sums = " + ".join(f"{w.label}·δ{c.unit}" for c, w in consumers[n.unit])
-            vals = " + ".join(f"{_paren(old[w.label], fmt)}·{_paren(errors[str(c.unit)], fmt)}"
-                              for c, w in consumers[n.unit])
-            text = (f"δ{j} = −∂E/∂i{j} = ∂o{j}/∂i{j} · ({sums}) = {_paren(slope, fmt)} · ({vals})"
-                    f" = {number(errors[j], fmt)}")
-        add("backward", text, {j})
-        for w, (x, xv) in [*zip([w.label for w in n.w], [source(i) for i in n.input_units],
-                                strict=True), (n.b.label, ("1", 1.0))]:
-            local = f"∂i{j}/∂{w}"
-            add("backward", f"∂E/∂{w} = ∂E/∂o{j} · ∂o{j}/∂i{j} · {local} = {_paren(o.grad, fmt)} · "
-                f"{_paren(slope, fmt)} · {_paren(xv, fmt)} = {number(step.gradients[w], fmt)}"
-                + (f"  ({local} = {x})" if x != "1" else ""), {j, w})
+        consumers = {i: [(n, w) for n in neurons for i2, w in zip(n.input_units, n.w, strict=True)
+                         if i2 == i] for i in range(1, neurons[-1].unit + 1)}
+        for n in reversed(neurons):
+            j = str(n.unit)
+            o = node[f"o{j}"]
+            slope = o.local_grads[0] if o.parents and o.op != "linear" else 1.0
+            deltas[j] = errors[j]
+            if not consumers[n.unit]:
+                text = (f"δ{j} = −∂E/∂i{j} = −∂E/∂o{j} · ∂o{j}/∂i{j} = −{_paren(o.grad, fmt)} · "
+                        f"{_paren(slope, fmt)} = {number(errors[j], fmt)}")
+            else:
+                sums = " + ".join(f"{w.label}·δ{c.unit}" for c, w in consumers[n.unit])
+                vals = " + ".join(f"{_paren(old[w.label], fmt)}·{_paren(errors[str(c.unit)], fmt)}"
+                                  for c, w in consumers[n.unit])
+                text = (f"δ{j} = −∂E/∂i{j} = ∂o{j}/∂i{j} · ({sums}) = {_paren(slope, fmt)} · "
+                        f"({vals}) = {number(errors[j], fmt)}")
+            add("backward", text, {j})
+            for w, (x, xv) in [*zip([w.label for w in n.w], [source(i) for i in n.input_units],
+                                    strict=True), (n.b.label, ("1", 1.0))]:
+                local = f"∂i{j}/∂{w}"
+                shown_grads[w] = p.gradients[w]
+                add("backward", f"∂E/∂{w} = ∂E/∂o{j} · ∂o{j}/∂i{j} · {local} = "
+                    f"{_paren(o.grad, fmt)} · {_paren(slope, fmt)} · {_paren(xv, fmt)} = "
+                    f"{number(p.gradients[w], fmt)}" + (f"  ({local} = {x})" if x != "1" else ""),
+                    {j, w})
 
+    summed = record.example is None and len(record.passes) > 1
     done: dict[str, float] = {}
     for name in (p for n in reversed(neurons) for p in [*(w.label for w in n.w), n.b.label]):
         done[name] = old[name]
-        add("update", f"{name} ← {name} − η·∂E/∂{name} = {number(old[name], fmt)} − "
-            f"{number(step.lr, fmt)} · {_paren(step.gradients[name], fmt)} = "
-            f"{number(step.updated[name], fmt)}", {name},
-            params={p: v for p, v in old.items() if p not in done}, before=dict(done))
+        if name in record.frozen:
+            text = f"{name} is frozen: it keeps its value {number(old[name], fmt)}"
+        else:
+            grad = (" + ".join(_paren(p.gradients[name], fmt) for p in record.passes)
+                    if summed else _paren(record.gradients[name], fmt))
+            rule = f"{name} − η·Σ ∂E/∂{name}" if summed else f"{name} − η·∂E/∂{name}"
+            text = (f"{name} ← {rule} = {number(old[name], fmt)} − {number(record.lr, fmt)} · "
+                    f"{f'({grad})' if summed else grad} = {number(record.updated[name], fmt)}")
+        add("update", text, {name}, params={p: v for p, v in old.items() if p not in done},
+            before=dict(done))
     add("update", "After one step of gradient descent (η = "
-        f"{number(step.lr, fmt)}), every weight and bias reads old → new.", set(),
+        f"{number(record.lr, fmt)}), every weight and bias reads old → new.", set(),
         params={}, before=old)
-    return Steps(frames, title="The worked example: forward pass, backward pass, update",
-                 tables=[t.to_html() for t in worked_example_tables(step)])
+
+
+def _run_steps(records: Sequence[StepRecord], fmt: str, rankdir: str, title: str) -> Steps:
+    """The frames of every update in order; with more than one, each sentence says which."""
+    frames: list[Frame] = []
+    tables: list[str] = []
+    for r in records:
+        several = len(records) > 1
+        where = (f"Step {r.step} (epoch {r.epoch}, "
+                 + (f"example {r.example}): " if r.example is not None else "all examples): ")
+                 if several else "")
+        _record_frames(r, fmt, rankdir, frames, where)
+        tables += [(t if not several else replace(t, title=f"Step {r.step}: {t.title}")).to_html()
+                   for t in worked_example_tables(r)]
+    return Steps(frames, title=title, tables=tables)

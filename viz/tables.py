@@ -6,11 +6,11 @@ from __future__ import annotations
 import html
 import numbers
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from autograd_core.trace import Trace, row_expression
-from nn.examples import WorkedExampleStep
+from nn.stepping import StepRecord
 
 Cell = str | int | float
 
@@ -86,19 +86,38 @@ class Table:
         return self.to_text()
 
 
-def worked_example_tables(step: WorkedExampleStep) -> list[Table]:
+def worked_example_tables(step: StepRecord) -> list[Table]:
     """Forward (unit, net input i_j, output o_j), errors (unit, −∂E/∂i_j) and updates
-    (parameter, old, ∂E/∂w, step −lr·∂E/∂w, new) of one worked-example step."""
+    (parameter, old, ∂E/∂w, step −lr·∂E/∂w, new) of one update of the worked example or of any
+    spec (`nn.step`); a per-epoch update lists each example's rows and sums the gradients."""
     loss = f"{step.loss_name} loss, lr {step.lr:g}"
-    forward = Table(f"Forward pass (E = {step.loss:.4f})", ["unit", "net input", "output"],
-                    [[unit, v["net"], v["out"]] for unit, v in step.forward.items()])
-    errors = Table(f"Error terms −∂E/∂net ({loss})", ["unit", "error"],
-                   [[unit, e] for unit, e in step.errors.items()])
-    updates = Table(f"Updates w ← w − lr·∂E/∂w ({loss})",
+    each = step.example is None
+    lead = ["example"] if each else []
+
+    def rows(p, cells):
+        return [[p.example, *c] for c in cells] if each else cells
+
+    total = sum(p.loss for p in step.passes)
+    losses = " + ".join(f"{p.loss:.4f}" for p in step.passes)
+    title = f"E = {losses} = {total:.4f}" if each and len(step.passes) > 1 else f"E = {total:.4f}"
+    forward = Table(f"Forward pass ({title})", [*lead, "unit", "net input", "output"],
+                    [r for p in step.passes for r in rows(
+                        p, [[unit, v["net"], v["out"]] for unit, v in p.forward.items()])])
+    errors = Table(f"Error terms −∂E/∂net ({loss})", [*lead, "unit", "error"],
+                   [r for p in step.passes for r in rows(
+                       p, [[unit, e] for unit, e in p.errors.items()])])
+    summed = ", gradients summed over the examples" if each else ""
+    updates = Table(f"Updates w ← w − lr·∂E/∂w ({loss}{summed})",
                     ["parameter", "old", "gradient", "step", "new"],
-                    [[name, step.old[name], g, step.steps[name], step.updated[name]]
+                    [[name + (" (frozen)" if name in step.frozen else ""), step.old[name], g,
+                      step.steps[name], step.updated[name]]
                      for name, g in step.gradients.items()])
     return [forward, errors, updates]
+
+
+def parameter_table(values: Mapping[str, float], title: str = "Final parameters") -> Table:
+    """One row per parameter: its name and value."""
+    return Table(title, ["parameter", "value"], [[name, x] for name, x in values.items()])
 
 
 def trace_tables(t: Trace) -> list[Table]:
