@@ -15,10 +15,13 @@ from typing import Any
 
 from viz.cli import build_parser, main
 
-# One run per subcommand that has --json: its output is shown, with the shape of its keys.
-JSON_EXAMPLES: dict[str, list[str]] = {
-    "trace": ["trace", "ln(x1) + x1*x2 - sin(x2)", "--at", "x1=2", "x2=5", "--json"],
-    "worked-example": ["worked-example", "--json"],
+# Runs of each subcommand that has --json (paths from the repository's top folder, where the
+# site is built): each output is shown, with the shape of its keys.
+JSON_EXAMPLES: dict[str, list[list[str]]] = {
+    "trace": [["trace", "ln(x1) + x1*x2 - sin(x2)", "--at", "x1=2", "x2=5", "--json"]],
+    "worked-example": [["worked-example", "--json"]],
+    "step": [["step", "nn/specs/worked_example.toml", "--json"],
+             ["step", "docs/specs/two_examples_per_epoch.toml", "--json"]],
 }
 
 
@@ -83,8 +86,7 @@ def json_output(argv: list[str]) -> Any:
     return json.loads(out.getvalue())
 
 
-def _json_section(name: str) -> list[str]:
-    argv = JSON_EXAMPLES[name]
+def _json_section(argv: list[str]) -> list[str]:
     output = json_output(argv)
     command = "backprop " + " ".join(f'"{a}"' if " " in a else a for a in argv)
     return ["", f"**JSON.** `{command}` prints one object of this shape:", "",
@@ -103,8 +105,8 @@ def markdown() -> str:
                   "```text", sub.format_usage().strip(), "```", "",
                   "| argument | takes | default | what it does |", "|---|---|---|---|"]
         lines += [_argument_row(a) for a in sub._actions if not isinstance(a, argparse._HelpAction)]
-        if name in JSON_EXAMPLES:
-            lines += _json_section(name)
+        for argv in JSON_EXAMPLES.get(name, []):
+            lines += _json_section(argv)
     return "\n".join(lines) + "\n"
 
 

@@ -4,7 +4,8 @@
 - the API pages get one mkdocstrings directive per module of their package;
 - the six lessons are notebooks/*.ipynb and the benchmark results bench/README.md, at the same
   paths as in the repository, so a link that works in the repository works on the site;
-- docs/cli.md gets the reference written from the parser (scripts/cli_reference.py);
+- docs/cli.md gets the reference written from the parser (scripts/cli_reference.py), and
+  docs/formats.md the README's sections on spec and answers files and the shipped spec file;
 - docs/steppers.md embeds step-through pages written by `viz.export_html` at build time;
 - MathJax comes from the `jupyter-server-mathjax` package, copied into the site: nothing is
   fetched from the internet to build or to read it.
@@ -54,6 +55,46 @@ def readme_as_start_page(readme: str, site_paths: set[str]) -> str:
     return re.sub(r"(!?)\[([^\]]*)\]\(([^)\s]+)\)", link, readme)
 
 
+def readme_section(readme: str, heading: str) -> str | None:
+    """The text under README's heading ``heading`` (any level), up to the next heading of the
+    same or a higher level; None if there is no such heading. Fenced code is not searched."""
+    lines, fenced, level, body = readme.splitlines(), False, None, []
+    for line in lines:
+        if line.startswith("```"):
+            fenced = not fenced
+        match = None if fenced else re.match(r"(#+) (.*)", line)
+        if level is None:
+            if match and match.group(2).strip() == heading:
+                level = len(match.group(1))
+            continue
+        if match and len(match.group(1)) <= level:
+            break
+        body.append(line)
+    return None if level is None else "\n".join(body).strip() + "\n"
+
+
+def _fill_formats(markdown: str, readme: str, site_paths: set[str]) -> str:
+    """docs/formats.md's marks: README sections (a missing optional one says so), spec files."""
+    from nn.spec import lecture_text
+
+    def section(match: re.Match[str]) -> str:
+        heading, optional = match.group(1).strip(), bool(match.group(2))
+        text = readme_section(readme, heading)
+        if text is None and not optional:
+            raise ValueError(f"docs/formats.md includes README's section {heading!r}, "
+                             "which README.md no longer has")
+        if text is None:
+            return (f"This version has no such files: README.md has no section “{heading}”, "
+                    "and the [command line](cli.md) lists what there is.")
+        return readme_as_start_page(text, site_paths)
+
+    toml = "```toml\n{}```"
+    markdown = re.sub(r"<!-- readme: ([^|>]*?)(\| optional)? -->", section, markdown)
+    markdown = markdown.replace("<!-- lecture-spec -->", toml.format(lecture_text()))
+    per_epoch = (ROOT / "docs/specs/two_examples_per_epoch.toml").read_text(encoding="utf-8")
+    return markdown.replace("<!-- per-epoch-spec -->", toml.format(per_epoch))
+
+
 def _stepper_pages() -> dict[str, str]:
     """The step-through pages shown on docs/steppers.md, by file name."""
     from autograd_core import parse
@@ -95,6 +136,9 @@ def api_directives(package: str) -> str:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if page.file.src_uri == "cli.md":
         return markdown.replace(CLI_MARK, cli_reference.markdown())
+    if page.file.src_uri == "formats.md":
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        return _fill_formats(markdown, readme, {f.src_uri for f in files})
     if page.file.src_uri.startswith("api/"):
         return markdown.replace(MODULES_MARK, api_directives(Path(page.file.src_uri).stem))
     return markdown

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 from functools import partial
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
@@ -166,6 +167,31 @@ def test_readme_links_become_site_paths_or_plain_paths():
     assert docs_hooks.readme_as_start_page(readme, site_paths) == (
         "![g](images/g.svg) [bench](bench/README.md) [lesson](notebooks/a.ipynb) "
         "code (`nn/spec.py`) [web](https://example.org) [here](#quick-start)")
+
+
+def test_readme_section_runs_to_the_next_heading_of_its_level_and_ignores_code():
+    readme = ("# Top\n## Spec files\ntext\n```toml\n# a comment, not a heading\n```\n"
+              "### Detail\nmore\n## Next\nafter\n")
+    assert docs_hooks.readme_section(readme, "Spec files") == (
+        "text\n```toml\n# a comment, not a heading\n```\n### Detail\nmore\n")
+    assert docs_hooks.readme_section(readme, "Missing") is None
+
+
+def _text(html: str) -> str:
+    """The words of a page, tags dropped (code is split into highlighted spans)."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
+
+
+def test_the_formats_page_has_the_readmes_spec_section_and_the_shipped_spec(site):
+    page = _text((site / "formats.html").read_text(encoding="utf-8"))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Your own network: spec files", 1)[1]
+    first_paragraph = section.strip().split("\n\n", 1)[0]
+    assert " ".join(first_paragraph.split()) in page
+    shipped = (ROOT / "nn" / "specs" / "worked_example.toml").read_text(encoding="utf-8")
+    for line in ("w14 = 0.2", "x = [1, 0, 1]", 'update = "per-example"'):
+        assert line in shipped and line in page, line
+    assert (site / "specs" / "two_examples_per_epoch.toml").is_file()
 
 
 def test_the_api_reference_documents_the_public_names_of_each_package(site):

@@ -22,6 +22,7 @@
 
 # %%
 import math
+import re
 import time
 
 from IPython.display import display
@@ -79,6 +80,32 @@ assert math.isclose(t.gradients["x1"], 1 / 2 + 5, rel_tol=1e-14)
 assert math.isclose(t.gradients["x2"], 2 - math.cos(5), rel_tol=1e-14)
 assert round(t.gradients["x2"], 3) == 1.716
 print(f"y = {f.data:.3f},  x̄1 = {t.gradients['x1']:.3f},  x̄2 = {t.gradients['x2']:.3f}")
+
+# %% [markdown]
+# The survey's Figure 2 draws this function as a graph: the inputs $v_{-1}, v_0$ on the left, one
+# node per operation, each edge a use of a value. Drawn with both passes, every node shows its
+# value $v_i$ and its adjoint $\bar v_i$, every edge the local derivative
+# $\partial v_j / \partial v_i$; $x_1$ and $x_2$ each feed two nodes, so each adjoint is a sum of
+# two edge contributions.
+
+# %%
+graph = viz.draw_graph(f, mode="both")
+# by hand: 2 inputs and 5 operations (ln, ×, sin, +, −) are 7 nodes; ln and sin take one value
+# each and ×, +, − two each: 1 + 2 + 1 + 2 + 2 = 8 edges
+assert len(re.findall(r"^\s*n\d+ \[", graph.source, re.M)) == 7
+assert graph.source.count(" -> ") == 8
+graph
+
+# %% [markdown]
+# The same two passes, one frame at a time: the forward frames fill in the primal trace, the
+# backward frames the adjoint trace, from $\bar y = 1$ back to $\bar x_1$ and $\bar x_2$.
+# Use *Next*/*Previous* or the slider.
+
+# %%
+frames = viz.steps(f)
+assert frames[0].phase == "forward" and frames[-1].phase == "backward"
+assert "5.5" in frames[-1].text and "1.72" in frames[-1].text  # x̄1 = 5.5, x̄2 = 2 − cos 5
+frames
 
 # %% [markdown]
 # ## Forward mode vs reverse mode

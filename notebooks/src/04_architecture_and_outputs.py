@@ -22,10 +22,12 @@
 
 # %%
 import math
+import re
 
 import matplotlib.pyplot as plt
 from IPython.display import display
 
+import viz
 from autograd_core import Value
 from nn.layers import MLP
 from nn.outputs import argmax, binary_decision, multilabel_decision, softmax
@@ -53,6 +55,19 @@ for sizes, expected in lecture.items():
     assert by_formula["biases"] == counted["biases"]
     model.summary()
     print()
+
+# %% [markdown]
+# The two networks drawn as on the slide: one circle per unit, its bias inside, and one arrow
+# per weight (inputs on the left). Counting on the pictures gives the same numbers.
+
+# %%
+for sizes, expected in lecture.items():
+    drawing = viz.draw_network(MLP(sizes[0], list(sizes[1:]), seed=0))
+    arrows = re.findall(r"^\s*u\d+ -> u\d+ \[label=", drawing.source, re.M)
+    biases = re.findall(r"<BR/>b\d+ = ", drawing.source)
+    print(f"{'-'.join(map(str, sizes))}: {len(arrows)} arrows, {len(biases)} biases")
+    assert (len(arrows), len(biases)) == (expected["weights"], expected["biases"])
+    display(drawing)
 
 # %% [markdown]
 # ## Output units match the task

@@ -125,26 +125,40 @@ rules = {
     "RMSprop": lambda p: RMSprop(p, lr=0.01),
     "Adam": lambda p: Adam(p, lr=0.01),
 }
-histories = {}
+histories, models = {}, {}
 for name, make in rules.items():
-    model = MLP(2, [8, 1], activation="relu", output_activation="sigmoid", seed=0)
-    histories[name] = fit(model, X, y, loss="binary_cross_entropy",
-                          optimizer=make(model.parameters()), epochs=40, batch_size=10,
+    models[name] = MLP(2, [8, 1], activation="relu", output_activation="sigmoid", seed=0)
+    histories[name] = fit(models[name], X, y, loss="binary_cross_entropy",
+                          optimizer=make(models[name].parameters()), epochs=40, batch_size=10,
                           progress=False)
 
+# the plane coloured by the decision of the network momentum trained (the most accurate here),
+# p ≥ 0.5 or not, in one batched call over the grid
+shown = "momentum"
+A, B = np.meshgrid(np.linspace(-1.5, 2.5, 121), np.linspace(-1.0, 1.5, 81))
+p = models[shown](np.c_[A.ravel(), B.ravel()]).data.reshape(A.shape)
+
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+# RMSprop dashed on top of a wider AdaGrad line: the two nearly coincide (see below)
+styles = {"AdaGrad": {"linewidth": 4, "alpha": 0.6}, "RMSprop": {"linestyle": "--"}}
 for name, h in histories.items():
-    axes[0].plot(range(1, h.epochs + 1), h.loss, label=name)
+    axes[0].plot(range(1, h.epochs + 1), h.loss, label=name, **styles.get(name, {}))
 axes[0].set_xlabel("epoch")
 axes[0].set_ylabel("mean loss")
 axes[0].legend()
+axes[1].contourf(A, B, p >= 0.5, levels=[-0.5, 0.5, 1.5], colors=["#c6dbef", "#fdd0a2"])
+axes[1].contour(A, B, p, levels=[0.5], colors="k", linewidths=1)
 axes[1].scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", edgecolors="k")
-axes[1].set_title("two moons")
+axes[1].set_title(f"two moons: the decision boundary learned with {shown}")
 plt.tight_layout()
 plt.show()
 for name, h in histories.items():
     print(f"{name:9s} loss {h.loss[0]:.3f} -> {h.loss[-1]:.3f}, accuracy {h.accuracy[-1]:.0%}")
     assert h.loss[-1] < h.loss[0]
+# the coloured regions are the network's own decisions: on the data points, the same call gives
+# the accuracy that training reports
+on_points = models[shown](X).data >= 0.5
+assert np.mean(on_points == y) == evaluate(models[shown], X, y)["accuracy"] >= 0.95
 
 # %% [markdown]
 # AdaGrad ($\eta = 0.1$) and RMSprop ($\eta = 0.01$, $\rho = 0.99$) nearly coincide, and
@@ -155,9 +169,18 @@ for name, h in histories.items():
 # old gradients, after about 100 steps (here 6 mini-batches per epoch: epoch 17 on).
 
 # %%
-ada, rms = histories["AdaGrad"].loss, histories["RMSprop"].loss
-print(f"AdaGrad − RMSprop: epoch 1 {ada[0] - rms[0]:+.1e}, epoch 40 {ada[-1] - rms[-1]:+.1e}")
+ada, rms = np.array(histories["AdaGrad"].loss), np.array(histories["RMSprop"].loss)
+gap = np.abs(ada - rms)
+plt.figure(figsize=(6, 3))
+plt.semilogy(range(1, len(gap) + 1), gap, marker=".")
+plt.axvline(17, color="grey", linestyle=":")
+plt.xlabel("epoch")
+plt.ylabel("|AdaGrad − RMSprop| loss")
+plt.title("the two part once RMSprop forgets (about epoch 17)")
+plt.show()
+print(f"gap: epochs 1–5 {gap[:5].mean():.1e} on average, epochs 21–40 {gap[20:].mean():.1e}")
 assert abs(ada[0] - rms[0]) < 1e-3
+assert gap[20:].mean() > 3 * gap[:5].mean()
 
 # %% [markdown]
 # ## Learning-rate schedules
@@ -222,20 +245,31 @@ assert h.epochs == 20
 # ## Monitoring the loss
 #
 # The loss should go down, fast at first and then slowly. Too small a learning rate: it
-# creeps. Too large: it jumps around. Far too large: the sigmoid saturates to exactly 0 or 1,
-# the cross-entropy becomes infinite, and `fit` stops; `History.stopped_because` says why.
+# creeps. Too large: it jumps up and down and never settles. Far too large: the sigmoid
+# saturates to exactly 0 or 1, the cross-entropy becomes infinite, and `fit` stops;
+# `History.stopped_because` says why.
 
 # %%
+rates = {0.01: "too small", 0.3: "about right", 10.0: "too large"}
+curves = {}
 plt.figure(figsize=(6, 3.5))
-for lr in (0.01, 0.3, 3.0):
+for lr, verdict in rates.items():
     model = fresh()
     h = fit(model, X, y, loss="binary_cross_entropy", optimizer=SGD(model.parameters(), lr=lr),
             epochs=30, batch_size=10, progress=False)
-    plt.plot(range(1, h.epochs + 1), h.loss, label=f"η = {lr}")
+    curves[lr] = np.array(h.loss)
+    plt.plot(range(1, h.epochs + 1), h.loss, marker=".", label=f"η = {lr} ({verdict})")
 plt.xlabel("epoch")
 plt.ylabel("mean loss")
 plt.legend()
 plt.show()
+
+rises = {lr: int((np.diff(c) > 0).sum()) for lr, c in curves.items()}
+print("epochs after which the loss went up:", rises)
+assert rises[0.01] == 0 and curves[0.01][-1] > curves[0.3][-1]   # creeps down, still high
+big = curves[10.0]
+assert rises[10.0] >= 8 and big[1:].max() > 2 * big[1:].min()     # jumps up and down
+assert big[-10:].min() > 2 * curves[0.3][-1]                      # and never gets close
 
 model = fresh()
 h = fit(model, X, y, loss="binary_cross_entropy", optimizer=SGD(model.parameters(), lr=30.0),

@@ -62,7 +62,12 @@ for k, name in enumerate(names):
     axes[0, k].plot(zs, curves[name][:, 0])
     axes[0, k].set_title(name)
     axes[1, k].plot(zs, curves[name][:, 1], color="C3")
+    axes[1, k].axhline(0.25, color="grey", linestyle=":", linewidth=1)  # the top of σ'
+    axes[1, k].set_title(f"largest f' = {curves[name][:, 1].max():.2g}", fontsize=9)
     axes[1, k].set_xlabel("z")
+for ax in axes[1, 1:]:  # one y-axis for every derivative: σ' tops out at 1/4, tanh' reaches 1
+    ax.sharey(axes[1, 0])
+axes[1, 0].autoscale()  # the shared limits now take in every derivative's curve
 axes[0, 0].set_ylabel("f(z)")
 axes[1, 0].set_ylabel("f'(z) by backward()")
 plt.tight_layout()
@@ -82,6 +87,9 @@ sigmoid_slopes = curves["sigmoid"][:, 1]
 top = sigmoid_slopes.argmax()
 print(f"largest sigmoid derivative: {sigmoid_slopes[top]:.4f} at z = {zs[top]:.3g}")
 assert math.isclose(sigmoid_slopes[top], 0.25) and abs(zs[top]) < 1e-12
+# tanh'(0) = 1 − tanh²(0) = 1: four times σ'(0), and the shared axis shows it
+assert math.isclose(curves["tanh"][:, 1].max(), 1.0)
+assert len({ax.get_ylim() for ax in axes[1]}) == 1
 assert np.allclose(curves["softplus"][:, 1], curves["sigmoid"][:, 0])  # softplus' = σ
 
 # %% [markdown]
