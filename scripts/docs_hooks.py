@@ -34,7 +34,15 @@ REPO_PAGES = ["bench/README.md", *sorted(f"notebooks/{p.name}" for p in
                                          (ROOT / "notebooks").glob("*.ipynb"))]
 MATHJAX = "assets/mathjax"
 # The lessons sit one folder deep (notebooks/), so this relative address serves them all.
-MATHJAX_URL = f"../{MATHJAX}/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
+MATHJAX_URL = f"../{MATHJAX}/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe,local/fonts"
+# The package ships MathJax's STIX-Web fonts only: say so, or MathJax asks for its TeX fonts
+# (a 404) before falling back.
+MATHJAX_FONTS = """MathJax.Hub.Config({
+  "HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null},
+  SVG: {font: "STIX-Web"}
+});
+MathJax.Ajax.loadComplete("[MathJax]/config/local/fonts.js");
+"""
 CLI_MARK = "<!-- cli-reference -->"
 MODULES_MARK = "<!-- modules -->"
 
@@ -148,3 +156,5 @@ def on_post_build(config: MkDocsConfig) -> None:
     target = Path(config["site_dir"]) / MATHJAX
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(Path(jupyter_server_mathjax.__file__).parent / "static", target)
+    (target / "config" / "local").mkdir(exist_ok=True)
+    (target / "config" / "local" / "fonts.js").write_text(MATHJAX_FONTS, encoding="utf-8")

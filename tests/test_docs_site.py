@@ -241,6 +241,8 @@ def test_pages_load_nothing_from_outside_and_fit_the_screen(browser, served, siz
     context.route("**/*", route)
     ARTIFACTS.mkdir(exist_ok=True)
     tab = context.new_page()
+    missing: list[str] = []
+    tab.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
     for path in PAGES:
         tab.goto(f"{served}/{path}", wait_until="networkidle")
         width = tab.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
@@ -249,7 +251,7 @@ def test_pages_load_nothing_from_outside_and_fit_the_screen(browser, served, siz
         if figures.count():  # a lesson: show its first figure rather than its imports
             figures.first.scroll_into_view_if_needed()
         tab.screenshot(path=str(ARTIFACTS / f"docs-{size}-{path.replace('/', '-')}.png"))
-    assert outside == []
+    assert outside == [] and missing == []
     context.close()
 
 
