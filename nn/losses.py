@@ -97,7 +97,10 @@ def _elementwise(prediction: Prediction, target: Target, reduction: str, loss: s
 
 
 def _squared(o: Scalar, t: Scalar) -> Value:
-    return (as_node(t) - o) ** 2
+    target = as_node(t)
+    if target is not t:  # a number made into a node here: name it, so drawings read "t = 1"
+        target.label = "t"
+    return (target - o) ** 2
 
 
 def squared_error(prediction: Prediction, target: Target, reduction: str = "sum") -> Value:

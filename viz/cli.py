@@ -1,8 +1,10 @@
 """The ``backprop`` command line: ``backprop trace``, ``backprop worked-example``,
-``backprop step``, ``backprop draw``.
+``backprop step``, ``backprop check``, ``backprop draw``.
 
-Usage errors exit with status 2 and one line on standard error; ``--json`` prints one JSON object
-on standard output and nothing else there.
+Exit status: 0 done; 1 a failure around the input (an unwritable path, a missing ``dot``); 2 bad
+usage or input (a bad formula, spec or answers file), with one line on standard error; 3 from
+``backprop check`` when a checked number is wrong or carried forward. ``--json`` prints one JSON
+object on standard output and nothing else there.
 """
 
 from __future__ import annotations
@@ -15,19 +17,27 @@ import sys
 from collections.abc import Callable, Sequence
 
 from autograd_core import parse, trace
-from nn import MLP, load, spec, step
+from nn import MLP, answers, load, spec, step
 from nn.examples import WORKED_LOSSES, worked_example_step
+from nn.exercise import Report, check
 from nn.stepping import StepRecord
-from viz.drawing import DotNotFoundError, Drawing
+from viz.drawing import DEFAULT_DIGITS, DotNotFoundError, Drawing, check_digits
 from viz.graph import draw_graph
 from viz.network import draw_network
 from viz.stepper_html import export_html
 from viz.steps import Steps, steps
-from viz.tables import parameter_table, worked_example_tables
+from viz.tables import Table, parameter_table, worked_example_tables
 
 
 class UsageError(Exception):
     """A user's mistake: reported in one line, exit status 2."""
+
+
+class WrongAnswers(Exception):  # noqa: N818 (an outcome, not a failure of the program)
+    """``backprop check`` found a number wrong or carried forward: exit status 3."""
+
+
+WRONG_ANSWERS = 3
 
 
 def _assignments(pairs: Sequence[str]) -> dict[str, float]:
@@ -75,6 +85,8 @@ def _report(args: argparse.Namespace, to_json: Callable[[], object], to_text: Ca
     error under --json, so that standard output holds the JSON alone), then the JSON, or the
     text when neither was asked for."""
     pictures = args.svg or args.png or args.html
+    if args.exercise and not args.html:
+        raise UsageError("--exercise makes an exercise page: give it with --html FILE")
     if pictures:
         with contextlib.redirect_stdout(sys.stderr if args.json else sys.stdout):
             _write_pictures(args, picture, stepper)
@@ -91,23 +103,37 @@ def cmd_trace(args: argparse.Namespace) -> None:
         t = trace(output, inputs=list(inputs.values()), digits=args.digits)
     except (ValueError, TypeError) as e:
         raise UsageError(str(e)) from None
-    _report(args, t.to_dict, t.to_text, lambda: draw_graph(output, mode=args.view),
-            lambda: steps(output))
+    _report(args, t.to_dict, t.to_text,
+            lambda: draw_graph(output, mode=args.view, digits=args.digits),
+            lambda: steps(output, digits=args.digits, exercise=args.exercise))
 
 
-def _tables_text(record: StepRecord) -> str:
-    return "\n\n".join(t.to_text() for t in worked_example_tables(record))
+def _tables_text(record: StepRecord, digits: int | None) -> str:
+    tables = worked_example_tables(record, *([] if digits is None else [digits]))
+    return "\n\n".join(t.to_text() for t in tables)
+
+
+def _network_digits(args: argparse.Namespace) -> tuple[int | None, int]:
+    """--digits for the text tables (None: their own 4) and for the pictures and page (3)."""
+    if args.digits is None:
+        return None, DEFAULT_DIGITS
+    try:
+        return check_digits(args.digits), args.digits
+    except ValueError as e:
+        raise UsageError(str(e)) from None
 
 
 def cmd_worked_example(args: argparse.Namespace) -> None:
     """The slide's 3-2-1 network: one forward pass, backward pass and update, as tables (the
     lecture's spec file, run by the same code as ``backprop step``)."""
+    tables, digits = _network_digits(args)
     try:
         record = worked_example_step(loss=args.loss, lr=args.lr)
     except ValueError as e:
         raise UsageError(str(e)) from None
-    _report(args, record.to_dict, lambda: _tables_text(record),
-            lambda: _record_view(record, args.view), lambda: steps(record))
+    _report(args, record.to_dict, lambda: _tables_text(record, tables),
+            lambda: _record_view(record, args.view, digits),
+            lambda: steps(record, digits=digits, exercise=args.exercise))
 
 
 def cmd_step(args: argparse.Namespace) -> None:
@@ -119,6 +145,7 @@ def cmd_step(args: argparse.Namespace) -> None:
     if args.spec is None:
         raise UsageError("give a spec file (TOML or JSON); `backprop step --example-spec` prints "
                          "one to start from")
+    tables, digits = _network_digits(args)
     try:
         run = step(spec.load(args.spec))
     except (ValueError, TypeError, FileNotFoundError) as e:
@@ -127,20 +154,50 @@ def cmd_step(args: argparse.Namespace) -> None:
     def text() -> str:
         blocks = [f"Step {r.step} (epoch {r.epoch}, "
                   + (f"example {r.example})" if r.example is not None else "all examples)")
-                  + "\n\n" + _tables_text(r) for r in run]
+                  + "\n\n" + _tables_text(r, tables) for r in run]
         return "\n\n\n".join([*blocks, parameter_table(run.final).to_text()])
 
-    _report(args, run.to_dict, text, lambda: _record_view(run[-1], args.view),
-            lambda: steps(run))
+    _report(args, run.to_dict, text, lambda: _record_view(run[-1], args.view, digits),
+            lambda: steps(run, digits=digits, exercise=args.exercise))
 
 
-def _record_view(record: StepRecord, view: str) -> Drawing:
+def cmd_check(args: argparse.Namespace) -> None:
+    """A student's hand calculation (an answers file) checked against a spec's updates: each
+    number right, wrong or carried forward, with the likely mistake."""
+    try:
+        run = step(spec.load(args.spec))
+        report = check(run, answers.read(args.answers, run))
+    except (ValueError, TypeError, FileNotFoundError) as e:
+        raise UsageError(str(e)) from None
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        print(check_table(report).to_text())
+        notes = [f"{i.quantity}: {i.explanation}" for i in report.items if i.explanation]
+        print("\n" + "\n".join([*notes, report.summary()]))
+    if not report.all_right:
+        raise WrongAnswers
+
+
+def check_table(report: Report) -> Table:
+    """The checked numbers as a table: quantity, yours, right, verdict, why (the mistake's id;
+    the explanations follow the table)."""
+    why = {"right": "", "carried-forward": "your earlier numbers", "wrong": "see below"}
+    return Table("Your answers", ("quantity", "yours", "right", "verdict", "why"),
+                 [(i.quantity, f"{i.given:g}", f"{i.expected:.4g}", i.verdict,
+                   i.mistake or why[i.verdict]) for i in report.items])
+
+
+def _record_view(record: StepRecord, view: str, digits: int) -> Drawing:
     """The picture of an update: the network (weights old → new) or its loss graph."""
     if view == "network":
         first = record.passes[0]
+        one = len(record.passes) == 1  # E and the gradients of one example, else of several
         return draw_network(record.model, inputs=first.x, target=first.t,
-                            forward=first.forward, errors=first.errors, old=record.old)
-    return draw_graph(record.graph, mode=view)
+                            loss=first.loss if one else None, forward=first.forward,
+                            errors=first.errors, old=record.old,
+                            gradients=record.gradients if one else None, digits=digits)
+    return draw_graph(record.graph, mode=view, digits=digits)
 
 
 def _write_pictures(args: argparse.Namespace, picture: Callable[[], Drawing],
@@ -189,8 +246,17 @@ def _add_picture_flags(p: argparse.ArgumentParser, views: Sequence[str], default
     p.add_argument("--svg", metavar="FILE", help="write the picture as SVG")
     p.add_argument("--png", metavar="FILE", help="write the picture as PNG")
     p.add_argument("--html", metavar="FILE", help="write the step-by-step page (one HTML file)")
+    p.add_argument("--exercise", action="store_true",
+                   help="with --html: hide each number until you predict it (an exercise page)")
     p.add_argument("--view", choices=list(views), default=default,
                    help=f"what the picture shows (default {default})")
+
+
+def _add_network_digits(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--digits", type=int, metavar="N",
+                   help="decimals shown (and at least as many significant figures), the same in "
+                        "the tables, the pictures and the page (default 4 in the text tables, 3 "
+                        "in the pictures and on the page)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -202,7 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("expr", help='a formula, e.g. "ln(x1) + x1*x2 - sin(x2)"')
     p.add_argument("--at", nargs="+", default=[], metavar="NAME=VALUE", help="input values")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--digits", type=int, default=3, help="decimals shown (default 3)")
+    p.add_argument("--digits", type=int, default=3,
+                   help="decimals shown, in the tables, the pictures and the page (default 3)")
     _add_picture_flags(p, ("forward", "backward", "both"), "both")
     p.set_defaults(run=cmd_trace)
     p = sub.add_parser("worked-example",
@@ -211,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="(t - o)^2 as the lecture, or 1/2 (t - o)^2 as textbooks (default squared)")
     p.add_argument("--lr", type=float, default=0.9, help="learning rate (default 0.9)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_network_digits(p)
     _add_picture_flags(p, ("forward", "backward", "network"), "network")
     p.set_defaults(run=cmd_worked_example)
     p = sub.add_parser("step", help="every update of a network described in a spec file")
@@ -218,8 +286,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--example-spec", action="store_true",
                    help="print the lecture's spec file, a start to copy and edit")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_network_digits(p)
     _add_picture_flags(p, ("forward", "backward", "network"), "network")
     p.set_defaults(run=cmd_step)
+    p = sub.add_parser("check", help="check your own numbers (an answers file) against a spec's "
+                       "updates; exit 3 if any is wrong")
+    p.add_argument("spec", help="the spec file (.toml or .json)")
+    p.add_argument("answers", help="your numbers: .csv (quantity,value) or .toml (quantity = "
+                   "value), e.g. o6,0.474 or grad_w14@2,0.017")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=cmd_check)
     p = sub.add_parser("draw", help="draw a network: a saved model (JSON) or an MLP by sizes")
     p.add_argument("model", nargs="?", help="a model saved with model.save(path)")
     p.add_argument("--sizes", nargs="+", type=int, metavar="N", help="inputs then layer sizes")
@@ -241,6 +317,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as e:
         print(f"backprop {args.command}: error: {e}", file=sys.stderr)
         return 2
+    except WrongAnswers:
+        return WRONG_ANSWERS
     except (OSError, DotNotFoundError) as e:
         # the system's own errors read "[Errno 21] Is a directory: 'x'"; say it as "x: Is a …"
         system = isinstance(e, OSError) and e.filename is not None and e.strerror
