@@ -22,6 +22,8 @@ JSON_EXAMPLES: dict[str, list[list[str]]] = {
     "worked-example": [["worked-example", "--json"]],
     "step": [["step", "nn/specs/worked_example.toml", "--json"],
              ["step", "docs/specs/two_examples_per_epoch.toml", "--json"]],
+    "check": [["check", "nn/specs/worked_example.toml", "docs/specs/worked_example_answers.csv",
+               "--json"]],
 }
 
 

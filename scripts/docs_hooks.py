@@ -82,22 +82,18 @@ def readme_section(readme: str, heading: str) -> str | None:
 
 
 def _fill_formats(markdown: str, readme: str, site_paths: set[str]) -> str:
-    """docs/formats.md's marks: README sections (a missing optional one says so), spec files."""
+    """docs/formats.md's marks: README's sections on the two formats, the spec files."""
     from nn.spec import lecture_text
 
     def section(match: re.Match[str]) -> str:
-        heading, optional = match.group(1).strip(), bool(match.group(2))
-        text = readme_section(readme, heading)
-        if text is None and not optional:
-            raise ValueError(f"docs/formats.md includes README's section {heading!r}, "
-                             "which README.md no longer has")
+        text = readme_section(readme, match.group(1))
         if text is None:
-            return (f"This version has no such files: README.md has no section “{heading}”, "
-                    "and the [command line](cli.md) lists what there is.")
+            raise ValueError(f"docs/formats.md includes README's section {match.group(1)!r}, "
+                             "which README.md no longer has")
         return readme_as_start_page(text, site_paths)
 
     toml = "```toml\n{}```"
-    markdown = re.sub(r"<!-- readme: ([^|>]*?)(\| optional)? -->", section, markdown)
+    markdown = re.sub(r"<!-- readme: (.*?) -->", section, markdown)
     markdown = markdown.replace("<!-- lecture-spec -->", toml.format(lecture_text()))
     per_epoch = (ROOT / "docs/specs/two_examples_per_epoch.toml").read_text(encoding="utf-8")
     return markdown.replace("<!-- per-epoch-spec -->", toml.format(per_epoch))

@@ -194,6 +194,16 @@ def test_the_formats_page_has_the_readmes_spec_section_and_the_shipped_spec(site
     assert (site / "specs" / "two_examples_per_epoch.toml").is_file()
 
 
+def test_the_formats_page_has_the_readmes_answers_section_and_its_example_file(site):
+    page = _text((site / "formats.html").read_text(encoding="utf-8"))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Check your own numbers", 1)[1]
+    first_paragraph = section.strip().split("\n\n", 1)[0].replace("`", "")
+    assert " ".join(first_paragraph.split()) in page
+    answers = (site / "specs" / "worked_example_answers.csv").read_text(encoding="utf-8")
+    assert answers.startswith("quantity,value\n") and "delta6,0.1383" in answers
+
+
 def test_the_api_reference_documents_the_public_names_of_each_package(site):
     for package in ("autograd_core", "nn", "viz"):
         page = (site / "api" / f"{package}.html").read_text(encoding="utf-8")

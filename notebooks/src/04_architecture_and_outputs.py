@@ -63,7 +63,7 @@ for sizes, expected in lecture.items():
 # %%
 for sizes, expected in lecture.items():
     drawing = viz.draw_network(MLP(sizes[0], list(sizes[1:]), seed=0))
-    arrows = re.findall(r"^\s*u\d+ -> u\d+ \[label=", drawing.source, re.M)
+    arrows = re.findall(r"^\s*u\d+ -> u\d+ \[[^\]]*label=", drawing.source, re.M)
     biases = re.findall(r"<BR/>b\d+ = ", drawing.source)
     print(f"{'-'.join(map(str, sizes))}: {len(arrows)} arrows, {len(biases)} biases")
     assert (len(arrows), len(biases)) == (expected["weights"], expected["biases"])
