@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 
+# numpy's BLAS (OpenBLAS, or MKL, through OpenMP) reads these when it loads: one thread, as
+# PyTorch is set to one; on a busy 2-core machine a second BLAS thread waits for a core, and a
+# step of 10⁴ examples took ~10× longer
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 STEPS = 5  # timed repetitions at least, after the caller's warm-up …
 MIN_SECONDS = 1.0  # … and more until this long, so that a fast engine's median is steady
 
@@ -42,7 +47,7 @@ def median_seconds(work: Callable[[], object], min_steps: int = STEPS,
 def run_child(script: str, kind: str, gc_on: bool, *args: str) -> dict:
     """Run one measurement of ``script`` in a fresh interpreter and return its JSON result."""
     cmd = [sys.executable, script, "--child", kind, "on" if gc_on else "off", *args]
-    done = subprocess.run(cmd, capture_output=True, text=True)
+    done = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **ONE_THREAD})
     if done.returncode != 0:
         sys.exit(f"{kind} {' '.join(args)} failed:\n{done.stderr}")
     return json.loads(done.stdout)

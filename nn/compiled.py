@@ -91,9 +91,13 @@ class CompiledTraining:
         """One step of the optimizer's rule on every parameter at once."""
         self.last_step = self.optimizer.step_flat(self.data, self.grad, self.state)
 
-    def finish(self) -> None:
-        """Write the flat numbers back: parameter data and grad, optimizer state and last step."""
+    def write_values(self) -> None:
+        """Write the flat parameters and gradients back to the parameter Values."""
         write_values(self.params, self.data, self.grad)
+
+    def finish(self) -> None:
+        """Write every flat number back: parameters and gradients, optimizer state, last step."""
+        self.write_values()
         self.optimizer.unpack_state(self.state, self.last_step)
 
 

@@ -306,7 +306,7 @@ def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
             history.weight_change.append(float(np.max(np.abs(after - before))))
             bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
             if fast and max_error_rate is not None:
-                fast.finish()  # the stopping check evaluates the model's own Values
+                fast.write_values()  # the stopping check evaluates the model's own Values
             history.stopped_because = _stop_reason(model, X, y, history, tol, max_error_rate)
             if history.stopped_because:
                 return history
