@@ -13,7 +13,6 @@ taken within a round and summarised by their median over rounds.
 
 from __future__ import annotations
 
-import argparse
 import importlib.metadata
 import importlib.util
 import platform
@@ -202,11 +201,4 @@ def main(rounds: int) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of every engine")
-    parser.add_argument("--child", nargs="+", metavar="ARG", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        runner.serve_child(CHILDREN, *args.child)
-    else:
-        main(args.rounds)
+    runner.command_line(__doc__, CHILDREN, main)

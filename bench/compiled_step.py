@@ -18,7 +18,6 @@ Ratios are taken within a round, then summarised by their median and range over 
 
 from __future__ import annotations
 
-import argparse
 import importlib.metadata
 import os
 import platform
@@ -149,11 +148,4 @@ def main(rounds: int) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of every engine")
-    parser.add_argument("--child", nargs="+", metavar="ARG", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        runner.serve_child(CHILDREN, *args.child)
-    else:
-        main(args.rounds)
+    runner.command_line(__doc__, CHILDREN, main)

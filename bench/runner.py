@@ -6,6 +6,7 @@ A script runs itself as ``script --child KIND GC ARG …``; the child prints one
 
 from __future__ import annotations
 
+import argparse
 import gc
 import json
 import os
@@ -75,3 +76,17 @@ def pair_ratios(slow: Sequence[float], fast: Sequence[float]) -> list[float]:
 def ratio_summary(ratios: Sequence[float]) -> tuple[float, float, float]:
     """(median, min, max) of per-round ratios."""
     return statistics.median(ratios), min(ratios), max(ratios)
+
+
+def command_line(doc: str, children: Mapping[str, Callable[..., dict]],
+                 main: Callable[[int], None], rounds: int = 3) -> None:
+    """A benchmark script's command line: ``--rounds N`` runs ``main(N)``; ``--child KIND GC …``
+    (how `run_child` calls the script) runs one measurement and prints it."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=rounds, help="rounds of every engine")
+    parser.add_argument("--child", nargs="+", metavar="ARG", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        serve_child(children, *args.child)
+    else:
+        main(args.rounds)
