@@ -73,6 +73,10 @@ def _is_unique(index: Index) -> bool:
     return isinstance(index, slice) or len(np.unique(index)) == index.size
 
 
+# How a group's contributions reach its parents' adjoints at one operand position:
+ADD, ASSIGN, SKIP = "add", "assign", "skip"  # += ; = (their only contributor) ; not needed
+
+
 @dataclass
 class _Operand:
     """One operand position of a group: the parents' kind and their rows in that buffer."""
@@ -80,6 +84,7 @@ class _Operand:
     kind: int
     index: Index
     unique: bool
+    mode: str = ADD
 
 
 @dataclass
@@ -168,6 +173,7 @@ class Program:
 
         self._values = [np.zeros((count[ONE], 1)), np.zeros((count[BATCH], self.batch_size))]
         self._adjoints = [np.zeros_like(b) for b in self._values]
+        self._zero = self._plan_adjoints(len(self.params), len(constants))
         for c in constants:
             self._values[ONE][self._row[c][1]] = c.data
         n = len(self.params)
@@ -176,6 +182,30 @@ class Program:
         self.grad: np.ndarray = self._adjoints[ONE][:n, 0]
         """∂output/∂parameter after a run, a flat view in the order of ``params``."""
         self.read_values()
+
+    def _plan_adjoints(self, n_params: int, n_constants: int) -> Index:
+        """Choose how each operand position sends its contributions: nothing to the inputs and
+        constants (their adjoints are never read); ``=`` to batch rows it alone contributes to
+        (no zeroing, no read); ``+=`` elsewhere. Returns the batch rows to zero before a run."""
+        unread = [range(n_params, n_params + n_constants), range(len(self.inputs))]
+        counts = np.zeros(len(self._values[BATCH]), dtype=int)
+        operands = [o for g in self._groups
+                    for o in (g.operands[1:] if g.op == "matmul" else g.operands)]
+        for o in operands:
+            rows = np.arange(len(self._values[o.kind]))[o.index].ravel()
+            if all(r in unread[o.kind] for r in rows.tolist()):
+                o.mode = SKIP
+            elif o.kind == BATCH:
+                np.add.at(counts, rows, 1)
+        added: list[int] = []
+        for o in operands:
+            if o.kind == BATCH and o.mode != SKIP:
+                rows = np.arange(len(counts))[o.index].ravel()
+                if o.unique and (counts[rows] == 1).all():
+                    o.mode = ASSIGN
+                else:
+                    added.extend(rows.tolist())
+        return np.unique(np.asarray(added, dtype=np.intp))
 
     def _operand(self, parents: Sequence[Value]) -> _Operand:
         kinds = {self._row[p][0] for p in parents}
@@ -269,8 +299,8 @@ class Program:
                         "run this batch uncompiled (model(X)) to see which example") from None
 
     def _backward(self) -> None:
-        for adjoint in self._adjoints:
-            adjoint.fill(0.0)
+        self._adjoints[ONE].fill(0.0)
+        self._adjoints[BATCH][self._zero] = 0.0
         kind, row = self._row[self.output]
         self._adjoints[kind][row] = 1.0
         for g in reversed(self._groups):
@@ -279,20 +309,34 @@ class Program:
                 weights, xs, bias = g.operands
                 w, x = g.saved
                 _scatter_add(self._adjoints[ONE][:, 0], weights.index, grad @ x.T, weights.unique)
-                self._send(xs, w.T @ grad)
-                self._send(bias, grad)
+                if xs.mode == ASSIGN and isinstance(xs.index, slice):
+                    np.matmul(w.T, grad, out=self._adjoints[BATCH][xs.index])
+                elif xs.mode != SKIP:
+                    self._put(xs, w.T @ grad)
+                self._send(bias, 1.0, grad)
             elif g.op == "rowsum":
-                self._send(g.operands[0], grad[:, None, :])
+                self._send(g.operands[0], 1.0, grad[:, None, :])
             else:
                 for o, local in zip(g.operands, g.saved, strict=True):
-                    self._send(o, local * grad)
+                    self._send(o, local, grad)
 
-    def _send(self, o: _Operand, contribution: np.ndarray) -> None:
-        """Add a group's contributions to its parents' adjoints; a parent holding one number
-        gets the sum over the examples (∂L/∂w = Σₑ ∂L/∂vₑ · ∂vₑ/∂w)."""
+    def _send(self, o: _Operand, local: np.ndarray | float, grad: np.ndarray) -> None:
+        """Send ``local · adjoint`` to the parents at one operand position (the chain rule)."""
+        if o.mode == ASSIGN and isinstance(o.index, slice):  # written in place, no temporary
+            np.multiply(local, grad, out=self._adjoints[BATCH][o.index])
+        elif o.mode != SKIP:
+            self._put(o, local * grad)
+
+    def _put(self, o: _Operand, contribution: np.ndarray) -> None:
+        """Add contributions to the parents' adjoints (or set them, for their only contributor);
+        a parent holding one number gets the sum over the examples
+        (∂L/∂w = Σₑ ∂L/∂vₑ · ∂vₑ/∂w)."""
         if o.kind == ONE and contribution.shape[-1] != 1:
             contribution = contribution.sum(axis=-1, keepdims=True)
-        _scatter_add(self._adjoints[o.kind], o.index, contribution, o.unique)
+        if o.mode == ASSIGN:
+            self._adjoints[o.kind][o.index] = contribution
+        else:
+            _scatter_add(self._adjoints[o.kind], o.index, contribution, o.unique)
 
 
 def write_values(params: Sequence[Value], data: np.ndarray, grad: np.ndarray) -> None:
