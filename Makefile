@@ -41,6 +41,7 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/micrograd_step.py
 	$(BIN)/python bench/batched_step.py
+	$(BIN)/python bench/compiled_step.py
 
 clean:
 	rm -rf $(VENV) out test-artifacts

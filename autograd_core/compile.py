@@ -132,6 +132,8 @@ class Program:
         count = [0, 0]
 
         def place(node: Value, kind: int) -> None:
+            if node in self._row:
+                raise CompileError(f"{node!r} is listed twice among the inputs and parameters")
             self._row[node] = (kind, count[kind])
             count[kind] += 1
 

@@ -205,6 +205,12 @@ def test_per_example_numbers_that_are_not_inputs_are_refused_in_words():
         compile(batch_mean(x * Value(2.0) - shift), [x])
 
 
+def test_a_parameter_listed_twice_is_refused():
+    w, x = Value(1.0), BatchValue([1.0, 2.0])
+    with pytest.raises(CompileError, match="listed twice"):
+        compile(batch_mean(w * x), [x], [w, w])
+
+
 def test_a_program_refuses_another_batch_size_and_says_to_compile_again():
     x = BatchValue([1.0, 2.0, 3.0])
     program = compile(batch_mean(x * Value(2.0)), [x])
