@@ -257,11 +257,17 @@ class Program:
         """Forward and backward for one batch: ``inputs`` holds one array per input (one number
         per example each). Returns the output's value (its sum over examples if it is a batch);
         afterwards `grad` holds ∂output/∂parameter for this batch alone."""
+        loss = self.forward(inputs)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._backward()
+        return loss
+
+    def forward(self, inputs: Sequence[np.ndarray]) -> float:
+        """The forward pass alone (values, no gradients); returns the output's value."""
         self._load(inputs)
         # overflow gives inf and nan, as in the scalar path; the caller checks the loss
         with np.errstate(over="ignore", invalid="ignore"):
             self._forward()
-            self._backward()
         kind, row = self._row[self.output]
         return float(np.sum(self._values[kind][row]))
 

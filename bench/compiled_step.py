@@ -74,11 +74,12 @@ def child_train(name: str) -> dict:
     initial weights each time, with the epochs it took and the accuracy reached."""
     points, labels = W.two_moons(TRAIN_POINTS)
     args = (points, labels, TRAIN_LR, TRAIN_ACCURACY, MAX_EPOCHS)
-    train = (W.torch_fit(*args) if name == "torch64"
-             else W.ours_fit(*args, compiled=name == "fit"))
-    epochs, accuracy = train()  # also the warm-up
+    train, accuracy = (W.torch_fit(*args) if name == "torch64"
+                       else W.ours_fit(*args, compiled=name == "fit"))
+    epochs = train()  # also the warm-up
+    reached = accuracy()
     seconds = runner.median_seconds(train, min_steps=3)
-    return {"time": seconds, "epochs": epochs, "accuracy": accuracy}
+    return {"time": seconds, "epochs": epochs, "accuracy": reached}
 
 
 CHILDREN = {"step": child_step_threads, "train": child_train}
@@ -115,7 +116,7 @@ def step_section(rounds: int, n: int, width: int, gc_on: bool) -> None:
 
 
 def train_section(rounds: int, gc_on: bool) -> None:
-    engines = available(("fit", "fit-uncompiled", "torch64"))
+    engines = ("fit", "fit-uncompiled", *available(("torch64",)))
     results = measure("train", engines, rounds, gc_on, script=__file__)
     for e, rs in results.items():
         print(f"    {e:<15} epochs {sorted({r['epochs'] for r in rs})}, accuracy "

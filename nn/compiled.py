@@ -72,10 +72,8 @@ class CompiledTraining:
                                "example")
         return program, outputs
 
-    def forward_backward(self, X: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-        """The batch's mean loss and the model's outputs (one row per example), leaving the
-        gradient of the mean loss in ``grad``. Raises CompileError if the graph cannot be
-        compiled, DomainError if an op leaves its domain (then run the batch uncompiled)."""
+    def _program(self, X: np.ndarray, y: np.ndarray) -> tuple[Program, list[Value]]:
+        """The program for batches of this size (recorded on this batch the first time)."""
         if len(X) not in self.programs:
             try:
                 self.programs[len(X)] = self._compile(X, y)
@@ -83,9 +81,22 @@ class CompiledTraining:
                 raise CompileError(str(e)) from e
         program, outputs = self.programs[len(X)]
         program.data[:] = self.data
+        return program, outputs
+
+    def forward_backward(self, X: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        """The batch's mean loss and the model's outputs (one row per example), leaving the
+        gradient of the mean loss in ``grad``. Raises CompileError if the graph cannot be
+        compiled, DomainError if an op leaves its domain (then run the batch uncompiled)."""
+        program, outputs = self._program(X, y)
         loss = program.run([*X.T, *_target_columns(y)])
         self.grad = program.grad
         return loss, np.column_stack([program.value(o) for o in outputs])
+
+    def outputs(self, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """The model's outputs on X with the current parameters (a forward pass only)."""
+        program, outputs = self._program(X, y)
+        program.forward([*X.T, *_target_columns(y)])
+        return np.column_stack([program.value(o) for o in outputs])
 
     def update(self) -> None:
         """One step of the optimizer's rule on every parameter at once."""

@@ -250,6 +250,15 @@ def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
     fast = None if history.not_compiled_because else CompiledTraining(
         model, loss_fn, opt, _batch_loss)
 
+    def accuracy_now() -> float:
+        """The accuracy on all of X with the parameters as they are now."""
+        if fast:
+            try:
+                return _right(rule, fast.outputs(X, y), y) / n
+            except (CompileError, DomainError):  # the uncompiled pass says it in its own words
+                fast.write_values()
+        return evaluate(model, X, y)["accuracy"]
+
     rows, targets = X.tolist(), _targets(y)
     rng = seeded_rng(seed)
     params = opt.params
@@ -305,9 +314,7 @@ def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
             history.lr.append(opt.lr)
             history.weight_change.append(float(np.max(np.abs(after - before))))
             bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
-            if fast and max_error_rate is not None:
-                fast.write_values()  # the stopping check evaluates the model's own Values
-            history.stopped_because = _stop_reason(model, X, y, history, tol, max_error_rate)
+            history.stopped_because = _stop_reason(history, tol, max_error_rate, accuracy_now)
             if history.stopped_because:
                 return history
         history.stopped_because = f"finished the {epochs} epochs asked for (max epochs)"
@@ -338,12 +345,12 @@ def _uncompiled_pass(model: Module, loss_fn: LossFn, rule: Rule | None, X: np.nd
     return math.fsum(losses), right, None
 
 
-def _stop_reason(model: Module, X: np.ndarray, y: np.ndarray, history: History,
-                 tol: float | None, max_error_rate: float | None) -> str:
+def _stop_reason(history: History, tol: float | None, max_error_rate: float | None,
+                 accuracy_now: Callable[[], float]) -> str:
     epoch = history.epochs
     if max_error_rate is not None and 1 - history.accuracy[-1] <= max_error_rate:
         # the rate measured during the epoch used weights from before its updates: confirm
-        error = 1 - evaluate(model, X, y)["accuracy"]
+        error = 1 - accuracy_now()
         if error <= max_error_rate:
             return (f"after epoch {epoch} the misclassification rate {error:.1%} is at or below "
                     f"max_error_rate {max_error_rate:.1%}")
