@@ -2,7 +2,8 @@
 Learning: a Survey" (JMLR 2018): inputs v₋ₙ₊₁ … v₀, intermediates v₁ … vₗ, adjoints v̄ᵢ = ∂y/∂vᵢ.
 
 The primal trace lists each vᵢ with its defining expression and value; the adjoint trace lists, in
-reverse, each contribution v̄ₚ += v̄ᵢ · ∂vᵢ/∂vₚ as reverse-mode accumulation performs it.
+reverse, each contribution v̄ₚ += v̄ᵢ · ∂vᵢ/∂vₚ as reverse-mode accumulation performs it (a row's
+"from" names the vᵢ it comes from).
 """
 
 from __future__ import annotations
@@ -132,6 +133,18 @@ def _name_of(v: Value) -> str:
     return v.label or repr(v)
 
 
+def variable_names(output: Value, inputs: Sequence[Value] | None = None
+                   ) -> tuple[dict[Value, str], dict[Value, str]]:
+    """Baydin's names of the nodes of ``output``'s graph: inputs v₋ₙ₊₁ … v₀ (in the order of
+    ``inputs``, default first use), intermediates v₁ … vₗ by depth; and what each input is
+    called in the formula (its label, else x1, x2, …). Constants have no name."""
+    leaves, inner, _ = _numbering(output, inputs)
+    n = len(leaves)
+    pretty = {v: "v" + str(i - n + 1).translate(_SUB) for i, v in enumerate(leaves)}
+    pretty.update({v: "v" + str(i + 1).translate(_SUB) for i, v in enumerate(inner)})
+    return pretty, {v: v.label or f"x{i + 1}" for i, v in enumerate(leaves)}
+
+
 def trace(output: Value, inputs: Sequence[Value] | None = None, digits: int = 3) -> Trace:
     """The primal and adjoint traces of ``output`` (this runs its backward pass, after resetting
     the adjoints of its graph, so the numbers are ∂output/∂v for this output alone).
@@ -150,16 +163,12 @@ def trace(output: Value, inputs: Sequence[Value] | None = None, digits: int = 3)
         raise ValueError(f"nothing to trace: the output is the constant {output.data:g}, "
                          "computed from no input")
     leaves, inner, constants = _numbering(output, inputs)
-    n = len(leaves)
-    var: dict[Value, str] = {v: f"v{i - n + 1}" for i, v in enumerate(leaves)}
-    var.update({v: f"v{i + 1}" for i, v in enumerate(inner)})
-    pretty = {v: "v" + name[1:].translate(_SUB) for v, name in var.items()}
+    pretty, formula_names = variable_names(output, inputs)
 
     def show(v: Value) -> str:
         return pretty[v] if v in pretty else f"{v.data:g}"
 
-    primal = [{"var": pretty[v], "expr": v.label or f"x{i + 1}", "value": v.data}
-              for i, v in enumerate(leaves)]
+    primal = [{"var": pretty[v], "expr": formula_names[v], "value": v.data} for v in leaves]
     for v in inner:
         rule = RULES[v.op]
         primal.append({"var": pretty[v], "op": v.op,
@@ -172,23 +181,23 @@ def trace(output: Value, inputs: Sequence[Value] | None = None, digits: int = 3)
     adjoint = [{"var": bar[output], "expr": "ȳ", "value": 1.0}]
     started: set[Value] = {output}
     for node in backward_walk(output, order=constants + leaves + inner):
-        if node not in var:
+        if node not in pretty:
             continue
         names = [show(p) for p in node.parents]
         for i, (p, local) in enumerate(zip(node.parents, node.local_grads)):
-            if p not in var:
+            if p not in pretty:
                 continue
             grad_term = f"{bar[node]} · ∂{pretty[node]}/∂{pretty[p]}"
             d = render_rule_text(RULES[node.op].derivs, names, node.params, i)
             accumulate = p in started
             adjoint.append({
-                "var": bar[p],
+                "var": bar[p], "from": pretty[node],
                 "expr": f"{bar[p]} + {grad_term}" if accumulate else grad_term,
                 "symbolic": f"{bar[p]} + {bar[node]} × {d}" if accumulate else f"{bar[node]} × {d}",
                 "local": local, "value": _adjoint_before(adjoint, bar[p]) + local * node.grad,
             })
             started.add(p)
-    gradients = {(v.label or f"x{i + 1}"): v.grad for i, v in enumerate(leaves)}
+    gradients = {formula_names[v]: v.grad for v in leaves}
     return Trace(output.data, gradients, primal, adjoint, digits)
 
 

@@ -1,5 +1,5 @@
 """The ``backprop`` command line: ``backprop trace``, ``backprop worked-example``,
-``backprop draw``.
+``backprop step``, ``backprop draw``.
 
 Usage errors exit with status 2 and one line on standard error; ``--json`` prints one JSON object
 on standard output and nothing else there.
@@ -12,17 +12,18 @@ import contextlib
 import json
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from autograd_core import parse, trace
-from nn import MLP, load
-from nn.examples import WORKED_INPUTS, WORKED_LOSSES, WORKED_TARGET, worked_example_step
-from viz.drawing import DotNotFoundError, Drawing
+from nn import MLP, load, spec, step
+from nn.examples import WORKED_LOSSES, worked_example_step
+from nn.stepping import StepRecord
+from viz.drawing import DEFAULT_DIGITS, DotNotFoundError, Drawing, check_digits
 from viz.graph import draw_graph
 from viz.network import draw_network
 from viz.stepper_html import export_html
-from viz.steps import steps
-from viz.tables import worked_example_tables
+from viz.steps import Steps, steps
+from viz.tables import parameter_table, worked_example_tables
 
 
 class UsageError(Exception):
@@ -68,6 +69,21 @@ def _print_json(obj: object) -> None:
         print("backprop: note: NaN or infinite numbers are written as null", file=sys.stderr)
 
 
+def _report(args: argparse.Namespace, to_json: Callable[[], object], to_text: Callable[[], str],
+            picture: Callable[[], Drawing], stepper: Callable[[], Steps]) -> None:
+    """What every subcommand prints: the pictures asked for (the "wrote …" lines go to standard
+    error under --json, so that standard output holds the JSON alone), then the JSON, or the
+    text when neither was asked for."""
+    pictures = args.svg or args.png or args.html
+    if pictures:
+        with contextlib.redirect_stdout(sys.stderr if args.json else sys.stdout):
+            _write_pictures(args, picture, stepper)
+    if args.json:
+        _print_json(to_json())
+    elif not pictures:
+        print(to_text())
+
+
 def cmd_trace(args: argparse.Namespace) -> None:
     """Primal and adjoint traces of a formula, and the gradient of each input."""
     try:
@@ -75,40 +91,78 @@ def cmd_trace(args: argparse.Namespace) -> None:
         t = trace(output, inputs=list(inputs.values()), digits=args.digits)
     except (ValueError, TypeError) as e:
         raise UsageError(str(e)) from None
-    pictures = args.svg or args.png or args.html
-    if pictures:
-        # with --json, standard output holds the JSON alone: the "wrote …" lines go to stderr
-        with contextlib.redirect_stdout(sys.stderr if args.json else sys.stdout):
-            _write_pictures(args, lambda: draw_graph(output, mode=args.view),
-                            lambda: steps(output))
-    if args.json:
-        _print_json(t.to_dict())
-    elif not pictures:
-        print(t.to_text())
+    _report(args, t.to_dict, t.to_text,
+            lambda: draw_graph(output, mode=args.view, digits=args.digits),
+            lambda: steps(output, digits=args.digits))
+
+
+def _tables_text(record: StepRecord, digits: int | None) -> str:
+    tables = worked_example_tables(record, *([] if digits is None else [digits]))
+    return "\n\n".join(t.to_text() for t in tables)
+
+
+def _network_digits(args: argparse.Namespace) -> tuple[int | None, int]:
+    """--digits for the text tables (None: their own 4) and for the pictures and page (3)."""
+    if args.digits is None:
+        return None, DEFAULT_DIGITS
+    try:
+        return check_digits(args.digits), args.digits
+    except ValueError as e:
+        raise UsageError(str(e)) from None
 
 
 def cmd_worked_example(args: argparse.Namespace) -> None:
-    """The slide's 3-2-1 network: one forward pass, backward pass and update, as tables."""
+    """The slide's 3-2-1 network: one forward pass, backward pass and update, as tables (the
+    lecture's spec file, run by the same code as ``backprop step``)."""
+    tables, digits = _network_digits(args)
     try:
-        step = worked_example_step(loss=args.loss, lr=args.lr)
+        record = worked_example_step(loss=args.loss, lr=args.lr)
     except ValueError as e:
         raise UsageError(str(e)) from None
-    if args.svg or args.png or args.html:
-        _write_pictures(args, lambda: _worked_view(step, args.view), lambda: steps(step))
-    elif args.json:
-        _print_json(step.to_dict())
-    else:
-        print("\n\n".join(t.to_text() for t in worked_example_tables(step)))
+    _report(args, record.to_dict, lambda: _tables_text(record, tables),
+            lambda: _record_view(record, args.view, digits),
+            lambda: steps(record, digits=digits))
 
 
-def _worked_view(step, view: str) -> Drawing:
+def cmd_step(args: argparse.Namespace) -> None:
+    """Every update of a network described in a spec file: the tables of each, then the final
+    parameters."""
+    if args.example_spec:
+        print(spec.lecture_text(), end="")
+        return
+    if args.spec is None:
+        raise UsageError("give a spec file (TOML or JSON); `backprop step --example-spec` prints "
+                         "one to start from")
+    tables, digits = _network_digits(args)
+    try:
+        run = step(spec.load(args.spec))
+    except (ValueError, TypeError, FileNotFoundError) as e:
+        raise UsageError(str(e)) from None
+
+    def text() -> str:
+        blocks = [f"Step {r.step} (epoch {r.epoch}, "
+                  + (f"example {r.example})" if r.example is not None else "all examples)")
+                  + "\n\n" + _tables_text(r, tables) for r in run]
+        return "\n\n\n".join([*blocks, parameter_table(run.final).to_text()])
+
+    _report(args, run.to_dict, text, lambda: _record_view(run[-1], args.view, digits),
+            lambda: steps(run, digits=digits))
+
+
+def _record_view(record: StepRecord, view: str, digits: int) -> Drawing:
+    """The picture of an update: the network (weights old → new) or its loss graph."""
     if view == "network":
-        return draw_network(step.model, inputs=WORKED_INPUTS, target=WORKED_TARGET,
-                            forward=step.forward, errors=step.errors, old=step.old)
-    return draw_graph(step.graph, mode=view)
+        first = record.passes[0]
+        one = len(record.passes) == 1  # E and the gradients of one example, else of several
+        return draw_network(record.model, inputs=first.x, target=first.t,
+                            loss=first.loss if one else None, forward=first.forward,
+                            errors=first.errors, old=record.old,
+                            gradients=record.gradients if one else None, digits=digits)
+    return draw_graph(record.graph, mode=view, digits=digits)
 
 
-def _write_pictures(args: argparse.Namespace, picture, stepper) -> None:
+def _write_pictures(args: argparse.Namespace, picture: Callable[[], Drawing],
+                    stepper: Callable[[], Steps]) -> None:
     """Save the picture as --svg/--png and the stepper page as --html; bad input is a UsageError,
     an unwritable path or a missing ``dot`` an OSError/DotNotFoundError (status 1)."""
     try:
@@ -157,6 +211,13 @@ def _add_picture_flags(p: argparse.ArgumentParser, views: Sequence[str], default
                    help=f"what the picture shows (default {default})")
 
 
+def _add_network_digits(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--digits", type=int, metavar="N",
+                   help="decimals shown (and at least as many significant figures), the same in "
+                        "the tables, the pictures and the page (default 4 in the text tables, 3 "
+                        "in the pictures and on the page)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``backprop`` with all its subcommands."""
     parser = argparse.ArgumentParser(
@@ -166,7 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("expr", help='a formula, e.g. "ln(x1) + x1*x2 - sin(x2)"')
     p.add_argument("--at", nargs="+", default=[], metavar="NAME=VALUE", help="input values")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--digits", type=int, default=3, help="decimals shown (default 3)")
+    p.add_argument("--digits", type=int, default=3,
+                   help="decimals shown, in the tables, the pictures and the page (default 3)")
     _add_picture_flags(p, ("forward", "backward", "both"), "both")
     p.set_defaults(run=cmd_trace)
     p = sub.add_parser("worked-example",
@@ -175,8 +237,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="(t - o)^2 as the lecture, or 1/2 (t - o)^2 as textbooks (default squared)")
     p.add_argument("--lr", type=float, default=0.9, help="learning rate (default 0.9)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_network_digits(p)
     _add_picture_flags(p, ("forward", "backward", "network"), "network")
     p.set_defaults(run=cmd_worked_example)
+    p = sub.add_parser("step", help="every update of a network described in a spec file")
+    p.add_argument("spec", nargs="?", help="the spec file (.toml or .json)")
+    p.add_argument("--example-spec", action="store_true",
+                   help="print the lecture's spec file, a start to copy and edit")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_network_digits(p)
+    _add_picture_flags(p, ("forward", "backward", "network"), "network")
+    p.set_defaults(run=cmd_step)
     p = sub.add_parser("draw", help="draw a network: a saved model (JSON) or an MLP by sizes")
     p.add_argument("model", nargs="?", help="a model saved with model.save(path)")
     p.add_argument("--sizes", nargs="+", type=int, metavar="N", help="inputs then layer sizes")
