@@ -43,7 +43,7 @@ def why_not_compiled(loss_fn: Callable[..., Value]) -> str:
 class CompiledTraining:
     """The programs of one `fit` (one per batch size), the flat parameters and optimizer state.
 
-    ``batch_loss(prediction, targets, n)`` is fit's mean loss over a batch of n examples.
+    ``batch_loss(loss_fn, prediction, targets, n)`` is fit's mean loss over n examples.
     """
 
     def __init__(self, model: Callable[[list[Value]], Value | list[Value]],
@@ -55,7 +55,7 @@ class CompiledTraining:
         self.data = np.array([p.data for p in self.params])
         """The parameters' values while training compiled, in the order of ``params``."""
         self.state = optimizer.pack_state()
-        self.last_step = np.zeros(len(self.params))
+        self.last_step = np.array(optimizer.last_step)
         self.programs: dict[int, tuple[Program, list[Value]]] = {}
         self.grad = np.zeros(len(self.params))
 
