@@ -69,6 +69,14 @@ def _scatter_add(target: np.ndarray, index: Index, contribution: np.ndarray | fl
         np.add.at(target, index, contribution)
 
 
+def _matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """a·b; over an inner dimension of 1 it is an outer product, which numpy's matmul runs
+    without BLAS, ~10× slower than the same broadcast product."""
+    if a.shape[1] == 1:
+        return np.multiply(a, b, out=out)
+    return np.matmul(a, b, out=out)
+
+
 def _is_unique(index: Index) -> bool:
     return isinstance(index, slice) or len(np.unique(index)) == index.size
 
@@ -292,7 +300,7 @@ class Program:
             if g.op == "matmul":
                 weights, xs, bias = g.operands
                 w, x = self._values[ONE][:, 0][weights.index], self._gather(xs)
-                np.matmul(w, x, out=out)
+                _matmul(w, x, out=out)
                 out += self._gather(bias)
                 g.saved = (w, x)
             elif g.op == "rowsum":
@@ -318,9 +326,9 @@ class Program:
                 w, x = g.saved
                 _scatter_add(self._adjoints[ONE][:, 0], weights.index, grad @ x.T, weights.unique)
                 if xs.mode == ASSIGN and isinstance(xs.index, slice):
-                    np.matmul(w.T, grad, out=self._adjoints[BATCH][xs.index])
+                    _matmul(w.T, grad, out=self._adjoints[BATCH][xs.index])
                 elif xs.mode != SKIP:
-                    self._put(xs, w.T @ grad)
+                    self._put(xs, _matmul(w.T, grad))
                 self._send(bias, 1.0, grad)
             elif g.op == "rowsum":
                 self._send(g.operands[0], 1.0, grad[:, None, :])
