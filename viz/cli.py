@@ -1,8 +1,10 @@
 """The ``backprop`` command line: ``backprop trace``, ``backprop worked-example``,
-``backprop step``, ``backprop draw``.
+``backprop step``, ``backprop check``, ``backprop draw``.
 
-Usage errors exit with status 2 and one line on standard error; ``--json`` prints one JSON object
-on standard output and nothing else there.
+Exit status: 0 done; 1 a failure around the input (an unwritable path, a missing ``dot``); 2 bad
+usage or input (a bad formula, spec or answers file), with one line on standard error; 3 from
+``backprop check`` when a checked number is wrong or carried forward. ``--json`` prints one JSON
+object on standard output and nothing else there.
 """
 
 from __future__ import annotations
@@ -15,19 +17,27 @@ import sys
 from collections.abc import Callable, Sequence
 
 from autograd_core import parse, trace
-from nn import MLP, load, spec, step
+from nn import MLP, answers, load, spec, step
 from nn.examples import WORKED_LOSSES, worked_example_step
+from nn.exercise import Report, check
 from nn.stepping import StepRecord
 from viz.drawing import DEFAULT_DIGITS, DotNotFoundError, Drawing, check_digits
 from viz.graph import draw_graph
 from viz.network import draw_network
 from viz.stepper_html import export_html
 from viz.steps import Steps, steps
-from viz.tables import parameter_table, worked_example_tables
+from viz.tables import Table, parameter_table, worked_example_tables
 
 
 class UsageError(Exception):
     """A user's mistake: reported in one line, exit status 2."""
+
+
+class WrongAnswers(Exception):  # noqa: N818 (an outcome, not a failure of the program)
+    """``backprop check`` found a number wrong or carried forward: exit status 3."""
+
+
+WRONG_ANSWERS = 3
 
 
 def _assignments(pairs: Sequence[str]) -> dict[str, float]:
@@ -75,6 +85,8 @@ def _report(args: argparse.Namespace, to_json: Callable[[], object], to_text: Ca
     error under --json, so that standard output holds the JSON alone), then the JSON, or the
     text when neither was asked for."""
     pictures = args.svg or args.png or args.html
+    if args.exercise and not args.html:
+        raise UsageError("--exercise makes an exercise page: give it with --html FILE")
     if pictures:
         with contextlib.redirect_stdout(sys.stderr if args.json else sys.stdout):
             _write_pictures(args, picture, stepper)
@@ -93,7 +105,7 @@ def cmd_trace(args: argparse.Namespace) -> None:
         raise UsageError(str(e)) from None
     _report(args, t.to_dict, t.to_text,
             lambda: draw_graph(output, mode=args.view, digits=args.digits),
-            lambda: steps(output, digits=args.digits))
+            lambda: steps(output, digits=args.digits, exercise=args.exercise))
 
 
 def _tables_text(record: StepRecord, digits: int | None) -> str:
@@ -121,7 +133,7 @@ def cmd_worked_example(args: argparse.Namespace) -> None:
         raise UsageError(str(e)) from None
     _report(args, record.to_dict, lambda: _tables_text(record, tables),
             lambda: _record_view(record, args.view, digits),
-            lambda: steps(record, digits=digits))
+            lambda: steps(record, digits=digits, exercise=args.exercise))
 
 
 def cmd_step(args: argparse.Namespace) -> None:
@@ -146,7 +158,34 @@ def cmd_step(args: argparse.Namespace) -> None:
         return "\n\n\n".join([*blocks, parameter_table(run.final).to_text()])
 
     _report(args, run.to_dict, text, lambda: _record_view(run[-1], args.view, digits),
-            lambda: steps(run, digits=digits))
+            lambda: steps(run, digits=digits, exercise=args.exercise))
+
+
+def cmd_check(args: argparse.Namespace) -> None:
+    """A student's hand calculation (an answers file) checked against a spec's updates: each
+    number right, wrong or carried forward, with the likely mistake."""
+    try:
+        run = step(spec.load(args.spec))
+        report = check(run, answers.read(args.answers, run))
+    except (ValueError, TypeError, FileNotFoundError) as e:
+        raise UsageError(str(e)) from None
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        print(check_table(report).to_text())
+        notes = [f"{i.quantity}: {i.explanation}" for i in report.items if i.explanation]
+        print("\n" + "\n".join([*notes, report.summary()]))
+    if not report.all_right:
+        raise WrongAnswers
+
+
+def check_table(report: Report) -> Table:
+    """The checked numbers as a table: quantity, yours, right, verdict, why (the mistake's id;
+    the explanations follow the table)."""
+    why = {"right": "", "carried-forward": "your earlier numbers", "wrong": "see below"}
+    return Table("Your answers", ("quantity", "yours", "right", "verdict", "why"),
+                 [(i.quantity, f"{i.given:g}", f"{i.expected:.4g}", i.verdict,
+                   i.mistake or why[i.verdict]) for i in report.items])
 
 
 def _record_view(record: StepRecord, view: str, digits: int) -> Drawing:
@@ -207,6 +246,8 @@ def _add_picture_flags(p: argparse.ArgumentParser, views: Sequence[str], default
     p.add_argument("--svg", metavar="FILE", help="write the picture as SVG")
     p.add_argument("--png", metavar="FILE", help="write the picture as PNG")
     p.add_argument("--html", metavar="FILE", help="write the step-by-step page (one HTML file)")
+    p.add_argument("--exercise", action="store_true",
+                   help="with --html: hide each number until you predict it (an exercise page)")
     p.add_argument("--view", choices=list(views), default=default,
                    help=f"what the picture shows (default {default})")
 
@@ -248,6 +289,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_network_digits(p)
     _add_picture_flags(p, ("forward", "backward", "network"), "network")
     p.set_defaults(run=cmd_step)
+    p = sub.add_parser("check", help="check your own numbers (an answers file) against a spec's "
+                       "updates; exit 3 if any is wrong")
+    p.add_argument("spec", help="the spec file (.toml or .json)")
+    p.add_argument("answers", help="your numbers: .csv (quantity,value) or .toml (quantity = "
+                   "value), e.g. o6,0.474 or grad_w14@2,0.017")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=cmd_check)
     p = sub.add_parser("draw", help="draw a network: a saved model (JSON) or an MLP by sizes")
     p.add_argument("model", nargs="?", help="a model saved with model.save(path)")
     p.add_argument("--sizes", nargs="+", type=int, metavar="N", help="inputs then layer sizes")
@@ -269,6 +317,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as e:
         print(f"backprop {args.command}: error: {e}", file=sys.stderr)
         return 2
+    except WrongAnswers:
+        return WRONG_ANSWERS
     except (OSError, DotNotFoundError) as e:
         # the system's own errors read "[Errno 21] Is a directory: 'x'"; say it as "x: Is a …"
         system = isinstance(e, OSError) and e.filename is not None and e.strerror
