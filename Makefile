@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # The CPU build of PyTorch, used as a test oracle; an unpinned torch pulls a CUDA build of GBs.
 TORCH := torch==2.13.0
 
-.PHONY: demo serve test lint bench setup clean
+.PHONY: demo serve test lint bench setup clean notebooks docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install -q -e '.[test]' numpy $(TORCH)
+	$(BIN)/python -m pip install -q -e '.[test,docs]' numpy $(TORCH)
 	touch $@
 
 setup: $(VENV)/.installed
@@ -47,6 +47,17 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/micrograd_step.py
 	$(BIN)/python bench/batched_step.py
+	$(BIN)/python bench/compiled_step.py
+
+# the .ipynb files from their Jupytext sources (notebooks/src/*.py; edit those)
+notebooks: $(VENV)/.installed-test
+	$(BIN)/jupytext --sync notebooks/src/*.py
+
+# the documentation site into site/ (strict: a broken link or a failing notebook cell stops it);
+# view it with: $(BIN)/python -m http.server -d site  (or open site/index.html)
+docs: $(VENV)/.installed-test
+	./scripts/system-deps.sh
+	env -u MPLBACKEND NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 clean:
-	rm -rf $(VENV) out test-artifacts
+	rm -rf $(VENV) out test-artifacts site
