@@ -5,18 +5,20 @@ The browser tests (test_app_browser.py) drive the real server."""
 import json
 import math
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
-from starlette.testclient import TestClient
 
 from nn import spec as specs
 from viz.app import limits
 from viz.app.server import create_app
 from viz.app.training import Session, SessionEnded, Sessions, Settings, loss_chart
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # TestClient on httpx
+with warnings.catch_warnings():  # Starlette 1.x would rather its TestClient ran on httpx2
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from starlette.testclient import TestClient
 
 
 @pytest.fixture(scope="module")
