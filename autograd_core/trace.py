@@ -117,10 +117,12 @@ def _numbering(output: Value, inputs: Sequence[Value] | None
             if v.parents:
                 raise ValueError(f"inputs must be leaves, but {_name_of(v)} is computed by "
                                  f"op '{v.op}'")
-        twice = [v for i, v in enumerate(inputs) if v in inputs[:i]]
-        if twice:
-            raise ValueError(f"{_name_of(twice[0])} is given twice in inputs")
-        missing = [v for v in leaves if v not in set(inputs)]
+        if len(set(inputs)) < len(inputs):
+            seen: set[Value] = set()
+            twice = next(v for v in inputs if v in seen or seen.add(v))
+            raise ValueError(f"{_name_of(twice)} is given twice in inputs")
+        given = set(inputs)
+        missing = [v for v in leaves if v not in given]
         if missing:
             raise ValueError(f"inputs leaves out {', '.join(_name_of(v) for v in missing)}")
         leaves = list(inputs)
@@ -130,6 +132,22 @@ def _numbering(output: Value, inputs: Sequence[Value] | None
 
 def _name_of(v: Value) -> str:
     return v.label or repr(v)
+
+
+def input_names(leaves: Sequence[Value]) -> list[str]:
+    """The name of each input in a trace: its label, else x1, x2, … by position (skipping a
+    name another input has as its label). Two inputs labelled alike are refused: their
+    gradients, keyed by name, would overwrite one another."""
+    labels = [v.label for v in leaves if v.label]
+    if len(set(labels)) < len(labels):
+        seen: set[str] = set()
+        twice = next(label for label in labels if label in seen or seen.add(label))
+        raise ValueError(f"two inputs are labelled {twice!r}: give them different labels, so "
+                         "that each gradient has its own name")
+    taken = set(labels)
+    return [v.label or next(name for k in range(i + 1, i + 2 + len(taken))
+                            if (name := f"x{k}") not in taken)
+            for i, v in enumerate(leaves)]
 
 
 def trace(output: Value, inputs: Sequence[Value] | None = None, digits: int = 3) -> Trace:
@@ -158,8 +176,9 @@ def trace(output: Value, inputs: Sequence[Value] | None = None, digits: int = 3)
     def show(v: Value) -> str:
         return pretty[v] if v in pretty else f"{v.data:g}"
 
-    primal = [{"var": pretty[v], "expr": v.label or f"x{i + 1}", "value": v.data}
-              for i, v in enumerate(leaves)]
+    leaf_names = input_names(leaves)
+    primal = [{"var": pretty[v], "expr": name, "value": v.data}
+              for v, name in zip(leaves, leaf_names, strict=True)]
     for v in inner:
         rule = RULES[v.op]
         primal.append({"var": pretty[v], "op": v.op,
@@ -170,7 +189,7 @@ def trace(output: Value, inputs: Sequence[Value] | None = None, digits: int = 3)
     zero_grad(constants + leaves + inner)
     bar = {v: p[0] + BAR + p[1:] for v, p in pretty.items()}
     adjoint = [{"var": bar[output], "expr": "ȳ", "value": 1.0}]
-    started: set[Value] = {output}
+    latest: dict[Value, float] = {output: 1.0}  # each adjoint's running sum, as the rows show it
     for node in backward_walk(output, order=constants + leaves + inner):
         if node not in var:
             continue
@@ -180,18 +199,13 @@ def trace(output: Value, inputs: Sequence[Value] | None = None, digits: int = 3)
                 continue
             grad_term = f"{bar[node]} · ∂{pretty[node]}/∂{pretty[p]}"
             d = render_rule_text(RULES[node.op].derivs, names, node.params, i)
-            accumulate = p in started
+            accumulate = p in latest
+            latest[p] = latest.get(p, 0.0) + local * node.grad
             adjoint.append({
                 "var": bar[p],
                 "expr": f"{bar[p]} + {grad_term}" if accumulate else grad_term,
                 "symbolic": f"{bar[p]} + {bar[node]} × {d}" if accumulate else f"{bar[node]} × {d}",
-                "local": local, "value": _adjoint_before(adjoint, bar[p]) + local * node.grad,
+                "local": local, "value": latest[p],
             })
-            started.add(p)
-    gradients = {(v.label or f"x{i + 1}"): v.grad for i, v in enumerate(leaves)}
+    gradients = {name: v.grad for v, name in zip(leaves, leaf_names, strict=True)}
     return Trace(output.data, gradients, primal, adjoint, digits)
-
-
-def _adjoint_before(rows: list[dict[str, Any]], name: str) -> float:
-    """The latest value recorded for adjoint ``name`` (0 before its first contribution)."""
-    return next((r["value"] for r in reversed(rows) if r["var"] == name), 0.0)
