@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+from html import escape
 from pathlib import Path
 
 import graphviz
@@ -20,6 +22,10 @@ FORMATS = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot"}
 
 class DotNotFoundError(RuntimeError):
     """Graphviz's ``dot`` program is needed to render pictures and is not installed."""
+
+
+class DotFailedError(RuntimeError):
+    """Graphviz's ``dot`` ran and refused (a build without cairo has no PNG, say)."""
 
 
 def number(x: float | np.ndarray | Broadcast, fmt: str = "{:.3f}") -> str:
@@ -37,6 +43,17 @@ def number(x: float | np.ndarray | Broadcast, fmt: str = "{:.3f}") -> str:
     if text in ("-0", ""):
         text = "0"
     return text.replace("-", "−")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def dot_text(text: str) -> str:
+    """``text`` made safe inside a DOT label, quoted ("…") or HTML-like (<…>): ``& < > "`` as
+    entities, a backslash as ``&#92;`` (dot reads it as an escape: a label ending in one would
+    swallow its closing quote), and a control character shown as ``\x01`` (dot refuses them)."""
+    shown = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return escape(shown, quote=True).replace("\\", "&#92;")
 
 
 def check_format(fmt: str) -> str:
@@ -70,11 +87,16 @@ def writable_path(path: str | os.PathLike[str]) -> Path:
 def render(source: str, fmt: str) -> bytes:
     """Run ``dot`` on DOT ``source``, returning the picture in format ``fmt`` ("svg", "png")."""
     try:
-        return graphviz.Source(source).pipe(format=fmt)
+        return graphviz.Source(source).pipe(format=fmt, quiet=True)  # its reason is ours to say
     except graphviz.ExecutableNotFound:
         raise DotNotFoundError(
             "Graphviz's 'dot' program is not installed (apt-get install graphviz, or brew install "
             "graphviz); save as .dot to get the source without it") from None
+    except subprocess.CalledProcessError as e:
+        said = (e.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        reason = said[0][:200] if said else f"exit status {e.returncode}"
+        raise DotFailedError(f"Graphviz's 'dot' could not make the {fmt} picture: {reason}"
+                             ) from None
 
 
 def svg_element(svg: str) -> str:

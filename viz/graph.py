@@ -9,11 +9,10 @@ parent receives from that child.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
-from html import escape
 
 from autograd_core import Constant, Value, by_depth, topological_order
 
-from .drawing import Drawing, check_format, number
+from .drawing import Drawing, check_format, dot_text, number
 
 MODES = ("forward", "backward", "both")
 RANKDIRS = ("LR", "TB", "RL", "BT")
@@ -147,14 +146,14 @@ class GraphPicture:
 
     def _label(self, v: Value, mode: str, values: Collection[Value] | None,
                grads: Mapping[Value, float] | None) -> str:
-        rows = [f"<B>{escape(self.names[v])}</B>"]
+        rows = [f"<B>{dot_text(self.names[v])}</B>"]
         if isinstance(v, Constant):
             return f"<{rows[0]}>"
         if v.op:
             merged = self.merged_ops.get(v, [v.op])
             op = " ∘ ".join(reversed(merged)) if len(merged) > 1 else v.op
             params = "".join(" " + number(p, "{:g}") for p in v.params)
-            rows.append(f'<FONT POINT-SIZE="10">{escape(op)}{params}</FONT>')
+            rows.append(f'<FONT POINT-SIZE="10">{dot_text(op)}{params}</FONT>')
         if mode in ("forward", "both"):
             shown = values is None or v in values
             rows.append(f"value {number(v.data, self.fmt) if shown else '?'}")
@@ -183,7 +182,7 @@ class GraphPicture:
         for p, v, local in self.edges:
             attrs = []
             if mode in ("backward", "both") and not isinstance(p, Constant):
-                tip = escape(f"∂{self.names[v]}/∂{self.names[p]}", quote=True)
+                tip = dot_text(f"∂{self.names[v]}/∂{self.names[p]}")
                 attrs.append(f'label="{number(local, self.fmt)}" tooltip="{tip}"')
             if (p, v) in hot_edges:
                 attrs.append('color="#d62728" penwidth=2')
