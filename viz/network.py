@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Collection, Mapping, Sequence
-from html import escape
 from typing import Any
 
-from .drawing import Drawing, check_format, number
+from .drawing import Drawing, check_format, dot_text, number
 
 DEFAULT_MAX_UNITS = 60
 _HOT = "#ffe680"
@@ -37,6 +36,13 @@ def _in_order(units: Sequence[int]) -> str:
     # invisible edges inside a rank keep the units in number order, top to bottom as on the slide
     chain = " -> ".join(f"u{u}" for u in units)
     return f"\t\t{chain} [style=invis]\n\t}}" if len(units) > 1 else "\t}"
+
+
+def check_unit_count(units: int, max_units: int) -> None:
+    """A ValueError if a network of ``units`` units (inputs included) is too large to draw."""
+    if units > max_units:
+        raise ValueError(f"this network has {units:,} units, more than max_units={max_units} "
+                         "can show readably; raise max_units or draw one layer's worth")
 
 
 def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
@@ -67,10 +73,7 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
     fmt = check_format(fmt)
     if rankdir not in ("LR", "TB"):
         raise ValueError(f"rankdir must be 'LR' or 'TB', got {rankdir!r}")
-    units = model.n_in + len(neurons)
-    if units > max_units:
-        raise ValueError(f"this network has {units} units, more than max_units={max_units} "
-                         "can show readably; raise max_units or draw one layer's worth")
+    check_unit_count(model.n_in + len(neurons), max_units)
     if inputs is not None:
         if len(inputs) != model.n_in:
             raise ValueError(f"expected {model.n_in} inputs, got {len(inputs)}")
@@ -92,7 +95,7 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
         return f' style="filled" fillcolor="{_HOT}"' if key in highlight else ""
 
     def circle(key: str, lines: list[str]) -> str:
-        rows = [f'<FONT POINT-SIZE="18"><B>{key}</B></FONT>'] + [escape(t) for t in lines]
+        rows = [f'<FONT POINT-SIZE="18"><B>{key}</B></FONT>'] + [dot_text(t) for t in lines]
         return f'\tu{key} [label=<{"<BR/>".join(rows)}> shape=circle{fill(key)}]'
 
     out = [f"digraph network {{\n\trankdir={rankdir}\n\tnodesep=0.4\n\tranksep=1.6",
@@ -118,7 +121,7 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
     for n in neurons:
         for i, w in zip(n.input_units, n.w, strict=True):
             hot = ' color="#d62728" penwidth=2' if w.label in highlight else ""
-            out.append(f'\tu{i} -> u{n.unit} [label="{escape(param(w.label))}"{hot}]')
+            out.append(f'\tu{i} -> u{n.unit} [label="{dot_text(param(w.label))}"{hot}]')
     if target is not None:
         last = model.layers[-1].neurons
         if len(last) == 1:
