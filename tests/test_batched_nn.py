@@ -138,7 +138,7 @@ def test_softmax_of_a_batch_subtracts_each_examples_own_maximum():
 
 
 def test_cross_entropy_of_a_batch_matches_pytorch():
-    torch = pytest.importorskip("torch")
+    import torch  # the oracle; conftest.py fails the run if it is missing
     rng = np.random.default_rng(4)
     X, y = rng.normal(size=(6, 3)), rng.integers(0, 3, size=6)
     model = MLP(3, [5, 3], activation="relu", seed=9)

@@ -208,3 +208,4 @@ def test_a_closed_pipe_ends_the_command_quietly():
     process.stdout.close()
     err = process.stderr.read().decode()
     assert process.wait(timeout=60) == 1 and err == ""
+
