@@ -2,7 +2,8 @@
 Learning: a Survey" (JMLR 2018): inputs v₋ₙ₊₁ … v₀, intermediates v₁ … vₗ, adjoints v̄ᵢ = ∂y/∂vᵢ.
 
 The primal trace lists each vᵢ with its defining expression and value; the adjoint trace lists, in
-reverse, each contribution v̄ₚ += v̄ᵢ · ∂vᵢ/∂vₚ as reverse-mode accumulation performs it.
+reverse, each contribution v̄ₚ += v̄ᵢ · ∂vᵢ/∂vₚ as reverse-mode accumulation performs it (a row's
+"from" names the vᵢ it comes from).
 """
 
 from __future__ import annotations
@@ -135,19 +136,35 @@ def _name_of(v: Value) -> str:
 
 
 def input_names(leaves: Sequence[Value]) -> list[str]:
-    """The name of each input in a trace: its label, else x1, x2, … by position (skipping a
-    name another input has as its label). Two inputs labelled alike are refused: their
-    gradients, keyed by name, would overwrite one another."""
-    labels = [v.label for v in leaves if v.label]
-    if len(set(labels)) < len(labels):
-        seen: set[str] = set()
-        twice = next(label for label in labels if label in seen or seen.add(label))
-        raise ValueError(f"two inputs are labelled {twice!r}: give them different labels, so "
-                         "that each gradient has its own name")
-    taken = set(labels)
+    """What each input is called in the formula: its label, else x1, x2, … by position,
+    skipping a name another input has as its label (so no two inputs share a name unless their
+    labels do)."""
+    taken = {v.label for v in leaves if v.label}
     return [v.label or next(name for k in range(i + 1, i + 2 + len(taken))
                             if (name := f"x{k}") not in taken)
             for i, v in enumerate(leaves)]
+
+
+def variable_names(output: Value, inputs: Sequence[Value] | None = None
+                   ) -> tuple[dict[Value, str], dict[Value, str]]:
+    """Baydin's names of the nodes of ``output``'s graph: inputs v₋ₙ₊₁ … v₀ (in the order of
+    ``inputs``, default first use), intermediates v₁ … vₗ by depth; and what each input is
+    called in the formula (`input_names`). Constants have no name."""
+    leaves, inner, _ = _numbering(output, inputs)
+    n = len(leaves)
+    pretty = {v: "v" + str(i - n + 1).translate(_SUB) for i, v in enumerate(leaves)}
+    pretty.update({v: "v" + str(i + 1).translate(_SUB) for i, v in enumerate(inner)})
+    return pretty, dict(zip(leaves, input_names(leaves), strict=True))
+
+
+def _refuse_shared_labels(leaves: Sequence[Value]) -> None:
+    """Two inputs labelled alike would overwrite one another's gradient, keyed by name."""
+    seen: set[str] = set()
+    twice = next((v.label for v in leaves if v.label and (v.label in seen or seen.add(v.label))),
+                 None)
+    if twice is not None:
+        raise ValueError(f"two inputs are labelled {twice!r}: give them different labels, so "
+                         "that each gradient has its own name")
 
 
 def trace(output: Value, inputs: Sequence[Value] | None = None, digits: int = 3) -> Trace:
@@ -168,17 +185,13 @@ def trace(output: Value, inputs: Sequence[Value] | None = None, digits: int = 3)
         raise ValueError(f"nothing to trace: the output is the constant {output.data:g}, "
                          "computed from no input")
     leaves, inner, constants = _numbering(output, inputs)
-    n = len(leaves)
-    var: dict[Value, str] = {v: f"v{i - n + 1}" for i, v in enumerate(leaves)}
-    var.update({v: f"v{i + 1}" for i, v in enumerate(inner)})
-    pretty = {v: "v" + name[1:].translate(_SUB) for v, name in var.items()}
+    _refuse_shared_labels(leaves)
+    pretty, formula_names = variable_names(output, inputs)
 
     def show(v: Value) -> str:
         return pretty[v] if v in pretty else f"{v.data:g}"
 
-    leaf_names = input_names(leaves)
-    primal = [{"var": pretty[v], "expr": name, "value": v.data}
-              for v, name in zip(leaves, leaf_names, strict=True)]
+    primal = [{"var": pretty[v], "expr": formula_names[v], "value": v.data} for v in leaves]
     for v in inner:
         rule = RULES[v.op]
         primal.append({"var": pretty[v], "op": v.op,
@@ -191,21 +204,21 @@ def trace(output: Value, inputs: Sequence[Value] | None = None, digits: int = 3)
     adjoint = [{"var": bar[output], "expr": "ȳ", "value": 1.0}]
     latest: dict[Value, float] = {output: 1.0}  # each adjoint's running sum, as the rows show it
     for node in backward_walk(output, order=constants + leaves + inner):
-        if node not in var:
+        if node not in pretty:
             continue
         names = [show(p) for p in node.parents]
         for i, (p, local) in enumerate(zip(node.parents, node.local_grads)):
-            if p not in var:
+            if p not in pretty:
                 continue
             grad_term = f"{bar[node]} · ∂{pretty[node]}/∂{pretty[p]}"
             d = render_rule_text(RULES[node.op].derivs, names, node.params, i)
             accumulate = p in latest
             latest[p] = latest.get(p, 0.0) + local * node.grad
             adjoint.append({
-                "var": bar[p],
+                "var": bar[p], "from": pretty[node],
                 "expr": f"{bar[p]} + {grad_term}" if accumulate else grad_term,
                 "symbolic": f"{bar[p]} + {bar[node]} × {d}" if accumulate else f"{bar[node]} × {d}",
                 "local": local, "value": latest[p],
             })
-    gradients = {name: v.grad for v, name in zip(leaves, leaf_names, strict=True)}
+    gradients = {formula_names[v]: v.grad for v in leaves}
     return Trace(output.data, gradients, primal, adjoint, digits)

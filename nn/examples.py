@@ -3,81 +3,33 @@ XOR (Goodfellow et al., Deep Learning, §6.1), and a stack of linear layers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from autograd_core import Value
-
 from ._checks import learning_rate
 from .layers import MLP
-from .losses import half_squared_error, squared_error
+from .spec import lecture
+from .stepping import StepRecord, step
 
-WORKED_INPUTS = (1.0, 0.0, 1.0)
-WORKED_TARGET = 1.0
-WORKED_WEIGHTS = {"w14": 0.2, "w15": -0.3, "w24": 0.4, "w25": 0.1, "w34": -0.5, "w35": 0.2,
-                  "w46": -0.3, "w56": -0.2, "b4": -0.4, "b5": 0.2, "b6": 0.1}
-WORKED_LOSSES = {"squared": squared_error, "half-squared": half_squared_error}
+_LECTURE = lecture()
+WORKED_INPUTS = _LECTURE.examples[0].x
+WORKED_TARGET = _LECTURE.examples[0].t[0]
+WORKED_WEIGHTS = dict(_LECTURE.weights)
+WORKED_LOSSES = ("squared", "half-squared")
 
 
 def worked_example() -> MLP:
     """The slide's 3-2-1 sigmoid network: inputs 1-3, hidden units 4 and 5, output unit 6,
     weights w14 = 0.2, w15 = −0.3, w24 = 0.4, w25 = 0.1, w34 = −0.5, w35 = 0.2, w46 = −0.3,
-    w56 = −0.2 and biases b4 = −0.4, b5 = 0.2, b6 = 0.1."""
-    model = MLP(3, [2, 1], activation="sigmoid", output_activation="sigmoid")
-    model.load_state_dict(WORKED_WEIGHTS)
-    return model
+    w56 = −0.2 and biases b4 = −0.4, b5 = 0.2, b6 = 0.1
+    (the spec file nn/specs/worked_example.toml)."""
+    return _LECTURE.model()
 
 
-@dataclass(frozen=True)
-class WorkedExampleStep:
-    """One forward pass, backward pass and update of the worked example.
-
-    ``forward``: unit → {"net": i_j, "out": o_j}; ``errors``: unit → −∂E/∂i_j; per parameter
-    ``gradients`` ∂E/∂w, ``old`` value, ``steps`` −lr·∂E/∂w and ``updated`` old + step;
-    ``model`` carries the updated weights; ``graph`` is the loss node of the forward pass, its
-    backward pass done (its parameter leaves keep the old values, for drawing).
-    """
-
-    loss_name: str
-    lr: float
-    model: MLP
-    forward: dict[str, dict[str, float]]
-    loss: float
-    errors: dict[str, float]
-    gradients: dict[str, float]
-    old: dict[str, float]
-    steps: dict[str, float]
-    updated: dict[str, float]
-    graph: Value
-
-    def to_dict(self) -> dict:
-        """The JSON shape of ``backprop worked-example --json``."""
-        return {"forward": self.forward, "loss": self.loss, "errors": self.errors,
-                "gradients": self.gradients, "updated": self.updated}
-
-
-def worked_example_step(loss: str = "squared", lr: float = 0.9) -> WorkedExampleStep:
+def worked_example_step(loss: str = "squared", lr: float = 0.9) -> StepRecord:
     """Forward, backward and one gradient-descent update w ← w − lr·∂E/∂w of the worked example,
-    with E = (t − o₆)² ("squared", the lecture's) or ½(t − o₆)² ("half-squared", the textbooks')."""
+    with E = (t − o₆)² ("squared", the lecture's) or ½(t − o₆)² ("half-squared", the textbooks'):
+    the first record of `nn.step` on the lecture's spec."""
     if loss not in WORKED_LOSSES:
         raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(WORKED_LOSSES)}")
-    lr = learning_rate(lr)
-    model = worked_example()
-    error = WORKED_LOSSES[loss](model(WORKED_INPUTS), WORKED_TARGET)
-    error.label = "E"  # the slide's name for the error, on the drawn graph's output node
-    error.backward()
-    neurons = [n for layer in model.layers for n in layer.neurons]
-    forward = {str(n.unit): {"net": n.net.data, "out": n.out.data} for n in neurons}
-    errors = {str(n.unit): -n.net.grad for n in neurons}
-    params = model.named_parameters()
-    gradients = {name: p.grad for name, p in params}
-    old = {name: p.data for name, p in params}
-    steps = {name: -lr * g for name, g in gradients.items()}
-    updated = {name: old[name] + steps[name] for name in old}
-    # a fresh model takes the update, so that the drawn graph keeps the values it computed with
-    new_model = worked_example()
-    new_model.load_state_dict(updated)
-    return WorkedExampleStep(loss, float(lr), new_model, forward, error.data, errors, gradients,
-                             old, steps, updated, error)
+    return step(_LECTURE.with_settings(loss=loss, lr=learning_rate(lr)))[0]
 
 
 def xor_relu() -> MLP:

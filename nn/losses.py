@@ -97,7 +97,10 @@ def _elementwise(prediction: Prediction, target: Target, reduction: str, loss: s
 
 
 def _squared(o: Scalar, t: Scalar) -> Value:
-    return (as_node(t) - o) ** 2
+    target = as_node(t)
+    if target is not t:  # a number made into a node here: name it, so drawings read "t = 1"
+        target.label = "t"
+    return (target - o) ** 2
 
 
 def squared_error(prediction: Prediction, target: Target, reduction: str = "sum") -> Value:
@@ -281,3 +284,27 @@ LOSSES: dict[str, Callable[..., Value]] = {
     "hinge": hinge,
     "multiclass_hinge": multiclass_hinge,
 }
+
+# The command line's and spec files' short names; every loss is also known by its own name
+# with "-" for "_" (mse, mae, huber, kl-divergence, ...).
+SHORT_NAMES = {"squared": "squared_error", "half-squared": "half_squared_error",
+               "bce": "binary_cross_entropy"}
+
+
+def loss_name(name: object) -> str:
+    """The loss's command-line name ("squared", "cross-entropy", ...) for any name it goes by."""
+    if not isinstance(name, str):
+        raise TypeError(f"a loss is given by its name, got {name!r}")
+    key = name.strip().lower().replace("_", "-")
+    long = {k.replace("_", "-"): k for k in LOSSES}
+    if key in SHORT_NAMES or key in long:
+        short = {v: k for k, v in SHORT_NAMES.items()}
+        return short.get(long.get(key, ""), key)
+    known = [*SHORT_NAMES, *(k for k in long if long[k] not in SHORT_NAMES.values())]
+    raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(known)}")
+
+
+def loss_by_name(name: str) -> Callable[..., Value]:
+    """The loss function a command-line name stands for."""
+    name = loss_name(name)
+    return LOSSES[SHORT_NAMES.get(name, name.replace("-", "_"))]

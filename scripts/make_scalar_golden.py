@@ -3,7 +3,8 @@
 Run once before batching was added to `nn`: the files under tests/data/ are the scalar path's
 output then, and the test checks that the scalar path still draws and traces them identically.
 Re-run only for a deliberate change of what a drawing shows (as when drawings took the trace's
-numbering of unlabelled nodes), never to make a failing batch test pass.
+numbering of unlabelled nodes, and later its names "v₋₁ (x1)", its operations "= ln v₋₁", its
+number format and the edge ids a fixed layout pins), never to make a failing batch test pass.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Every error the library can raise reaches the command line's one handler (`viz.cli.report`)
-and comes out as one message and an exit status; each hostile input the probe found in
-issue 14 gets a clear refusal, fast."""
+"""Every error the library can raise reaches the command line's one handler
+(`viz.cli.error_message`) and comes out as one message and an exit status; each hostile input
+the probe found in issue 14 gets a clear refusal, fast."""
 
 import importlib
 import inspect
@@ -16,7 +16,7 @@ import autograd_core
 import nn
 import viz
 from viz import cli
-from viz.cli import main, report
+from viz.cli import error_message, main
 
 # an error that is a mistake in the input (status 2), or a failure around it (status 1)
 INPUT_MISTAKES = (ValueError, TypeError, ArithmeticError, RecursionError, AssertionError)
@@ -45,7 +45,7 @@ def test_the_walk_finds_the_library_exceptions():
 
 @pytest.mark.parametrize("kind", LIBRARY_EXCEPTIONS, ids=lambda c: c.__name__)
 def test_every_library_exception_has_its_own_message_and_status(kind):
-    message, status = report(kind("what went wrong"))
+    message, status = error_message(kind("what went wrong"))
     assert message == "what went wrong"  # its own words, not "internal error"
     assert status == (2 if issubclass(kind, INPUT_MISTAKES + (cli.UsageError,)) else 1)
 
@@ -62,12 +62,12 @@ def test_every_library_exception_has_its_own_message_and_status(kind):
     (RuntimeError("boom"), 1, "internal error (RuntimeError: boom)"),
 ])
 def test_python_errors_are_said_in_one_line_with_their_status(error, status, words):
-    message, got = report(error)
+    message, got = error_message(error)
     assert got == status and words in message and "\n" not in message
 
 
 def test_a_broken_pipe_is_quiet():
-    assert report(BrokenPipeError()) == (None, 1)
+    assert error_message(BrokenPipeError()) == (None, 1)
 
 
 @pytest.mark.parametrize("kind", [*LIBRARY_EXCEPTIONS, KeyError, RecursionError, MemoryError],

@@ -4,6 +4,11 @@ import math
 import re
 from pathlib import Path
 
+import pytest
+
+import nn
+from nn.spec import loads
+
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
 
@@ -34,3 +39,9 @@ def test_the_quick_start_runs_as_written_and_its_numbers_are_the_hand_ones(tmp_p
     assert "Total params: 33 (24 weights, 9 biases)" in printed
     history = namespace["history"]
     assert len(history.loss) == 50 and history.loss[-1] < history.loss[0]
+
+
+def test_the_readmes_spec_file_steps_to_the_blogs_w5():
+    block = README.split("## Your own network", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    record = nn.step(loads(block))[0]
+    assert record.updated["w5"] == pytest.approx(0.35891648, abs=1e-8)  # Mazur's w5⁺

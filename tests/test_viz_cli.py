@@ -32,7 +32,8 @@ def test_worked_example_writes_the_network_svg_png_and_the_stepper_page(capsys, 
         assert name in text
     assert png.read_bytes()[:8] == PNG_MAGIC
     html = page.read_text(encoding="utf-8")
-    assert html.count('class="bp-frame"') == 34 and "http://" not in html.split("<svg")[0]
+    # 1 + 6 + 1 forward, 3 × (∂E/∂o, δ) + 11 gradients, 11 updates + 1
+    assert html.count('class="bp-frame"') == 37 and "http://" not in html.split("<svg")[0]
 
 
 # forward: i4 = −0.7 (the slide); backward: ∂E/∂o6 = −2(t − o6) = −2(1 − 0.47389) = −1.052
@@ -43,7 +44,7 @@ def test_worked_example_views_forward_and_backward_are_the_computation_graph(cap
     status, _, err = run(capsys, "worked-example", "--view", view, "--svg", str(svg))
     assert (status, err) == (0, f"wrote {svg}\n")
     text = svg.read_text(encoding="utf-8")
-    assert ">i4<" in text and ">o6<" in text
+    assert " (i4)<" in text and " (o6)<" in text  # named as the trace names them: "v₁₂ (i4)"
     assert marker in text
 
 
@@ -58,7 +59,9 @@ def test_trace_writes_the_graph_and_its_stepper(capsys, tmp_path):
                          "--svg", str(svg), "--html", str(page))
     assert (status, err) == (0, f"wrote {svg}\nwrote {page}\n")
     assert "grad 5.5" in svg.read_text(encoding="utf-8")  # ∂y/∂x1 = 1/x1 + x2 = 5.5
-    assert "∂y/∂x1 = ∂y/∂v1 · ∂v1/∂x1 + ∂y/∂v2 · ∂v2/∂x1" in page.read_text(encoding="utf-8")
+    # the last contribution to v̄₋₁ = ∂y/∂x1: 5 from v₂ = v₋₁·v₀, then 1/x1 = 0.5 from v₁ = ln v₋₁
+    assert ("v̄₋₁ = v̄₋₁ + v̄₁ · ∂v₁/∂v₋₁ = v̄₋₁ + v̄₁ × 1/v₋₁ = 5 + 1 × 0.5 = 5.5"
+            in page.read_text(encoding="utf-8"))
 
 
 def test_draw_by_sizes_prints_dot_with_slide_numbering(capsys):
@@ -153,3 +156,25 @@ def test_a_system_refusal_reads_path_then_reason_without_errno(capsys, tmp_path)
     assert err == "backprop worked-example: error: /proc/net.svg: No such file or directory\n"
     status, _, err = run(capsys, "draw", str(tmp_path))  # a folder where a model file should be
     assert (status, err) == (1, f"backprop draw: error: {tmp_path}: Is a directory\n")
+
+
+def test_digits_set_one_precision_for_the_whole_trace_page(capsys, tmp_path):
+    page = tmp_path / "t.html"
+    status, _, err = run(capsys, "trace", "ln(x1) + x1*x2 - sin(x2)", "--at", "x1=2", "x2=5",
+                         "--digits", "4", "--html", str(page))
+    assert (status, err) == (0, f"wrote {page}\n")
+    html = page.read_text(encoding="utf-8")
+    # v₄ = ln 2 + 10 = 10.69315 by hand: 10.6931 in the sentence and in the trace table beside
+    assert "v₄ = v₁ + v₂ = 0.6931 + 10 = 10.6931" in html
+    assert "<td>v₁ + v₂</td><td>10.6931</td>" in html
+
+
+def test_digits_reach_the_worked_example_page_and_bad_digits_are_one_line(capsys, tmp_path):
+    page = tmp_path / "w.html"
+    status, _, err = run(capsys, "worked-example", "--digits", "5", "--html", str(page))
+    assert (status, err) == (0, f"wrote {page}\n")
+    assert "o4 = σ(i4) = σ(−0.7) = 0.33181" in page.read_text(encoding="utf-8")  # 1/(1 + e^0.7)
+    for command in (["worked-example"], ["trace", "x*y", "--at", "x=1", "y=2", "--html",
+                                         str(page)]):
+        status, out, err = run(capsys, *command, "--digits", "0")
+        assert status == 2 and err.count("\n") == 1 and "from 1 to 17; got 0" in err

@@ -29,7 +29,7 @@ def test_survey_trace_tables_show_the_local_derivative_as_the_survey_prints_it()
     y, _ = parse("ln(x1) + x1*x2 - sin(x2)", x1=2, x2=5)
     primal, adjoint = trace_tables(trace(y))
     # the survey's tables: v₃ = sin v₀ = −0.959; v̄₀ = v̄₃ × cos v₀ = −cos 5 = −0.284
-    assert "<tr><td>v₃</td><td>sin v₀</td><td>-0.959</td></tr>" in primal.to_html()
+    assert "<tr><td>v₃</td><td>sin v₀</td><td>−0.959</td></tr>" in primal.to_html()
     assert f"| v̄₀ | v̄₃ · ∂v₃/∂v₀ = v̄₃ × cos v₀ | {-math.cos(5):.3f} |" in adjoint.to_markdown()
     assert f"{-math.cos(5):.3f}" == "-0.284"
     # ∂y/∂x1 = 1/x1 + x2 = 5.5 is the last row, the second contribution to v̄₋₁

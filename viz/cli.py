@@ -1,15 +1,16 @@
 """The ``backprop`` command line: ``backprop trace``, ``backprop worked-example``,
-``backprop draw``.
+``backprop step``, ``backprop draw``.
 
-Every error reaches one place, `report`, which turns it into one message on standard error and
-the exit status: 2 for a mistake in the input, 1 for a failure around it (a file, ``dot``), never a
-traceback. ``--json`` prints one JSON object on standard output and nothing else there; the
-"wrote FILE" lines always go to standard error.
+Every error reaches one place, `error_message`, which turns it into one message on standard error
+and the exit status: 2 for a mistake in the input, 1 for a failure around it (a file, ``dot``),
+never a traceback. ``--json`` prints one JSON object on standard output and nothing else there;
+the "wrote FILE" lines always go to standard error.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -18,15 +19,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from autograd_core import AnomalyError, GradcheckError, parse, trace
-from nn import ACTIVATIONS, MLP, load
-from nn.examples import WORKED_INPUTS, WORKED_LOSSES, WORKED_TARGET, worked_example_step
+from nn import ACTIVATIONS, MLP, load, spec, step
+from nn.examples import WORKED_LOSSES, worked_example_step
 from nn.limits import check_sizes
-from viz.drawing import DotFailedError, DotNotFoundError, Drawing
+from nn.stepping import StepRecord
+from viz.drawing import DEFAULT_DIGITS, DotFailedError, DotNotFoundError, Drawing, check_digits
 from viz.graph import draw_graph
 from viz.network import DEFAULT_MAX_UNITS, check_unit_count, draw_network
 from viz.stepper_html import export_html
-from viz.steps import steps
-from viz.tables import worked_example_tables
+from viz.steps import Steps, steps
+from viz.tables import parameter_table, worked_example_tables
 
 
 class UsageError(Exception):
@@ -36,7 +38,7 @@ class UsageError(Exception):
 MAX_MESSAGE = 1000  # characters of an error message shown: a message never floods a terminal
 
 
-def report(error: BaseException) -> tuple[str | None, int]:
+def error_message(error: BaseException) -> tuple[str | None, int]:
     """The message to print for ``error`` (None: print nothing) and the exit status: 2 for a
     mistake in what was typed or given (bad values, a bad file, a formula nested too deeply),
     1 for a failure around it (a file system refusal, ``dot`` missing or failing, memory), quietly
@@ -64,6 +66,7 @@ def report(error: BaseException) -> tuple[str | None, int]:
             "command that caused it"), 1
 
 
+
 def _assignments(pairs: Sequence[str]) -> dict[str, float]:
     values: dict[str, float] = {}
     for pair in pairs:
@@ -82,9 +85,9 @@ def _assignments(pairs: Sequence[str]) -> dict[str, float]:
     return values
 
 
-def _print_json(obj: object) -> None:
-    """One strict JSON object on standard output: a NaN or infinite number becomes null (JSON
-    has no such numbers), with a note on standard error."""
+def _json_text(obj: object) -> str:
+    """One strict JSON object: a NaN or infinite number becomes null (JSON has no such numbers),
+    with a note on standard error."""
     replaced = False
 
     def clean(x: object) -> object:
@@ -98,42 +101,96 @@ def _print_json(obj: object) -> None:
             return [clean(v) for v in x]
         return x
 
-    print(json.dumps(clean(obj), ensure_ascii=False, allow_nan=False))
+    text = json.dumps(clean(obj), ensure_ascii=False, allow_nan=False)
     if replaced:
         print("backprop: note: NaN or infinite numbers are written as null", file=sys.stderr)
+    return text
+
+
+def _report(args: argparse.Namespace, to_json: Callable[[], object], to_text: Callable[[], str],
+            picture: Callable[[], Drawing], stepper: Callable[[], Steps]) -> None:
+    """What every subcommand prints: the pictures asked for (made first, so that one too large
+    is refused before other work; each "wrote …" line on standard error), then the JSON, or the
+    text when neither was asked for."""
+    made = _make_pictures(args, picture, stepper)
+    if args.json:
+        shown = _json_text(to_json())
+    else:
+        shown = None if made else to_text()
+    _write(made)
+    if shown is not None:
+        print(shown)
 
 
 def cmd_trace(args: argparse.Namespace) -> None:
     """Primal and adjoint traces of a formula, and the gradient of each input."""
     output, inputs = parse(args.expr, **_assignments(args.at))
     if _picture_paths(args):
-        output.backward()  # the backward picture shows the adjoints; sizes are checked here
-    made = _make_pictures(args, lambda: draw_graph(output, mode=args.view),
-                          lambda: steps(output))
-    t = trace(output, inputs=list(inputs.values()), digits=args.digits)
-    _write(made)
-    if args.json:
-        _print_json(t.to_dict())
-    elif not made:
-        print(t.to_text())
+        output.backward()  # the backward picture shows the adjoints
+    traced = functools.cache(lambda: trace(output, inputs=list(inputs.values()),
+                                           digits=args.digits))
+    _report(args, lambda: traced().to_dict(), lambda: traced().to_text(),
+            lambda: draw_graph(output, mode=args.view, digits=args.digits),
+            lambda: steps(output, digits=args.digits))
+
+
+def _tables_text(record: StepRecord, digits: int | None) -> str:
+    tables = worked_example_tables(record, *([] if digits is None else [digits]))
+    return "\n\n".join(t.to_text() for t in tables)
+
+
+def _network_digits(args: argparse.Namespace) -> tuple[int | None, int]:
+    """--digits for the text tables (None: their own 4) and for the pictures and page (3)."""
+    if args.digits is None:
+        return None, DEFAULT_DIGITS
+    return check_digits(args.digits), args.digits
 
 
 def cmd_worked_example(args: argparse.Namespace) -> None:
-    """The slide's 3-2-1 network: one forward pass, backward pass and update, as tables."""
-    step = worked_example_step(loss=args.loss, lr=args.lr)
-    made = _make_pictures(args, lambda: _worked_view(step, args.view), lambda: steps(step))
-    _write(made)
-    if args.json:
-        _print_json(step.to_dict())
-    elif not made:
-        print("\n\n".join(t.to_text() for t in worked_example_tables(step)))
+    """The slide's 3-2-1 network: one forward pass, backward pass and update, as tables (the
+    lecture's spec file, run by the same code as ``backprop step``)."""
+    tables, digits = _network_digits(args)
+    record = worked_example_step(loss=args.loss, lr=args.lr)
+    _report(args, record.to_dict, lambda: _tables_text(record, tables),
+            lambda: _record_view(record, args.view, digits),
+            lambda: steps(record, digits=digits))
 
 
-def _worked_view(step, view: str) -> Drawing:
+def cmd_step(args: argparse.Namespace) -> None:
+    """Every update of a network described in a spec file: the tables of each, then the final
+    parameters."""
+    if args.example_spec:
+        print(spec.lecture_text(), end="")
+        return
+    if args.spec is None:
+        raise UsageError("give a spec file (TOML or JSON); `backprop step --example-spec` prints "
+                         "one to start from")
+    tables, digits = _network_digits(args)
+    try:
+        run = step(spec.load(args.spec))
+    except FileNotFoundError as e:  # a spec named on the command line: a typo, status 2
+        raise UsageError(str(e)) from None
+
+    def text() -> str:
+        blocks = [f"Step {r.step} (epoch {r.epoch}, "
+                  + (f"example {r.example})" if r.example is not None else "all examples)")
+                  + "\n\n" + _tables_text(r, tables) for r in run]
+        return "\n\n\n".join([*blocks, parameter_table(run.final).to_text()])
+
+    _report(args, run.to_dict, text, lambda: _record_view(run[-1], args.view, digits),
+            lambda: steps(run, digits=digits))
+
+
+def _record_view(record: StepRecord, view: str, digits: int) -> Drawing:
+    """The picture of an update: the network (weights old → new) or its loss graph."""
     if view == "network":
-        return draw_network(step.model, inputs=WORKED_INPUTS, target=WORKED_TARGET,
-                            forward=step.forward, errors=step.errors, old=step.old)
-    return draw_graph(step.graph, mode=view)
+        first = record.passes[0]
+        one = len(record.passes) == 1  # E and the gradients of one example, else of several
+        return draw_network(record.model, inputs=first.x, target=first.t,
+                            loss=first.loss if one else None, forward=first.forward,
+                            errors=first.errors, old=record.old,
+                            gradients=record.gradients if one else None, digits=digits)
+    return draw_graph(record.graph, mode=view, digits=digits)
 
 
 _SUFFIXES = {"svg": ".svg", "png": ".png", "dot": ".dot", "html": ""}  # a page: any name
@@ -156,7 +213,7 @@ def _picture_paths(args: argparse.Namespace) -> dict[str, Path]:
 
 
 def _make_pictures(args: argparse.Namespace, picture: Callable[[], Drawing],
-                   stepper: Callable[[], object]) -> list[tuple[Path, Callable[[], Path]]]:
+                   stepper: Callable[[], Steps]) -> list[tuple[Path, Callable[[], Path]]]:
     """The pictures asked for, made (so a graph too large is refused before any other work) and
     paired with their files; `_write` saves them."""
     paths = _picture_paths(args)
@@ -204,6 +261,13 @@ def _add_picture_flags(p: argparse.ArgumentParser, views: Sequence[str], default
                    help=f"what the picture shows (default {default})")
 
 
+def _add_network_digits(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--digits", type=int, metavar="N",
+                   help="decimals shown (and at least as many significant figures), the same in "
+                        "the tables, the pictures and the page (default 4 in the text tables, 3 "
+                        "in the pictures and on the page)")
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse's parser (usage and status 2 on a mistake), with a hint where its own message
     would puzzle: a formula starting with "-" reads to it as an unknown option."""
@@ -224,7 +288,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("expr", help='a formula, e.g. "ln(x1) + x1*x2 - sin(x2)"')
     p.add_argument("--at", nargs="+", default=[], metavar="NAME=VALUE", help="input values")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--digits", type=int, default=3, help="decimals shown (default 3)")
+    p.add_argument("--digits", type=int, default=3,
+                   help="decimals shown, in the tables, the pictures and the page (default 3)")
     _add_picture_flags(p, ("forward", "backward", "both"), "both")
     p.set_defaults(run=cmd_trace)
     p = sub.add_parser("worked-example",
@@ -233,8 +298,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="(t - o)^2 as the lecture, or 1/2 (t - o)^2 as textbooks (default squared)")
     p.add_argument("--lr", type=float, default=0.9, help="learning rate (default 0.9)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_network_digits(p)
     _add_picture_flags(p, ("forward", "backward", "network"), "network")
     p.set_defaults(run=cmd_worked_example)
+    p = sub.add_parser("step", help="every update of a network described in a spec file")
+    p.add_argument("spec", nargs="?", help="the spec file (.toml or .json)")
+    p.add_argument("--example-spec", action="store_true",
+                   help="print the lecture's spec file, a start to copy and edit")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_network_digits(p)
+    _add_picture_flags(p, ("forward", "backward", "network"), "network")
+    p.set_defaults(run=cmd_step)
     p = sub.add_parser("draw", help="draw a network: a saved model (JSON) or an MLP by sizes")
     p.add_argument("model", nargs="?", help="a model saved with model.save(path)")
     p.add_argument("--sizes", nargs="+", type=int, metavar="N", help="inputs then layer sizes")
@@ -255,7 +329,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.run(args)
         sys.stdout.flush()  # a closed pipe shows here, not at exit after the handler is gone
     except Exception as e:  # noqa: BLE001 (the one place every error is turned into a line)
-        message, status = report(e)
+        message, status = error_message(e)
         if message is None:  # stdout is gone: let nothing more be written to it at exit
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         else:

@@ -2,10 +2,16 @@
 
 Rendering runs Graphviz's ``dot`` program; the DOT text itself needs no program, so it is what
 tests read. Numbers are shown with the lecture's minus sign (−), as on the slides.
+
+A stepper's frames share one `Layout`: ``dot`` places the picture once with its widest labels,
+and each frame is drawn at those fixed positions (``neato -n2``), so only numbers and colours
+change from frame to frame.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import re
 import subprocess
@@ -28,21 +34,44 @@ class DotFailedError(RuntimeError):
     """Graphviz's ``dot`` ran and refused (a build without cairo has no PNG, say)."""
 
 
-def number(x: float | np.ndarray | Broadcast, fmt: str = "{:.3f}") -> str:
-    """``x`` formatted with ``fmt``, trailing zeros dropped (0.700 → 0.7) and a true minus sign.
+DEFAULT_DIGITS = 3
+MAX_DIGITS = 17  # a float holds about 17 significant digits; more would be noise
+# Below this size a number is written as 4.4×10⁻⁷: its decimals would fill a node.
+_SMALLEST_PLAIN = 1e-5
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def number(x: float | np.ndarray | Broadcast, digits: int = DEFAULT_DIGITS) -> str:
+    """``x`` with ``digits`` decimals but at least ``digits`` significant figures (10.693, 0.332,
+    −0.0131, −0.00044, never "0" for a number that is not 0), trailing zeros dropped, and the
+    true minus sign.
 
     A batch (one number per example, or a `Broadcast` local derivative) shows its mean and size.
     """
     if isinstance(x, Broadcast):
         x = x.local
     if isinstance(x, np.ndarray):
-        return f"{number(float(np.mean(x)), fmt)} (mean of {x.size})"
-    text = fmt.format(x)
-    if "." in text and "e" not in text.lower():
-        text = text.rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        text = "0"
-    return text.replace("-", "−")
+        return f"{number(float(np.mean(x)), digits)} (mean of {x.size})"
+    x = float(x)
+    if x == 0 or not math.isfinite(x):
+        return "0" if x == 0 else f"{x}".replace("-", "−")
+    if abs(x) < _SMALLEST_PLAIN:
+        mantissa, exponent = f"{x:.{max(digits - 1, 0)}e}".split("e")
+        return f"{_trimmed(mantissa)}×10{str(int(exponent)).translate(_SUPERSCRIPT)}".replace(
+            "-", "−")
+    decimals = max(digits, digits - 1 - math.floor(math.log10(abs(x))))
+    text = _trimmed(f"{x:.{decimals}f}")
+    return "0" if text == "-0" else text.replace("-", "−")
+
+
+def _trimmed(text: str) -> str:
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def exact(x: float) -> str:
+    """``x`` as Python's shortest general form (2, 0.5, 1e-06) with the true minus sign: for the
+    numbers a formula is written with, which are not rounded results."""
+    return f"{x:g}".replace("-", "−")
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -56,19 +85,12 @@ def dot_text(text: str) -> str:
     return escape(shown, quote=True).replace("\\", "&#92;")
 
 
-def check_format(fmt: str) -> str:
-    """``fmt`` itself if it formats a float (as "{:.3f}" does), else a ValueError saying so."""
-    if not isinstance(fmt, str):
-        raise TypeError(f"fmt must be a format string such as '{{:.3f}}', got {type(fmt).__name__}")
-    try:
-        shows_number = fmt.format(1.5) != fmt.format(2.5)
-    except (ValueError, IndexError, KeyError) as e:
-        raise ValueError(
-            f"fmt must format one number, such as '{{:.3f}}'; {fmt!r} fails: {e}") from None
-    if not shows_number:  # "%.3f" formats without error and would print itself on every node
-        raise ValueError(f"fmt must format one number with a {{}} field, such as '{{:.3f}}'; "
-                         f"{fmt!r} shows no number")
-    return fmt
+def check_digits(digits: int) -> int:
+    """``digits`` itself if it is a whole number from 1 to 17, else a ValueError saying so."""
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= MAX_DIGITS:
+        raise ValueError(f"digits is how many decimals (and at least how many significant figures) "
+                         f"numbers show, a whole number from 1 to {MAX_DIGITS}; got {digits!r}")
+    return digits
 
 
 def writable_path(path: str | os.PathLike[str]) -> Path:
@@ -84,10 +106,15 @@ def writable_path(path: str | os.PathLike[str]) -> Path:
     return p
 
 
-def render(source: str, fmt: str) -> bytes:
-    """Run ``dot`` on DOT ``source``, returning the picture in format ``fmt`` ("svg", "png")."""
+def render(source: str, fmt: str, fixed: bool = False) -> bytes:
+    """Run Graphviz on DOT ``source``, returning the picture in format ``fmt`` ("svg", "png",
+    "json"): ``dot`` lays it out, or with ``fixed`` ``neato -n2`` keeps the positions it gives."""
     try:
-        return graphviz.Source(source).pipe(format=fmt, quiet=True)  # its reason is ours to say
+        # quiet: Graphviz's complaint is ours to say, in one line
+        if fixed:
+            return graphviz.Source(source, engine="neato").pipe(format=fmt, neato_no_op=2,
+                                                                 quiet=True)
+        return graphviz.Source(source).pipe(format=fmt, quiet=True)
     except graphviz.ExecutableNotFound:
         raise DotNotFoundError(
             "Graphviz's 'dot' program is not installed (apt-get install graphviz, or brew install "
@@ -97,6 +124,61 @@ def render(source: str, fmt: str) -> bytes:
         reason = said[0][:200] if said else f"exit status {e.returncode}"
         raise DotFailedError(f"Graphviz's 'dot' could not make the {fmt} picture: {reason}"
                              ) from None
+
+
+def _placed(source: str) -> dict:
+    """Where ``dot`` places the nodes and edges of ``source``: its JSON output, read."""
+    return json.loads(render(source, "json"))
+
+
+class Layout:
+    """Where ``dot`` placed a picture's nodes and edges, to draw other states of the same picture
+    (other labels, other colours) at exactly those places.
+
+    Nodes are found by name, edges by their ``id`` attribute (edges without one, such as the
+    invisible ones that order a rank, are not pinned). Lay out the widest state (every number
+    shown) so that each node and edge label has room in every frame; given several such states
+    (several updates of a network), each node gets the room of its largest label among them.
+    """
+
+    def __init__(self, source: str, *others: str) -> None:
+        if others:
+            size: dict[str, tuple[float, float]] = {}
+            for state in (source, *others):
+                for o in _placed(state).get("objects", []):
+                    if "width" not in o:  # a subgraph, not a node
+                        continue
+                    w, h = size.get(o["name"], (0.0, 0.0))
+                    size[o["name"]] = (max(w, float(o["width"])), max(h, float(o["height"])))
+            # a node statement repeated at the end adds these attributes to the node
+            source = source.rstrip().removesuffix("}") + "".join(
+                f'\t"{name}" [width={w} height={h} fixedsize=true]\n'
+                for name, (w, h) in size.items()) + "}\n"
+        placed = _placed(source)
+        self.bb = placed["bb"]
+        self.nodes = {o["name"]: (o["pos"], o["width"], o["height"])
+                      for o in placed.get("objects", []) if "pos" in o}
+        self.edges = {e["id"]: (e.get("pos"), e.get("lp"))
+                      for e in placed.get("edges", []) if "id" in e}
+
+    def frame(self) -> str:
+        """DOT statements that keep every state the same size: the bounding box, and an invisible
+        point at two of its corners (``neato -n2`` sizes a picture by what it draws, so a state
+        without some node or edge label would otherwise come out smaller, and scaled otherwise)."""
+        x0, y0, x1, y1 = self.bb.split(",")
+        corners = "".join(f'\n\tbb_corner{k} [pos="{x},{y}!" shape=point style=invis width=0]'
+                          for k, (x, y) in enumerate(((x0, y0), (x1, y1))))
+        return f'\tgraph [bb="{self.bb}"]{corners}'
+
+    def node(self, name: str) -> str:
+        """The attributes pinning node ``name``: centre, and the size of its widest label."""
+        pos, width, height = self.nodes[name]
+        return f'pos="{pos}!" width={width} height={height} fixedsize=true'
+
+    def edge(self, id_: str) -> str:
+        """The attributes of edge ``id_``: its id, its spline and the place of its label."""
+        pos, lp = self.edges[id_]
+        return " ".join(f'{key}="{v}"' for key, v in (("id", id_), ("pos", pos), ("lp", lp)) if v)
 
 
 def svg_element(svg: str) -> str:
@@ -109,12 +191,12 @@ def svg_element(svg: str) -> str:
 class Drawing:
     """A picture as DOT source (``.source``); `save` renders it, Jupyter shows it inline."""
 
-    def __init__(self, source: str) -> None:
-        self.source = source
+    def __init__(self, source: str, fixed: bool = False) -> None:
+        self.source, self.fixed = source, fixed
 
     def svg(self) -> str:
-        """The picture as SVG text (runs ``dot``)."""
-        return render(self.source, "svg").decode("utf-8")
+        """The picture as SVG text (runs Graphviz)."""
+        return render(self.source, "svg", self.fixed).decode("utf-8")
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the picture to ``path``: SVG, PNG or DOT source, chosen by its suffix."""
@@ -124,7 +206,8 @@ class Drawing:
             raise ValueError(f"cannot tell the picture format from {p.name!r}: "
                              f"use a name ending in {', '.join(FORMATS)}")
         writable_path(p)
-        data = self.source.encode("utf-8") if kind == "dot" else render(self.source, kind)
+        data = (self.source.encode("utf-8") if kind == "dot"
+                else render(self.source, kind, self.fixed))
         p.write_bytes(data)
         return p
 

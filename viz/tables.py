@@ -6,11 +6,13 @@ from __future__ import annotations
 import html
 import numbers
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from autograd_core.trace import Trace, row_expression
-from nn.examples import WorkedExampleStep
+from nn.stepping import StepRecord
+
+from .drawing import number
 
 Cell = str | int | float
 
@@ -47,6 +49,11 @@ class Table:
             return text[1:] if text.startswith("-") and float(text) == 0 else text
         return str(x)
 
+    def _html_cell(self, x: Cell) -> str:
+        if isinstance(x, numbers.Real) and not isinstance(x, bool | int):
+            return number(x, self.digits)
+        return str(x)
+
     def _numeric(self) -> list[bool]:
         return [bool(self.rows) and all(isinstance(r[c], numbers.Real) for r in self.rows)
                 for c in range(len(self.headers))]
@@ -70,12 +77,22 @@ class Table:
         rows = [list(self.headers), align] + [[self._cell(x) for x in r] for r in self.rows]
         return "\n".join([f"**{self.title}**", ""] + ["| " + " | ".join(r) + " |" for r in rows])
 
-    def to_html(self) -> str:
-        """An HTML ``<table>`` with the title as its caption, every cell escaped."""
-        def tr(cells: Sequence[str], tag: str) -> str:
-            return "<tr>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in cells) + "</tr>"
+    def to_html(self, row_frames: Sequence[int] | None = None) -> str:
+        """An HTML ``<table>`` with the title as its caption, every cell escaped, numbers as the
+        pictures show them (`drawing.number`). ``row_frames`` gives each row the number of the
+        stepper frame that computes it (``data-frame``): the stepper reveals the row there."""
+        if row_frames is not None and len(row_frames) != len(self.rows):
+            raise ValueError(f"row_frames has {len(row_frames)} frame numbers for the "
+                             f"{len(self.rows)} rows of table {self.title!r}")
 
-        body = "".join(tr([self._cell(x) for x in r], "td") for r in self.rows)
+        def tr(cells: Sequence[str], tag: str, frame: int | None = None) -> str:
+            attr = "" if frame is None else f' data-frame="{frame}"'
+            return (f"<tr{attr}>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in cells)
+                    + "</tr>")
+
+        frames = row_frames if row_frames is not None else [None] * len(self.rows)
+        body = "".join(tr([self._html_cell(x) for x in r], "td", k)
+                       for r, k in zip(self.rows, frames, strict=True))
         return (f"<table><caption>{html.escape(self.title)}</caption>"
                 f"<thead>{tr(self.headers, 'th')}</thead><tbody>{body}</tbody></table>")
 
@@ -86,19 +103,41 @@ class Table:
         return self.to_text()
 
 
-def worked_example_tables(step: WorkedExampleStep) -> list[Table]:
+def worked_example_tables(step: StepRecord, digits: int = 4) -> list[Table]:
     """Forward (unit, net input i_j, output o_j), errors (unit, −∂E/∂i_j) and updates
-    (parameter, old, ∂E/∂w, step −lr·∂E/∂w, new) of one worked-example step."""
+    (parameter, old, ∂E/∂w, step −lr·∂E/∂w, new) of one update of the worked example or of any
+    spec (`nn.step`); a per-epoch update lists each example's rows and sums the gradients.
+    Numbers show ``digits`` decimals."""
     loss = f"{step.loss_name} loss, lr {step.lr:g}"
-    forward = Table(f"Forward pass (E = {step.loss:.4f})", ["unit", "net input", "output"],
-                    [[unit, v["net"], v["out"]] for unit, v in step.forward.items()])
-    errors = Table(f"Error terms −∂E/∂net ({loss})", ["unit", "error"],
-                   [[unit, e] for unit, e in step.errors.items()])
-    updates = Table(f"Updates w ← w − lr·∂E/∂w ({loss})",
+    each = step.example is None
+    lead = ["example"] if each else []
+
+    def rows(p, cells):
+        return [[p.example, *c] for c in cells] if each else cells
+
+    total = sum(p.loss for p in step.passes)
+    losses = " + ".join(number(p.loss, digits) for p in step.passes)
+    title = (f"E = {losses} = {number(total, digits)}" if each and len(step.passes) > 1
+             else f"E = {number(total, digits)}")
+    forward = Table(f"Forward pass ({title})", [*lead, "unit", "net input", "output"],
+                    [r for p in step.passes for r in rows(
+                        p, [[unit, v["net"], v["out"]] for unit, v in p.forward.items()])],
+                    digits)
+    errors = Table(f"Error terms −∂E/∂net ({loss})", [*lead, "unit", "error"],
+                   [r for p in step.passes for r in rows(
+                       p, [[unit, e] for unit, e in p.errors.items()])], digits)
+    summed = ", gradients summed over the examples" if each else ""
+    updates = Table(f"Updates w ← w − lr·∂E/∂w ({loss}{summed})",
                     ["parameter", "old", "gradient", "step", "new"],
-                    [[name, step.old[name], g, step.steps[name], step.updated[name]]
-                     for name, g in step.gradients.items()])
+                    [[name + (" (frozen)" if name in step.frozen else ""), step.old[name], g,
+                      step.steps[name], step.updated[name]]
+                     for name, g in step.gradients.items()], digits)
     return [forward, errors, updates]
+
+
+def parameter_table(values: Mapping[str, float], title: str = "Final parameters") -> Table:
+    """One row per parameter: its name and value."""
+    return Table(title, ["parameter", "value"], [[name, x] for name, x in values.items()])
 
 
 def trace_tables(t: Trace) -> list[Table]:

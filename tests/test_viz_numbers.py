@@ -1,0 +1,34 @@
+"""drawing.number: one rule for every number on a page, `digits` decimals but at least `digits`
+significant figures, so a small gradient never prints as 0 beside a true 0; the true minus sign."""
+
+import pytest
+
+from viz.drawing import check_digits, number
+
+
+@pytest.mark.parametrize("x, shown", [
+    (10.693147, "10.693"),   # ln 2 + 10: three decimals, as the trace table shows it
+    (0.3318122, "0.332"),    # o4 = σ(−0.7) on the slide
+    (-0.0130841, "−0.0131"), # δ5: three significant figures, not −0.013
+    (-0.00044, "−0.00044"),  # not "0", not "−0"
+    (0.7, "0.7"),            # trailing zeros dropped
+    (-0.5, "−0.5"),          # the true minus sign (U+2212), as on the slides
+    (0.0, "0"),
+    (-0.0, "0"),
+    (2.0, "2"),
+    (-1e-9, "−1×10⁻⁹"),      # far below the decimals: a power of ten, not a row of zeros
+    (4.4e-7, "4.4×10⁻⁷"),
+])
+def test_numbers_show_three_decimals_and_at_least_three_significant_figures(x, shown):
+    assert number(x, 3) == shown
+
+
+def test_more_digits_show_more_of_the_same_number():
+    assert number(10.693147, 5) == "10.69315"
+    assert number(-0.00044123, 1) == "−0.0004"  # one significant figure
+
+
+@pytest.mark.parametrize("bad", [0, 18, 2.5, "3", True])
+def test_digits_outside_1_to_17_are_refused_naming_the_range(bad):
+    with pytest.raises(ValueError, match="whole number from 1 to 17"):
+        check_digits(bad)
