@@ -108,7 +108,8 @@ def _fast(capsys, *argv, seconds=2.0):
 
 def test_draw_with_sizes_past_the_limits_is_refused_before_building(capsys):
     status, _, err = _fast(capsys, "draw", "--sizes", "3000", "3000", "1")
-    assert status == 2 and "3,000, more than the 1,000 units" in err
+    # (3000 + 1)·3000 + (3000 + 1)·1 = 9,006,001 parameters
+    assert status == 2 and "9,006,001 parameters, more than the 100,000" in err
     # within the library's limits, but far more units than a picture shows: refused by count
     status, _, err = _fast(capsys, "draw", "--sizes", "300", "300", "1")
     assert status == 2 and "601 units, more than max_units=60" in err

@@ -46,10 +46,11 @@ def test_a_network_at_the_parameter_limit_is_built_and_one_past_it_is_not():
 
 @pytest.mark.parametrize(("make", "match"), [
     (lambda: MLP(500, [500, 1]), "251,001 parameters"),  # (500 + 1)·500 + (500 + 1)·1
-    (lambda: MLP(2, [10**9, 10**9]), "more than the 1,000 units"),
-    (lambda: MLP(2, MILLION_LAYERS), f"1,000,000 layers is more than the {MAX_LAYERS}"),
-    (lambda: Layer(10**9, 2), "n_in .* is 1,000,000,000"),
-    (lambda: Neuron(10**12), "n_in .* is 1,000,000,000,000"),
+    # (2 + 1)·10⁹ + (10⁹ + 1)·10⁹ = 1,000,000,004,000,000,000: counted, never built
+    (lambda: MLP(2, [10**9, 10**9]), "1,000,000,004,000,000,000 parameters"),
+    (lambda: MLP(2, MILLION_LAYERS), f"1,000,000 layers is more than the {MAX_LAYERS:,}"),
+    (lambda: Layer(10**9, 2), "2,000,000,002 parameters"),  # (10⁹ + 1)·2
+    (lambda: Neuron(10**12), "1,000,000,000,001 parameters"),  # (10¹² + 1)·1
 ])
 def test_declared_sizes_past_a_limit_are_refused_before_any_weight_is_made(make, match):
     _refused_without_building(make, match)
@@ -60,7 +61,8 @@ def test_a_model_file_declaring_a_billion_units_is_refused_at_once(tmp_path):
     path.write_text(json.dumps({"format": "backprop-lab model", "version": 1, "kind": "MLP",
                                 "config": {"n_in": 10**9, "sizes": [10**9]}, "state": {}}))
     assert path.stat().st_size < 150
-    _refused_without_building(lambda: nn.load(path), "more than the 1,000 units")
+    # (10⁹ + 1)·10⁹ = 1,000,000,001,000,000,000 parameters
+    _refused_without_building(lambda: nn.load(path), "1,000,000,001,000,000,000 parameters")
 
 
 def test_a_model_file_larger_than_the_limit_is_refused_without_reading_it_whole(tmp_path):
