@@ -16,6 +16,7 @@ import os
 import sys
 import tempfile
 import time
+import tomllib
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,7 @@ from hypothesis import strategies as st
 
 import nn
 from autograd_core import parse, trace
+from nn import spec
 from nn.examples import worked_example
 from viz.cli import main
 from viz.graph import draw_graph
@@ -172,7 +174,62 @@ def model_file(examples: int) -> None:
     check()
 
 
-TOKENS = ["trace", "worked-example", "draw", "--at", "x=1", "x=nan", "x=1e-200", "x=1e400",
+def _spec_texts() -> st.SearchStrategy[tuple[str, str]]:
+    """(text, "toml" or "json"): the lecture's spec with a value replaced, lines of its TOML
+    changed, or noise."""
+    lines = spec.lecture_text().splitlines()
+    good = tomllib.loads(spec.lecture_text())
+    keys = [*spec.KEYS, "weights.w14", "examples.0.x", "examples.0.t", "examples.1"]
+
+    def replace(choice: tuple[str, object]) -> tuple[str, str]:
+        key, value = choice
+        data = json.loads(json.dumps(good))
+        *path, last = [int(k) if k.isdigit() else k for k in key.split(".")]
+        place = data
+        for k in path:
+            place = place[k]
+        if isinstance(place, list) and last >= len(place):
+            place.append(value)
+        else:
+            place[last] = value
+        return json.dumps(data), "json"
+
+    def edit(choice: tuple[int, str]) -> tuple[str, str]:
+        k, text = choice
+        changed = list(lines)
+        changed[k % len(lines)] = changed[k % len(lines)].split("=")[0] + "= " + text
+        return "\n".join(changed), "toml"
+
+    sizes = st.lists(st.integers(-3, 10**9), max_size=4)
+    values = st.one_of(_json_values(), sizes, st.integers(-3, 10**6))
+    toml_values = st.one_of(st.sampled_from(["[1000000, 1000000]", "1e999", "nan", "inf", "-1",
+                                             "[", "\"relu\"", "10000", "[[1]]", "0"]),
+                            st.text(max_size=20))
+    return st.one_of(st.tuples(st.sampled_from(keys), values).map(replace),
+                     st.tuples(st.integers(0, 10**6), toml_values).map(edit),
+                     st.tuples(st.text(max_size=300), st.sampled_from(["toml", "json"])))
+
+
+def spec_file(examples: int) -> None:
+    """nn.spec.loads, nn.step and `backprop step FILE` on changed and broken spec files."""
+    @settings(FUZZ, max_examples=examples)
+    @given(case=_spec_texts())
+    def check(case: tuple[str, str]) -> None:
+        text, fmt = case
+
+        def run() -> None:
+            checked = _refusal(lambda: spec.loads(text, fmt))
+            if checked is not None:
+                _refusal(lambda: nn.step(checked).to_dict())
+        _bounded(run)
+        path = Path(f"fuzzed.{fmt}")
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        _bounded(lambda: _cli(["step", str(path), "--json"]))
+    check()
+
+
+TOKENS = ["trace", "worked-example", "draw", "step", "--example-spec", "spec.toml", "--at", "x=1",
+          "x=nan", "x=1e-200", "x=1e400",
           "µ=1", "text=2", "y=", "=3", "--json", "--svg", "a.svg", "--png", "a.png", "--html",
           "a.html", "--dot", "a.dot", "", "out/", "/dev/null", "--view", "backward", "network",
           "forward", "both", "--digits", "-1", "40", "3", "--sizes", "0", "1000", "60",
@@ -222,6 +279,7 @@ def _commands() -> st.SearchStrategy[list[str]]:
 def cli_arguments(examples: int) -> None:
     """`backprop` with argument lists made of its own words, hostile values and noise."""
     worked_example().save("model.json")
+    Path("spec.toml").write_text(spec.lecture_text(), encoding="utf-8")
 
     @settings(FUZZ, max_examples=examples)
     @given(argv=st.one_of(_commands(), st.lists(st.one_of(st.sampled_from(TOKENS),
@@ -231,7 +289,8 @@ def cli_arguments(examples: int) -> None:
     check()
 
 
-TARGETS = {"formula": formula, "model_file": model_file, "cli_arguments": cli_arguments}
+TARGETS = {"formula": formula, "model_file": model_file, "spec_file": spec_file,
+           "cli_arguments": cli_arguments}
 
 if __name__ == "__main__":
     name, examples = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 100
