@@ -57,9 +57,10 @@ def _unit_numbers(input_units: Sequence[int] | None, n_in: int) -> tuple[int, ..
         raise ValueError(f"input_units lists {len(input_units)} units for {n_in} inputs")
     units = tuple(whole_number("an input unit number", u, 1) for u in input_units)
     if len(set(units)) != n_in:
-        twice = sorted({u for u in units if units.count(u) > 1})
-        raise ValueError(f"input_units lists unit {twice[0]} twice: each input is its own unit, "
-                         f"and two weights w{twice[0]}… would share a name")
+        seen: set[int] = set()
+        twice = next(u for u in units if u in seen or seen.add(u))
+        raise ValueError(f"input_units lists unit {twice} twice: each input is its own unit, "
+                         f"and two weights w{twice}… would share a name")
     return units
 
 
@@ -135,7 +136,8 @@ class Layer(Module):
                  init: str = "uniform", seed: int | np.random.Generator = 0,
                  first_unit: int | None = None, input_units: Sequence[int] | None = None,
                  compact: bool | None = None) -> None:
-        n_in, (n_out,) = check_sizes(n_in, [n_out])
+        n_out = whole_number("n_out (the number of units)", n_out, 1)
+        n_in, _ = check_sizes(n_in, [n_out])
         input_units = _unit_numbers(input_units, n_in)
         first = whole_number("first_unit", first_unit, 1) if first_unit is not None else max(
             input_units) + 1
@@ -222,7 +224,6 @@ class MLP(Module):
                           input_units=units, compact=compact)
             self.layers.append(layer)
             units = tuple(layer.units)
-        refuse_duplicate_names(self)
 
     def __call__(self, xs: Inputs) -> Value | list[Value]:
         """The network's output: a Value for one output unit, else a list of Values. On a table
