@@ -210,3 +210,12 @@ def test_a_closed_pipe_ends_the_command_quietly():
     err = process.stderr.read().decode()
     assert process.wait(timeout=60) == 1 and err == ""
 
+
+
+def test_an_unexpected_argument_of_4000_characters_is_quoted_cut(capsys):
+    # found by the fuzzer: argparse quotes the argument it did not expect, in full
+    with pytest.raises(SystemExit) as info:
+        main(["trace", "a.svg", "--", "-" * 3995 + "x"])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and "unrecognized arguments" in err and len(err) < 2000
+    assert "(4,020 characters)" in err  # "unrecognized arguments: " (24) + 3,996

@@ -270,13 +270,21 @@ def _add_network_digits(p: argparse.ArgumentParser) -> None:
 
 class _Parser(argparse.ArgumentParser):
     """argparse's parser (usage and status 2 on a mistake), with a hint where its own message
-    would puzzle: a formula starting with "-" reads to it as an unknown option."""
+    would puzzle (a formula starting with "-" reads to it as an unknown option), and its message
+    cut as ours are (it quotes the arguments it did not expect, however long)."""
 
     def error(self, message: str) -> None:
         if self.prog.endswith(" trace") and "required: expr" in message:
             message += ('; a formula that starts with "-" goes after "--", as in '
                         'backprop trace --at x=1 -- "-x"')
-        super().error(message)
+        super().error(_shortened(message))
+
+
+def _shortened(message: str) -> str:
+    """``message`` cut to MAX_MESSAGE characters, saying how long it was."""
+    if len(message) <= MAX_MESSAGE:
+        return message
+    return f"{message[:MAX_MESSAGE]}… ({len(message):,} characters)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -333,9 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if message is None:  # stdout is gone: let nothing more be written to it at exit
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         else:
-            if len(message) > MAX_MESSAGE:
-                message = f"{message[:MAX_MESSAGE]}… ({len(message):,} characters)"
-            print(f"backprop {args.command}: error: {message}", file=sys.stderr)
+            print(f"backprop {args.command}: error: {_shortened(message)}", file=sys.stderr)
         return status
     return 0
 
