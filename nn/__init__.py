@@ -1,5 +1,6 @@
 """nn: neurons, layers and MLPs built from autograd_core Values."""
 
+from . import answers as answers
 from . import datasets as datasets
 from . import examples as examples
 from . import spec as spec

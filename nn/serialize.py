@@ -7,6 +7,7 @@ import json
 from os import PathLike
 
 from ._checks import short_repr
+from ._files import read_text
 from .layers import MLP, Layer, Neuron
 from .limits import MAX_MODEL_FILE_BYTES
 from .module import FORMAT, VERSION, Module
@@ -14,24 +15,10 @@ from .module import FORMAT, VERSION, Module
 KINDS: dict[str, type[Module]] = {"Neuron": Neuron, "Layer": Layer, "MLP": MLP}
 
 
-def read_json_file(path: str | PathLike, what: str, max_bytes: int) -> object:
-    """The JSON value in the file ``path``, read only if it holds at most ``max_bytes`` bytes;
-    ``what`` names the kind of file in the ValueError for a file too large, not text, not JSON,
-    or nested too deeply."""
-    chunks, size = [], 0
-    with open(path, "rb") as f:
-        # in pieces, never past the limit: /dev/zero or a huge file is refused at once
-        while chunk := f.read(1 << 16):
-            size += len(chunk)
-            if size > max_bytes:
-                raise ValueError(f"{path} is larger than the {max_bytes:,} bytes a {what} may "
-                                 "have (backprop-lab's limit; nn/limits.py)")
-            chunks.append(chunk)
-    raw = b"".join(chunks)
+def _json(path: str | PathLike, text: str, what: str) -> object:
+    """The JSON value in ``text``, or a ValueError saying why ``path`` is not a ``what``."""
     try:
-        return json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ValueError(f"{path} is not a {what}: it is not text (a {what} is JSON)") from None
+        return json.loads(text)
     except json.JSONDecodeError as e:
         raise ValueError(f"{path} is not a {what}: its JSON is broken or truncated "
                          f"({e.msg} at line {e.lineno})") from None
@@ -44,7 +31,8 @@ def read_json_file(path: str | PathLike, what: str, max_bytes: int) -> object:
 def load(path: str | PathLike) -> Module:
     """The model stored in the JSON file ``path`` (at most `MAX_MODEL_FILE_BYTES`), with its
     saved parameters. The sizes it declares are checked before any weight is made."""
-    data = read_json_file(path, "backprop-lab model file", MAX_MODEL_FILE_BYTES)
+    what = "backprop-lab model file"
+    data = _json(path, read_text(path, f"a {what}", None, MAX_MODEL_FILE_BYTES)[1], what)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"{path} is not a backprop-lab model file (no \"format\": \"{FORMAT}\")")
     if data.get("version") != VERSION:

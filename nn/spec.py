@@ -18,9 +18,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from os import PathLike
-from pathlib import Path
 from typing import Any
 
+from ._files import read_text
 from .activations import ACTIVATIONS
 from .layers import MLP
 from .limits import MAX_SPEC_PARAMETERS, check_sizes
@@ -344,18 +344,8 @@ def loads(text: str, fmt: str = "toml", source: str = "the spec") -> Spec:
 
 def load(path: str | PathLike[str]) -> Spec:
     """The checked spec in the file ``path`` (``.toml``, or ``.json`` with the same keys)."""
-    path = Path(path)
+    path, text = read_text(path, "a spec file", (".toml", ".json"), MAX_FILE_BYTES)
     fmt = path.suffix.lower().lstrip(".")
-    if fmt not in ("toml", "json"):
-        raise ValueError(f"{path}: a spec file ends in .toml or .json")
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such spec file")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ValueError(f"{path}: a spec file may be at most {MAX_FILE_BYTES:,} bytes")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ValueError(f"{path}: not a text file (a spec is TOML or JSON)") from None
     return loads(text, fmt, str(path))
 
 

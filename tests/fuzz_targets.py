@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 import nn
 from autograd_core import parse, trace
-from nn import spec
+from nn import answers, exercise, spec
 from nn.examples import worked_example
 from viz.cli import main
 from viz.graph import draw_graph
@@ -228,6 +228,45 @@ def spec_file(examples: int) -> None:
     check()
 
 
+QUANTITIES = ["i4", "o4", "i5", "o5", "i6", "o6", "E", "delta6", "delta4", "grad_w46", "new_w46",
+              "grad_w14@2", "w14", "o6@0", "", "x", "δ6", "∂E/∂w46"]
+
+
+def _answers_texts() -> st.SearchStrategy[tuple[str, str]]:
+    """(text, "csv" or "toml"): rows of quantities and values, hostile ones mixed in."""
+    value = st.one_of(NUMBERS, st.sampled_from(["nan", "inf", "-0", "1,5", "0.332", "3/4", ""]),
+                      st.text(max_size=8))
+    row = st.tuples(st.one_of(st.sampled_from(QUANTITIES), st.text(max_size=8)), value)
+    csv = st.lists(row, max_size=30).map(
+        lambda rows: "quantity,value\n" + "\n".join(f"{q},{v}" for q, v in rows))
+    toml = st.lists(row, max_size=30).map(lambda rows: "\n".join(f"{q} = {v}" for q, v in rows))
+    many = st.integers(0, 20_000).map(lambda n: "quantity,value\n" + "o6,0.4\n" * n)
+    return st.one_of(st.tuples(csv, st.just("csv")), st.tuples(toml, st.just("toml")),
+                     st.tuples(many, st.just("csv")),
+                     st.tuples(st.text(max_size=300), st.sampled_from(["csv", "toml"])))
+
+
+def answers_file(examples: int) -> None:
+    """nn.answers.parse, the checker and `backprop check SPEC FILE` on hostile answers."""
+    run = nn.step(spec.lecture())
+    Path("spec.toml").write_text(spec.lecture_text(), encoding="utf-8")
+
+    @settings(FUZZ, max_examples=examples)
+    @given(case=_answers_texts())
+    def check(case: tuple[str, str]) -> None:
+        text, fmt = case
+
+        def run_check() -> None:
+            given_answers = _refusal(lambda: answers.parse(text, run, fmt))
+            if given_answers is not None:
+                _refusal(lambda: exercise.check(run, given_answers).to_dict())
+        _bounded(run_check)
+        path = Path(f"answers.{fmt}")
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        _bounded(lambda: _cli(["check", "spec.toml", str(path)]))
+    check()
+
+
 TOKENS = ["trace", "worked-example", "draw", "step", "--example-spec", "spec.toml", "--at", "x=1",
           "x=nan", "x=1e-200", "x=1e400",
           "µ=1", "text=2", "y=", "=3", "--json", "--svg", "a.svg", "--png", "a.png", "--html",
@@ -290,7 +329,7 @@ def cli_arguments(examples: int) -> None:
 
 
 TARGETS = {"formula": formula, "model_file": model_file, "spec_file": spec_file,
-           "cli_arguments": cli_arguments}
+           "answers_file": answers_file, "cli_arguments": cli_arguments}
 
 if __name__ == "__main__":
     name, examples = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 100

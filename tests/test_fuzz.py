@@ -1,7 +1,7 @@
-"""Fuzzing with hypothesis (tests/fuzz_targets.py): the formula reader, model files, spec files
-and the command line's arguments, each in a child process under a memory limit, so that an input
-that eats memory fails its example (MemoryError, or the per-example bound) instead of the
-machine."""
+"""Fuzzing with hypothesis (tests/fuzz_targets.py): the formula reader, model files, spec and
+answers files and the command line's arguments, each in a child process under a memory limit,
+so that an input that eats memory fails its example (MemoryError, or the per-example bound)
+instead of the machine."""
 
 import os
 import resource
@@ -14,7 +14,8 @@ import pytest
 TARGETS = Path(__file__).with_name("fuzz_targets.py")
 MEMORY_LIMIT = 3 * 2**30  # address space of the child: numpy and graphviz need ~1 GB of it
 # examples per target: together about a minute of CI on two shared cores
-EXAMPLES = {"formula": 200, "model_file": 60, "spec_file": 100, "cli_arguments": 150}
+EXAMPLES = {"formula": 200, "model_file": 60, "spec_file": 100, "answers_file": 100,
+            "cli_arguments": 150}
 
 
 def _limit_memory() -> None:

@@ -1,10 +1,12 @@
 """The ``backprop`` command line: ``backprop trace``, ``backprop worked-example``,
-``backprop step``, ``backprop draw``.
+``backprop step``, ``backprop check``, ``backprop draw``.
 
 Every error reaches one place, `error_message`, which turns it into one message on standard error
-and the exit status: 2 for a mistake in the input, 1 for a failure around it (a file, ``dot``),
-never a traceback. ``--json`` prints one JSON object on standard output and nothing else there;
-the "wrote FILE" lines always go to standard error.
+and the exit status: 0 done; 1 a failure around the input (an unwritable path, ``dot`` missing or
+failing); 2 bad usage or input (a bad formula, spec or answers file, a file too large), never a
+traceback; 3 from ``backprop check`` when a checked number is wrong or carried forward.
+``--json`` prints one JSON object on standard output and nothing else there; the "wrote FILE"
+lines always go to standard error.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from autograd_core import AnomalyError, GradcheckError, parse, trace
-from nn import ACTIVATIONS, MLP, load, spec, step
+from nn import ACTIVATIONS, MLP, answers, load, spec, step
 from nn.examples import WORKED_LOSSES, worked_example_step
+from nn.exercise import Report, check
 from nn.limits import check_sizes
 from nn.stepping import StepRecord
 from viz.drawing import DEFAULT_DIGITS, DotFailedError, DotNotFoundError, Drawing, check_digits
@@ -28,13 +31,18 @@ from viz.graph import draw_graph
 from viz.network import DEFAULT_MAX_UNITS, check_unit_count, draw_network
 from viz.stepper_html import export_html
 from viz.steps import Steps, steps
-from viz.tables import parameter_table, worked_example_tables
+from viz.tables import Table, parameter_table, worked_example_tables
 
 
 class UsageError(Exception):
     """A user's mistake: reported in one line, exit status 2."""
 
 
+class WrongAnswers(Exception):  # noqa: N818 (an outcome, not a failure of the program)
+    """``backprop check`` found a number wrong or carried forward: exit status 3."""
+
+
+WRONG_ANSWERS = 3
 MAX_MESSAGE = 1000  # characters of an error message shown: a message never floods a terminal
 
 
@@ -42,10 +50,12 @@ def error_message(error: BaseException) -> tuple[str | None, int]:
     """The message to print for ``error`` (None: print nothing) and the exit status: 2 for a
     mistake in what was typed or given (bad values, a bad file, a formula nested too deeply),
     1 for a failure around it (a file system refusal, ``dot`` missing or failing, memory), quietly
-    1 for a reader that went away (``| head``). Anything else is a bug: one line asking to
-    report it, status 1."""
+    1 for a reader that went away (``| head``), quietly 3 for wrong answers. Anything else is a
+    bug: one line asking to report it, status 1."""
     if isinstance(error, BrokenPipeError):
         return None, 1
+    if isinstance(error, WrongAnswers):  # the report is printed already
+        return None, WRONG_ANSWERS
     if isinstance(error, UsageError | ValueError | TypeError | AnomalyError | GradcheckError):
         # DomainError, GraphTooLargeError, InfiniteLossError and the JSON errors are ValueErrors
         return str(error), 2
@@ -112,6 +122,8 @@ def _report(args: argparse.Namespace, to_json: Callable[[], object], to_text: Ca
     """What every subcommand prints: the pictures asked for (made first, so that one too large
     is refused before other work; each "wrote …" line on standard error), then the JSON, or the
     text when neither was asked for."""
+    if args.exercise and not args.html:
+        raise UsageError("--exercise makes an exercise page: give it with --html FILE")
     made = _make_pictures(args, picture, stepper)
     if args.json:
         shown = _json_text(to_json())
@@ -131,7 +143,7 @@ def cmd_trace(args: argparse.Namespace) -> None:
                                            digits=args.digits))
     _report(args, lambda: traced().to_dict(), lambda: traced().to_text(),
             lambda: draw_graph(output, mode=args.view, digits=args.digits),
-            lambda: steps(output, digits=args.digits))
+            lambda: steps(output, digits=args.digits, exercise=args.exercise))
 
 
 def _tables_text(record: StepRecord, digits: int | None) -> str:
@@ -153,7 +165,7 @@ def cmd_worked_example(args: argparse.Namespace) -> None:
     record = worked_example_step(loss=args.loss, lr=args.lr)
     _report(args, record.to_dict, lambda: _tables_text(record, tables),
             lambda: _record_view(record, args.view, digits),
-            lambda: steps(record, digits=digits))
+            lambda: steps(record, digits=digits, exercise=args.exercise))
 
 
 def cmd_step(args: argparse.Namespace) -> None:
@@ -178,7 +190,34 @@ def cmd_step(args: argparse.Namespace) -> None:
         return "\n\n\n".join([*blocks, parameter_table(run.final).to_text()])
 
     _report(args, run.to_dict, text, lambda: _record_view(run[-1], args.view, digits),
-            lambda: steps(run, digits=digits))
+            lambda: steps(run, digits=digits, exercise=args.exercise))
+
+
+def cmd_check(args: argparse.Namespace) -> None:
+    """A student's hand calculation (an answers file) checked against a spec's updates: each
+    number right, wrong or carried forward, with the likely mistake."""
+    try:
+        run = step(spec.load(args.spec))
+        report = check(run, answers.read(args.answers, run))
+    except FileNotFoundError as e:  # files named on the command line: a typo, status 2
+        raise UsageError(str(e)) from None
+    if args.json:
+        print(_json_text(report.to_dict()))
+    else:
+        print(check_table(report).to_text())
+        notes = [f"{i.quantity}: {i.explanation}" for i in report.items if i.explanation]
+        print("\n" + "\n".join([*notes, report.summary()]))
+    if not report.all_right:
+        raise WrongAnswers
+
+
+def check_table(report: Report) -> Table:
+    """The checked numbers as a table: quantity, yours, right, verdict, why (the mistake's id;
+    the explanations follow the table)."""
+    why = {"right": "", "carried-forward": "your earlier numbers", "wrong": "see below"}
+    return Table("Your answers", ("quantity", "yours", "right", "verdict", "why"),
+                 [(i.quantity, f"{i.given:g}", f"{i.expected:.4g}", i.verdict,
+                   i.mistake or why[i.verdict]) for i in report.items])
 
 
 def _record_view(record: StepRecord, view: str, digits: int) -> Drawing:
@@ -257,6 +296,8 @@ def _add_picture_flags(p: argparse.ArgumentParser, views: Sequence[str], default
     p.add_argument("--svg", metavar="FILE", help="write the picture as SVG")
     p.add_argument("--png", metavar="FILE", help="write the picture as PNG")
     p.add_argument("--html", metavar="FILE", help="write the step-by-step page (one HTML file)")
+    p.add_argument("--exercise", action="store_true",
+                   help="with --html: hide each number until you predict it (an exercise page)")
     p.add_argument("--view", choices=list(views), default=default,
                    help=f"what the picture shows (default {default})")
 
@@ -317,6 +358,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_network_digits(p)
     _add_picture_flags(p, ("forward", "backward", "network"), "network")
     p.set_defaults(run=cmd_step)
+    p = sub.add_parser("check", help="check your own numbers (an answers file) against a spec's "
+                       "updates; exit 3 if any is wrong")
+    p.add_argument("spec", help="the spec file (.toml or .json)")
+    p.add_argument("answers", help="your numbers: .csv (quantity,value) or .toml (quantity = "
+                   "value), e.g. o6,0.474 or grad_w14@2,0.017")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=cmd_check)
     p = sub.add_parser("draw", help="draw a network: a saved model (JSON) or an MLP by sizes")
     p.add_argument("model", nargs="?", help="a model saved with model.save(path)")
     p.add_argument("--sizes", nargs="+", type=int, metavar="N", help="inputs then layer sizes")
@@ -338,9 +386,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # a closed pipe shows here, not at exit after the handler is gone
     except Exception as e:  # noqa: BLE001 (the one place every error is turned into a line)
         message, status = error_message(e)
-        if message is None:  # stdout is gone: let nothing more be written to it at exit
+        if isinstance(e, BrokenPipeError):  # stdout is gone: nothing more may go there at exit
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        else:
+        if message is not None:
             print(f"backprop {args.command}: error: {_shortened(message)}", file=sys.stderr)
         return status
     return 0

@@ -141,13 +141,17 @@ def _width_pt(svg: str) -> float:
     return float(width[1]) if width else 0.0
 
 
-def _frame(k: int, phase: str, text: str, svg: str) -> str:
+def picture(k: int, svg: str, label: str) -> str:
+    """Frame k's picture, `legible`, labelled for a screen reader by ``label``."""
     # each frame's SVG repeats Graphviz's ids (node1, edge1, …): prefix them to keep ids unique
     svg = re.sub(r'\bid="', f'id="f{k}-', legible(svg))
-    sentence = escape(text)
+    return f'<div class="bp-picture" role="img" aria-label="{escape(label)}">{svg}</div>'
+
+
+def _frame(k: int, phase: str, text: str, svg: str) -> str:
     return (f'<section class="bp-frame" data-number="{k}"{" hidden" if k > 1 else ""}>'
-            f'<div class="bp-phase">{escape(phase)}</div><p class="bp-text">{sentence}</p>'
-            f'<div class="bp-picture" role="img" aria-label="{sentence}">{svg}</div></section>')
+            f'<div class="bp-phase">{escape(phase)}</div><p class="bp-text">{escape(text)}</p>'
+            f'{picture(k, svg, text)}</section>')
 
 
 def widget(steps: Steps, keys: bool) -> str:
@@ -204,5 +208,5 @@ def export_html(steps: Steps, path: str | os.PathLike[str]) -> Path:
         raise TypeError(f"export_html needs the frames from viz.steps(...), "
                         f"got {type(steps).__name__}")
     p = writable_path(path)
-    p.write_text(page(steps), encoding="utf-8")
+    p.write_text(steps.to_html(), encoding="utf-8")
     return p

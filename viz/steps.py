@@ -51,6 +51,8 @@ class Steps(Sequence[Frame]):
     frames: list[Frame]
     title: str = "Backpropagation, step by step"
     tables: list[str] = field(default_factory=list)
+    # exercise mode: per frame the number it asks for, precomputed (viz.exercise), or None
+    questions: list[dict[str, Any] | None] | None = None
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -84,11 +86,18 @@ class Steps(Sequence[Frame]):
 
     def to_html(self) -> str:
         """One self-contained HTML page: the frames with next/previous buttons, a slider, arrow
-        keys, a frame counter, and the tables beside or below."""
+        keys, a frame counter, and the tables beside or below; in exercise mode the exercise
+        page."""
+        if self.questions is not None:
+            from .exercise_html import exercise_page
+            return exercise_page(self)
         from .stepper_html import page
         return page(self)
 
     def _repr_html_(self) -> str:
+        if self.questions is not None:
+            from .exercise_html import exercise_frame
+            return exercise_frame(self)
         from .stepper_html import widget
         return widget(self, keys=False)
 
@@ -103,7 +112,7 @@ def _values(template: Any, values: Sequence[float], params: tuple[float, ...],
 
 def steps(subject: Value | StepRecord | StepRun, *, digits: int = DEFAULT_DIGITS,
           rankdir: str = "LR", max_nodes: int = DEFAULT_MAX_NODES,
-          lr: float | None = None) -> Steps:
+          lr: float | None = None, exercise: bool = False) -> Steps:
     """The frames of a forward and backward pass (a Value: this runs its backward pass after
     resetting the adjoints of its graph, as `autograd_core.trace` does), or of a network's
     forward passes, backward passes and updates: one update (a `nn.StepRecord`, such as
@@ -118,7 +127,22 @@ def steps(subject: Value | StepRecord | StepRun, *, digits: int = DEFAULT_DIGITS
             frame).
         lr: for a Value, also one update frame per input, x ← x − η·∂y/∂x with η = lr (the
             inputs themselves are not changed). A network's updates have their own η.
+        exercise: hide each number a frame computes until predicted (`viz.exercise`); the
+            page (`to_html`, `export_html`) then checks each prediction.
     """
+    result = _steps(subject, digits, rankdir, max_nodes, lr)
+    if exercise:
+        from .exercise import graph_questions, network_questions
+        if isinstance(subject, Value):
+            result.questions = graph_questions(subject, result.frames)
+        else:
+            records = [subject] if isinstance(subject, StepRecord) else list(subject)
+            result.questions = network_questions(records, result.frames, len(records) > 1)
+    return result
+
+
+def _steps(subject: Value | StepRecord | StepRun, digits: int, rankdir: str, max_nodes: int,
+           lr: float | None) -> Steps:
     digits = check_digits(digits)
     if isinstance(subject, StepRecord | StepRun):
         if lr is not None:

@@ -1,0 +1,320 @@
+"""`nn.exercise.check`: a student's hand calculation graded number by number: right, wrong with a
+catalogued mistake, or an error carried forward from the student's own earlier values.
+
+Every student number below is written out from a hand calculation in this file (plain floats, no
+engine): the right one, or the same arithmetic done the wrong way on purpose.
+"""
+
+import math
+
+import pytest
+
+import nn
+from nn.answers import parse
+from nn.exercise import Answer, check
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+# The lecture's worked example by hand: x = (1, 0, 1), t = 1, η = 0.9, E = (t − o6)².
+I4 = 0.2 * 1 + 0.4 * 0 + (-0.5) * 1 + (-0.4)           # −0.7
+I5 = -0.3 * 1 + 0.1 * 0 + 0.2 * 1 + 0.2                # 0.1
+O4, O5 = sigmoid(I4), sigmoid(I5)                      # 0.3318, 0.5250
+I6 = -0.3 * O4 + (-0.2) * O5 + 0.1                     # −0.1045
+O6 = sigmoid(I6)                                       # 0.4739
+E = (1 - O6) ** 2                                      # 0.2768
+D6 = 2 * (1 - O6) * O6 * (1 - O6)                      # δ6 = −∂E/∂i6 = 0.2623
+D4 = O4 * (1 - O4) * (-0.3) * D6                       # −0.01745
+D5 = O5 * (1 - O5) * (-0.2) * D6                       # −0.01308
+G46 = -D6 * O4                                         # ∂E/∂w46 = −0.08705
+NEW46 = -0.3 - 0.9 * G46                               # −0.2217
+
+
+def lecture_check(text, fmt="csv"):
+    run = nn.step(nn.spec.lecture())
+    return {i.quantity: i for i in check(run, parse(text, run, fmt)).items}
+
+
+def csv(rows):
+    return "\n".join(f"{name},{value}" for name, value in rows)
+
+
+def test_worked_example_all_right_to_four_decimals():
+    rows = [("i4", "-0.7"), ("o4", "0.3318"), ("i5", "0.1"), ("o5", "0.5250"),
+            ("i6", "-0.1045"), ("o6", "0.4739"), ("E", "0.2768"), ("delta6", "0.2623"),
+            ("delta4", "-0.0175"), ("delta5", "-0.0131"), ("grad_w46", "-0.0871"),
+            ("new_w46", "-0.2217"), ("new_w14", f"{0.2 - 0.9 * (-D4 * 1):.4f}")]
+    items = lecture_check(csv(rows))
+    assert {i.verdict for i in items.values()} == {"right"}
+    assert len(items) == len(rows)
+
+
+def test_worked_example_hidden_unit_4_output_is_0_332_to_the_students_three_decimals():
+    assert lecture_check("o4,0.332")["o4"].verdict == "right"
+    # 0.331 is within one unit of the student's last decimal (rounding on the way); 0.330 is
+    # 0.0018 off: more than that unit (0.001) and than 10⁻³ relative (0.0003)
+    assert lecture_check("o4,0.331")["o4"].verdict == "right"
+    item = lecture_check("o4,0.330")["o4"]
+    assert item.verdict == "wrong" and item.expected == pytest.approx(O4)
+
+
+@pytest.mark.parametrize(("name", "value", "mistake"), [
+    # ½(t − o)² for the lecture's (t − o)²: E and δ6 halved
+    ("E", f"{E / 2:.4f}", "half-factor"),
+    ("delta6", f"{D6 / 2:.4f}", "half-factor"),
+    # (o − t) for (t − o)
+    ("delta6", f"{-D6:.4f}", "sign"),
+    # a step that adds the gradient: w46 + η·∂E/∂w46
+    ("new_w46", f"{-0.3 + 0.9 * G46:.4f}", "sign"),
+    # o6(1 − o6) left out: δ6 = 2(t − o6)
+    ("delta6", f"{2 * (1 - O6):.4f}", "missing-derivative"),
+    # σ'(i4) left out of δ4 = o4(1 − o4)·w46·δ6
+    ("delta4", f"{-0.3 * D6:.4f}", "missing-derivative"),
+    # the updated w46 in δ4's sum
+    ("delta4", f"{O4 * (1 - O4) * NEW46 * D6:.5f}", "updated-weight"),
+    # i4 without b4
+    ("i4", "-0.3", "no-bias"),
+    ("i6", f"{-0.3 * O4 - 0.2 * O5:.4f}", "no-bias"),
+    # o4 = i4: the net input as the output
+    ("o4", "-0.7", "net-for-out"),
+    # i6 from the hidden units' net inputs, not their outputs
+    ("i6", f"{-0.3 * I4 - 0.2 * I5 + 0.1:.4f}", "net-for-out"),
+    # η left out: w46 − ∂E/∂w46; η twice: w46 − η²·∂E/∂w46
+    ("new_w46", f"{-0.3 - G46:.4f}", "learning-rate"),
+    ("new_w46", f"{-0.3 - 0.81 * G46:.4f}", "learning-rate"),
+])
+def test_each_catalogued_mistake_on_the_worked_example_is_named(name, value, mistake):
+    item = lecture_check(f"{name},{value}")[name]
+    assert (item.verdict, item.mistake) == ("wrong", mistake)
+    assert item.explanation and "with your numbers" in item.explanation
+
+
+def test_the_explanation_fills_the_correct_formula_with_the_students_numbers():
+    item = lecture_check("o4,0.3318\no5,0.5250\ni6,-0.25")["i6"]
+    assert item.verdict == "wrong" and item.mistake is None
+    assert "w46·o4 + w56·o5 + b6" in item.explanation
+    assert "(−0.3)·0.3318 + (−0.2)·0.525 + 0.1" in item.explanation
+
+
+def test_a_chain_of_numbers_after_one_slip_is_carried_forward_not_wrong():
+    # The slip: i6 = −0.25 (the right one is −0.1045). By hand, on from −0.25:
+    o6 = sigmoid(-0.25)                                 # 0.4378
+    e = (1 - o6) ** 2                                   # 0.3161
+    d6 = 2 * (1 - o6) * o6 * (1 - o6)                   # 0.2767
+    d4 = O4 * (1 - O4) * (-0.3) * d6                    # −0.0184
+    g46 = -d6 * O4                                      # −0.0918
+    new46 = -0.3 - 0.9 * g46                            # −0.2174
+    rows = [("o4", "0.3318"), ("o5", "0.5250"), ("i6", "-0.25"), ("o6", f"{o6:.4f}"),
+            ("E", f"{e:.4f}"), ("delta6", f"{d6:.4f}"), ("delta4", f"{d4:.5f}"),
+            ("grad_w46", f"{g46:.4f}"), ("new_w46", f"{new46:.4f}")]
+    items = lecture_check(csv(rows))
+    assert items["i6"].verdict == "wrong"
+    for name in ("o6", "E", "delta6", "delta4", "grad_w46", "new_w46"):
+        assert items[name].verdict == "carried-forward", name
+        assert items[name].mistake is None
+        assert "consistent with your earlier values" in items[name].explanation
+    report = check(nn.step(nn.spec.lecture()), {q: a for q, a in parse(
+        csv(rows), nn.step(nn.spec.lecture())).items()})
+    assert report.to_dict()["carried_forward"] == 6 and report.to_dict()["wrong"] == 1
+    assert report.summary().endswith("the first wrong number is i6")
+
+
+def test_a_mistake_after_a_carried_forward_number_is_still_diagnosed():
+    # i6 wrong (−0.25), o6 = σ(−0.25) carried forward, then δ6 with the factor ½ applied to
+    # the student's own o6
+    o6 = sigmoid(-0.25)
+    items = lecture_check(f"i6,-0.25\no6,{o6:.4f}\ndelta6,{(1 - o6) * o6 * (1 - o6):.4f}")
+    assert items["o6"].verdict == "carried-forward"
+    assert (items["delta6"].verdict, items["delta6"].mistake) == ("wrong", "half-factor")
+
+
+def test_half_squared_loss_the_other_way_round():
+    # textbook convention ½(t − o)²: δ6 = (t − o6)·o6(1 − o6); the student doubles it
+    run = nn.step(nn.spec.lecture().with_settings(loss="half-squared"))
+    d6 = (1 - O6) * O6 * (1 - O6)
+    item = check(run, parse(f"delta6,{2 * d6:.4f}\nE,{(1 - O6) ** 2:.4f}", run)).items
+    assert [(i.quantity, i.mistake) for i in item] == [("E", "half-factor"),
+                                                        ("delta6", "half-factor")]
+    assert "½(t − o)²" in item[0].explanation
+
+
+def test_from_python_numbers_need_only_a_relative_tolerance():
+    from nn.replay import Quantity
+    run = nn.step(nn.spec.lecture())
+    report = check(run, {Quantity("o", "6"): O6 * (1 + 5e-4), Quantity("E"): Answer(0.28, 2)})
+    assert [i.verdict for i in report.items] == ["right", "right"]
+
+
+# A 2-2-2 network: Matt Mazur's "A Step by Step Backpropagation Example" (2015), whose numbers
+# are published: inputs 0.05, 0.10, targets 0.01, 0.99, E = Σ ½(t − o)², η = 0.5, biases fixed.
+MAZUR = """
+title = "Mazur's 2-2-2 example"
+inputs = 2
+layers = [2, 2]
+loss = "half-squared"
+lr = 0.5
+epochs = 2
+frozen = ["b3", "b4", "b5", "b6"]
+[weights]
+w13 = 0.15
+w23 = 0.20
+w14 = 0.25
+w24 = 0.30
+w35 = 0.40
+w45 = 0.45
+w36 = 0.50
+w46 = 0.55
+b3 = 0.35
+b4 = 0.35
+b5 = 0.60
+b6 = 0.60
+[names]
+w13 = "w1"
+w23 = "w2"
+w14 = "w3"
+w24 = "w4"
+w35 = "w5"
+w45 = "w6"
+w36 = "w7"
+w46 = "w8"
+[[examples]]
+x = [0.05, 0.10]
+t = [0.01, 0.99]
+"""
+
+
+def mazur_check(text, fmt="csv"):
+    run = nn.step(nn.spec.loads(MAZUR))
+    return {i.quantity: i for i in check(run, parse(text, run, fmt)).items}
+
+
+def test_mazur_2_2_2_published_numbers_are_right_by_book_names():
+    # the blog's values: out_h1, out_o1, E_total, ∂E/∂w5, new w5..w8, new w1
+    text = """
+"o3@1" = 0.593269992
+"o5@1" = 0.75136507
+"o6@1" = 0.772928465
+"E@1" = 0.298371109
+"grad_w5@1" = 0.082167041
+"new_w5@1" = 0.35891648
+"new_w6@1" = 0.408666186
+"new_w7@1" = 0.511301270
+"new_w8@1" = 0.561370121
+"new_w1@1" = 0.149780716
+"new_w4@1" = 0.29950229
+"""
+    items = mazur_check(text, "toml")
+    assert {i.verdict for i in items.values()} == {"right"} and len(items) == 11
+
+
+def test_mazur_lecture_names_are_accepted_beside_the_books():
+    items = mazur_check("new_w35@1,0.35891648\nnew_b5@1,0.60")
+    assert [i.verdict for i in items.values()] == ["right", "right"]
+    assert set(items) == {"new_w5@1", "new_b5@1"}
+
+
+def test_mazur_planted_mistakes_and_a_chain_into_the_second_update():
+    # by hand, the first update's forward pass and output error terms
+    o3 = sigmoid(0.15 * 0.05 + 0.20 * 0.10 + 0.35)
+    o4 = sigmoid(0.25 * 0.05 + 0.30 * 0.10 + 0.35)
+    o5 = sigmoid(0.40 * o3 + 0.45 * o4 + 0.60)
+    o6 = sigmoid(0.50 * o3 + 0.55 * o4 + 0.60)
+    d5 = (0.01 - o5) * o5 * (1 - o5)            # ½-loss: δ = (t − o)·o(1 − o)
+    d6 = (0.99 - o6) * o6 * (1 - o6)
+    d3 = o3 * (1 - o3) * (0.40 * d5 + 0.50 * d6)
+    g1 = -d3 * 0.05                            # ∂E/∂w1 = −δ3·x1
+    new1_slip = 0.15 - 0.5 * g1 + 0.5           # the student's slip in the new w1: +0.5
+    # step 2 starts from the student's weights: i3@2 from the slipped w1 (w2 updated as well)
+    new2 = 0.20 - 0.5 * (-d3 * 0.10)
+    i3_2 = new1_slip * 0.05 + new2 * 0.10 + 0.35
+    rows = [("delta5@1", f"{-d5:.6f}"),                         # sign
+            ("delta6@1", f"{(0.99 - o6):.6f}"),                  # o6(1 − o6) left out
+            ("delta3@1", f"{d3:.7f}"),
+            ("new_w1@1", f"{new1_slip:.6f}"),                    # a slip: wrong, no id
+            ("new_w2@1", f"{new2:.6f}"),
+            ("i3@2", f"{i3_2:.6f}"),                             # carried forward
+            ("o3@2", f"{sigmoid(i3_2):.6f}")]                    # carried forward
+    items = mazur_check(csv(rows))
+    assert (items["delta5@1"].verdict, items["delta5@1"].mistake) == ("wrong", "sign")
+    assert items["delta6@1"].mistake == "missing-derivative"
+    assert items["delta3@1"].verdict == "right"
+    assert (items["new_w1@1"].verdict, items["new_w1@1"].mistake) == ("wrong", None)
+    assert items["new_w2@1"].verdict == "right"
+    assert items["i3@2"].verdict == items["o3@2"].verdict == "carried-forward"
+
+
+def test_mazur_updated_weight_in_a_hidden_delta():
+    o3 = sigmoid(0.15 * 0.05 + 0.20 * 0.10 + 0.35)
+    o4 = sigmoid(0.25 * 0.05 + 0.30 * 0.10 + 0.35)
+    o5 = sigmoid(0.40 * o3 + 0.45 * o4 + 0.60)
+    o6 = sigmoid(0.50 * o3 + 0.55 * o4 + 0.60)
+    d5 = (0.01 - o5) * o5 * (1 - o5)
+    d6 = (0.99 - o6) * o6 * (1 - o6)
+    w5, w7 = 0.40 + 0.5 * d5 * o3, 0.50 + 0.5 * d6 * o3   # w ← w − η·(−δ·o3)
+    d3_new_weights = o3 * (1 - o3) * (w5 * d5 + w7 * d6)
+    items = mazur_check(f"delta3,{d3_new_weights:.8f}")
+    assert (items["delta3@1"].verdict, items["delta3@1"].mistake) == ("wrong", "updated-weight")
+
+
+def test_a_student_who_skips_the_net_input_is_still_carried_forward():
+    # o6 written without i6: o6 = 0.45 (the right one is 0.4739). By hand on from the student's
+    # o6: E = (1 − 0.45)², δ6 = 2(1 − 0.45)·0.45·(1 − 0.45), δ4 = o4(1 − o4)·w46·δ6
+    o6 = 0.45
+    d6 = 2 * (1 - o6) * o6 * (1 - o6)
+    items = lecture_check(f"o6,{o6}\nE,{(1 - o6) ** 2:.4f}\ndelta6,{d6:.4f}\n"
+                          f"delta4,{O4 * (1 - O4) * -0.3 * d6:.5f}")
+    assert items["o6"].verdict == "wrong"
+    assert [items[k].verdict for k in ("E", "delta6", "delta4")] == ["carried-forward"] * 3
+
+
+def mazur_by_hand():
+    """The 2-2-2 example's first forward and backward pass by hand (½ Σ (t − o)², η = 0.5)."""
+    i3 = 0.15 * 0.05 + 0.20 * 0.10 + 0.35
+    i4 = 0.25 * 0.05 + 0.30 * 0.10 + 0.35
+    o3, o4 = sigmoid(i3), sigmoid(i4)
+    i5 = 0.40 * o3 + 0.45 * o4 + 0.60
+    o5, o6 = sigmoid(i5), sigmoid(0.50 * o3 + 0.55 * o4 + 0.60)
+    d5 = (0.01 - o5) * o5 * (1 - o5)
+    return {"i3": i3, "o3": o3, "o4": o4, "i5": i5, "o5": o5, "o6": o6, "d5": d5,
+            "E": 0.5 * ((0.01 - o5) ** 2 + (0.99 - o6) ** 2), "g5": -d5 * o3}
+
+
+@pytest.mark.parametrize(("name", "value", "mistake"), [
+    # E without the ½: Σ (t − o)²
+    ("E@1", lambda h: 2 * h["E"], "half-factor"),
+    ("delta5@1", lambda h: -h["d5"], "sign"),
+    # (t − o6) without o6(1 − o6)
+    ("delta6@1", lambda h: 0.99 - h["o6"], "missing-derivative"),
+    # i5 without b5 = 0.60
+    ("i5@1", lambda h: h["i5"] - 0.60, "no-bias"),
+    # o3 = i3
+    ("o3@1", lambda h: h["i3"], "net-for-out"),
+    # w5 − ∂E/∂w5: η left out (the book's name w5 for the lecture's w35)
+    ("new_w5@1", lambda h: 0.40 - h["g5"], "learning-rate"),
+    ("new_w5@1", lambda h: 0.40 + 0.5 * h["g5"], "sign"),
+])
+def test_mazur_each_catalogued_mistake_is_named(name, value, mistake):
+    items = mazur_check(f"{name},{value(mazur_by_hand()):.6f}")
+    assert (items[name].verdict, items[name].mistake) == ("wrong", mistake)
+
+
+def test_a_linear_output_unit_with_cross_entropy():
+    # by hand: o3 = tanh(0.1·1 − 0.2·2), o4 = tanh(0.3·1 + 0.4·2 + 0.1), z5 and z6 linear;
+    # E = −ln softmax(z)₆ (t = (0, 1)), so δ5 = −∂E/∂z5 = t5 − p5 = −p5
+    o3, o4 = math.tanh(0.1 - 0.4), math.tanh(0.3 + 0.8 + 0.1)
+    z5, z6 = 0.5 * o3 - 0.6 * o4 + 0.2, 0.7 * o3 + 0.8 * o4 - 0.1
+    p5 = math.exp(z5) / (math.exp(z5) + math.exp(z6))
+    spec = nn.spec.from_dict({
+        "inputs": 2, "layers": [2, 2], "activation": "tanh", "output_activation": "linear",
+        "loss": "cross-entropy", "lr": 0.1,
+        "weights": {"w13": 0.1, "w23": -0.2, "w14": 0.3, "w24": 0.4, "w35": 0.5, "w45": -0.6,
+                    "w36": 0.7, "w46": 0.8, "b3": 0.0, "b4": 0.1, "b5": 0.2, "b6": -0.1},
+        "examples": [{"x": [1, 2], "t": [0, 1]}]})
+    run = nn.step(spec)
+    items = {i.quantity: i for i in check(run, parse(
+        f"o5,{z5:.4f}\nE,{-math.log(1 - p5):.4f}\ndelta5,{p5:.4f}", run)).items}
+    assert items["o5"].verdict == items["E"].verdict == "right"
+    assert (items["delta5"].verdict, items["delta5"].mistake) == ("wrong", "sign")
+    assert items["delta5"].explanation.endswith(f"= {-p5:.4g}".replace("-", "−"))
