@@ -76,7 +76,6 @@ def error_message(error: BaseException) -> tuple[str | None, int]:
             "command that caused it"), 1
 
 
-
 def _assignments(pairs: Sequence[str]) -> dict[str, float]:
     values: dict[str, float] = {}
     for pair in pairs:
@@ -252,24 +251,24 @@ def _picture_paths(args: argparse.Namespace) -> dict[str, Path]:
 
 
 def _make_pictures(args: argparse.Namespace, picture: Callable[[], Drawing],
-                   stepper: Callable[[], Steps]) -> list[tuple[Path, Callable[[], Path]]]:
-    """The pictures asked for, made (so a graph too large is refused before any other work) and
-    paired with their files; `_write` saves them."""
+                   stepper: Callable[[], Steps]) -> list[Callable[[], Path]]:
+    """The pictures asked for, made (so that one too large is refused before any other work),
+    each as a function that saves it to its file; `_write` calls them."""
     paths = _picture_paths(args)
     made = []
     drawing = picture() if paths.keys() - {"html"} else None
     for flag, path in paths.items():
         if flag == "html":
             frames = stepper()
-            made.append((path, lambda frames=frames, path=path: export_html(frames, path)))
+            made.append(lambda frames=frames, path=path: export_html(frames, path))
         else:
-            made.append((path, lambda path=path: drawing.save(path)))
+            made.append(lambda path=path: drawing.save(path))
     return made
 
 
-def _write(made: Sequence[tuple[Path, Callable[[], Path]]]) -> None:
+def _write(made: Sequence[Callable[[], Path]]) -> None:
     """Save each picture; "wrote FILE" goes to standard error (standard output may hold JSON)."""
-    for _, save in made:
+    for save in made:
         print(f"wrote {save()}", file=sys.stderr)
 
 
