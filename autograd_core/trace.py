@@ -30,7 +30,9 @@ def _pad(text: str, width: int) -> str:
 
 
 def _fmt(x: float, digits: int) -> str:
-    return f"{x:.{digits}f}"
+    """x with ``digits`` decimals, or from 1e16 on as 1.000e+200: the hundreds of digits of a
+    huge float are all noise (its 17 significant ones are shown either way)."""
+    return f"{x:.{digits}e}" if abs(x) >= 1e16 else f"{x:.{digits}f}"
 
 
 def row_expression(row: dict[str, Any]) -> str:

@@ -54,3 +54,9 @@ def test_a_formula_with_a_thousand_terms_traces():
     y, inputs = parse("+".join(["x"] * 1000), x=2.0)
     t = trace(y, inputs=list(inputs.values()))
     assert t.output == 2000.0 and t.gradients == {"x": 1000.0}
+
+
+def test_a_huge_value_is_shown_in_exponent_form_not_hundreds_of_digits():
+    y, inputs = parse("1/x", x=1e-200)  # y = 1e200
+    text = trace(y, inputs=list(inputs.values())).to_text()
+    assert "1.000e+200" in text and max(len(line) for line in text.splitlines()) < 80
