@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench setup clean
+.PHONY: demo test lint bench setup clean notebooks docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install -q -e '.[test]'  # with torch==2.13.0, the tests' oracle
+	$(BIN)/python -m pip install -q -e '.[test,docs]'  # with torch==2.13.0, the tests' oracle
 	touch $@
 
 setup: $(VENV)/.installed
@@ -39,6 +39,17 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/micrograd_step.py
 	$(BIN)/python bench/batched_step.py
+	$(BIN)/python bench/compiled_step.py
+
+# the .ipynb files from their Jupytext sources (notebooks/src/*.py; edit those)
+notebooks: $(VENV)/.installed-test
+	$(BIN)/jupytext --sync notebooks/src/*.py
+
+# the documentation site into site/ (strict: a broken link or a failing notebook cell stops it);
+# view it with: $(BIN)/python -m http.server -d site  (or open site/index.html)
+docs: $(VENV)/.installed-test
+	./scripts/system-deps.sh
+	env -u MPLBACKEND NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 clean:
-	rm -rf $(VENV) out test-artifacts
+	rm -rf $(VENV) out test-artifacts site

@@ -15,6 +15,7 @@ from .batch import (
     linear,
     vsum,
 )
+from .compile import CompileError, Program, compile
 from .gradcheck import GradcheckError, GradcheckReport, gradcheck
 from .graph import (
     backward,
@@ -32,6 +33,7 @@ from .value import Constant, Value, apply, as_value
 
 __all__ = [
     "BatchConstant", "BatchValue", "apply_batch", "batch_mean", "batch_sum", "is_batched",
+    "CompileError", "Program", "compile",
     "RULES", "AnomalyError", "Constant", "DomainError", "GradcheckError", "GradcheckReport",
     "Trace", "Value", "apply", "as_value", "backward", "backward_walk", "by_depth",
     "detect_anomaly",

@@ -41,6 +41,14 @@ def softplus(x: np.ndarray) -> np.ndarray:
     return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
 
 
+maximum = np.maximum  # NaN stays NaN; max(−0, 0) is 0
+
+
+def positive(x: np.ndarray) -> np.ndarray:
+    """1.0 where x > 0, else 0.0 (NaN too), as a mask: no branch per entry."""
+    return (x > 0).astype(float)
+
+
 def batch_sum(x: np.ndarray) -> float:
     """Σₑ xₑ over the examples."""
     return float(np.sum(x))

@@ -44,10 +44,16 @@ def by_depth(order: Sequence[Value]) -> list[Value]:
     ties kept in the given order: the numbering of Baydin et al.'s evaluation traces, where
     v₁ … vₖ computed from the inputs alone come first. Used by `trace` and by the drawings, so
     that a node has the same number in both."""
+    return sorted(order, key=depths(order).__getitem__)
+
+
+def depths(order: Sequence[Value]) -> dict[Value, int]:
+    """Each node's depth: the longest path to it from an input (inputs are 0), for a
+    topological order. Nodes of one depth never depend on each other."""
     depth: dict[Value, int] = {}
     for v in order:
         depth[v] = 1 + max([depth[p] for p in v.parents]) if v.parents else 0
-    return sorted(order, key=depth.__getitem__)
+    return depth
 
 
 def backward_walk(output: Value, grad: float = 1.0,

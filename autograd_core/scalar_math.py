@@ -62,6 +62,16 @@ def softplus(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x))) if x == x else nan
 
 
+def maximum(x: float, y: float) -> float:
+    """The larger of x and y as numpy's maximum gives it: NaN stays NaN, max(−0, 0) is 0."""
+    return y if x <= y else x
+
+
+def positive(x: float) -> float:
+    """1.0 if x > 0, else 0.0 (NaN too)."""
+    return 1.0 if x > 0 else 0.0
+
+
 def batch_sum(x: float) -> float:
     """The sum over the examples of a batch; a single number is a batch of one."""
     return x

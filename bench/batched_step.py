@@ -13,7 +13,6 @@ taken within a round and summarised by their median over rounds.
 
 from __future__ import annotations
 
-import argparse
 import importlib.metadata
 import importlib.util
 import platform
@@ -34,7 +33,7 @@ import workloads as W  # noqa: E402
 STEP_ENGINES = ("micrograd", "scalar", "batched", "torch64", "torch32")
 EPOCH_ENGINES = ("scalar", "batched", "torch64", "torch32")
 MEMORY_ENGINES = ("scalar", "batched")  # PyTorch allocates outside Python: tracemalloc misses it
-FLOAT64 = ("micrograd", "scalar", "batched", "torch64")
+FLOAT64 = ("micrograd", "scalar", "batched", "compiled", "torch64")
 EPOCH_POINTS = 1000
 MINI_BATCH = 100
 MEMORY_BATCHES = (100, 1000)
@@ -46,11 +45,12 @@ TARGET = 100.0  # batched ≥ 100× faster than micrograd
 
 # -- children: one measurement each, printed as one JSON object ----------------------------------
 
-def child_step(name: str) -> dict:
-    """The median wall time of one demo step, after one warm-up step."""
+def child_step(name: str, n: str = str(W.N_POINTS), width: str = str(W.WIDTH)) -> dict:
+    """The median wall time of one demo step (on ``n`` points, hidden layers ``width`` wide),
+    after one warm-up step."""
     engine = W.ENGINES[name]
-    loss_fn, params = engine.model()
-    data = engine.data(*W.two_moons())
+    loss_fn, params = engine.model(width=int(width))
+    data = engine.data(*W.two_moons(int(n)))
     first_loss = W.loss_value(engine.step(loss_fn, params, *data, LR))
     seconds = runner.median_seconds(lambda: engine.step(loss_fn, params, *data, LR))
     return {"time": seconds, "first_loss": first_loss}
@@ -127,12 +127,13 @@ def ratio_text(slow: list[float], fast: list[float]) -> str:
 
 
 def measure(kind: str, engines: tuple[str, ...], rounds: int, gc_on: bool,
-            *args: str) -> dict[str, list[dict]]:
-    """``rounds`` rounds, each running every engine once in its own process, one after another."""
+            *args: str, script: str = __file__) -> dict[str, list[dict]]:
+    """``rounds`` rounds, each running every engine once in its own process (``script``'s
+    child), one after another."""
     results: dict[str, list[dict]] = {e: [] for e in engines}
     for _ in range(rounds):
         for e in engines:
-            results[e].append(runner.run_child(__file__, kind, gc_on, e, *args))
+            results[e].append(runner.run_child(script, kind, gc_on, e, *args))
     return results
 
 
@@ -200,11 +201,4 @@ def main(rounds: int) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of every engine")
-    parser.add_argument("--child", nargs="+", metavar="ARG", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        runner.serve_child(CHILDREN, *args.child)
-    else:
-        main(args.rounds)
+    runner.command_line(__doc__, CHILDREN, main)

@@ -6,14 +6,20 @@ A script runs itself as ``script --child KIND GC ARG …``; the child prints one
 
 from __future__ import annotations
 
+import argparse
 import gc
 import json
+import os
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 
+# numpy's BLAS (OpenBLAS, or MKL, through OpenMP) reads these when it loads: one thread, as
+# PyTorch is set to one; on a busy 2-core machine a second BLAS thread waits for a core, and a
+# step of 10⁴ examples took ~10× longer
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 STEPS = 5  # timed repetitions at least, after the caller's warm-up …
 MIN_SECONDS = 1.0  # … and more until this long, so that a fast engine's median is steady
 
@@ -42,7 +48,7 @@ def median_seconds(work: Callable[[], object], min_steps: int = STEPS,
 def run_child(script: str, kind: str, gc_on: bool, *args: str) -> dict:
     """Run one measurement of ``script`` in a fresh interpreter and return its JSON result."""
     cmd = [sys.executable, script, "--child", kind, "on" if gc_on else "off", *args]
-    done = subprocess.run(cmd, capture_output=True, text=True)
+    done = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **ONE_THREAD})
     if done.returncode != 0:
         sys.exit(f"{kind} {' '.join(args)} failed:\n{done.stderr}")
     return json.loads(done.stdout)
@@ -70,3 +76,17 @@ def pair_ratios(slow: Sequence[float], fast: Sequence[float]) -> list[float]:
 def ratio_summary(ratios: Sequence[float]) -> tuple[float, float, float]:
     """(median, min, max) of per-round ratios."""
     return statistics.median(ratios), min(ratios), max(ratios)
+
+
+def command_line(doc: str, children: Mapping[str, Callable[..., dict]],
+                 main: Callable[[int], None], rounds: int = 3) -> None:
+    """A benchmark script's command line: ``--rounds N`` runs ``main(N)``; ``--child KIND GC …``
+    (how `run_child` calls the script) runs one measurement and prints it."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=rounds, help="rounds of every engine")
+    parser.add_argument("--child", nargs="+", metavar="ARG", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        serve_child(children, *args.child)
+    else:
+        main(args.rounds)

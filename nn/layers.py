@@ -240,7 +240,8 @@ class MLP(Module):
         return [item for layer in self.layers for item in layer.named_biases()]
 
     def set_weights(self, weights: Sequence, biases: Sequence) -> None:
-        """Set every parameter from nested lists: weights[layer][unit][input], biases[layer][unit].
+        """Set every parameter from nested lists: `weights[layer][unit][input]` and
+        `biases[layer][unit]`.
 
         Raises ValueError on a wrong shape or a non-number; then nothing changes.
         """

@@ -26,6 +26,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+import numpy as np
+
 from autograd_core import Value, zero_grad
 
 from ._checks import fraction, positive
@@ -49,6 +51,11 @@ def _parameters(params: Iterable[Value]) -> list[Value]:
     if len({id(p) for p in ps}) != len(ps):
         raise ValueError("the same parameter appears twice in the list: it would be updated twice")
     return ps
+
+
+def _sqrt(x: float | np.ndarray) -> float | np.ndarray:
+    """√x of one number or of every entry (both correctly rounded, so the two paths agree)."""
+    return np.sqrt(x) if isinstance(x, np.ndarray) else math.sqrt(x)
 
 
 class Optimizer:
@@ -81,12 +88,39 @@ class Optimizer:
         """Update every parameter once with its gradient."""
         for k, (p, state) in enumerate(zip(self.params, self.state, strict=True)):
             if not math.isfinite(p.grad):
-                raise ValueError(
-                    f"the gradient of parameter {k} ({p.label or 'unnamed'}) is {p.grad}: the "
-                    "loss has overflowed; try a smaller learning rate")
+                raise self._overflow(k, p.grad)
             delta = self._delta(p.grad, state)
             p.data += delta
             self.last_step[k] = delta
+
+    def _overflow(self, k: int, grad: float) -> ValueError:
+        return ValueError(f"the gradient of parameter {k} ({self.params[k].label or 'unnamed'}) "
+                          f"is {grad}: the loss has overflowed; try a smaller learning rate")
+
+    def step_flat(self, data: np.ndarray, grad: np.ndarray,
+                  state: dict[str, np.ndarray | float]) -> np.ndarray:
+        """`step` for every parameter at once (the compiled mode): ``data += Δ`` with the same
+        rule, on flat arrays in the order of ``params``; ``state`` is `pack_state`'s. Returns Δ."""
+        bad = ~np.isfinite(grad)
+        if bad.any():
+            k = int(np.argmax(bad))
+            raise self._overflow(k, float(grad[k]))
+        delta = self._delta(grad, state)
+        data += delta
+        return delta
+
+    def pack_state(self) -> dict[str, np.ndarray]:
+        """The per-parameter state as one array per quantity (v, cache, m, …), for `step_flat`."""
+        keys = dict.fromkeys(key for s in self.state for key in s)
+        return {key: np.array([s.get(key, 0.0) for s in self.state]) for key in keys}
+
+    def unpack_state(self, state: dict[str, np.ndarray | float], last_step: np.ndarray) -> None:
+        """Write `step_flat`'s state and last Δ back per parameter, as `step` keeps them."""
+        n = len(self.params)
+        for key, values in state.items():
+            for s, x in zip(self.state, np.broadcast_to(values, n).tolist(), strict=True):
+                s[key] = x
+        self.last_step = np.broadcast_to(last_step, n).tolist()
 
     def _delta(self, dx: float, state: dict[str, float]) -> float:
         raise NotImplementedError
@@ -129,7 +163,7 @@ class AdaGrad(Optimizer):
     def _delta(self, dx: float, state: dict[str, float]) -> float:
         cache = state.get("cache", 0.0) + dx * dx
         state["cache"] = cache
-        return -self.lr * dx / (math.sqrt(cache) + self.eps)
+        return -self.lr * dx / (_sqrt(cache) + self.eps)
 
 
 class RMSprop(Optimizer):
@@ -146,7 +180,7 @@ class RMSprop(Optimizer):
         rho = self.decay_rate
         cache = rho * state.get("cache", 0.0) + (1 - rho) * dx * dx
         state["cache"] = cache
-        return -self.lr * dx / (math.sqrt(cache) + self.eps)
+        return -self.lr * dx / (_sqrt(cache) + self.eps)
 
 
 class Adam(Optimizer):
@@ -171,7 +205,7 @@ class Adam(Optimizer):
         if self.bias_correction:
             # the running means start at 0, so early on they are too small by (1 − βᵗ)
             m, v = m / (1 - b1**t), v / (1 - b2**t)
-        return -self.lr * m / (math.sqrt(v) + self.eps)
+        return -self.lr * m / (_sqrt(v) + self.eps)
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {

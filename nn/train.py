@@ -5,7 +5,9 @@ the misclassification rate is at or below ``max_error_rate``; the largest change
 during the epoch is below ``tol``; ``epochs`` epochs have run. A mini-batch's loss is the mean of
 its examples' losses, so its gradient is the mean of theirs: ∂L/∂w = (1/B)·Σᵦ ∂Lᵦ/∂w.
 By default a mini-batch is one forward pass of the whole table (`BatchValue`s: the same graph,
-every node computed for all its examples at once) and one backward pass.
+every node computed for all its examples at once) and one backward pass; compiled (the default
+where the loss allows it), that graph is recorded once per batch size and replayed as a few
+array operations a layer (`autograd_core.compile`), with the same numbers.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from tqdm import tqdm
 
-from autograd_core import BatchValue, Value, batch_mean
+from autograd_core import BatchValue, CompileError, DomainError, Value, batch_mean
 
 from ._checks import finite_number, flag, positive, seeded_rng, whole_number
+from .compiled import CompiledTraining, why_not_compiled
 from .losses import LOSSES, InfiniteLossError
 from .module import Module
 from .optim import OPTIMIZERS, Optimizer
@@ -41,6 +44,8 @@ class History:
     lr: list[float] = field(default_factory=list)
     weight_change: list[float] = field(default_factory=list)
     stopped_because: str = ""
+    compiled: bool = False
+    not_compiled_because: str = ""
 
     @property
     def epochs(self) -> int:
@@ -140,12 +145,17 @@ def accuracy_rule(y: np.ndarray, n_outputs: int) -> Rule | None:
     return None
 
 
+def _right(rule: Rule | None, outputs: np.ndarray, t: np.ndarray) -> int:
+    """How many examples the rule counts as right, from a table of outputs."""
+    return int(np.sum(rule(outputs, t))) if rule else 0
+
+
 def _count_right(rule: Rule | None, prediction: Value | Sequence[Value], t: np.ndarray) -> int:
-    return int(np.sum(rule(_outputs(prediction), t))) if rule else 0
+    return _right(rule, _outputs(prediction), t)
 
 
-def _batch_loss(loss_fn: LossFn, prediction: Value | list[Value], t: np.ndarray) -> Value:
-    """The mean of the examples' losses, (1/B)·Σₑ Lₑ, from one call of the loss on the batch.
+def _batch_loss(loss_fn: LossFn, prediction: Value | list[Value], t: object, n: int) -> Value:
+    """The mean of the n examples' losses, (1/n)·Σₑ Lₑ, from one call of the loss on the batch.
 
     A loss returning one number per example (a BatchValue) is averaged here; a loss that sums
     over the examples by default (``reduction="sum"``) is divided by B; any other is taken to
@@ -158,7 +168,7 @@ def _batch_loss(loss_fn: LossFn, prediction: Value | list[Value], t: np.ndarray)
         reduction = inspect.signature(loss_fn).parameters["reduction"].default
     except (KeyError, TypeError, ValueError):  # no `reduction` argument: its own mean
         reduction = "mean"
-    return loss / len(t) if reduction == "sum" else loss
+    return loss / n if reduction == "sum" else loss
 
 
 def evaluate(model: Module, X: object, y: object,
@@ -169,7 +179,7 @@ def evaluate(model: Module, X: object, y: object,
     loss_fn = _loss_function(loss) if loss is not None else None
     prediction = model(X)
     rule = accuracy_rule(y, _outputs(prediction).shape[1])
-    return {"loss": _batch_loss(loss_fn, prediction, y).data if loss_fn else None,
+    return {"loss": _batch_loss(loss_fn, prediction, y, len(y)).data if loss_fn else None,
             "accuracy": _count_right(rule, prediction, y) / len(X) if rule else None}
 
 
@@ -177,7 +187,8 @@ def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
         optimizer: Optimizer | str = "sgd", lr: float | None = None, epochs: int = 100,
         batch_size: int | None = None, schedule: Callable[[int], float] | None = None,
         tol: float | None = None, max_error_rate: float | None = None, seed: int = 0,
-        progress: bool | None = None, batched: bool = True) -> History:
+        progress: bool | None = None, batched: bool = True,
+        compiled: bool | None = None) -> History:
     """Train ``model`` on examples X (n × inputs) and targets y; returns the `History`.
 
     loss: a name from ``nn.LOSSES`` or a function (prediction, target) → Value.
@@ -192,6 +203,11 @@ def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
         scalar graph per example and runs its backward seeded with 1/B, letting the gradients
         accumulate (the same numbers, one example at a time, to step through). A custom loss is
         called on the whole batch: it returns one loss per example (a BatchValue) or their mean.
+    compiled: for batched training, record the batch's graph once per batch size and replay it
+        (`autograd_core.compile`: the same rules, a few array operations a layer; parameters
+        and optimizer state in flat arrays, written back to the Values when fit returns). None
+        (the default) compiles where the loss allows it and otherwise runs uncompiled, saying why
+        in ``History.not_compiled_because``; True raises ValueError where it cannot; False never.
     """
     if not isinstance(model, Module):
         raise TypeError(f"fit trains a model such as nn.MLP(2, [4, 1]), got "
@@ -205,6 +221,8 @@ def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
         raise ValueError(f"expected {n_in} inputs per example, X has {X.shape[1]} columns")
     epochs = whole_number("epochs", epochs, 1)
     batched = flag("batched", batched)
+    if compiled is not None:
+        compiled = flag("compiled", compiled)
     size = n if batch_size is None else min(whole_number("batch_size", batch_size, 1), n)
     tol = None if tol is None else positive("tol", tol)
     if max_error_rate is not None:
@@ -220,10 +238,30 @@ def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
         raise ValueError("max_error_rate needs class labels as targets (0/1, -1/+1, or class "
                          "indices), but y holds other numbers")
 
+    history = History()
+    history.not_compiled_because = (
+        "batched=False asks for one scalar graph per example" if not batched
+        else "compiled=False" if compiled is False else why_not_compiled(loss_fn))
+    if compiled and history.not_compiled_because:
+        raise ValueError(f"compiled=True is not possible here: {history.not_compiled_because}")
+    if size < n and not history.not_compiled_because:
+        # a program checks no targets; one uncompiled pass checks them all, as batches would
+        _batch_loss(loss_fn, model(X), y, n)
+    fast = None if history.not_compiled_because else CompiledTraining(
+        model, loss_fn, opt, _batch_loss)
+
+    def accuracy_now() -> float:
+        """The accuracy on all of X with the parameters as they are now."""
+        if fast:
+            try:
+                return _right(rule, fast.outputs(X, y), y) / n
+            except (CompileError, DomainError):  # the uncompiled pass says it in its own words
+                fast.write_values()
+        return evaluate(model, X, y)["accuracy"]
+
     rows, targets = X.tolist(), _targets(y)
     rng = seeded_rng(seed)
     params = opt.params
-    history = History()
     show = sys.stderr.isatty() if progress is None else bool(progress)
     bar = tqdm(range(epochs), desc="training", unit="epoch", disable=not show)
     try:
@@ -231,60 +269,88 @@ def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
             if schedule is not None:
                 opt.lr = schedule(epoch)
             order = rng.permutation(n) if size < n else np.arange(n)
-            before = [p.data for p in params]
+            before = fast.data.copy() if fast else np.array([p.data for p in params])
             total, right = 0.0, 0
             for start in range(0, n, size):
                 batch = order[start:start + size]
-                opt.zero_grad()
-                try:
-                    if batched:
-                        prediction = model(X[batch])
-                        mean_loss = _batch_loss(loss_fn, prediction, y[batch])
-                        batch_total = mean_loss.data * len(batch)
-                        right += _count_right(rule, prediction, y[batch])
+                if fast:
+                    try:
+                        mean, outputs = fast.forward_backward(X[batch], y[batch])
+                    except (CompileError, DomainError) as e:
+                        if compiled:
+                            raise ValueError(f"compiled=True is not possible here: {e}") from e
+                        # the uncompiled pass runs this batch again and, if it fails, says how
+                        fast.finish()
+                        fast, history.not_compiled_because = None, (
+                            f"ran uncompiled from epoch {epoch + 1} on: {e}")
                     else:
-                        losses = []
-                        for i in batch:
-                            prediction = model(rows[i])
-                            example_loss = loss_fn(prediction, targets[i])
-                            example_loss.backward(1.0 / len(batch))
-                            losses.append(example_loss.data)
-                            right += _count_right(rule, prediction, y[i:i + 1])
-                        batch_total = math.fsum(losses)
-                except InfiniteLossError as e:  # a saturated sigmoid: the same cause as below
-                    batch_total, why = math.inf, f" ({e})"
-                else:
-                    why = ""
+                        history.compiled, why, pending = True, "", None
+                        batch_total = mean * len(batch)
+                        right += _right(rule, outputs, y[batch])
+                if not fast:
+                    opt.zero_grad()
+                    try:
+                        batch_total, batch_right, pending = _uncompiled_pass(
+                            model, loss_fn, rule, X, y, batch, batched, rows, targets)
+                    except InfiniteLossError as e:  # a saturated sigmoid: the same cause as below
+                        batch_total, why = math.inf, f" ({e})"
+                    else:
+                        why, right = "", right + batch_right
                 if not math.isfinite(batch_total):
                     history.stopped_because = (
                         f"the loss became {batch_total} in epoch {epoch + 1}{why}: the steps are "
                         "too large; try a smaller learning rate")
                     return history
-                if batched:
-                    mean_loss.backward()
-                opt.step()
+                if fast:
+                    fast.update()
+                else:
+                    if pending is not None:
+                        pending.backward()
+                    opt.step()
                 total += batch_total
+            after = fast.data if fast else np.array([p.data for p in params])
             history.loss.append(total / n)
             history.accuracy.append(right / n if rule else None)
             history.lr.append(opt.lr)
-            history.weight_change.append(
-                max(abs(p.data - b) for p, b in zip(params, before, strict=True)))
+            history.weight_change.append(float(np.max(np.abs(after - before))))
             bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
-            history.stopped_because = _stop_reason(model, X, y, history, tol, max_error_rate)
+            history.stopped_because = _stop_reason(history, tol, max_error_rate, accuracy_now)
             if history.stopped_because:
                 return history
         history.stopped_because = f"finished the {epochs} epochs asked for (max epochs)"
         return history
     finally:
+        if fast:
+            fast.finish()
         bar.close()
 
 
-def _stop_reason(model: Module, X: np.ndarray, y: np.ndarray, history: History,
-                 tol: float | None, max_error_rate: float | None) -> str:
+def _uncompiled_pass(model: Module, loss_fn: LossFn, rule: Rule | None, X: np.ndarray,
+                     y: np.ndarray, batch: np.ndarray, batched: bool, rows: list,
+                     targets: list) -> tuple[float, int, Value | None]:
+    """One pass over a batch without compiling: (the sum of its examples' losses, how many are
+    right, the mean-loss node whose backward is still to run — None on the scalar path, where
+    each example's backward has run, seeded with 1/B)."""
+    if batched:
+        prediction = model(X[batch])
+        mean_loss = _batch_loss(loss_fn, prediction, y[batch], len(batch))
+        return mean_loss.data * len(batch), _count_right(rule, prediction, y[batch]), mean_loss
+    losses, right = [], 0
+    for i in batch:
+        prediction = model(rows[i])
+        example_loss = loss_fn(prediction, targets[i])
+        example_loss.backward(1.0 / len(batch))
+        losses.append(example_loss.data)
+        right += _count_right(rule, prediction, y[i:i + 1])
+    return math.fsum(losses), right, None
+
+
+def _stop_reason(history: History, tol: float | None, max_error_rate: float | None,
+                 accuracy_now: Callable[[], float]) -> str:
     epoch = history.epochs
     if max_error_rate is not None and 1 - history.accuracy[-1] <= max_error_rate:
         # the rate measured during the epoch used weights from before its updates: confirm
-        error = 1 - evaluate(model, X, y)["accuracy"]
+        error = 1 - accuracy_now()
         if error <= max_error_rate:
             return (f"after epoch {epoch} the misclassification rate {error:.1%} is at or below "
                     f"max_error_rate {max_error_rate:.1%}")

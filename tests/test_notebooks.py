@@ -1,32 +1,31 @@
 """The lecture notebooks run top to bottom in a fresh kernel, without an error, each in under a
-minute; the committed files are the generator's output (no outputs, no stale cells).
+minute; each committed .ipynb holds exactly the cells of its Jupytext source in notebooks/src/
+(no outputs, no stale cells).
 
 The notebooks check their own numbers with asserts against hand formulas and printed tables
 (the slide, Han & Kamber, Baydin et al.), so a wrong number fails its cell and this test.
 """
 
-import importlib.util
 import os
 import time
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "notebooks"
+SOURCES = FOLDER / "src"
 NAMES = ["01_worked_example", "02_reverse_mode", "03_perceptron_and_xor",
          "04_architecture_and_outputs", "05_optimizers", "06_activations_and_losses"]
 LIMIT_SECONDS = 60
 
 
-def _generator():
-    spec = importlib.util.spec_from_file_location("make_notebooks",
-                                                  ROOT / "scripts" / "make_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _cells(nb: nbformat.NotebookNode) -> list[tuple[str, str, dict]]:
+    """What a reader sees of each cell: its kind, its text, its metadata (ids and outputs aside)."""
+    return [(c.cell_type, c.source, dict(c.metadata)) for c in nb.cells]
 
 
 @pytest.fixture
@@ -46,16 +45,17 @@ def kernel_env(tmp_path, monkeypatch):
 
 def test_the_six_lecture_notebooks_are_all_there():
     assert sorted(p.stem for p in FOLDER.glob("*.ipynb")) == NAMES
-    assert list(_generator().NOTEBOOKS) == NAMES
+    assert sorted(p.stem for p in SOURCES.glob("*.py")) == NAMES
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_committed_notebook_is_the_generators_output_without_outputs(name):
-    committed = (FOLDER / f"{name}.ipynb").read_text(encoding="utf-8")
-    assert committed == _generator().text(name), (
-        f"notebooks/{name}.ipynb differs from scripts/make_notebooks.py: run "
-        "`python scripts/make_notebooks.py` and commit the result")
-    nb = nbformat.reads(committed, as_version=4)
+def test_committed_notebook_holds_the_cells_of_its_jupytext_source_without_outputs(name):
+    source = jupytext.read(SOURCES / f"{name}.py")
+    nb = nbformat.read(FOLDER / f"{name}.ipynb", as_version=4)
+    assert _cells(nb) == _cells(source), (
+        f"notebooks/{name}.ipynb differs from notebooks/src/{name}.py: run `make notebooks` "
+        "and commit both")
+    assert nb.metadata["jupytext"]["formats"] == "ipynb,src//py:percent"  # paired in Jupyter too
     nbformat.validate(nb)
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     assert code_cells and all(not c.outputs and c.execution_count is None for c in code_cells)

@@ -164,7 +164,8 @@ def test_history_as_dict_is_json():
     h = fit(small_net(), X4, Y4, epochs=2, progress=False)
     d = json.loads(json.dumps(h.as_dict()))
     assert d["epochs"] == 2
-    assert set(d) == {"loss", "accuracy", "lr", "weight_change", "stopped_because", "epochs"}
+    assert set(d) == {"loss", "accuracy", "lr", "weight_change", "stopped_because", "epochs",
+                      "compiled", "not_compiled_because"}
     assert len(d["loss"]) == len(d["accuracy"]) == len(d["lr"]) == 2
 
 

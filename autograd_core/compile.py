@@ -1,0 +1,377 @@
+"""Compiled batches: record the scalar graph once, replay it as a few array operations a layer.
+
+`compile(output, inputs)` takes the graph students draw and trace (one scalar operation per
+node), groups the nodes that can run as one numpy call — same depth, same op and op parameters,
+same kinds of operands (one number, or one per example) — and replays forward and backward for a
+whole batch:
+
+- an elementwise group runs its op's rule from `RULES` on stacked (k × batch) arrays, so no
+  derivative is written twice;
+- the `linear` nodes of a layer, which share their inputs, run as one matrix product
+  I = W·X + b (backward: ∂L/∂X = Wᵀ·G, ∂L/∂W = G·Xᵀ, ∂L/∂b = Σₑ G), and a group of `sum` nodes as
+  one reduction of gathered rows (each operand receives the node's adjoint): the only maths here
+  that is not taken from the rule table.
+
+Every node keeps a row in one of two buffers (one column for single numbers, one column per
+example for batches). The parameters are the first rows of the single-number buffer, so
+`Program.data` and `Program.grad` are flat views of all parameters at once; `write_values` and
+`read_values` keep the `Value` view (for ``state_dict``, drawing, stepping) consistent with them.
+
+A program is valid for the graph's structure: its batch size, and every constant baked in at
+recording (such as 1/n in a mean). For another batch size, another loss or another model, record
+and compile again; per-example constants that are not inputs cannot be followed and are refused.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import array_math as A
+from .batch import BatchValue
+from .graph import depths, topological_order
+from .rules import RULES, DomainError
+from .value import Constant, Value
+
+ONE, BATCH = 0, 1  # a node's kind: one number, or one per example; also its buffer's index
+
+# The rule table's array namespace for stacked batches (one row per node): the same elementwise
+# functions, with the sum over the examples taken along each row.
+STACKED = types.SimpleNamespace(**{k: v for k, v in vars(A).items() if not k.startswith("_")})
+STACKED.batch_sum = lambda x: np.sum(x, axis=1, keepdims=True)
+
+
+class CompileError(ValueError):
+    """The graph cannot be compiled (a per-example constant that is not an input, a bad input)."""
+
+
+Index = slice | np.ndarray
+
+
+def _index(rows: Sequence[int]) -> Index:
+    """Rows as a slice when they are consecutive (a view, no copy), else an index array."""
+    first = rows[0]
+    if list(rows) == list(range(first, first + len(rows))):
+        return slice(first, first + len(rows))
+    return np.asarray(rows, dtype=np.intp)
+
+
+def _scatter_add(target: np.ndarray, index: Index, contribution: np.ndarray | float,
+                 unique: bool) -> None:
+    """target[index] += contribution, adding every contribution where an index repeats."""
+    if unique:
+        target[index] += contribution
+    else:
+        np.add.at(target, index, contribution)
+
+
+def _matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """a·b; over an inner dimension of 1 it is an outer product, which numpy's matmul runs
+    without BLAS, ~10× slower than the same broadcast product."""
+    if a.shape[1] == 1:
+        return np.multiply(a, b, out=out)
+    return np.matmul(a, b, out=out)
+
+
+def _is_unique(index: Index) -> bool:
+    return isinstance(index, slice) or len(np.unique(index)) == index.size
+
+
+# How a group's contributions reach its parents' adjoints at one operand position:
+ADD, ASSIGN, SKIP = "add", "assign", "skip"  # += ; = (their only contributor) ; not needed
+
+
+@dataclass
+class _Operand:
+    """One operand position of a group: the parents' kind and their rows in that buffer."""
+
+    kind: int
+    index: Index
+    unique: bool
+    mode: str = ADD
+
+
+@dataclass
+class _Group:
+    """Nodes run as one array operation; their values fill rows ``out`` of buffer ``kind``."""
+
+    op: str
+    kind: int
+    out: slice
+    operands: list[_Operand]
+    params: tuple[float, ...] = ()
+    saved: tuple[Any, ...] = field(default=(), repr=False)
+
+
+def _kind(node: Value) -> int:
+    return BATCH if isinstance(node.data, np.ndarray) else ONE
+
+
+def _group_key(node: Value, depth: int) -> tuple:
+    kinds = tuple(_kind(p) for p in node.parents)
+    if node.op == "linear":
+        n = (len(node.parents) - 1) // 2
+        if set(kinds[:n]) == {ONE} and set(kinds[n:2 * n]) == {BATCH}:
+            # one layer: the units that read the same inputs become one matrix product
+            return depth, "matmul", tuple(map(id, node.parents[n:2 * n])), kinds[-1]
+    if node.op == "sum" and len(set(kinds)) == 1:
+        return depth, "rowsum", len(kinds), kinds[0]
+    return depth, node.op, node.params, kinds
+
+
+class Program:
+    """A recorded graph, compiled for batches of ``batch_size`` examples; see the module's
+    docstring. Make one with `compile`."""
+
+    def __init__(self, output: Value, inputs: Sequence[Value], params: Sequence[Value]) -> None:
+        order = topological_order(output)
+        self.inputs = list(inputs)
+        self.params = list(params)
+        self.output = output
+        sizes = {v.data.size for v in order if isinstance(v.data, np.ndarray)}
+        if len(sizes) > 1:
+            raise CompileError(f"the graph mixes batches of sizes {sorted(sizes)}")
+        self.batch_size = sizes.pop() if sizes else 1
+        self._row: dict[Value, tuple[int, int]] = {}
+        count = [0, 0]
+
+        def place(node: Value, kind: int) -> None:
+            if node in self._row:
+                raise CompileError(f"{node!r} is listed twice among the inputs and parameters")
+            self._row[node] = (kind, count[kind])
+            count[kind] += 1
+
+        for p in self.params:
+            if not isinstance(p, Value) or p.parents or isinstance(p, BatchValue):
+                raise CompileError(f"a parameter must be a leaf Value holding one number, got "
+                                   f"{p!r}")
+            place(p, ONE)
+        for x in self.inputs:
+            if not isinstance(x, BatchValue) or x.parents:
+                raise CompileError(f"an input must be a leaf BatchValue (one number per "
+                                   f"example), got {x!r}")
+            place(x, BATCH)
+        constants: list[Value] = []
+        for v in order:
+            if v.parents or v in self._row:
+                continue
+            if isinstance(v, BatchValue):
+                raise CompileError(
+                    f"the graph has per-example numbers {v!r} that are not among the inputs: a "
+                    "recorded program cannot know them for another batch (compile with them as "
+                    "inputs, or run uncompiled)")
+            place(v, ONE)
+            constants.append(v)
+
+        depth = depths(order)
+        keyed: dict[tuple, list[Value]] = {}
+        for v in order:
+            if v.parents:
+                keyed.setdefault(_group_key(v, depth[v]), []).append(v)
+        self._groups: list[_Group] = []
+        for key in sorted(keyed, key=lambda k: k[0]):  # by depth; a stable sort keeps the rest
+            nodes = keyed[key]
+            kind = _kind(nodes[0])
+            start = count[kind]
+            for v in nodes:
+                place(v, kind)
+            self._groups.append(self._make_group(key[1], nodes, kind, slice(start, count[kind])))
+
+        self._values = [np.zeros((count[ONE], 1)), np.zeros((count[BATCH], self.batch_size))]
+        self._adjoints = [np.zeros_like(b) for b in self._values]
+        self._zero = self._plan_adjoints(len(self.params), len(constants))
+        for c in constants:
+            self._values[ONE][self._row[c][1]] = c.data
+        n = len(self.params)
+        self.data: np.ndarray = self._values[ONE][:n, 0]
+        """The parameters' values, a flat view (writing to it changes what the next run uses)."""
+        self.grad: np.ndarray = self._adjoints[ONE][:n, 0]
+        """∂output/∂parameter after a run, a flat view in the order of ``params``."""
+        self.read_values()
+
+    def _plan_adjoints(self, n_params: int, n_constants: int) -> Index:
+        """Choose how each operand position sends its contributions: nothing to the inputs and
+        constants (their adjoints are never read); ``=`` to batch rows it alone contributes to
+        (no zeroing, no read); ``+=`` elsewhere. Returns the batch rows to zero before a run."""
+        unread = [range(n_params, n_params + n_constants), range(len(self.inputs))]
+        counts = np.zeros(len(self._values[BATCH]), dtype=int)
+        operands = [o for g in self._groups
+                    for o in (g.operands[1:] if g.op == "matmul" else g.operands)]
+        for o in operands:
+            rows = np.arange(len(self._values[o.kind]))[o.index].ravel()
+            if all(r in unread[o.kind] for r in rows.tolist()):
+                o.mode = SKIP
+            elif o.kind == BATCH:
+                np.add.at(counts, rows, 1)
+        added: list[int] = []
+        for o in operands:
+            if o.kind == BATCH and o.mode != SKIP:
+                rows = np.arange(len(counts))[o.index].ravel()
+                if o.unique and (counts[rows] == 1).all():
+                    o.mode = ASSIGN
+                else:
+                    added.extend(rows.tolist())
+        return np.unique(np.asarray(added, dtype=np.intp))
+
+    def _operand(self, parents: Sequence[Value]) -> _Operand:
+        kinds = {self._row[p][0] for p in parents}
+        (kind,) = kinds
+        index = _index([self._row[p][1] for p in parents])
+        return _Operand(kind, index, _is_unique(index))
+
+    def _make_group(self, how: str, nodes: list[Value], kind: int, out: slice) -> _Group:
+        first = nodes[0]
+        if how == "matmul":
+            n = (len(first.parents) - 1) // 2
+            weights = np.array([[self._row[w][1] for w in v.parents[:n]] for v in nodes])
+            return _Group("matmul", kind, out, [
+                _Operand(ONE, weights, _is_unique(weights)),
+                self._operand(first.parents[n:2 * n]),
+                self._operand([v.parents[-1] for v in nodes]),
+            ])
+        if how == "rowsum":
+            rows = np.array([[self._row[p][1] for p in v.parents] for v in nodes])
+            return _Group("rowsum", kind, out,
+                          [_Operand(self._row[first.parents[0]][0], rows, _is_unique(rows))])
+        positions = range(len(first.parents))
+        return _Group(first.op, kind, out,
+                      [self._operand([v.parents[i] for v in nodes]) for i in positions],
+                      first.params)
+
+    # -- the Value view ----------------------------------------------------------------------
+    def read_values(self) -> None:
+        """Copy each parameter Value's ``data`` into the flat `data`."""
+        self.data[:] = [p.data for p in self.params]
+
+    def write_values(self) -> None:
+        """Copy the flat `data` and `grad` into each parameter Value's ``data`` and ``grad``."""
+        write_values(self.params, self.data, self.grad)
+
+    def __contains__(self, node: Value) -> bool:
+        """Whether ``node`` is part of the recorded graph (its value can be read)."""
+        return node in self._row
+
+    def value(self, node: Value) -> float | np.ndarray:
+        """The value a recorded node had in the last run (per example for a batch node)."""
+        kind, row = self._row[node]
+        return self._values[kind][row].copy() if kind == BATCH else float(self._values[ONE][row, 0])
+
+    # -- running -----------------------------------------------------------------------------
+    def run(self, inputs: Sequence[np.ndarray]) -> float:
+        """Forward and backward for one batch: ``inputs`` holds one array per input (one number
+        per example each). Returns the output's value (its sum over examples if it is a batch);
+        afterwards `grad` holds ∂output/∂parameter for this batch alone."""
+        loss = self.forward(inputs)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._backward()
+        return loss
+
+    def forward(self, inputs: Sequence[np.ndarray]) -> float:
+        """The forward pass alone (values, no gradients); returns the output's value."""
+        self._load(inputs)
+        # overflow gives inf and nan, as in the scalar path; the caller checks the loss
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._forward()
+        kind, row = self._row[self.output]
+        return float(np.sum(self._values[kind][row]))
+
+    def _load(self, inputs: Sequence[np.ndarray]) -> None:
+        if len(inputs) != len(self.inputs):
+            raise ValueError(f"the program takes {len(self.inputs)} input arrays, got "
+                             f"{len(inputs)}")
+        values = self._values[BATCH]
+        for x, data in zip(self.inputs, inputs, strict=True):
+            if np.shape(data) != (self.batch_size,):
+                raise ValueError(
+                    f"the program was compiled for batches of {self.batch_size} examples, got an "
+                    f"input of shape {np.shape(data)}: compile again for this batch size")
+            values[self._row[x][1]] = data
+
+    def _gather(self, o: _Operand) -> np.ndarray:
+        return self._values[o.kind][o.index]
+
+    def _forward(self) -> None:
+        for g in self._groups:
+            out = self._values[g.kind][g.out]
+            if g.op == "matmul":
+                weights, xs, bias = g.operands
+                w, x = self._values[ONE][:, 0][weights.index], self._gather(xs)
+                _matmul(w, x, out=out)
+                out += self._gather(bias)
+                g.saved = (w, x)
+            elif g.op == "rowsum":
+                np.sum(self._gather(g.operands[0]), axis=1, out=out)
+            else:
+                try:
+                    out[:], g.saved = RULES[g.op].fn(
+                        STACKED, *[self._gather(o) for o in g.operands], *g.params)
+                except DomainError:
+                    raise DomainError(
+                        f"op '{g.op}' got a value outside its domain in the compiled program; "
+                        "run this batch uncompiled (model(X)) to see which example") from None
+
+    def _backward(self) -> None:
+        self._adjoints[ONE].fill(0.0)
+        self._adjoints[BATCH][self._zero] = 0.0
+        kind, row = self._row[self.output]
+        self._adjoints[kind][row] = 1.0
+        for g in reversed(self._groups):
+            grad = self._adjoints[g.kind][g.out]
+            if g.op == "matmul":
+                weights, xs, bias = g.operands
+                w, x = g.saved
+                _scatter_add(self._adjoints[ONE][:, 0], weights.index, grad @ x.T, weights.unique)
+                if xs.mode == ASSIGN and isinstance(xs.index, slice):
+                    _matmul(w.T, grad, out=self._adjoints[BATCH][xs.index])
+                elif xs.mode != SKIP:
+                    self._put(xs, _matmul(w.T, grad))
+                self._send(bias, 1.0, grad)
+            elif g.op == "rowsum":
+                self._send(g.operands[0], 1.0, grad[:, None, :])
+            else:
+                for o, local in zip(g.operands, g.saved, strict=True):
+                    self._send(o, local, grad)
+
+    def _send(self, o: _Operand, local: np.ndarray | float, grad: np.ndarray) -> None:
+        """Send ``local · adjoint`` to the parents at one operand position (the chain rule)."""
+        if o.mode == ASSIGN and isinstance(o.index, slice):  # written in place, no temporary
+            np.multiply(local, grad, out=self._adjoints[BATCH][o.index])
+        elif o.mode != SKIP:
+            self._put(o, local * grad)
+
+    def _put(self, o: _Operand, contribution: np.ndarray) -> None:
+        """Add contributions to the parents' adjoints (or set them, for their only contributor);
+        a parent holding one number gets the sum over the examples
+        (∂L/∂w = Σₑ ∂L/∂vₑ · ∂vₑ/∂w)."""
+        if o.kind == ONE and contribution.shape[-1] != 1:
+            contribution = contribution.sum(axis=-1, keepdims=True)
+        if o.mode == ASSIGN:
+            self._adjoints[o.kind][o.index] = contribution
+        else:
+            _scatter_add(self._adjoints[o.kind], o.index, contribution, o.unique)
+
+
+def write_values(params: Sequence[Value], data: np.ndarray, grad: np.ndarray) -> None:
+    """Set each parameter Value's ``data`` and ``grad`` from flat arrays in the same order."""
+    for p, x, g in zip(params, data.tolist(), grad.tolist(), strict=True):
+        p.data, p.grad = x, g
+
+
+def compile(output: Value, inputs: Sequence[Value] = (),
+            params: Sequence[Value] | None = None) -> Program:
+    """Record the graph of ``output`` and compile it for batches of its size.
+
+    inputs: the per-example leaves (`BatchValue`s) a run supplies new numbers for, in the order
+        `Program.run` takes them; every other per-example leaf is refused (`CompileError`).
+    params: the leaves whose gradients a run computes, in the order of the flat `Program.data`
+        (default: every single-number leaf that is not a `Constant`, in topological order).
+    Other single-number leaves are constants, baked in with the values they had.
+    """
+    if params is None:
+        params = [v for v in topological_order(output)
+                  if not v.parents and not isinstance(v, BatchValue | Constant)]
+    return Program(output, inputs, params)

@@ -1,0 +1,117 @@
+"""`fit`'s compiled mode: the model and the loss recorded once per batch size, then replayed
+(`autograd_core.compile`) with the parameters and the optimizer's state in flat arrays.
+
+The graph is the one ``model(X)`` and the loss build for a batch; only the numbers of the
+examples (the input columns and the target columns) change from batch to batch, so they are the
+program's inputs. The flat arrays are the truth while training; `CompiledTraining.finish` writes
+them back to the parameter Values (``data`` and ``grad``) and to the optimizer's per-parameter
+state, so a model trained compiled is the same object, with the same numbers, as one trained
+uncompiled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from autograd_core import BatchConstant, BatchValue, CompileError, Program, Value, anomaly
+from autograd_core import compile as compile_graph
+from autograd_core.compile import write_values
+
+from .losses import LOSSES, cross_entropy, multiclass_hinge
+from .optim import Optimizer
+
+# built in, so they take the targets as the program's own inputs (a list of per-example columns)
+_ELEMENTWISE_LOSSES = frozenset(LOSSES.values()) - {cross_entropy, multiclass_hinge}
+
+
+def why_not_compiled(loss_fn: Callable[..., Value]) -> str:
+    """Why fit cannot compile with this loss ('' when it can try)."""
+    if anomaly.enabled:
+        return "anomaly detection is on, and it checks each node as the node is made"
+    if loss_fn in (cross_entropy, multiclass_hinge):
+        return (f"{loss_fn.__name__} turns the class indices into per-example masks (and shifts "
+                "each example's scores by its largest), numbers a recorded program cannot know "
+                "for another batch")
+    if loss_fn not in _ELEMENTWISE_LOSSES:
+        return ("a custom loss may make per-example numbers of its own from the targets, which "
+                "a recorded program cannot know for another batch")
+    return ""
+
+
+class CompiledTraining:
+    """The programs of one `fit` (one per batch size), the flat parameters and optimizer state.
+
+    ``batch_loss(loss_fn, prediction, targets, n)`` is fit's mean loss over n examples.
+    """
+
+    def __init__(self, model: Callable[[list[Value]], Value | list[Value]],
+                 loss_fn: Callable[..., Value], optimizer: Optimizer,
+                 batch_loss: Callable[[Callable[..., Value], object, object, int], Value]) -> None:
+        self.model, self.loss_fn, self.optimizer = model, loss_fn, optimizer
+        self.batch_loss = batch_loss
+        self.params = optimizer.params
+        self.data = np.array([p.data for p in self.params])
+        """The parameters' values while training compiled, in the order of ``params``."""
+        self.state = optimizer.pack_state()
+        self.last_step = np.array(optimizer.last_step)
+        self.programs: dict[int, tuple[Program, list[Value]]] = {}
+        self.grad = np.zeros(len(self.params))
+
+    def _compile(self, X: np.ndarray, y: np.ndarray) -> tuple[Program, list[Value]]:
+        """Record the graph for a batch of this size, with its examples' numbers as leaves."""
+        xs = [BatchValue(X[:, k], label=f"x{k + 1}") for k in range(X.shape[1])]
+        ts = [BatchConstant(col) for col in _target_columns(y)]
+        prediction = self.model(xs)
+        outputs = list(prediction) if isinstance(prediction, list | tuple) else [prediction]
+        loss = self.batch_loss(self.loss_fn, prediction, ts, len(X))
+        program = compile_graph(loss, xs + ts, self.params)
+        if not all(isinstance(o, BatchValue) and o in program for o in outputs):
+            raise CompileError("the loss does not depend on every output of the model for every "
+                               "example")
+        return program, outputs
+
+    def _program(self, X: np.ndarray, y: np.ndarray) -> tuple[Program, list[Value]]:
+        """The program for batches of this size (recorded on this batch the first time)."""
+        if len(X) not in self.programs:
+            try:
+                self.programs[len(X)] = self._compile(X, y)
+            except (ValueError, TypeError) as e:  # the uncompiled pass will say it in its words
+                raise CompileError(str(e)) from e
+        program, outputs = self.programs[len(X)]
+        program.data[:] = self.data
+        return program, outputs
+
+    def forward_backward(self, X: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        """The batch's mean loss and the model's outputs (one row per example), leaving the
+        gradient of the mean loss in ``grad``. Raises CompileError if the graph cannot be
+        compiled, DomainError if an op leaves its domain (then run the batch uncompiled)."""
+        program, outputs = self._program(X, y)
+        loss = program.run([*X.T, *_target_columns(y)])
+        self.grad = program.grad
+        return loss, np.column_stack([program.value(o) for o in outputs])
+
+    def outputs(self, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """The model's outputs on X with the current parameters (a forward pass only)."""
+        program, outputs = self._program(X, y)
+        program.forward([*X.T, *_target_columns(y)])
+        return np.column_stack([program.value(o) for o in outputs])
+
+    def update(self) -> None:
+        """One step of the optimizer's rule on every parameter at once."""
+        self.last_step = self.optimizer.step_flat(self.data, self.grad, self.state)
+
+    def write_values(self) -> None:
+        """Write the flat parameters and gradients back to the parameter Values."""
+        write_values(self.params, self.data, self.grad)
+
+    def finish(self) -> None:
+        """Write every flat number back: parameters and gradients, optimizer state, last step."""
+        self.write_values()
+        self.optimizer.unpack_state(self.state, self.last_step)
+
+
+def _target_columns(y: np.ndarray) -> Sequence[np.ndarray]:
+    """The targets as one float array per output column."""
+    return [y.astype(float)] if y.ndim == 1 else list(y.T.astype(float))

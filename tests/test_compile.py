@@ -1,0 +1,240 @@
+"""The compiled batch mode gives, for every parameter, the gradient the scalar path (one graph per
+example) and the uncompiled batched path give; only its grouping of `linear`/`sum` nodes into
+matrix products and row sums is new maths, checked here against the rule table node by node."""
+
+import numpy as np
+import pytest
+
+import nn
+from autograd_core import (
+    RULES,
+    BatchConstant,
+    BatchValue,
+    CompileError,
+    Value,
+    batch_mean,
+    compile,
+    linear,
+    vsum,
+)
+from autograd_core import array_math as A
+from nn.compiled import CompiledTraining
+from nn.train import _batch_loss
+
+TIGHT = {"rtol": 1e-12, "atol": 1e-12}
+
+
+def _rng(seed=0):
+    return np.random.default_rng(seed)
+
+
+# -- the new maths: a layer's linear units as one matrix product, a group of sums as a row sum --
+
+def test_a_layer_of_linear_units_runs_as_one_matmul_with_each_units_rule_value():
+    rng = _rng(1)
+    X = rng.normal(size=(7, 4))
+    xs = [BatchValue(X[:, i], label=f"x{i + 1}") for i in range(4)]
+    W = rng.normal(size=(3, 4))
+    ws = [[Value(W[j, i]) for i in range(4)] for j in range(3)]
+    bs = [Value(0.1 * j) for j in range(3)]
+    units = [linear(ws[j], xs, bs[j]) for j in range(3)]
+    out = batch_mean(vsum([u.tanh() for u in units]))
+    program = compile(out, xs)
+    assert [g.op for g in program._groups].count("matmul") == 1
+    program.run([X[:, i] for i in range(4)])
+    for j, unit in enumerate(units):
+        # the rule of `linear`, evaluated for this one unit: Σᵢ wᵢⱼ·xᵢ + bⱼ per example
+        value, _ = RULES["linear"].fn(A, *[w.data for w in ws[j]], *[x.data for x in xs],
+                                      bs[j].data)
+        np.testing.assert_allclose(program.value(unit), value, **TIGHT)
+
+
+def test_matmul_gradients_are_the_per_node_rules_summed_over_examples():
+    rng = _rng(2)
+    X = rng.normal(size=(5, 3))
+    xs = [BatchValue(X[:, i]) for i in range(3)]
+    w = [[Value(v) for v in row] for row in rng.normal(size=(4, 3))]
+    b = [Value(v) for v in rng.normal(size=4)]
+    units = [linear(w[j], xs, b[j]) for j in range(4)]
+    out = batch_mean(vsum([u.sigmoid() * (j + 1) for j, u in enumerate(units)]))
+    params = [p for row in w for p in row] + b
+    out.backward()
+    per_node = [p.grad for p in params]  # the uncompiled walk: each node's rule, one at a time
+    program = compile(out, xs, params)
+    program.run([X[:, i] for i in range(3)])
+    np.testing.assert_allclose(program.grad, per_node, **TIGHT)
+    # and written out: ∂L/∂w_ji = (1/n)·Σₑ (j+1)·σ'(i_j,e)·x_i,e, ∂L/∂b_j the same without x
+    net = X @ np.array([[p.data for p in row] for row in w]).T + [p.data for p in b]
+    s = 1 / (1 + np.exp(-net))
+    delta = s * (1 - s) * np.arange(1, 5) / len(X)
+    np.testing.assert_allclose(program.grad[:12], (delta.T @ X).ravel(), **TIGHT)
+    np.testing.assert_allclose(program.grad[12:], delta.sum(axis=0), **TIGHT)
+
+
+def test_a_group_of_sums_gives_the_sum_rules_value_and_ones_as_local_derivatives():
+    rng = _rng(3)
+    xs = [BatchValue(rng.normal(size=6)) for _ in range(5)]
+    ps = [Value(v) for v in rng.normal(size=5)]
+    sums = [vsum([x * p for x, p in zip(xs, ps[k:] + ps[:k], strict=True)]) for k in range(3)]
+    out = batch_mean(vsum([s * s for s in sums]))
+    out.backward()
+    expected = [p.grad for p in ps]
+    program = compile(out, xs, ps)
+    assert "rowsum" in [g.op for g in program._groups]
+    program.run([x.data for x in xs])
+    for s in sums:
+        value, local = RULES["sum"].fn(A, *[p.data for p in s.parents])
+        np.testing.assert_allclose(program.value(s), value, **TIGHT)
+        assert local == (1.0,) * 5
+    np.testing.assert_allclose(program.grad, expected, **TIGHT)
+
+
+# -- every parameter's gradient: scalar path, batched path, compiled path ----------------------
+
+def _every_op_graph(x1, x2, w, v, u):
+    """A graph with every rule, a shared subexpression (s), parameters used twice (w as a weight
+    and a bias, v in two units) and a layer whose units share a weight."""
+    h1 = linear([w, v], [x1, x2], w)
+    h2 = linear([w, u], [x1, x2], v)
+    s = h1.tanh()
+    shared = s * s + s.sigmoid() * w
+    terms = [
+        shared,
+        (shared.exp() + 1).log() / (x1 * x1 + 1).sqrt(),
+        (x2 * v).sin() - (x1 - v).abs().cos(),
+        -(h2**3) + (x1 * x1 + 0.5) ** v + 2 ** (u * 0.1),
+        h1.elu(0.7) + h2.leaky_relu(0.2) + h1.softplus() - h2.relu(),
+        vsum([h1, h2, s]) * 0.5,
+    ]
+    return vsum(terms)
+
+
+def _params():
+    return Value(0.3, label="w"), Value(-0.7, label="v"), Value(0.45, label="u")
+
+
+def test_every_op_graph_replayed_on_a_new_batch_gives_the_scalar_and_batched_gradients():
+    rng = _rng(4)
+    record, run = rng.normal(size=(6, 2)), rng.normal(size=(6, 2))
+    w, v, u = params = _params()
+    xs = [BatchValue(record[:, 0]), BatchValue(record[:, 1])]
+    program = compile(batch_mean(_every_op_graph(*xs, *params)), xs, list(params))
+    loss = program.run([run[:, 0], run[:, 1]])
+
+    batched = batch_mean(_every_op_graph(BatchValue(run[:, 0]), BatchValue(run[:, 1]), *params))
+    batched.backward()
+    assert loss == pytest.approx(batched.data, rel=1e-12)
+    np.testing.assert_allclose(program.grad, [p.grad for p in params], **TIGHT)
+
+    for p in params:
+        p.grad = 0.0
+    losses = []
+    for x1, x2 in run:
+        example = _every_op_graph(Value(x1), Value(x2), *params)
+        example.backward(1 / len(run))
+        losses.append(example.data)
+    assert loss == pytest.approx(np.mean(losses), rel=1e-12)
+    np.testing.assert_allclose(program.grad, [p.grad for p in params], **TIGHT)
+
+
+CASES = {
+    "tanh → sigmoid, binary cross-entropy": (
+        lambda: nn.MLP(2, [5, 3, 1], activation="tanh", output_activation="sigmoid", seed=1),
+        "binary_cross_entropy", lambda X: (X[:, 0] > X[:, 1]).astype(int)),
+    "elu, 2 linear outputs, mse": (
+        lambda: nn.MLP(3, [4, 2], activation="elu", seed=2),
+        "mse", lambda X: np.column_stack([X.sum(axis=1), X[:, 0] * X[:, 1]])),
+    "leaky_relu, huber": (
+        lambda: nn.MLP(3, [4, 4, 1], activation="leaky_relu", seed=3),
+        "huber", lambda X: 2 * X[:, 0]),
+    "softplus, mae": (
+        lambda: nn.MLP(3, [3, 1], activation="softplus", seed=4), "mae", lambda X: X[:, 1]),
+    "relu, hinge (±1)": (
+        lambda: nn.MLP(3, [6, 1], activation="relu", seed=5),
+        "hinge", lambda X: np.where(X[:, 2] > 0, 1.0, -1.0)),
+    "sigmoid, squared error (the lecture's)": (
+        lambda: nn.MLP(3, [2, 1], activation="sigmoid", output_activation="sigmoid", seed=6),
+        "squared_error", lambda X: (X[:, 0] > 0).astype(float)),
+    "per-layer activations, 2 sigmoid outputs, KL divergence": (
+        lambda: nn.MLP(3, [4, 3, 2], activation=["relu", "tanh"], output_activation="sigmoid",
+                       seed=7),
+        "kl_divergence", lambda X: 0.1 + 0.8 / (1 + np.exp(-X[:, :2]))),
+    "half squared error": (
+        lambda: nn.MLP(3, [3, 1], activation="tanh", seed=8), "half_squared_error",
+        lambda X: np.sin(X[:, 0])),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_compiled_gradient_of_every_parameter_equals_scalar_and_batched_paths(case):
+    make, loss, target = CASES[case]
+    rng = _rng(5)
+    X_record, X = rng.normal(size=(9, 3)), rng.normal(size=(9, 3))
+    model = make()
+    X_record, X = X_record[:, :model.n_in], X[:, :model.n_in]
+    y_record, y = target(X_record), target(X)
+    loss_fn = nn.LOSSES[loss]
+    params = model.parameters()
+
+    compiled = CompiledTraining(model, loss_fn, nn.SGD(params), _batch_loss)
+    compiled.forward_backward(X_record, y_record)  # recorded on one batch …
+    mean, outputs = compiled.forward_backward(X, y)  # … replayed on another
+    grads = compiled.grad.copy()
+
+    model.zero_grad()
+    prediction = model(X)
+    batched = _batch_loss(loss_fn, prediction, y, len(X))
+    batched.backward()
+    assert mean == pytest.approx(batched.data, rel=1e-12)
+    np.testing.assert_allclose(outputs, np.column_stack(
+        [o.data for o in (prediction if isinstance(prediction, list) else [prediction])]), **TIGHT)
+    np.testing.assert_allclose(grads, [p.grad for p in params], **TIGHT)
+
+    model.zero_grad()
+    for row, t in zip(X, y, strict=True):
+        loss_fn(model(row.tolist()), t.tolist() if np.ndim(t) else float(t)).backward(1 / len(X))
+    np.testing.assert_allclose(grads, [p.grad for p in params], **TIGHT)
+
+
+# -- refusals and recompiling -------------------------------------------------------------------
+
+def test_per_example_numbers_that_are_not_inputs_are_refused_in_words():
+    x = BatchValue([1.0, 2.0])
+    shift = BatchConstant([0.5, 0.25])
+    with pytest.raises(CompileError, match="not among the inputs"):
+        compile(batch_mean(x * Value(2.0) - shift), [x])
+
+
+def test_a_parameter_listed_twice_is_refused():
+    w, x = Value(1.0), BatchValue([1.0, 2.0])
+    with pytest.raises(CompileError, match="listed twice"):
+        compile(batch_mean(w * x), [x], [w, w])
+
+
+def test_a_program_refuses_another_batch_size_and_says_to_compile_again():
+    x = BatchValue([1.0, 2.0, 3.0])
+    program = compile(batch_mean(x * Value(2.0)), [x])
+    with pytest.raises(ValueError, match="compiled for batches of 3 examples.*compile again"):
+        program.run([np.ones(4)])
+    with pytest.raises(ValueError, match="takes 1 input arrays, got 2"):
+        program.run([np.ones(3), np.ones(3)])
+
+
+def test_an_op_leaving_its_domain_in_a_replay_raises_domain_error_naming_the_op():
+    x = BatchValue([1.0, 2.0])
+    program = compile(batch_mean((x * Value(1.0)).log()), [x])
+    with pytest.raises(ValueError, match="op 'log'.*outside its domain"):
+        program.run([np.array([1.0, -1.0])])
+
+
+def test_the_value_view_follows_the_flat_parameters_both_ways():
+    w = Value(2.0, label="w")
+    x = BatchValue([1.0, 3.0])
+    program = compile(batch_mean(w * x * w), [x], [w])  # L = (1/2)·Σₑ w²·xₑ
+    program.data[:] = [5.0]
+    assert program.run([np.array([1.0, 3.0])]) == pytest.approx(25 * 2.0)
+    program.write_values()
+    assert (w.data, w.grad) == (5.0, pytest.approx(2 * 5.0 * 2.0))  # ∂L/∂w = 2w·mean(x)
+    w.data = -1.0
+    program.read_values()
+    assert program.data.tolist() == [-1.0]

@@ -1,0 +1,112 @@
+"""`fit` compiles by default where the loss allows it, lands where uncompiled training lands, and
+says why when it does not compile."""
+
+import numpy as np
+import pytest
+
+import nn
+from autograd_core import detect_anomaly
+
+X, T = nn.datasets.moons(40, seed=3)
+
+
+def _pair(make_opt, **kw):
+    """The same training compiled and not: (history, model) for each."""
+    runs = []
+    for compiled in (True, False):
+        model = nn.MLP(2, [6, 4, 1], activation="tanh", output_activation="sigmoid", seed=2)
+        h = nn.fit(model, X, T, loss="binary_cross_entropy", optimizer=make_opt(model),
+                   progress=False, compiled=compiled, **kw)
+        runs.append((h, model))
+    return runs
+
+
+OPTIMIZERS = {
+    "sgd": lambda m: nn.SGD(m.parameters(), lr=0.5),
+    "momentum": lambda m: nn.SGD(m.parameters(), lr=0.2, momentum=0.9),
+    "nesterov": lambda m: nn.SGD(m.parameters(), lr=0.2, momentum=0.9, nesterov=True),
+    "adagrad": lambda m: nn.AdaGrad(m.parameters(), lr=0.1),
+    "rmsprop": lambda m: nn.RMSprop(m.parameters(), lr=0.01),
+    "adam": lambda m: nn.Adam(m.parameters(), lr=0.05),
+    "adam, no bias correction": lambda m: nn.Adam(m.parameters(), lr=0.05,
+                                                  bias_correction=False),
+}
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_compiled_fit_with_mini_batches_lands_where_uncompiled_fit_lands(name):
+    # batches of 16 from 40 examples: 16, 16 and 8, so two programs (two batch sizes)
+    (hc, mc), (hu, mu) = _pair(OPTIMIZERS[name], epochs=6, batch_size=16)
+    assert hc.compiled and not hc.not_compiled_because and not hu.compiled
+    np.testing.assert_allclose(hc.loss, hu.loss, rtol=1e-11)
+    assert hc.accuracy == hu.accuracy
+    np.testing.assert_allclose(hc.weight_change, hu.weight_change, rtol=1e-9, atol=1e-15)
+    for (name_c, pc), (name_u, pu) in zip(mc.named_parameters(), mu.named_parameters(),
+                                          strict=True):
+        assert name_c == name_u
+        assert pc.data == pytest.approx(pu.data, rel=1e-11, abs=1e-13)
+        assert pc.grad == pytest.approx(pu.grad, rel=1e-9, abs=1e-13)
+
+
+def test_after_a_compiled_fit_the_optimizer_state_continues_uncompiled_as_if_never_compiled():
+    runs = []
+    for first in (True, False):
+        model = nn.MLP(2, [5, 1], activation="relu", output_activation="sigmoid", seed=4)
+        opt = nn.Adam(model.parameters(), lr=0.05)
+        nn.fit(model, X, T, loss="binary_cross_entropy", optimizer=opt, epochs=3,
+               progress=False, compiled=first)
+        nn.fit(model, X, T, loss="binary_cross_entropy", optimizer=opt, epochs=3,
+               progress=False, compiled=False)
+        runs.append((model.state_dict(), opt.state, opt.last_step))
+    (sc, stc, lc), (su, stu, lu) = runs
+    assert sc == pytest.approx(su, rel=1e-11)
+    assert [s["t"] for s in stc] == [s["t"] for s in stu] == [6.0] * len(stc)
+    assert lc == pytest.approx(lu, rel=1e-9, abs=1e-15)
+
+
+def test_the_lecture_stopping_rule_sees_the_compiled_weights():
+    (hc, _), (hu, _) = _pair(OPTIMIZERS["adam"], epochs=200, max_error_rate=0.1)
+    assert hc.stopped_because == hu.stopped_because
+    assert "misclassification rate" in hc.stopped_because
+
+
+def test_cross_entropy_is_not_compiled_and_history_says_why():
+    X3 = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    model = nn.MLP(2, [3, 3], seed=0)
+    h = nn.fit(model, X3, np.array([0, 1, 2]), loss="cross_entropy", epochs=2, progress=False)
+    assert not h.compiled
+    assert "class indices" in h.not_compiled_because
+    with pytest.raises(ValueError, match="compiled=True is not possible here: cross_entropy"):
+        nn.fit(model, X3, np.array([0, 1, 2]), loss="cross_entropy", epochs=1, compiled=True)
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"batched": False}, "one scalar graph per example"),
+    ({"loss": lambda p, t: nn.losses.mse(p, t)}, "custom loss"),
+    ({"compiled": False}, "compiled=False"),
+])
+def test_fit_falls_back_and_says_why(kwargs, words):
+    model = nn.MLP(2, [3, 1], seed=0)
+    h = nn.fit(model, X, T, **{"loss": "mse", "epochs": 2, "progress": False, **kwargs})
+    assert not h.compiled and words in h.not_compiled_because
+
+
+def test_anomaly_detection_turns_compiling_off():
+    model = nn.MLP(2, [3, 1], seed=0)
+    with detect_anomaly():
+        h = nn.fit(model, X, T, loss="mse", epochs=1, progress=False)
+    assert not h.compiled and "anomaly detection" in h.not_compiled_because
+
+
+def test_a_saturating_sigmoid_switches_to_the_uncompiled_pass_which_stops_with_its_advice():
+    model = nn.MLP(2, [2, 1], output_activation="sigmoid", seed=0)
+    h = nn.fit(model, X, T, loss="binary_cross_entropy", optimizer="sgd", lr=1e6, epochs=50,
+               progress=False)
+    assert h.not_compiled_because.startswith("ran uncompiled from epoch ")
+    assert "op 'log'" in h.not_compiled_because
+    assert "probability of 0 was predicted" in h.stopped_because
+
+
+def test_compiled_must_be_true_false_or_none():
+    with pytest.raises(TypeError, match="compiled"):
+        nn.fit(nn.MLP(2, [1]), X, T, epochs=1, compiled="yes")
