@@ -6,11 +6,14 @@ All walks are iterative (an explicit stack), so a chain a million nodes deep is 
 from __future__ import annotations
 
 import numbers
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from . import anomaly
+
+_LARGEST = sys.float_info.max
 
 if TYPE_CHECKING:
     from .value import Value
@@ -61,9 +64,13 @@ def backward_walk(output: Value, grad: float = 1.0,
     Adjoints of intermediate nodes are recomputed by each walk; those of leaves accumulate.
     ``order`` may give another topological order of the graph (default `topological_order`).
     """
-    if type(grad) is not float and (isinstance(grad, bool) or not isinstance(grad, numbers.Real)):
-        raise TypeError(f"the seed of backward (∂out/∂out, usually 1) must be a real number, "
-                        f"got {type(grad).__name__}: {grad!r}")
+    if type(grad) is not float:
+        grad = _seed(grad)
+    if not isinstance(output.data, float):  # a BatchValue: one number per example
+        raise ValueError(
+            f"backward() needs a single number, but this output holds one per example of a "
+            f"batch of {output.data.size}; reduce it first, as PyTorch asks: "
+            "batch_mean(out).backward() for the mean over the examples, or batch_sum(out)")
     if order is None:
         order = topological_order(output)
     for node in order:
@@ -79,6 +86,18 @@ def backward_walk(output: Value, grad: float = 1.0,
         for parent, local in zip(node.parents, node.local_grads):  # noqa: B905
             parent.grad += local * g  # the chain rule, the only place it is applied
         yield node
+
+
+def _seed(grad: object) -> float:
+    """The seed ∂out/∂out as a float: a real number, and one a float can hold."""
+    if isinstance(grad, bool) or not isinstance(grad, numbers.Real):
+        raise TypeError(f"the seed of backward (∂out/∂out, usually 1) must be a real number, "
+                        f"got {type(grad).__name__}: {grad!r}")
+    try:
+        return float(grad)
+    except OverflowError:
+        raise ValueError("the seed of backward (∂out/∂out, usually 1) must be at most about "
+                         "1.8e308 in size; this whole number is too large for a float") from None
 
 
 def backward(output: Value, grad: float = 1.0) -> None:
@@ -106,7 +125,9 @@ def jvp(output: Value, tangents: Mapping[Value, float]) -> float:
     tangent: dict[Value, float] = {}
     for node in topological_order(output):
         if node in tangents:
-            tangent[node] = float(tangents[node])
+            # a batch input moves every example by its tangent: one number per example, so
+            # that a reduction (batch_sum's Broadcast) adds them up instead of spreading them
+            tangent[node] = float(tangents[node]) + 0.0 * node.data
         else:
             pairs = zip(node.parents, node.local_grads, strict=True)
             tangent[node] = sum([local * tangent[p] for p, local in pairs], 0.0)
@@ -126,3 +147,6 @@ def _check_tangents(tangents: object) -> None:
         if isinstance(t, bool) or not isinstance(t, numbers.Real):
             raise TypeError(f"the tangent of {key.label or repr(key)} must be a real number, "
                             f"got {type(t).__name__}: {t!r}")
+        if not -_LARGEST <= t <= _LARGEST:
+            raise ValueError(f"the tangent of {key.label or repr(key)} must be a finite number "
+                             f"a float can hold, got {t}")

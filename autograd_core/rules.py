@@ -45,7 +45,8 @@ def _check(m: Any, bad: Any, message: str, *args: Any) -> None:
 
 def _div(m, x, y):
     _check(m, y == 0, "division by zero: {} / {} (op 'div')", x, y)
-    return x / y, (1.0 / y, -x / (y * y))
+    # −(x/y)/y, not −x/y²: y² underflows to 0 for |y| < 1e-162 where the quotient is finite
+    return x / y, (1.0 / y, -(x / y) / y)
 
 
 def _pow_domain(m, x, c, op):

@@ -30,7 +30,9 @@ def _pad(text: str, width: int) -> str:
 
 
 def _fmt(x: float, digits: int) -> str:
-    return f"{x:.{digits}f}"
+    """x with ``digits`` decimals, or from 1e16 on as 1.000e+200: the hundreds of digits of a
+    huge float are all noise (its 17 significant ones are shown either way)."""
+    return f"{x:.{digits}e}" if abs(x) >= 1e16 else f"{x:.{digits}f}"
 
 
 def row_expression(row: dict[str, Any]) -> str:
@@ -118,10 +120,12 @@ def _numbering(output: Value, inputs: Sequence[Value] | None
             if v.parents:
                 raise ValueError(f"inputs must be leaves, but {_name_of(v)} is computed by "
                                  f"op '{v.op}'")
-        twice = [v for i, v in enumerate(inputs) if v in inputs[:i]]
-        if twice:
-            raise ValueError(f"{_name_of(twice[0])} is given twice in inputs")
-        missing = [v for v in leaves if v not in set(inputs)]
+        if len(set(inputs)) < len(inputs):
+            seen: set[Value] = set()
+            twice = next(v for v in inputs if v in seen or seen.add(v))
+            raise ValueError(f"{_name_of(twice)} is given twice in inputs")
+        given = set(inputs)
+        missing = [v for v in leaves if v not in given]
         if missing:
             raise ValueError(f"inputs leaves out {', '.join(_name_of(v) for v in missing)}")
         leaves = list(inputs)
@@ -133,16 +137,36 @@ def _name_of(v: Value) -> str:
     return v.label or repr(v)
 
 
+def input_names(leaves: Sequence[Value]) -> list[str]:
+    """What each input is called in the formula: its label, else x1, x2, … by position,
+    skipping a name another input has as its label (so no two inputs share a name unless their
+    labels do)."""
+    taken = {v.label for v in leaves if v.label}
+    return [v.label or next(name for k in range(i + 1, i + 2 + len(taken))
+                            if (name := f"x{k}") not in taken)
+            for i, v in enumerate(leaves)]
+
+
 def variable_names(output: Value, inputs: Sequence[Value] | None = None
                    ) -> tuple[dict[Value, str], dict[Value, str]]:
     """Baydin's names of the nodes of ``output``'s graph: inputs v₋ₙ₊₁ … v₀ (in the order of
     ``inputs``, default first use), intermediates v₁ … vₗ by depth; and what each input is
-    called in the formula (its label, else x1, x2, …). Constants have no name."""
+    called in the formula (`input_names`). Constants have no name."""
     leaves, inner, _ = _numbering(output, inputs)
     n = len(leaves)
     pretty = {v: "v" + str(i - n + 1).translate(_SUB) for i, v in enumerate(leaves)}
     pretty.update({v: "v" + str(i + 1).translate(_SUB) for i, v in enumerate(inner)})
-    return pretty, {v: v.label or f"x{i + 1}" for i, v in enumerate(leaves)}
+    return pretty, dict(zip(leaves, input_names(leaves), strict=True))
+
+
+def _refuse_shared_labels(leaves: Sequence[Value]) -> None:
+    """Two inputs labelled alike would overwrite one another's gradient, keyed by name."""
+    seen: set[str] = set()
+    twice = next((v.label for v in leaves if v.label and (v.label in seen or seen.add(v.label))),
+                 None)
+    if twice is not None:
+        raise ValueError(f"two inputs are labelled {twice!r}: give them different labels, so "
+                         "that each gradient has its own name")
 
 
 def trace(output: Value, inputs: Sequence[Value] | None = None, digits: int = 3) -> Trace:
@@ -163,6 +187,7 @@ def trace(output: Value, inputs: Sequence[Value] | None = None, digits: int = 3)
         raise ValueError(f"nothing to trace: the output is the constant {output.data:g}, "
                          "computed from no input")
     leaves, inner, constants = _numbering(output, inputs)
+    _refuse_shared_labels(leaves)
     pretty, formula_names = variable_names(output, inputs)
 
     def show(v: Value) -> str:
@@ -179,7 +204,7 @@ def trace(output: Value, inputs: Sequence[Value] | None = None, digits: int = 3)
     zero_grad(constants + leaves + inner)
     bar = {v: p[0] + BAR + p[1:] for v, p in pretty.items()}
     adjoint = [{"var": bar[output], "expr": "ȳ", "value": 1.0}]
-    started: set[Value] = {output}
+    latest: dict[Value, float] = {output: 1.0}  # each adjoint's running sum, as the rows show it
     for node in backward_walk(output, order=constants + leaves + inner):
         if node not in pretty:
             continue
@@ -189,18 +214,13 @@ def trace(output: Value, inputs: Sequence[Value] | None = None, digits: int = 3)
                 continue
             grad_term = f"{bar[node]} · ∂{pretty[node]}/∂{pretty[p]}"
             d = render_rule_text(RULES[node.op].derivs, names, node.params, i)
-            accumulate = p in started
+            accumulate = p in latest
+            latest[p] = latest.get(p, 0.0) + local * node.grad
             adjoint.append({
                 "var": bar[p], "from": pretty[node],
                 "expr": f"{bar[p]} + {grad_term}" if accumulate else grad_term,
                 "symbolic": f"{bar[p]} + {bar[node]} × {d}" if accumulate else f"{bar[node]} × {d}",
-                "local": local, "value": _adjoint_before(adjoint, bar[p]) + local * node.grad,
+                "local": local, "value": latest[p],
             })
-            started.add(p)
     gradients = {formula_names[v]: v.grad for v in leaves}
     return Trace(output.data, gradients, primal, adjoint, digits)
-
-
-def _adjoint_before(rows: list[dict[str, Any]], name: str) -> float:
-    """The latest value recorded for adjoint ``name`` (0 before its first contribution)."""
-    return next((r["value"] for r in reversed(rows) if r["var"] == name), 0.0)

@@ -46,10 +46,17 @@ def fraction(name: str, x: object, meaning: str) -> float:
 def whole_number(name: str, n: object, least: int) -> int:
     """n as an int, at least ``least``."""
     if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"{name} must be a whole number, got {n!r}")
+        raise TypeError(f"{name} must be a whole number, got {short_repr(n)}")
     if n < least:
         raise ValueError(f"{name} must be at least {least}, got {n}")
     return int(n)
+
+
+def short_repr(x: object, width: int = 40) -> str:
+    """repr(x), cut to ``width`` characters with its length said: a message stays one line
+    even when the value is a file's worth of text."""
+    text = repr(x)
+    return text if len(text) <= width else f"{text[:width]}… ({len(text):,} characters)"
 
 
 def flag(name: str, x: object) -> bool:

@@ -8,21 +8,28 @@ from os import PathLike
 from pathlib import Path
 
 
-def read_text(path: str | PathLike[str], what: str, suffixes: Sequence[str],
+def read_text(path: str | PathLike[str], what: str, suffixes: Sequence[str] | None,
               max_bytes: int) -> tuple[Path, str]:
     """The path and UTF-8 text of a file (a spreadsheet's byte-order mark dropped).
 
-    ValueError for a name not ending in one of ``suffixes``, a file over ``max_bytes`` or one
-    that is not text; FileNotFoundError for a missing one. ``what`` names it ("a spec file").
+    ValueError for a name not ending in one of ``suffixes`` (None: any name), a file over
+    ``max_bytes`` or one that is not text; FileNotFoundError for a missing one. ``what`` names
+    it ("a spec file"). The file is read in pieces, never past ``max_bytes``: a device such as
+    /dev/zero, or a file that grows while it is read, is refused at once.
     """
     path = Path(path)
-    if path.suffix.lower() not in suffixes:
+    if suffixes is not None and path.suffix.lower() not in suffixes:
         raise ValueError(f"{path}: {what} ends in {' or '.join(suffixes)}")
-    if not path.is_file():
+    if not path.exists():
         raise FileNotFoundError(f"{path}: no such {what.split(' ', 1)[1]}")
-    if path.stat().st_size > max_bytes:
-        raise ValueError(f"{path}: {what} may be at most {max_bytes:,} bytes")
+    chunks, size = [], 0
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 16):
+            size += len(chunk)
+            if size > max_bytes:
+                raise ValueError(f"{path}: {what} may be at most {max_bytes:,} bytes")
+            chunks.append(chunk)
     try:
-        return path, path.read_bytes().decode("utf-8-sig")
+        return path, b"".join(chunks).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValueError(f"{path}: not a UTF-8 text file") from None

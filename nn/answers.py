@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import csv
 import difflib
-import io
 import math
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import replace
 from os import PathLike
 
@@ -116,7 +116,10 @@ def _rows_csv(text: str) -> list[tuple[int, list[str]]]:
     sample = "\n".join(lines[:20])
     sep = ";" if ";" in sample else "\t" if "\t" in sample else ","
     rows = []
-    for k, cells in enumerate(csv.reader(io.StringIO(text), delimiter=sep), 1):
+    # the lines as split above (any of \n, \r\n, \r ends one): a lone \r inside a line is
+    # what csv.reader refuses when it reads the text itself
+    reader = csv.reader(lines, delimiter=sep)
+    for k, cells in enumerate(_csv_rows(reader), 1):
         cells = [c.strip() for c in cells]
         while cells and not cells[-1]:
             cells.pop()  # spreadsheets pad rows with empty cells
@@ -129,6 +132,14 @@ def _rows_csv(text: str) -> list[tuple[int, list[str]]]:
                                + extra)
         rows.append((k, cells))
     return rows
+
+
+def _csv_rows(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    """The rows of ``reader``, its own refusals (a field past its size limit) as AnswersError."""
+    try:
+        yield from reader
+    except csv.Error as e:
+        raise AnswersError(f"line {reader.line_num}: not readable as CSV ({e})") from None
 
 
 def _rows_toml(text: str) -> list[tuple[int, list[str]]]:

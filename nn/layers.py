@@ -7,18 +7,18 @@ the weight from unit i to unit j is named w{i}{j} (w{i}_{j} once any unit number
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 
 import numpy as np
 
 from autograd_core import BatchValue, Value, linear
 
-from ._checks import seeded_rng, whole_number
+from ._checks import flag, seeded_rng, whole_number
 from ._inputs import batch_array, scalars
 from .activations import ACTIVATIONS, Activation, get_activation
 from .init import check_init, draw_weights
-from .module import Module
+from .limits import check_sizes
+from .module import Module, refuse_duplicate_names
 
 Inputs = Sequence[Value | float] | np.ndarray
 
@@ -46,6 +46,24 @@ def _input_leaves(xs: object, units: Sequence[int]) -> list[Value]:
             for x, u in zip(items, units, strict=True)]
 
 
+def _unit_numbers(input_units: Sequence[int] | None, n_in: int) -> tuple[int, ...]:
+    """The numbers of a unit's input units (1..n by default): n distinct whole numbers, since
+    each names a weight (w14 is the weight from unit 1 to unit 4)."""
+    if input_units is None:
+        return tuple(range(1, n_in + 1))
+    if isinstance(input_units, str) or not isinstance(input_units, Sequence):
+        raise TypeError(f"input_units must be a list of unit numbers, got {input_units!r}")
+    if len(input_units) != n_in:
+        raise ValueError(f"input_units lists {len(input_units)} units for {n_in} inputs")
+    units = tuple(whole_number("an input unit number", u, 1) for u in input_units)
+    if len(set(units)) != n_in:
+        seen: set[int] = set()
+        twice = next(u for u in units if u in seen or seen.add(u))
+        raise ValueError(f"input_units lists unit {twice} twice: each input is its own unit, "
+                         f"and two weights w{twice}… would share a name")
+    return units
+
+
 def _saved_name(activation: str) -> str:
     if activation not in ACTIVATIONS:
         raise ValueError(f"cannot save a model with the custom activation {activation!r}: "
@@ -60,15 +78,16 @@ class Neuron(Module):
                  init: str = "uniform", seed: int | np.random.Generator = 0, fan_out: int = 1,
                  unit: int | None = None, input_units: Sequence[int] | None = None,
                  compact: bool | None = None) -> None:
-        n_in = whole_number("n_in (the number of inputs)", n_in, 1)
-        self.input_units = tuple(input_units) if input_units is not None else tuple(
-            range(1, n_in + 1))
-        if len(self.input_units) != n_in:
-            raise ValueError(f"input_units lists {len(self.input_units)} units for {n_in} inputs")
-        self.unit = unit if unit is not None else max(self.input_units) + 1
+        n_in, _ = check_sizes(n_in, [1])
+        self.input_units = _unit_numbers(input_units, n_in)
+        self.unit = whole_number("unit", unit, 1) if unit is not None else max(
+            self.input_units) + 1
+        if self.unit in self.input_units:
+            raise ValueError(f"unit {self.unit} cannot be one of its own inputs "
+                             f"{list(self.input_units)}")
         if compact is None:
             compact = max(self.unit, *self.input_units) < 10
-        self.compact = compact
+        self.compact = flag("compact", compact)
         sep = "" if compact else "_"
         self.activation, self._fn = get_activation(activation)
         rng = seeded_rng(seed)
@@ -117,17 +136,19 @@ class Layer(Module):
                  init: str = "uniform", seed: int | np.random.Generator = 0,
                  first_unit: int | None = None, input_units: Sequence[int] | None = None,
                  compact: bool | None = None) -> None:
-        n_in = whole_number("n_in (the number of inputs)", n_in, 1)
         n_out = whole_number("n_out (the number of units)", n_out, 1)
-        input_units = tuple(input_units) if input_units is not None else tuple(range(1, n_in + 1))
-        first = first_unit if first_unit is not None else max(input_units) + 1
+        n_in, _ = check_sizes(n_in, [n_out])
+        input_units = _unit_numbers(input_units, n_in)
+        first = whole_number("first_unit", first_unit, 1) if first_unit is not None else max(
+            input_units) + 1
         if compact is None:
             compact = max(first + n_out - 1, *input_units) < 10
-        self.compact = compact
+        self.compact = flag("compact", compact)
         rng = seeded_rng(seed)
         self.neurons = [Neuron(n_in, activation, init=init, seed=rng, fan_out=n_out, unit=first + k,
                                input_units=input_units, compact=compact) for k in range(n_out)]
         self.activation = self.neurons[0].activation
+        refuse_duplicate_names(self)
 
     @property
     def input_units(self) -> tuple[int, ...]:
@@ -189,12 +210,10 @@ class MLP(Module):
     def __init__(self, n_in: int, sizes: Sequence[int], activation: object = "relu",
                  output_activation: str | Activation = "linear", init: str = "uniform",
                  seed: int = 0) -> None:
-        self.n_in = whole_number("n_in (the number of inputs)", n_in, 1)
-        if isinstance(sizes, numbers.Integral) or not isinstance(sizes, Sequence) or not sizes:
-            raise TypeError(f"sizes must be a non-empty list of layer sizes such as [4, 2], "
-                            f"got {sizes!r}")
-        sizes = [whole_number(f"layer size sizes[{k}]", s, 1) for k, s in enumerate(sizes)]
+        self.n_in, sizes = check_sizes(n_in, sizes)
         activations = _layer_activations(activation, output_activation, len(sizes))
+        if not isinstance(activation, list | tuple):
+            get_activation(activation)  # checked even when no hidden layer uses it (sizes [1])
         check_init(init)
         rng = seeded_rng(seed)
         compact = self.n_in + sum(sizes) < 10

@@ -14,6 +14,8 @@ from os import PathLike
 
 from autograd_core import Value, zero_grad
 
+from ._checks import short_repr
+
 FORMAT = "backprop-lab model"
 VERSION = 1
 
@@ -99,9 +101,9 @@ class Module:
         if missing or unknown:
             parts = [f"the state has {len(state)} parameters, this model has {len(params)}"]
             if missing:
-                parts.append(f"missing: {', '.join(missing)}")
+                parts.append(f"missing: {_first_few(missing)}")
             if unknown:
-                parts.append(f"not in this model: {', '.join(unknown)}")
+                parts.append(f"not in this model: {_first_few(unknown)}")
             raise ValueError("; ".join(parts))
         values = {name: _finite_number(state[name], name) for name in params if name in state}
         for name, value in values.items():
@@ -115,14 +117,37 @@ class Module:
             f.write(text + "\n")
 
 
+def refuse_duplicate_names(module: Module) -> None:
+    """A ValueError if two parameters of ``module`` share a name: saving and loading would put
+    one trained value into both (as w1_11 and w11_1 could both read w111 with compact names)."""
+    seen: set[str] = set()
+    twice = [name for name, _ in module.named_parameters() if name in seen or seen.add(name)]
+    if twice:
+        raise ValueError(f"two parameters would both be named {twice[0]!r}"
+                         f"{f' (and {len(twice) - 1} more names twice)' if len(twice) > 1 else ''}"
+                         "; use compact=False (w1_11) or distinct unit numbers")
+
+
 def _count(n: int, noun: str) -> str:
     """'1 bias', '3 biases', '1 weight', '8 weights'."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}{'es' if noun.endswith('s') else 's'}"
 
 
+def _first_few(names: list[str], shown: int = 5) -> str:
+    """'w14, w15' or, for a long list, its first few names and how many there are in all."""
+    head = ", ".join(n if len(n) <= 20 else f"{n[:20]}…" for n in names[:shown])
+    return head if len(names) <= shown else f"{head} … ({len(names):,} in all)"
+
+
 def _finite_number(x: object, name: str) -> float:
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise ValueError(f"parameter {name} must be a number, got {type(x).__name__}: {x!r}")
-    if not math.isfinite(x):
+        raise ValueError(f"parameter {name} must be a number, got {type(x).__name__}: "
+                         f"{short_repr(x)}")
+    try:
+        value = float(x)
+    except OverflowError:  # a whole number of hundreds of digits (JSON allows it)
+        raise ValueError(f"parameter {name} must be a finite number, got a whole number of "
+                         f"{len(str(abs(x)))} digits") from None
+    if not math.isfinite(value):
         raise ValueError(f"parameter {name} must be a finite number, got {x}")
-    return float(x)
+    return value

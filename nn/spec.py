@@ -23,12 +23,13 @@ from typing import Any
 from ._files import read_text
 from .activations import ACTIVATIONS
 from .layers import MLP
+from .limits import MAX_SPEC_PARAMETERS, check_sizes
 from .losses import loss_name
 
 UPDATES = ("per-example", "per-epoch")
 # A hand calculation, and a stepper with a few frames per parameter, stop being readable long
 # before these: they keep a hostile or mistaken file from building a network no one can check.
-MAX_PARAMETERS = 200
+MAX_PARAMETERS = MAX_SPEC_PARAMETERS
 MAX_UPDATES = 100
 MAX_FILE_BYTES = 1_000_000
 KEYS = ("title", "inputs", "layers", "activation", "output_activation", "loss", "lr", "epochs",
@@ -191,11 +192,6 @@ def _activation(src: _Source, key: str, x: object) -> str:
     return _choice(src, key, x, names).replace("-", "_")
 
 
-def _parameter_count(inputs: int, layers: Sequence[int]) -> int:
-    """Σ over layers of (units before + 1)·units: each unit's weights and its bias."""
-    return sum((before + 1) * n for before, n in zip([inputs, *layers], layers, strict=False))
-
-
 def from_dict(data: object, source: str = "the spec", text: str | None = None) -> Spec:
     """A checked `Spec` from a file's keys; ValueError/TypeError naming the key (and its line,
     when ``text`` is the file's text) for anything missing, extra or wrong."""
@@ -214,11 +210,12 @@ def from_dict(data: object, source: str = "the spec", text: str | None = None) -
         raise src.error("layers", "must be a list of layer sizes, hidden layers then the output "
                         f"layer (e.g. [2, 1]), got {_shown(layers)}")
     layers = tuple(_whole(src, f"layers[{k}]", n, 1) for k, n in enumerate(layers))
-    count = _parameter_count(inputs, layers)
-    if count > MAX_PARAMETERS:
-        raise src.error("layers", f"this network has {count} weights and biases, more than the "
-                        f"{MAX_PARAMETERS} a spec may have: beyond that a hand calculation "
-                        "(and its step-by-step page) is no longer readable")
+    try:  # the shared check (nn/limits.py), with the tighter limit of a spec
+        check_sizes(inputs, layers, MAX_PARAMETERS, (
+            "a spec may have", "beyond that a hand calculation (and its step-by-step page) is "
+            "no longer readable"))
+    except ValueError as e:
+        raise src.error("layers", str(e)) from None
     hidden = data.get("activation", "sigmoid")
     if isinstance(hidden, list):
         if len(hidden) != len(layers) - 1:

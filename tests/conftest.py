@@ -1,6 +1,7 @@
 """Shared test setup: hermetic HOME-like folders, so kernels, matplotlib and Chromium write to
 tmp; the headless Chromium for the browser tests."""
 
+import importlib
 import os
 import tempfile
 
@@ -12,6 +13,27 @@ for var in ("MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_RUNTIME_DIR"):
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
+# The test oracles and peers come with the test extra (pip install -e '.[test]'). A missing one
+# stops the run at once: skipping would hide the hand-calculation tests beside them too.
+ORACLES = ("torch", "micrograd", "playwright", "sympy", "hypothesis")
+
+
+def _importable(name: str) -> bool:
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        return False
+    return True
+
+
+def pytest_configure(config):
+    missing = [name for name in ORACLES if not _importable(name)]
+    if missing:
+        raise pytest.UsageError(
+            f"the tests need {', '.join(missing)} (the oracles and peers they compare with): "
+            "pip install -e '.[test]' (or make test); a missing oracle is a failure, not a skip")
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -20,7 +42,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 @pytest.fixture(scope="session")
 def browser():
     """Debian's headless Chromium driven by Playwright's Python client (never a downloaded one)."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api  # in the test extra: missing, it is a failure, not a skip
+
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (scripts/system-deps.sh)")
     with sync_api.sync_playwright() as p:

@@ -3,11 +3,11 @@
 import math
 
 import pytest
+import torch
 
 from autograd_core import Value, gradcheck
 from nn import ACTIVATIONS, get_activation
 
-torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 TORCH_ACTIVATIONS = {

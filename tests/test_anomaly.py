@@ -144,3 +144,13 @@ def test_on_a_batch_a_non_finite_gradient_is_reported_not_a_type_error():
         with pytest.raises(AnomalyError) as error:
             y.backward()
     assert "op 'sqrt'" in str(error.value) and "example 1 is inf" in str(error.value)
+
+
+def test_on_an_adjoint_that_overflows_while_accumulating_names_the_input():
+    # each path sends 1e308 to x, a finite contribution; their sum 2e308 is past the float range
+    x = Value(1e-300, label="x")
+    y = x * 1e308 + x * 1e308
+    assert math.isfinite(y.data)  # 2e8: the forward pass is fine
+    with detect_anomaly(), pytest.raises(AnomalyError,
+                                         match=r"∂add/∂x became inf at input x=1e-300"):
+        y.backward()

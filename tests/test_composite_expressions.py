@@ -14,14 +14,13 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-import pytest
+import torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from test_rules_oracles import KINK_MARGIN, close
 
 from autograd_core import RULES, Value, apply, linear, topological_order, vsum
 
-torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 ENGINE = SimpleNamespace(

@@ -136,7 +136,7 @@ def test_step_html_exercise_writes_the_page(capsys, tmp_path):
     spec.write_text(ONE_UNIT, encoding="utf-8")
     page = tmp_path / "exercise.html"
     assert main(["step", str(spec), "--html", str(page), "--exercise"]) == 0
-    assert capsys.readouterr().out == f"wrote {page}\n"
+    assert capsys.readouterr().err == f"wrote {page}\n"  # "wrote" lines go to stderr
     html = page.read_text(encoding="utf-8")
     assert 'id="bp-exercise"' in html and "default-src 'none'" in html
     assert "src=" not in html and "<link" not in html   # nothing to fetch: one offline file

@@ -50,7 +50,7 @@ def test_a_graph_of_a_million_nodes_goes_backward_without_recursion_error():
 
 
 def test_gradients_of_inputs_accumulate_across_backward_calls_as_in_pytorch():
-    torch = pytest.importorskip("torch")
+    import torch  # the oracle; conftest.py fails the run if it is missing
     x = Value(3.0)
     y = x * x
     y.backward()

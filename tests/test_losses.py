@@ -4,6 +4,7 @@ numbers from the lecture and cs231n, and clear errors for bad input."""
 import math
 
 import pytest
+import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +23,6 @@ from nn import (
     squared_error,
 )
 
-torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 

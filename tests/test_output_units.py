@@ -4,13 +4,12 @@
 import math
 
 import pytest
+import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd_core import Value, gradcheck
 from nn import argmax, binary_decision, log_softmax, multilabel_decision, softmax
-
-torch = pytest.importorskip("torch")
 
 # The slide's table (cs231n's example): class, score z, unnormalised e^z, probability.
 SLIDE = [

@@ -12,11 +12,12 @@ from autograd_core import parse
 
 
 def pointed_at(message: str) -> str:
-    """The part of the formula that the ^ marks under it in an error message."""
+    """The part of the formula that the ^ marks under it in an error message (a long formula is
+    shown cut, "…" at either end: then the part ends where the cut text does)."""
     lines = message.splitlines()
     formula, marks = lines[-2], lines[-1]
     start = marks.index("^")
-    return formula[start: marks.rindex("^") + 1]
+    return formula[start: marks.rindex("^") + 1].removesuffix("…")
 
 
 def test_the_surveys_formula_gives_its_value_and_gradient():
@@ -74,7 +75,9 @@ def test_the_whitelisted_syntax_computes_what_the_formula_says(text, expected):
     ("x ^ 2", "x ^ 2", "for powers write **"),
     ("(y := x)", "y := x", "assignment :="),
     ("sin(*[x])", "*[x]", "unpacking *"),
-    ("1" + "0" * 400 + " * x", "1" + "0" * 400, "too large for a float"),
+    # a long formula is shown cut to 70 characters around the part
+    ("1" + "0" * 309 + " * x", "1" + "0" * 69, "too large for a float"),
+    ("1e999 * x", "1e999", "too large for a float"),  # Python reads it as inf; --at refuses inf
 ])
 def test_anything_outside_the_whitelist_is_refused_pointing_at_the_part(text, part, words):
     with pytest.raises(ValueError) as error:
@@ -89,7 +92,7 @@ def test_a_value_given_for_a_name_the_formula_does_not_use_is_refused_by_name():
 
 
 def test_text_that_is_not_python_syntax_is_a_value_error_not_a_syntax_error():
-    with pytest.raises(ValueError, match="cannot read the formula 'ln\\(x'"):
+    with pytest.raises(ValueError, match="cannot read the formula: '\\(' was never closed"):
         parse("ln(x", x=1)
 
 
@@ -135,3 +138,65 @@ def test_a_formula_that_ends_too_early_points_at_its_end(text):
 def test_an_empty_formula_says_it_is_empty(text):
     with pytest.raises(ValueError, match="the formula is empty"):
         parse(text)
+
+
+@pytest.mark.parametrize("text", [
+    "+".join(["x"] * 1000),  # x + x + … + x: 999 additions nested to the left
+    "-" * 1000 + "x",  # 1,000 unary minus signs
+    "**".join(["x"] * 300),  # x**x**…**x nested to the right
+])
+def test_a_formula_nested_a_thousand_deep_is_read_without_recursion(text):
+    y, inputs = parse(text, x=1.0)
+    y.backward()
+    n = text.count("x")
+    if "**" in text:
+        assert y.data == 1.0  # 1 to any power
+    elif text.startswith("-"):
+        assert (y.data, inputs["x"].grad) == (1.0, 1.0)  # an even number of minus signs
+    else:
+        assert (y.data, inputs["x"].grad) == (float(n), float(n))  # d/dx (n·x) = n
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("-" * 9_000 + "x", "too deeply nested"), ("+".join(["x"] * 4_000), "too deeply nested"),
+    ("(" * 3_000 + "x" + ")" * 3_000, "too many nested parentheses"),  # Python's own words
+])
+def test_a_formula_nested_past_what_python_reads_is_refused_as_too_deeply_nested(text, words):
+    with pytest.raises(ValueError, match=words):
+        parse(text, x=1.0)
+
+
+def test_a_formula_past_the_length_limit_is_refused_by_its_length():
+    with pytest.raises(ValueError, match="100,001 characters, more than the 10,000"):
+        parse("-" * 100_000 + "x", x=1.0)
+
+
+def test_the_caret_counts_characters_not_utf8_bytes():
+    # "µµ" is 2 characters but 4 bytes; ast's columns are bytes
+    with pytest.raises(ValueError) as error:
+        parse("µµ + [x]", µµ=1.0, x=1.0)
+    assert "at column 6" in str(error.value)
+    assert pointed_at(str(error.value)) == "[x]"
+
+
+def test_a_syntax_error_in_a_long_formula_shows_it_once_and_cut():
+    text = "x + " * 2_000 + "* x"  # 8,003 characters
+    with pytest.raises(ValueError) as error:
+        parse(text, x=1.0)
+    message = str(error.value)
+    assert len(message) < 300 and message.count("x + x") < 40
+    assert pointed_at(message) == "*"
+
+
+def test_a_variable_may_be_named_text():
+    # parse's own argument is positional-only, so `text` is free for the formula
+    y, inputs = parse("text * 2", text=3.0)
+    assert y.data == 6.0 and list(inputs) == ["text"]
+
+
+def test_names_are_matched_as_python_reads_them_nfkc():
+    # the micro sign µ (U+00B5) in a formula is read as the Greek letter μ (U+03BC)
+    y, inputs = parse("\u00b5 * 2", **{"\u00b5": 1.5})
+    assert y.data == 3.0 and list(inputs) == ["\u03bc"]
+    with pytest.raises(ValueError, match="are the same name"):
+        parse("\u00b5", **{"\u00b5": 1.0, "\u03bc": 2.0})

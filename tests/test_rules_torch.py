@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+import torch
 from hypothesis import given
 from hypothesis import strategies as st
 from test_rules_oracles import OPS, SETTINGS, build, close
 
 from autograd_core import RULES, Value
 
-torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 

@@ -102,7 +102,7 @@ def test_a_layer_taken_from_a_large_network_keeps_its_two_digit_names(tmp_path):
 def test_a_binary_file_is_not_a_model_file(tmp_path):
     path = tmp_path / "picture.json"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00")
-    with pytest.raises(ValueError, match="not a backprop-lab model file: it is not text"):
+    with pytest.raises(ValueError, match="not a UTF-8 text file"):
         nn.load(path)
 
 

@@ -165,7 +165,7 @@ def test_json_of_a_run_has_one_entry_per_update_and_the_final_parameters():
 
 
 def test_three_three_two_cross_entropy_matches_pytorch_for_four_steps():
-    torch = pytest.importorskip("torch")
+    import torch  # the oracle; conftest.py fails the run if it is missing
     weights = {"w14": 0.1, "w24": -0.2, "w34": 0.3, "w15": 0.4, "w25": 0.5, "w35": -0.6,
                "w16": -0.7, "w26": 0.8, "w36": 0.9, "w47": 0.15, "w57": -0.25, "w67": 0.35,
                "w48": -0.45, "w58": 0.55, "w68": 0.65, "b4": 0.1, "b5": -0.1, "b6": 0.2,

@@ -25,8 +25,8 @@ def test_worked_example_writes_the_network_svg_png_and_the_stepper_page(capsys, 
     svg, png, page = tmp_path / "net.svg", tmp_path / "net.png", tmp_path / "steps.html"
     status, out, err = run(capsys, "worked-example", "--svg", str(svg), "--png", str(png),
                            "--html", str(page))
-    assert (status, err) == (0, "")
-    assert out.splitlines() == [f"wrote {svg}", f"wrote {png}", f"wrote {page}"]
+    assert (status, out) == (0, "")  # standard output is kept for JSON; "wrote" goes to stderr
+    assert err.splitlines() == [f"wrote {svg}", f"wrote {png}", f"wrote {page}"]
     text = svg.read_text(encoding="utf-8")
     for name in SLIDE:
         assert name in text
@@ -42,7 +42,7 @@ def test_worked_example_views_forward_and_backward_are_the_computation_graph(cap
                                                                             view, marker):
     svg = tmp_path / f"{view}.svg"
     status, _, err = run(capsys, "worked-example", "--view", view, "--svg", str(svg))
-    assert (status, err) == (0, "")
+    assert (status, err) == (0, f"wrote {svg}\n")
     text = svg.read_text(encoding="utf-8")
     assert " (i4)<" in text and " (o6)<" in text  # named as the trace names them: "v₁₂ (i4)"
     assert marker in text
@@ -57,7 +57,7 @@ def test_trace_writes_the_graph_and_its_stepper(capsys, tmp_path):
     svg, page = tmp_path / "t.svg", tmp_path / "t.html"
     status, _, err = run(capsys, "trace", "ln(x1) + x1*x2 - sin(x2)", "--at", "x1=2", "x2=5",
                          "--svg", str(svg), "--html", str(page))
-    assert (status, err) == (0, "")
+    assert (status, err) == (0, f"wrote {svg}\nwrote {page}\n")
     assert "grad 5.5" in svg.read_text(encoding="utf-8")  # ∂y/∂x1 = 1/x1 + x2 = 5.5
     # the last contribution to v̄₋₁ = ∂y/∂x1: 5 from v₂ = v₋₁·v₀, then 1/x1 = 0.5 from v₁ = ln v₋₁
     assert ("v̄₋₁ = v̄₋₁ + v̄₁ · ∂v₁/∂v₋₁ = v̄₋₁ + v̄₁ × 1/v₋₁ = 5 + 1 × 0.5 = 5.5"
@@ -76,7 +76,7 @@ def test_draw_a_saved_model_shows_its_weights(capsys, tmp_path):
     worked_example().save(path)
     out_svg = tmp_path / "model.svg"
     status, out, err = run(capsys, "draw", str(path), "--svg", str(out_svg))
-    assert (status, err) == (0, "")
+    assert (status, out, err) == (0, "", f"wrote {out_svg}\n")
     assert "w46 = −0.3" in out_svg.read_text(encoding="utf-8")
 
 
@@ -86,7 +86,7 @@ def test_draw_a_saved_model_shows_its_weights(capsys, tmp_path):
     (["worked-example", "--svg", "picture.txt"], 2, "should end in .svg"),
     (["draw"], 2, "give either a saved model file or --sizes"),
     (["draw", "--sizes", "3"], 2, "at least one layer"),
-    (["draw", "/no/such/model.json"], 1, "No such file"),
+    (["draw", "/no/such/model.json"], 1, "/no/such/model.json: no such backprop-lab model file"),
 ])
 def test_mistakes_give_one_line_on_stderr_and_a_nonzero_status(capsys, argv, status, message):
     got, out, err = run(capsys, *argv)
@@ -122,10 +122,15 @@ def test_missing_dot_program_is_one_clear_line_and_status_1(tmp_path):
         "without it"]
 
 
-def test_json_output_is_unchanged_by_the_picture_flags(capsys):
-    status, out, _ = run(capsys, "worked-example", "--json")
-    assert status == 0 and set(json.loads(out)) == {"forward", "loss", "errors", "gradients",
-                                                    "updated"}
+@pytest.mark.parametrize("command", [["worked-example"],
+                                     ["trace", "x1*x2 + sin(x1)", "--at", "x1=2", "x2=5"]])
+def test_json_output_is_unchanged_by_the_picture_flags(capsys, tmp_path, command):
+    status, plain, _ = run(capsys, *command, "--json")
+    assert status == 0 and json.loads(plain)
+    svg, page = tmp_path / "p.svg", tmp_path / "p.html"
+    status, out, err = run(capsys, *command, "--json", "--svg", str(svg), "--html", str(page))
+    assert status == 0 and json.loads(out) == json.loads(plain)
+    assert err == f"wrote {svg}\nwrote {page}\n" and svg.exists() and page.exists()
 
 
 def test_a_folder_given_as_the_file_name_is_one_plain_line(capsys, tmp_path):
@@ -157,7 +162,7 @@ def test_digits_set_one_precision_for_the_whole_trace_page(capsys, tmp_path):
     page = tmp_path / "t.html"
     status, _, err = run(capsys, "trace", "ln(x1) + x1*x2 - sin(x2)", "--at", "x1=2", "x2=5",
                          "--digits", "4", "--html", str(page))
-    assert (status, err) == (0, "")
+    assert (status, err) == (0, f"wrote {page}\n")
     html = page.read_text(encoding="utf-8")
     # v₄ = ln 2 + 10 = 10.69315 by hand: 10.6931 in the sentence and in the trace table beside
     assert "v₄ = v₁ + v₂ = 0.6931 + 10 = 10.6931" in html
@@ -167,7 +172,7 @@ def test_digits_set_one_precision_for_the_whole_trace_page(capsys, tmp_path):
 def test_digits_reach_the_worked_example_page_and_bad_digits_are_one_line(capsys, tmp_path):
     page = tmp_path / "w.html"
     status, _, err = run(capsys, "worked-example", "--digits", "5", "--html", str(page))
-    assert (status, err) == (0, "")
+    assert (status, err) == (0, f"wrote {page}\n")
     assert "o4 = σ(i4) = σ(−0.7) = 0.33181" in page.read_text(encoding="utf-8")  # 1/(1 + e^0.7)
     for command in (["worked-example"], ["trace", "x*y", "--at", "x=1", "y=2", "--html",
                                          str(page)]):

@@ -112,7 +112,7 @@ def test_step_model_carries_the_new_weights_and_the_graph_keeps_the_forward_pass
 
 
 def test_worked_example_gradients_match_pytorch():
-    torch = pytest.importorskip("torch")
+    import torch  # the oracle; conftest.py fails the run if it is missing
     W1 = torch.tensor([[0.2, 0.4, -0.5], [-0.3, 0.1, 0.2]], dtype=torch.float64,
                       requires_grad=True)
     b1 = torch.tensor([-0.4, 0.2], dtype=torch.float64, requires_grad=True)

@@ -1,29 +1,34 @@
 """The ``backprop`` command line: ``backprop trace``, ``backprop worked-example``,
 ``backprop step``, ``backprop check``, ``backprop draw``, ``backprop serve``.
 
-Exit status: 0 done; 1 a failure around the input (an unwritable path, a missing ``dot``); 2 bad
-usage or input (a bad formula, spec or answers file), with one line on standard error; 3 from
-``backprop check`` when a checked number is wrong or carried forward. ``--json`` prints one JSON
-object on standard output and nothing else there.
+Every error reaches one place, `error_message`, which turns it into one message on standard error
+and the exit status: 0 done; 1 a failure around the input (an unwritable path, ``dot`` missing or
+failing); 2 bad usage or input (a bad formula, spec or answers file, a file too large), never a
+traceback; 3 from ``backprop check`` when a checked number is wrong or carried forward.
+``--json`` prints one JSON object on standard output and nothing else there; the "wrote FILE"
+lines always go to standard error.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
+import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from autograd_core import parse, trace
-from nn import MLP, answers, load, spec, step
+from autograd_core import AnomalyError, GradcheckError, parse, trace
+from nn import ACTIVATIONS, MLP, answers, load, spec, step
 from nn.examples import WORKED_LOSSES, worked_example_step
 from nn.exercise import Report, check
+from nn.limits import check_sizes
 from nn.stepping import StepRecord
 from viz.assignments import assignments
-from viz.drawing import DEFAULT_DIGITS, DotNotFoundError, Drawing, check_digits
+from viz.drawing import DEFAULT_DIGITS, DotFailedError, DotNotFoundError, Drawing, check_digits
 from viz.graph import draw_graph
-from viz.network import draw_network
+from viz.network import DEFAULT_MAX_UNITS, check_unit_count, draw_network
 from viz.plain_json import finite_or_null
 from viz.stepper_html import export_html
 from viz.steps import Steps, steps
@@ -39,49 +44,74 @@ class WrongAnswers(Exception):  # noqa: N818 (an outcome, not a failure of the p
 
 
 WRONG_ANSWERS = 3
+MAX_MESSAGE = 1000  # characters of an error message shown: a message never floods a terminal
 
 
-def _assignments(pairs: Sequence[str]) -> dict[str, float]:
-    try:
-        return assignments(pairs)
-    except ValueError as e:
-        raise UsageError(str(e)) from None
+def error_message(error: BaseException) -> tuple[str | None, int]:
+    """The message to print for ``error`` (None: print nothing) and the exit status: 2 for a
+    mistake in what was typed or given (bad values, a bad file, a formula nested too deeply),
+    1 for a failure around it (a file system refusal, ``dot`` missing or failing, memory), quietly
+    1 for a reader that went away (``| head``), quietly 3 for wrong answers. Anything else is a
+    bug: one line asking to report it, status 1."""
+    if isinstance(error, BrokenPipeError):
+        return None, 1
+    if isinstance(error, WrongAnswers):  # the report is printed already
+        return None, WRONG_ANSWERS
+    if isinstance(error, UsageError | ValueError | TypeError | AnomalyError | GradcheckError):
+        # DomainError, GraphTooLargeError, InfiniteLossError and the JSON errors are ValueErrors
+        return str(error), 2
+    if isinstance(error, RecursionError):
+        return "the input is nested too deeply to handle; give it in smaller parts", 2
+    if isinstance(error, ArithmeticError):  # ZeroDivisionError, OverflowError: numbers to blame
+        return f"a number went past what a float can hold ({error})", 2
+    if isinstance(error, OSError):
+        # the system's own errors read "[Errno 21] Is a directory: 'x'"; say it as "x: Is a …"
+        if error.filename is not None and error.strerror:
+            return f"{error.filename}: {error.strerror}", 1
+        return str(error) or type(error).__name__, 1
+    if isinstance(error, DotNotFoundError | DotFailedError):
+        return str(error), 1
+    if isinstance(error, MemoryError):
+        return "ran out of memory; give a smaller input", 1
+    return (f"internal error ({type(error).__name__}: {error}); please report it with the "
+            "command that caused it"), 1
 
 
-def _print_json(obj: object) -> None:
-    """One strict JSON object on standard output: a NaN or infinite number becomes null (JSON
-    has no such numbers), with a note on standard error."""
+def _json_text(obj: object) -> str:
+    """One strict JSON object: a NaN or infinite number becomes null (JSON has no such numbers),
+    with a note on standard error."""
     cleaned, replaced = finite_or_null(obj)
-    print(json.dumps(cleaned, ensure_ascii=False, allow_nan=False))
+    text = json.dumps(cleaned, ensure_ascii=False, allow_nan=False)
     if replaced:
         print("backprop: note: NaN or infinite numbers are written as null", file=sys.stderr)
+    return text
 
 
 def _report(args: argparse.Namespace, to_json: Callable[[], object], to_text: Callable[[], str],
             picture: Callable[[], Drawing], stepper: Callable[[], Steps]) -> None:
-    """What every subcommand prints: the pictures asked for (the "wrote …" lines go to standard
-    error under --json, so that standard output holds the JSON alone), then the JSON, or the
+    """What every subcommand prints: the pictures asked for (made first, so that one too large
+    is refused before other work; each "wrote …" line on standard error), then the JSON, or the
     text when neither was asked for."""
-    pictures = args.svg or args.png or args.html
     if args.exercise and not args.html:
         raise UsageError("--exercise makes an exercise page: give it with --html FILE")
-    if pictures:
-        with contextlib.redirect_stdout(sys.stderr if args.json else sys.stdout):
-            _write_pictures(args, picture, stepper)
+    made = _make_pictures(args, picture, stepper)
     if args.json:
-        _print_json(to_json())
-    elif not pictures:
-        print(to_text())
+        shown = _json_text(to_json())
+    else:
+        shown = None if made else to_text()
+    _write(made)
+    if shown is not None:
+        print(shown)
 
 
 def cmd_trace(args: argparse.Namespace) -> None:
     """Primal and adjoint traces of a formula, and the gradient of each input."""
-    try:
-        output, inputs = parse(args.expr, **_assignments(args.at))
-        t = trace(output, inputs=list(inputs.values()), digits=args.digits)
-    except (ValueError, TypeError) as e:
-        raise UsageError(str(e)) from None
-    _report(args, t.to_dict, t.to_text,
+    output, inputs = parse(args.expr, **assignments(args.at))
+    if _picture_paths(args):
+        output.backward()  # the backward picture shows the adjoints
+    traced = functools.cache(lambda: trace(output, inputs=list(inputs.values()),
+                                           digits=args.digits))
+    _report(args, lambda: traced().to_dict(), lambda: traced().to_text(),
             lambda: draw_graph(output, mode=args.view, digits=args.digits),
             lambda: steps(output, digits=args.digits, exercise=args.exercise))
 
@@ -95,20 +125,14 @@ def _network_digits(args: argparse.Namespace) -> tuple[int | None, int]:
     """--digits for the text tables (None: their own 4) and for the pictures and page (3)."""
     if args.digits is None:
         return None, DEFAULT_DIGITS
-    try:
-        return check_digits(args.digits), args.digits
-    except ValueError as e:
-        raise UsageError(str(e)) from None
+    return check_digits(args.digits), args.digits
 
 
 def cmd_worked_example(args: argparse.Namespace) -> None:
     """The slide's 3-2-1 network: one forward pass, backward pass and update, as tables (the
     lecture's spec file, run by the same code as ``backprop step``)."""
     tables, digits = _network_digits(args)
-    try:
-        record = worked_example_step(loss=args.loss, lr=args.lr)
-    except ValueError as e:
-        raise UsageError(str(e)) from None
+    record = worked_example_step(loss=args.loss, lr=args.lr)
     _report(args, record.to_dict, lambda: _tables_text(record, tables),
             lambda: _record_view(record, args.view, digits),
             lambda: steps(record, digits=digits, exercise=args.exercise))
@@ -125,8 +149,8 @@ def cmd_step(args: argparse.Namespace) -> None:
                          "one to start from")
     tables, digits = _network_digits(args)
     try:
-        run = step(_spec(args.spec))
-    except (ValueError, TypeError) as e:
+        run = step(spec.load(args.spec))
+    except FileNotFoundError as e:  # a spec named on the command line: a typo, status 2
         raise UsageError(str(e)) from None
 
     def text() -> str:
@@ -145,10 +169,10 @@ def cmd_check(args: argparse.Namespace) -> None:
     try:
         run = step(spec.load(args.spec))
         report = check(run, answers.read(args.answers, run))
-    except (ValueError, TypeError, FileNotFoundError) as e:
+    except FileNotFoundError as e:  # files named on the command line: a typo, status 2
         raise UsageError(str(e)) from None
     if args.json:
-        _print_json(report.to_dict())
+        print(_json_text(report.to_dict()))
     else:
         print(check_table(report).to_text())
         notes = [f"{i.quantity}: {i.explanation}" for i in report.items if i.explanation]
@@ -178,54 +202,64 @@ def _record_view(record: StepRecord, view: str, digits: int) -> Drawing:
     return draw_graph(record.graph, mode=view, digits=digits)
 
 
-def _write_pictures(args: argparse.Namespace, picture: Callable[[], Drawing],
-                    stepper: Callable[[], Steps]) -> None:
-    """Save the picture as --svg/--png and the stepper page as --html; bad input is a UsageError,
-    an unwritable path or a missing ``dot`` an OSError/DotNotFoundError (status 1)."""
-    try:
-        drawing = picture() if args.svg or args.png else None
-        frames = stepper() if args.html else None
-    except (ValueError, TypeError) as e:
-        raise UsageError(str(e)) from None
-    _save(drawing, [(args.svg, ".svg"), (args.png, ".png")])
-    if frames is not None:
-        print(f"wrote {export_html(frames, args.html)}")
+_SUFFIXES = {"svg": ".svg", "png": ".png", "dot": ".dot", "html": ""}  # a page: any name
 
 
-def _save(drawing: Drawing | None, targets: Sequence[tuple[str | None, str]]) -> None:
-    for path, suffix in targets:
-        if path:
-            if not path.lower().endswith(suffix):
-                raise UsageError(f"the file for {suffix[1:]} should end in {suffix}, got {path!r}")
-            print(f"wrote {drawing.save(path)}")
+def _picture_paths(args: argparse.Namespace) -> dict[str, Path]:
+    """The files asked for with --svg, --png, --dot, --html: each must be a name ending in its
+    format's suffix (an empty name is a mistake, not "no file")."""
+    paths = {}
+    for flag, suffix in _SUFFIXES.items():
+        path = getattr(args, flag, None)
+        if path is None:
+            continue
+        if not path.strip():
+            raise UsageError(f"--{flag} needs a file name, got an empty one")
+        if not path.lower().endswith(suffix):
+            raise UsageError(f"the file for {flag} should end in {suffix}, got {path!r}")
+        paths[flag] = Path(path)
+    return paths
+
+
+def _make_pictures(args: argparse.Namespace, picture: Callable[[], Drawing],
+                   stepper: Callable[[], Steps]) -> list[Callable[[], Path]]:
+    """The pictures asked for, made (so that one too large is refused before any other work),
+    each as a function that saves it to its file; `_write` calls them."""
+    paths = _picture_paths(args)
+    made = []
+    drawing = picture() if paths.keys() - {"html"} else None
+    for flag, path in paths.items():
+        if flag == "html":
+            frames = stepper()
+            made.append(lambda frames=frames, path=path: export_html(frames, path))
+        else:
+            made.append(lambda path=path: drawing.save(path))
+    return made
+
+
+def _write(made: Sequence[Callable[[], Path]]) -> None:
+    """Save each picture; "wrote FILE" goes to standard error (standard output may hold JSON)."""
+    for save in made:
+        print(f"wrote {save()}", file=sys.stderr)
 
 
 def cmd_draw(args: argparse.Namespace) -> None:
     """The neuron-level diagram of a saved model (JSON) or of an MLP given by its sizes."""
     if (args.model is None) == (args.sizes is None):
         raise UsageError("give either a saved model file or --sizes (e.g. --sizes 3 2 1)")
-    try:
-        if args.model is not None:
-            model = load(args.model)
-        else:
-            if len(args.sizes) < 2:
-                raise ValueError("--sizes needs the number of inputs and at least one layer")
-            model = MLP(args.sizes[0], args.sizes[1:], activation=args.activation,
-                        seed=args.seed)
-        drawing = draw_network(model)
-    except (ValueError, TypeError) as e:
-        raise UsageError(str(e)) from None
-    if not (args.svg or args.png or args.dot):
-        print(drawing.source, end="")
-    _save(drawing, [(args.svg, ".svg"), (args.png, ".png"), (args.dot, ".dot")])
-
-
-def _spec(path: str) -> spec.Spec:
-    """The spec file ``path``, read and checked; a missing or bad file is a UsageError."""
-    try:
-        return spec.load(path)
-    except (ValueError, TypeError, FileNotFoundError) as e:
-        raise UsageError(str(e)) from None
+    if args.model is not None:
+        model = load(args.model)
+    else:
+        if len(args.sizes) < 2:
+            raise UsageError("--sizes needs the number of inputs and at least one layer")
+        n_in, sizes = check_sizes(args.sizes[0], args.sizes[1:])
+        check_unit_count(n_in + sum(sizes), DEFAULT_MAX_UNITS)  # before a weight is made
+        model = MLP(n_in, sizes, activation=args.activation, seed=args.seed)
+    made = _make_pictures(args, lambda: draw_network(model), lambda: None)
+    if made:
+        _write(made)
+    else:
+        print(draw_network(model).source, end="")
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -234,8 +268,11 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be from 0 to 65535, got {args.port}")
-    serve(_spec(args.spec) if args.spec else None, host=args.host, port=args.port,
-          open_browser=not args.no_browser)
+    try:
+        network = spec.load(args.spec) if args.spec else None
+    except FileNotFoundError as e:  # a spec named on the command line: a typo, status 2
+        raise UsageError(str(e)) from None
+    serve(network, host=args.host, port=args.port, open_browser=not args.no_browser)
 
 
 def _add_picture_flags(p: argparse.ArgumentParser, views: Sequence[str], default: str) -> None:
@@ -255,9 +292,28 @@ def _add_network_digits(p: argparse.ArgumentParser) -> None:
                         "in the pictures and on the page)")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser (usage and status 2 on a mistake), with a hint where its own message
+    would puzzle (a formula starting with "-" reads to it as an unknown option), and its message
+    cut as ours are (it quotes the arguments it did not expect, however long)."""
+
+    def error(self, message: str) -> None:
+        if self.prog.endswith(" trace") and "required: expr" in message:
+            message += ('; a formula that starts with "-" goes after "--", as in '
+                        'backprop trace --at x=1 -- "-x"')
+        super().error(_shortened(message))
+
+
+def _shortened(message: str) -> str:
+    """``message`` cut to MAX_MESSAGE characters, saying how long it was."""
+    if len(message) <= MAX_MESSAGE:
+        return message
+    return f"{message[:MAX_MESSAGE]}… ({len(message):,} characters)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``backprop`` with all its subcommands."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="backprop", description="Run, trace and draw backpropagation, step by step.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("trace", help="primal and adjoint evaluation traces of a formula")
@@ -295,7 +351,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("draw", help="draw a network: a saved model (JSON) or an MLP by sizes")
     p.add_argument("model", nargs="?", help="a model saved with model.save(path)")
     p.add_argument("--sizes", nargs="+", type=int, metavar="N", help="inputs then layer sizes")
-    p.add_argument("--activation", default="relu", help="hidden activation for --sizes")
+    p.add_argument("--activation", choices=list(ACTIVATIONS), default="relu",
+                   help="hidden activation for --sizes (default relu)")
     p.add_argument("--seed", type=int, default=0, help="weight seed for --sizes (default 0)")
     p.add_argument("--svg", metavar="FILE", help="write SVG")
     p.add_argument("--png", metavar="FILE", help="write PNG")
@@ -313,21 +370,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``backprop`` script; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         args.run(args)
-    except UsageError as e:
-        print(f"backprop {args.command}: error: {e}", file=sys.stderr)
-        return 2
-    except WrongAnswers:
-        return WRONG_ANSWERS
-    except (OSError, DotNotFoundError) as e:
-        # the system's own errors read "[Errno 21] Is a directory: 'x'"; say it as "x: Is a …"
-        system = isinstance(e, OSError) and e.filename is not None and e.strerror
-        print(f"backprop {args.command}: error: {f'{e.filename}: {e.strerror}' if system else e}",
-              file=sys.stderr)
-        return 1
+        sys.stdout.flush()  # a closed pipe shows here, not at exit after the handler is gone
+    except Exception as e:  # noqa: BLE001 (the one place every error is turned into a line)
+        message, status = error_message(e)
+        if isinstance(e, BrokenPipeError):  # stdout is gone: nothing more may go there at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if message is not None:
+            print(f"backprop {args.command}: error: {_shortened(message)}", file=sys.stderr)
+        return status
     return 0
 
 

@@ -14,6 +14,8 @@ import json
 import math
 import os
 import re
+import subprocess
+from html import escape
 from pathlib import Path
 
 import graphviz
@@ -26,6 +28,10 @@ FORMATS = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot"}
 
 class DotNotFoundError(RuntimeError):
     """Graphviz's ``dot`` program is needed to render pictures and is not installed."""
+
+
+class DotFailedError(RuntimeError):
+    """Graphviz's ``dot`` ran and refused (a build without cairo has no PNG, say)."""
 
 
 DEFAULT_DIGITS = 3
@@ -68,6 +74,17 @@ def exact(x: float) -> str:
     return f"{x:g}".replace("-", "−")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def dot_text(text: str) -> str:
+    """``text`` made safe inside a DOT label, quoted ("…") or HTML-like (<…>): ``& < > "`` as
+    entities, a backslash as ``&#92;`` (dot reads it as an escape: a label ending in one would
+    swallow its closing quote), and a control character shown as ``\x01`` (dot refuses them)."""
+    shown = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return escape(shown, quote=True).replace("\\", "&#92;")
+
+
 def check_digits(digits: int) -> int:
     """``digits`` itself if it is a whole number from 1 to 17, else a ValueError saying so."""
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= MAX_DIGITS:
@@ -93,13 +110,20 @@ def render(source: str, fmt: str, fixed: bool = False) -> bytes:
     """Run Graphviz on DOT ``source``, returning the picture in format ``fmt`` ("svg", "png",
     "json"): ``dot`` lays it out, or with ``fixed`` ``neato -n2`` keeps the positions it gives."""
     try:
+        # quiet: Graphviz's complaint is ours to say, in one line
         if fixed:
-            return graphviz.Source(source, engine="neato").pipe(format=fmt, neato_no_op=2)
-        return graphviz.Source(source).pipe(format=fmt)
+            return graphviz.Source(source, engine="neato").pipe(format=fmt, neato_no_op=2,
+                                                                 quiet=True)
+        return graphviz.Source(source).pipe(format=fmt, quiet=True)
     except graphviz.ExecutableNotFound:
         raise DotNotFoundError(
             "Graphviz's 'dot' program is not installed (apt-get install graphviz, or brew install "
             "graphviz); save as .dot to get the source without it") from None
+    except subprocess.CalledProcessError as e:
+        said = (e.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        reason = said[0][:200] if said else f"exit status {e.returncode}"
+        raise DotFailedError(f"Graphviz's 'dot' could not make the {fmt} picture: {reason}"
+                             ) from None
 
 
 def _placed(source: str) -> dict:

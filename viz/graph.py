@@ -10,13 +10,12 @@ parent receives from that child.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
-from html import escape
 from typing import Any
 
 from autograd_core import RULES, Constant, Value, topological_order
 from autograd_core.trace import render_rule_text, variable_names
 
-from .drawing import DEFAULT_DIGITS, Drawing, Layout, check_digits, exact, number
+from .drawing import DEFAULT_DIGITS, Drawing, Layout, check_digits, dot_text, exact, number
 
 MODES = ("forward", "backward", "both")
 RANKDIRS = ("LR", "TB", "RL", "BT")
@@ -177,11 +176,11 @@ class GraphPicture:
 
     def _label(self, v: Value, mode: str, values: Collection[Value] | None,
                grads: Mapping[Value, float] | None) -> str:
-        rows = [f"<B>{escape(self.names[v])}</B>"]
+        rows = [f"<B>{dot_text(self.names[v])}</B>"]
         if isinstance(v, Constant):
             return f"<{rows[0]}>"
         if v.parents:
-            rows.append(f'<FONT POINT-SIZE="10">= {escape(self._operation(v))}</FONT>')
+            rows.append(f'<FONT POINT-SIZE="10">= {dot_text(self._operation(v))}</FONT>')
         shown = values is None or v in values
         rows.append(f"value {number(v.data, self.digits) if shown else '?'}")
         if mode in ("backward", "both"):
@@ -216,7 +215,7 @@ class GraphPicture:
         for k, (p, v, local) in enumerate(self.edges):
             attrs = []
             if mode in ("backward", "both") and not isinstance(p, Constant):
-                tip = escape(f"∂{self.short[v]}/∂{self.short[p]}", quote=True)
+                tip = dot_text(f"∂{self.short[v]}/∂{self.short[p]}")
                 attrs.append(f'label="{number(local, self.digits)}" tooltip="{tip}"')
             if (p, v) in hot_edges:
                 attrs.append('color="#d62728" penwidth=2')

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Collection, Mapping, Sequence
-from html import escape
 from typing import Any
 
-from .drawing import DEFAULT_DIGITS, Drawing, Layout, check_digits, number
+from .drawing import DEFAULT_DIGITS, Drawing, Layout, check_digits, dot_text, number
 
 DEFAULT_MAX_UNITS = 60
 _HOT = "#ffe680"
@@ -56,6 +55,13 @@ def _targets(target: float | Sequence[float] | None, model: Any) -> list[tuple[s
     return [(f"t{u}", float(t)) for u, t in zip(outputs, ts, strict=True)]
 
 
+def check_unit_count(units: int, max_units: int) -> None:
+    """A ValueError if a network of ``units`` units (inputs included) is too large to draw."""
+    if units > max_units:
+        raise ValueError(f"this network has {units:,} units, more than max_units={max_units} "
+                         "can show readably; raise max_units or draw one layer's worth")
+
+
 def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
                  target: float | Sequence[float] | None = None, loss: float | None = None,
                  forward: Mapping[str, Mapping[str, float]] | None = None,
@@ -88,10 +94,7 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
     digits = check_digits(digits)
     if rankdir not in ("LR", "TB"):
         raise ValueError(f"rankdir must be 'LR' or 'TB', got {rankdir!r}")
-    units = model.n_in + len(neurons)
-    if units > max_units:
-        raise ValueError(f"this network has {units} units, more than max_units={max_units} "
-                         "can show readably; raise max_units or draw one layer's worth")
+    check_unit_count(model.n_in + len(neurons), max_units)
     if inputs is not None:
         if len(inputs) != model.n_in:
             raise ValueError(f"expected {model.n_in} inputs, got {len(inputs)}")
@@ -107,7 +110,7 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
     targets = _targets(target, model)
 
     def param(name: str) -> str:
-        shown_name = escape(name)
+        shown_name = dot_text(name)
         if name in old:
             text = f"{shown_name}: {number(old[name], digits)} → {number(shown[name], digits)}"
         else:
@@ -142,7 +145,7 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
         for n in layer.neurons:
             key = str(n.unit)
             values = forward.get(key, {})
-            lines = [param(n.b.label), escape(n.activation)]
+            lines = [param(n.b.label), dot_text(n.activation)]
             lines += [f"{s}{key} = {number(values[k], digits)}"
                       for s, k in (("i", "net"), ("o", "out")) if k in values]
             if key in errors:

@@ -1,5 +1,8 @@
 """What one request to the live app may ask for, so that no request can hang or exhaust the
-server: one place, to be replaced by the library's shared limits once it has them."""
+server while a student types: tighter than the library's own bounds (`nn.limits`: what a network
+may be at all; `autograd_core.parse.MAX_FORMULA_CHARS`), which still apply beneath these."""
+
+from nn.limits import MAX_SPEC_PARAMETERS
 
 MAX_FORMULA_CHARS = 200  # the lecture's formulas are under 40 characters
 MAX_FORMULA_NODES = 60  # each node makes a forward and a backward frame
@@ -14,4 +17,5 @@ STREAM_HANDOVER_SECONDS = 2.0  # a new stream of a session waits this long for t
 MAX_SESSIONS = 16  # training sessions kept (one per tab); the least recently used goes first
 GRID = 40  # the decision boundary is computed on GRID × GRID points
 UNIT_GRID = 20  # each hidden unit's image
-MAX_QUERY_CHARS = 8000  # the Step view of a spec's 200 parameters fits; longer is not the page
+# the Step view's address holds every number of a spec ("w12_13=-0.123456789&" < 40 characters)
+MAX_QUERY_CHARS = 40 * MAX_SPEC_PARAMETERS
