@@ -15,8 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-expect = pytest.importorskip("playwright.sync_api").expect
+from playwright.sync_api import expect
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 SIZES = {"phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True,

@@ -66,12 +66,12 @@ def _answers(handler: Callable[[Request], dict]) -> Handler:
             return _error(f"the address is longer than {limits.MAX_QUERY_CHARS} characters", 414)
         try:
             result = await anyio.to_thread.run_sync(handler, request)
-        except (ValueError, TypeError) as e:
-            return _error(str(e))
         except training.SessionEnded:
             return _error(_ENDED, 404)
         except training.SessionBusy as e:
             return _error(str(e), 409)
+        except (ValueError, TypeError) as e:
+            return _error(str(e))
         except DotNotFoundError as e:  # the machine lacks Graphviz: say so, in the page
             return _error(str(e), 503)
         return _json(result)

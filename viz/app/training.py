@@ -42,11 +42,13 @@ MOMENTUM = 0.9  # the usual β of SGD with momentum
 MAX_CHART_POINTS = 320
 
 
-class SessionEnded(LookupError):
+# Both are ValueErrors, as any request the page cannot have now (the server answers them with
+# 404 and 409, before the 400 of other ValueErrors); their messages are for the student.
+class SessionEnded(ValueError):
     """No session has this id: never made, dropped for a newer one, or the server restarted."""
 
 
-class SessionBusy(RuntimeError):
+class SessionBusy(ValueError):
     """The session is training in another request (a stream, or one epoch)."""
 
 
