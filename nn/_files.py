@@ -8,20 +8,25 @@ from os import PathLike
 from pathlib import Path
 
 
+class MissingFileError(FileNotFoundError):
+    """A file the user named as input does not exist: a mistake in what was typed (the command
+    line's status 2), not a failure of the system around it."""
+
+
 def read_text(path: str | PathLike[str], what: str, suffixes: Sequence[str] | None,
               max_bytes: int) -> tuple[Path, str]:
     """The path and UTF-8 text of a file (a spreadsheet's byte-order mark dropped).
 
     ValueError for a name not ending in one of ``suffixes`` (None: any name), a file over
-    ``max_bytes`` or one that is not text; FileNotFoundError for a missing one. ``what`` names
-    it ("a spec file"). The file is read in pieces, never past ``max_bytes``: a device such as
-    /dev/zero, or a file that grows while it is read, is refused at once.
+    ``max_bytes`` or one that is not text; MissingFileError (a FileNotFoundError) for a missing
+    one. ``what`` names it ("a spec file"). The file is read in pieces, never past
+    ``max_bytes``: a device such as /dev/zero, or a file that grows while read, is refused at once.
     """
     path = Path(path)
     if suffixes is not None and path.suffix.lower() not in suffixes:
         raise ValueError(f"{path}: {what} ends in {' or '.join(suffixes)}")
     if not path.exists():
-        raise FileNotFoundError(f"{path}: no such {what.split(' ', 1)[1]}")
+        raise MissingFileError(f"{path}: no such {what.split(' ', 1)[1]}")
     chunks, size = [], 0
     with open(path, "rb") as f:
         while chunk := f.read(1 << 16):

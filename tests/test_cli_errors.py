@@ -15,11 +15,14 @@ import pytest
 import autograd_core
 import nn
 import viz
+from nn._files import MissingFileError
 from viz import cli
 from viz.cli import error_message, main
 
 # an error that is a mistake in the input (status 2), or a failure around it (status 1)
-INPUT_MISTAKES = (ValueError, TypeError, ArithmeticError, RecursionError, AssertionError)
+# a missing file the user named as input is a typo (MissingFileError), not the system's failure
+INPUT_MISTAKES = (ValueError, TypeError, ArithmeticError, RecursionError, AssertionError,
+                  MissingFileError)
 
 
 def _library_exceptions():
@@ -66,6 +69,7 @@ def test_every_library_exception_has_its_own_message_and_status(kind):
     (MemoryError(), 1, "ran out of memory"),
     (FileNotFoundError(2, "No such file or directory", "m.json"), 1,
      "m.json: No such file or directory"),
+    (MissingFileError("m.json: no such backprop-lab model file"), 2, "m.json: no such"),
     (PermissionError("cannot write x.svg: the folder . is not writable"), 1, "not writable"),
     (KeyError("w14"), 1, "internal error (KeyError: 'w14'); please report it"),
     (RuntimeError("boom"), 1, "internal error (RuntimeError: boom)"),

@@ -86,7 +86,7 @@ def test_draw_a_saved_model_shows_its_weights(capsys, tmp_path):
     (["worked-example", "--svg", "picture.txt"], 2, "should end in .svg"),
     (["draw"], 2, "give either a saved model file or --sizes"),
     (["draw", "--sizes", "3"], 2, "at least one layer"),
-    (["draw", "/no/such/model.json"], 1, "/no/such/model.json: no such backprop-lab model file"),
+    (["draw", "/no/such/model.json"], 2, "/no/such/model.json: no such backprop-lab model file"),
 ])
 def test_mistakes_give_one_line_on_stderr_and_a_nonzero_status(capsys, argv, status, message):
     got, out, err = run(capsys, *argv)

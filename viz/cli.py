@@ -21,6 +21,7 @@ from pathlib import Path
 
 from autograd_core import AnomalyError, GradcheckError, parse, trace
 from nn import ACTIVATIONS, MLP, answers, load, spec, step
+from nn._files import MissingFileError
 from nn.examples import WORKED_LOSSES, worked_example_step
 from nn.exercise import Report, check
 from nn.limits import check_sizes
@@ -57,7 +58,8 @@ def error_message(error: BaseException) -> tuple[str | None, int]:
         return None, 1
     if isinstance(error, WrongAnswers):  # the report is printed already
         return None, WRONG_ANSWERS
-    if isinstance(error, UsageError | ValueError | TypeError | AnomalyError | GradcheckError):
+    if isinstance(error, UsageError | ValueError | TypeError | AnomalyError | GradcheckError
+                  | MissingFileError):
         # DomainError, GraphTooLargeError, InfiniteLossError and the JSON errors are ValueErrors
         return str(error), 2
     if isinstance(error, RecursionError):
@@ -148,10 +150,7 @@ def cmd_step(args: argparse.Namespace) -> None:
         raise UsageError("give a spec file (TOML or JSON); `backprop step --example-spec` prints "
                          "one to start from")
     tables, digits = _network_digits(args)
-    try:
-        run = step(spec.load(args.spec))
-    except FileNotFoundError as e:  # a spec named on the command line: a typo, status 2
-        raise UsageError(str(e)) from None
+    run = step(spec.load(args.spec))
 
     def text() -> str:
         blocks = [f"Step {r.step} (epoch {r.epoch}, "
@@ -166,11 +165,8 @@ def cmd_step(args: argparse.Namespace) -> None:
 def cmd_check(args: argparse.Namespace) -> None:
     """A student's hand calculation (an answers file) checked against a spec's updates: each
     number right, wrong or carried forward, with the likely mistake."""
-    try:
-        run = step(spec.load(args.spec))
-        report = check(run, answers.read(args.answers, run))
-    except FileNotFoundError as e:  # files named on the command line: a typo, status 2
-        raise UsageError(str(e)) from None
+    run = step(spec.load(args.spec))
+    report = check(run, answers.read(args.answers, run))
     if args.json:
         print(_json_text(report.to_dict()))
     else:
@@ -268,10 +264,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be from 0 to 65535, got {args.port}")
-    try:
-        network = spec.load(args.spec) if args.spec else None
-    except FileNotFoundError as e:  # a spec named on the command line: a typo, status 2
-        raise UsageError(str(e)) from None
+    network = spec.load(args.spec) if args.spec else None
     serve(network, host=args.host, port=args.port, open_browser=not args.no_browser)
 
 
