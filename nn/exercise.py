@@ -3,9 +3,9 @@ forward, and the likely mistake.
 
 The right numbers are read from the step records (`nn.step`); "carried forward" and the
 catalogued mistakes come from `nn.replay` (the student's own values put through the rule table)
-and `nn.mistakes`. A number is right when it is within the student's own rounding (one unit of
-the last decimal written: a hand calculation rounds every number on the way, so the last digit
-may be one off) or within a relative 10⁻³ of the right value, whichever is wider.
+and `nn.mistakes`. A number is right when it is within the student's own rounding (half a unit
+of the last decimal written, that unit never coarser than the right value's first digit) plus a
+relative 10⁻³ (a hand calculation rounds every number on the way).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from .mistakes import CATALOGUE
 from .replay import Quantity, StepReplay, replay
 from .stepping import StepRecord, StepRun
 
-RELATIVE = 1e-3
+RELATIVE = 1e-3  # what rounding numbers on the way adds to a result, about
 VERDICTS = ("right", "wrong", "carried-forward")
 
 
@@ -35,9 +35,13 @@ class Answer:
     decimals: int | None = None
 
     def matches(self, x: float) -> bool:
-        """Within one unit of the student's last decimal of x, or a relative 10⁻³ of it."""
-        rounding = 10.0 ** -self.decimals if self.decimals is not None else 0.0
-        return abs(self.value - x) <= max(rounding, RELATIVE * abs(x), 1e-12)
+        """|given − x| ≤ u/2 + 10⁻³·|x|, u one unit of the last decimal written but never
+        coarser than x's first digit: the student's own rounding plus what rounding on the way
+        adds, while "0" for −0.017 or "−0.3" for −0.22 stays wrong."""
+        unit = 10.0 ** -self.decimals if self.decimals is not None else 0.0
+        if x != 0 and math.isfinite(x):
+            unit = min(unit, 10.0 ** math.floor(math.log10(abs(x))))
+        return abs(self.value - x) <= max(unit / 2 + RELATIVE * abs(x), 1e-12)
 
 
 @dataclass(frozen=True)

@@ -95,8 +95,12 @@ def formula(q: Quantity, world: StepReplay) -> Formula:
                        world.recomputed[q])
     if q.kind == "o":
         act = RULES[o.op].expr if o.op != "linear" else "{0}"
+        net = q.at("i", j)
+        # the i_j the student wrote, else the one their inputs give (not the i_j taken back
+        # from their o_j for the backward pass, which would make o_j = f(i_j) say nothing)
+        i_value = world.given[net] if net in world.given else pr.recomputed.get(net, i.data)
         return Formula(f"o{j}", _filled(act, [f"i{j}"], o.params),
-                       _filled(act, [_paren(i.data)], o.params), world.recomputed[q])
+                       _filled(act, [_paren(i_value)], o.params), world.recomputed[q])
     slope_text, slope = _slope(o, j)
     uses = [(c, k) for c, k in _consumers(pr, o) if c.op == "linear"]
     if not uses:  # an output unit: its outputs go into the loss

@@ -53,8 +53,8 @@ def test_worked_example_all_right_to_four_decimals():
 
 def test_worked_example_hidden_unit_4_output_is_0_332_to_the_students_three_decimals():
     assert lecture_check("o4,0.332")["o4"].verdict == "right"
-    # 0.331 is within one unit of the student's last decimal (rounding on the way); 0.330 is
-    # 0.0018 off: more than that unit (0.001) and than 10⁻³ relative (0.0003)
+    # 0.331 is 0.00081 off: within half a unit of the student's last decimal (0.0005) plus
+    # 10⁻³ relative (0.00033) for rounding on the way; 0.330 is 0.0018 off
     assert lecture_check("o4,0.331")["o4"].verdict == "right"
     item = lecture_check("o4,0.330")["o4"]
     assert item.verdict == "wrong" and item.expected == pytest.approx(O4)
@@ -318,3 +318,13 @@ def test_a_linear_output_unit_with_cross_entropy():
     assert items["o5"].verdict == items["E"].verdict == "right"
     assert (items["delta5"].verdict, items["delta5"].mistake) == ("wrong", "sign")
     assert items["delta5"].explanation.endswith(f"= {-p5:.4g}".replace("-", "−"))
+
+
+def test_coarsely_rounded_answers_far_from_the_right_value_are_wrong():
+    # −0.3 is w46 left unchanged (right: −0.3 + 0.9·0.0870 = −0.2217); 0 for δ4 = −0.0174;
+    # 0.4 for o4 = σ(−0.7) = 0.3318: one decimal is no licence to be 0.07 off
+    items = lecture_check("new_w46,-0.3\ndelta4,0\no4,0.4\no5,0.5")
+    assert items["new_w46"].verdict == items["delta4"].verdict == "wrong"
+    assert items["o4"].verdict == "wrong"
+    # while σ(0.1) = 0.525 rounded to one decimal, 0.5, is the student's rounding
+    assert items["o5"].verdict == "right"

@@ -56,9 +56,15 @@ _SCRIPT = """
     var decimals = (parts[0].split(".")[1] || "").length - (parts[1] ? parseInt(parts[1], 10) : 0);
     return {value: parseFloat(t), decimals: Math.max(decimals, 0)};
   }
-  // the checker's rule: one unit of the last decimal typed, or 10^-3 relative
+  // the checker's rule (nn.exercise.Answer.matches): half a unit of the last decimal typed,
+  // never coarser than x's first digit, plus 10^-3 of x
   function matches(a, x) {
-    return Math.abs(a.value - x) <= Math.max(Math.pow(10, -a.decimals), 1e-3 * Math.abs(x), 1e-12);
+    var unit = Math.pow(10, -a.decimals);
+    if (x !== 0 && isFinite(x)) {
+      unit = Math.min(unit, Math.pow(10, Math.floor(Math.log10(Math.abs(x)))));
+    }
+    var tolerance = Math.max(unit / 2 + 1e-3 * Math.abs(x), 1e-12);
+    return Math.abs(a.value - x) <= tolerance;
   }
   function shown(x) { return String(Number(x.toPrecision(4))).replace("-", "\\u2212"); }
   function judge(q, a) {
