@@ -274,11 +274,12 @@ def test_the_stepper_walks_every_example_of_a_per_epoch_update_then_sums_the_gra
                       "update": "per-epoch", "weights": {"w12": 1.0, "b2": 0.0},
                       "examples": [{"x": [1.0], "t": [0.0]}, {"x": [2.0], "t": [1.0]}]})
     texts = [f.text for f in steps(nn.step(spec))]
-    assert texts[0].startswith("Example 1: inputs x1 = 1 enter units 1–1")
-    assert any(t.startswith("Example 2: inputs x1 = 2") for t in texts)
+    assert texts[0].startswith("(example 1) Inputs x1 = 1 enter units 1–1")
+    assert any(t.startswith("(example 2) Inputs x1 = 2") for t in texts)
+    assert texts[-1].startswith("(all examples) After one step")
     # o = w·x: example 1 gives ∂E/∂w = −2(0 − 1)·1 = 2, example 2 gives −2(1 − 2)·2 = 4;
     # w ← 1 − 0.5·(2 + 4) = −2
-    assert "w12 ← w12 − η·Σ ∂E/∂w12 = 1 − 0.5 · (2 + 4) = −2" in texts
+    assert "(all examples) w12 ← w12 − η·Σ ∂E/∂w12 = 1 − 0.5 · (2 + 4) = −2" in texts
 
 
 MAZUR_TWO_EPOCHS = {

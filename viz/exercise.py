@@ -9,6 +9,7 @@ evaluation trace: the primal values, then the adjoints contribution by contribut
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,6 +23,11 @@ from .steps import Frame
 Question = dict[str, Any]
 
 
+# what the stepper puts before a sentence: "Step k (epoch e, example m): " when a run has several
+# updates, "(example m) " / "(all examples) " inside a per-epoch update
+_LEAD = re.compile(r"^(Step \d+ \(.*?\): )?(\((example \d+|all examples)\) )?")
+
+
 def _sentence_start(q: Quantity) -> str:
     """How the stepper's sentence of ``q`` begins (after a "Step k (…): " prefix)."""
     return {"E": "E = ", "i": f"i{q.name} = ", "o": f"o{q.name} = ", "delta": f"δ{q.name} = ",
@@ -33,8 +39,8 @@ def _question(p: Prompt, index: int) -> Question:
             "answer": p.answer, "wrong": [list(w) for w in p.wrong], "carried": p.carried}
 
 
-def network_questions(records: Sequence[StepRecord], frames: Sequence[Frame],
-                      several: bool) -> list[Question | None]:
+def network_questions(records: Sequence[StepRecord],
+                      frames: Sequence[Frame]) -> list[Question | None]:
     """One question per frame of `viz.steps` on these updates (None where the frame computes
     nothing to predict: the inputs, the summary), in order; ValueError if the frames and the
     run's numbers fall out of step."""
@@ -48,7 +54,7 @@ def network_questions(records: Sequence[StepRecord], frames: Sequence[Frame],
     todo = [(k, p) for k, p in enumerate(prompts(records)) if asked(p.quantity)]
     out: list[Question | None] = []
     for frame in frames:
-        text = frame.text.split("): ", 1)[1] if several else frame.text
+        text = _LEAD.sub("", frame.text)
         if todo and text.startswith(_sentence_start(todo[0][1].quantity)):
             k, p = todo.pop(0)
             out.append(_question(p, k))

@@ -137,7 +137,7 @@ def steps(subject: Value | StepRecord | StepRun, *, digits: int = DEFAULT_DIGITS
             result.questions = graph_questions(subject, result.frames)
         else:
             records = [subject] if isinstance(subject, StepRecord) else list(subject)
-            result.questions = network_questions(records, result.frames, len(records) > 1)
+            result.questions = network_questions(records, result.frames)
     return result
 
 
@@ -316,7 +316,7 @@ def _record_frames(record: StepRecord, digits: int, rankdir: str, layout: Layout
                                params=old if params is None else params,
                                old=before, highlight=highlight, rankdir=rankdir, digits=digits,
                                layout=layout)
-        frames.append(Frame(len(frames) + 1, phase, prefix + text, picture))
+        frames.append(Frame(len(frames) + 1, phase, prefix + state["tag"] + text, picture))
         return len(frames)
 
     consumers = {i: [(n, w) for n in neurons for i2, w in zip(n.input_units, n.w, strict=True)
@@ -324,14 +324,15 @@ def _record_frames(record: StepRecord, digits: int, rankdir: str, layout: Layout
     for p in record.passes:
         node = {v.label: v for v in topological_order(p.graph) if v.label}
         fwd, errors = p.forward, p.errors
-        state.update(x=p.x, t=p.t, loss=None, forward={}, deltas={}, gradients={})
+        # a per-epoch update's passes say which example each frame is about
+        state.update(x=p.x, t=p.t, loss=None, forward={}, deltas={}, gradients={},
+                     tag=f"(example {p.example}) " if record.example is None else "")
         forward, deltas, gradients = state["forward"], state["deltas"], state["gradients"]
         xs = ", ".join(f"x{i} = {number(x, digits)}" for i, x in enumerate(p.x, 1))
         ts = (f"the target is t = {number(p.t[0], digits)}" if len(p.t) == 1 else
               "the targets are " + ", ".join(f"t{k} = {number(x, digits)}"
                                               for k, x in zip(outputs, p.t, strict=True)))
-        each = f"Example {p.example}: inputs" if record.example is None else "Inputs"
-        add("forward", f"{each} {xs} enter units 1–{n_in}; {ts}.",
+        add("forward", f"Inputs {xs} enter units 1–{n_in}; {ts}.",
             {str(i) for i in range(1, n_in + 1)})
 
         def source(i: int, p=p) -> tuple[str, float]:
@@ -397,6 +398,9 @@ def _record_frames(record: StepRecord, digits: int, rankdir: str, layout: Layout
 
     summed = record.example is None and len(record.passes) > 1
     state["gradients"] = dict(record.gradients)
+    if summed:  # the update is the sum's: no one example's values on the picture
+        state.update(x=None, t=None, loss=sum(p.loss for p in record.passes), forward={},
+                     deltas={}, tag="(all examples) ")
     done: dict[str, float] = {}
     for name in (p for n in reversed(neurons) for p in [*(w.label for w in n.w), n.b.label]):
         done[name] = old[name]
