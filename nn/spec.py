@@ -9,6 +9,7 @@ checks a file; `Spec.model()` builds the network; `nn.step` runs the updates.
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import numbers
@@ -246,14 +247,17 @@ def from_dict(data: object, source: str = "the spec", text: str | None = None) -
     absent = [n for n in expected if n not in weights]
     unknown = [str(n) for n in weights if n not in expected]
     if absent or unknown:
-        parts = [f"missing {', '.join(absent[:8])}{' ...' if len(absent) > 8 else ''}"
-                 if absent else "",
-                 f"not in this network {', '.join(unknown[:8])}"
-                 f"{' ...' if len(unknown) > 8 else ''}" if unknown else ""]
-        raise src.error(unknown[0] if unknown else "weights",
-                        "; ".join(p for p in parts if p) + f" (this {inputs}-"
-                        f"{'-'.join(map(str, layers))} network has {len(expected)} weights and "
-                        f"biases: {_listing(expected)})")
+        network = (f"this {inputs}-{'-'.join(map(str, layers))} network has {len(expected)} "
+                   f"weights and biases: {_listing(expected)}")
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], absent or expected, n=1, cutoff=0.5)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            more = f"; {len(unknown) - 1} more not in it" if len(unknown) > 1 else ""
+            missing = f"; missing: {', '.join(absent[:8])}" if absent else ""
+            raise src.error(unknown[0], f"not a parameter of this network{hint}"
+                            f"{more}{missing} ({network})")
+        raise src.error("weights", f"missing {', '.join(absent[:8])}"
+                        f"{' ...' if len(absent) > 8 else ''} ({network})")
     weights = {n: _number(src, n, weights[n]) for n in expected}
 
     examples = data["examples"]
@@ -329,7 +333,10 @@ def loads(text: str, fmt: str = "toml", source: str = "the spec") -> Spec:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
-            raise ValueError(f"{source}: not valid TOML: {e}") from None
+            # a decimal comma (0,4), as some spreadsheets and countries write numbers
+            comma = " (numbers take a decimal point: 0.4, not 0,4)" if re.search(
+                r"=\s*[-+]?\d+,\d", text) else ""
+            raise ValueError(f"{source}: not valid TOML: {e}{comma}") from None
     elif fmt == "json":
         try:
             data = json.loads(text)

@@ -61,7 +61,16 @@ def test_a_missing_weight_is_named_with_the_line_of_the_weights_table():
 
 def test_an_extra_weight_is_named_with_its_line():
     message = bad("b4 = 0.0\n", "b4 = 0.0\nw14 = 1.0\n")
-    assert message.startswith("net.toml, line 12: w14:") and "not in this network w14" in message
+    assert message.startswith("net.toml, line 12: w14: not a parameter of this network")
+
+
+def test_a_misspelt_weight_is_told_the_name_it_probably_means():
+    message = bad("w23 = 0.2", "w32 = 0.2")
+    assert "w32: not a parameter of this network (did you mean w23?); missing: w23" in message
+
+
+def test_a_decimal_comma_gets_a_hint():
+    assert "numbers take a decimal point: 0.4, not 0,4" in bad("w23 = 0.2", "w23 = 0,2")
 
 
 def test_a_target_count_that_does_not_match_the_output_units_names_the_example_and_line():
