@@ -75,15 +75,26 @@ def visible(tab):
     return frame
 
 
-# Where each node of the shown frame is on the page, by the node's Graphviz name (its <title>).
+# Where each node of the shown frame is in its picture, by the node's Graphviz name (its
+# <title>): relative to the picture, since its box may pan to the frame's node on a phone.
 _NODE_PLACES = """() => {
   const frame = document.querySelector(".bp-frame:not([hidden])");
+  const svg = frame.querySelector("svg").getBoundingClientRect();
   const places = {};
   for (const g of frame.querySelectorAll("g.node")) {
     const r = g.getBoundingClientRect();
-    places[g.querySelector("title").textContent] = [r.x + scrollX, r.y + scrollY, r.width];
+    places[g.querySelector("title").textContent] = [r.x - svg.x, r.y - svg.y, r.width];
   }
   return places;
+}"""
+
+# Whether the highlighted node of the shown frame lies inside the picture's visible box.
+_HOT_NODE_IN_VIEW = """() => {
+  const box = document.querySelector(".bp-frame:not([hidden]) .bp-picture");
+  const hot = box.querySelector('[fill="#ffe680"]');
+  if (!hot) { return null; }
+  const b = box.getBoundingClientRect(), h = hot.getBoundingClientRect();
+  return h.left >= b.left - 1 && h.right <= b.right + 1;
 }"""
 
 # The smallest node text of the shown picture as rendered, in CSS px: its font size in the SVG's
@@ -242,3 +253,14 @@ def test_table_rows_appear_at_their_frame_and_the_current_one_is_highlighted(ope
     assert "v̄₀ + v̄₂ · ∂v₂/∂v₀" in now.inner_text()
     shown = [adjoint.nth(k).is_visible() for k in range(9)]
     assert shown == [True] * 8 + [False]  # the last contribution, to v̄₋₁, is still to come
+
+
+def test_on_a_phone_the_picture_pans_to_the_unit_each_frame_is_about(open_page, stepper_files):
+    tab, _, errors = open_page("worked", "phone")
+    _, count = stepper_files["worked"]
+    seen = []
+    for _ in range(count - 1):
+        tab.keyboard.press("ArrowRight")
+        seen.append(tab.evaluate(_HOT_NODE_IN_VIEW))
+    # the output unit 6 lies past a phone's width: its frames must pan to it
+    assert seen.count(True) > 10 and False not in seen and errors == []

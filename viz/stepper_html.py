@@ -84,6 +84,17 @@ _SCRIPT = """
     var to = frames[current].querySelector(".bp-picture");
     to.scrollLeft = from.scrollLeft;
     to.scrollTop = from.scrollTop;
+    // ... unless what this frame is about lies outside the box: bring it to the middle
+    var hot = to.querySelector('[fill="#ffe680"]');
+    if (hot) {
+      var box = to.getBoundingClientRect(), spot = hot.getBoundingClientRect();
+      if (spot.left < box.left || spot.right > box.right) {
+        to.scrollLeft += (spot.left + spot.right - box.left - box.right) / 2;
+      }
+      if (spot.top < box.top || spot.bottom > box.bottom) {
+        to.scrollTop += (spot.top + spot.bottom - box.top - box.bottom) / 2;
+      }
+    }
     var n = current + 1;
     for (var r = 0; r < rows.length; r++) {
       var at = Number(rows[r].getAttribute("data-frame"));
