@@ -198,6 +198,21 @@ def test_xor_trains_to_full_accuracy_and_a_point_opens_its_graph(page, server):
     shot(page, "train")
 
 
+def test_play_after_editing_the_layers_trains_the_network_the_fields_describe(page, server):
+    open_view(page, server, "?view=train&data=xor&layers=4&seed=0")
+    assert page.locator(".units canvas").count() == 4
+    page.fill("#train-form input[name=layers]", "4,4")
+    page.click("#train-play")  # at once: the field's change and Play in one click
+    expect(page.locator("#view-train .status")).to_contain_text(re.compile(r"Epoch [1-9]"))
+    page.click("#train-play")  # pause
+    expect(page.locator(".units canvas")).to_have_count(8)
+    page.locator(".overlay .pt.train").last.click()
+    page.wait_for_selector("#view-train .example:not([hidden]) svg")
+    graph = page.inner_text("#view-train .example .picture")
+    # units 3 … 10 hidden, 11 the output: the new network's parameters, not 4 units' (b7 out)
+    assert "b11" in graph and "w10_11" in graph
+
+
 def test_the_address_reopened_in_a_new_tab_restores_the_view(browser, server):
     context = browser.new_context(**SIZES["laptop"])
     first = context.new_page()
