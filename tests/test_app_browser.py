@@ -176,6 +176,13 @@ def test_a_typed_formula_shows_its_gradient(page, server):
     page.fill("#formula-form input[name=f]", "x1*x2 + exp(x1")
     page.wait_for_selector("#view-formula .error:not([hidden])")
     assert "was never closed" in page.inner_text("#view-formula .error")
+    # the last formula's y, gradients and graph are not left below the error as if its answer
+    expect(page.locator("#view-formula .summary")).to_be_hidden()
+    expect(page.locator("#view-formula .stepper")).to_be_hidden()
+    page.fill("#formula-form input[name=f]", "x1*x2 + exp(x1)")
+    expect(page.locator("#view-formula .summary")).to_contain_text(expected)
+    expect(page.locator("#view-formula .picture svg")).to_be_visible()
+    expect(page.locator("#view-formula .error")).to_be_hidden()
     assert page.title() == "backprop-lab live"  # still the page, not an error page
 
 

@@ -116,16 +116,24 @@ class Stepper {
 }
 
 // The Formula and Step views: send the form, show the frames; ``shown`` fills in the rest.
+// While the fields have an error, the results of the last fields that could be read are hidden
+// (they would look like the answer to the fields shown).
 async function stepped(view, start, shown) {
   saveAddress();
+  const stepper = views[view].stepper;
+  const results = $$(".summary, .stepper", $("#view-" + view));
+  const asked = stepper.asked + 1;  // the number load gives this request
   try {
-    const data = await views[view].stepper.load(formQuery($(`#${view}-form`)).toString(), start);
+    const data = await stepper.load(formQuery($(`#${view}-form`)).toString(), start);
     if (data) {
       showError(view, "");
+      results.forEach((el) => { el.hidden = false; });
       shown(data.summary);
     }
   } catch (e) {
+    if (asked !== stepper.asked) { return; }  // a newer edit has been sent since
     showError(view, e.message);
+    results.forEach((el) => { el.hidden = true; });
   }
 }
 
