@@ -190,6 +190,19 @@ def test_xor_trains_to_full_accuracy_and_a_point_opens_its_graph(page, server):
     open_view(page, server, "?view=train&data=xor&noise=0.1&points=200&layers=4&lr=0.03"
                             "&optimizer=adam&batch=10&seed=0")
     assert page.locator(".overlay .pt").count() == 200
+
+    def style(selector: str, prop: str) -> str:
+        return page.locator(selector).first.evaluate(f"e => getComputedStyle(e).{prop}")
+
+    # each point in its class's colour (the legend's blue 1, orange 0), train filled, test
+    # hollow (white inside, a ring of the class's colour), a dark outline on the filled ones
+    blue, orange, white = "rgb(21, 101, 192)", "rgb(239, 108, 0)", "rgb(255, 255, 255)"
+    assert style(".overlay .pt.train.c1", "fill") == blue
+    assert style(".overlay .pt.train.c0", "fill") == orange
+    assert style(".overlay .pt.train.c1", "stroke") == "rgb(33, 33, 33)"
+    assert style(".overlay .pt.test.c1", "fill") == white
+    assert style(".overlay .pt.test.c1", "stroke") == blue
+    assert style(".overlay .pt.test.c0", "stroke") == orange
     page.click("#train-play")
     expect(page.locator("#view-train .status")).to_contain_text(
         "train accuracy 100% · test accuracy 100%", timeout=60000)
