@@ -271,7 +271,7 @@ def test_bad_inputs_are_answered_in_the_page(browser, server):
     tab.fill("#train-form input[name=layers]", "4,9")
     tab.press("#train-form input[name=layers]", "Enter")
     tab.wait_for_selector("#view-train .error:not([hidden])")
-    assert "layers must be from 1 to 8, got 9" in tab.inner_text("#view-train .error")
+    assert "each hidden layer has 1 to 8 units, got 9" in tab.inner_text("#view-train .error")
     open_view(tab, server, "?view=formula&f=__import__(%27os%27)")
     tab.wait_for_selector("#view-formula .error:not([hidden])")
     assert "not allowed" in tab.inner_text("#view-formula .error")
