@@ -209,6 +209,13 @@ const train = {
     s.units.forEach((u, i) => train.paint($$("canvas", units)[i], s.unit_size, u.values));
     if (s.stopped) { train.pause(); showError("train", s.stopped); }
   },
+  // Play or Pause, with a drawn icon (a symbol such as ⏸ is missing from many fonts)
+  button(action) {
+    const icon = action === "play" ? '<path d="M2 1 9 5 2 9Z"/>'
+      : '<rect x="2" y="1" width="2.2" height="8"/><rect x="5.8" y="1" width="2.2" height="8"/>';
+    $("#train-play").innerHTML = `<svg class="icon" viewBox="0 0 10 10" aria-hidden="true">` +
+      `${icon}</svg>${action === "play" ? "Play" : "Pause"}`;
+  },
   made: null,  // the fields (as a query) the current session was made for
   pending: null,  // the request making the newest session
   // A new session for the fields as they are now (paused first)
@@ -244,7 +251,7 @@ const train = {
   },
   async play() {
     train.playing = true;
-    $("#train-play").textContent = "⏸ Pause";
+    train.button("pause");
     const id = await train.ready();
     if (!train.playing || train.source) { return; }  // paused, or playing, meanwhile
     if (!id) { train.pause(); return; }
@@ -272,7 +279,7 @@ const train = {
   pause() {
     train.playing = false;
     if (train.source) { train.source.close(); train.source = null; }
-    $("#train-play").textContent = "▶ Play";
+    train.button("play");
   },
   async epoch() {
     train.pause();
