@@ -136,9 +136,12 @@ def test_bad_input_to_a_stepped_view_is_a_400_with_a_message(client, path, param
 
 @pytest.mark.parametrize("params, message", [
     ({"data": "iris"}, "unknown data 'iris'"),
-    ({"layers": "8,8,8,8,8"}, "the limit here is 4"),
-    ({"layers": "8,9"}, "layers must be from 1 to 8, got 9"),
-    ({"layers": "8,x"}, "layers must be a whole number"),
+    # the field is a list of unit counts: a count out of range is about units, not layers
+    ({"layers": "8,8,8,8,8"}, "at most 4 hidden layers, got 5"),
+    ({"layers": "9"}, "each hidden layer has 1 to 8 units, got 9"),
+    ({"layers": "8,0"}, "each hidden layer has 1 to 8 units, got 0"),
+    ({"layers": "8,x"}, "hidden layers are numbers of units separated by commas (e.g. 8,8), "
+                        "got 'x'"),
     ({"points": "100000"}, f"points must be from 4 to {limits.MAX_POINTS}"),
     ({"lr": "-0.1"}, "lr must be between"),
     ({"noise": "nan"}, "finite"),

@@ -176,6 +176,13 @@ def test_a_typed_formula_shows_its_gradient(page, server):
     page.fill("#formula-form input[name=f]", "x1*x2 + exp(x1")
     page.wait_for_selector("#view-formula .error:not([hidden])")
     assert "was never closed" in page.inner_text("#view-formula .error")
+    # the last formula's y, gradients and graph are not left below the error as if its answer
+    expect(page.locator("#view-formula .summary")).to_be_hidden()
+    expect(page.locator("#view-formula .stepper")).to_be_hidden()
+    page.fill("#formula-form input[name=f]", "x1*x2 + exp(x1)")
+    expect(page.locator("#view-formula .summary")).to_contain_text(expected)
+    expect(page.locator("#view-formula .picture svg")).to_be_visible()
+    expect(page.locator("#view-formula .error")).to_be_hidden()
     assert page.title() == "backprop-lab live"  # still the page, not an error page
 
 
@@ -183,11 +190,27 @@ def test_xor_trains_to_full_accuracy_and_a_point_opens_its_graph(page, server):
     open_view(page, server, "?view=train&data=xor&noise=0.1&points=200&layers=4&lr=0.03"
                             "&optimizer=adam&batch=10&seed=0")
     assert page.locator(".overlay .pt").count() == 200
+
+    def style(selector: str, prop: str) -> str:
+        return page.locator(selector).first.evaluate(f"e => getComputedStyle(e).{prop}")
+
+    # each point in its class's colour (the legend's blue 1, orange 0), train filled, test
+    # hollow (white inside, a ring of the class's colour), a dark outline on the filled ones
+    blue, orange, white = "rgb(21, 101, 192)", "rgb(239, 108, 0)", "rgb(255, 255, 255)"
+    assert style(".overlay .pt.train.c1", "fill") == blue
+    assert style(".overlay .pt.train.c0", "fill") == orange
+    assert style(".overlay .pt.train.c1", "stroke") == "rgb(33, 33, 33)"
+    assert style(".overlay .pt.test.c1", "fill") == white
+    assert style(".overlay .pt.test.c1", "stroke") == blue
+    assert style(".overlay .pt.test.c0", "stroke") == orange
     page.click("#train-play")
+    # plain words beside a drawn icon: a symbol such as ⏸ is missing from many fonts
+    expect(page.locator("#train-play")).to_have_text("Pause")
     expect(page.locator("#view-train .status")).to_contain_text(
         "train accuracy 100% · test accuracy 100%", timeout=60000)
     page.click("#train-play")  # pause
-    assert page.inner_text("#train-play").startswith("▶")
+    expect(page.locator("#train-play")).to_have_text("Play")
+    expect(page.locator("#train-play svg.icon")).to_be_visible()
     epoch = int(re.search(r"Epoch (\d+)", page.inner_text("#view-train .status")).group(1))
     assert epoch >= 1
     assert page.locator(".units canvas").count() == 4
@@ -196,6 +219,21 @@ def test_xor_trains_to_full_accuracy_and_a_point_opens_its_graph(page, server):
     assert page.inner_text("#view-train .example h2").startswith("Point ")
     no_sideways_scroll(page)
     shot(page, "train")
+
+
+def test_play_after_editing_the_layers_trains_the_network_the_fields_describe(page, server):
+    open_view(page, server, "?view=train&data=xor&layers=4&seed=0")
+    assert page.locator(".units canvas").count() == 4
+    page.fill("#train-form input[name=layers]", "4,4")
+    page.click("#train-play")  # at once: the field's change and Play in one click
+    expect(page.locator("#view-train .status")).to_contain_text(re.compile(r"Epoch [1-9]"))
+    page.click("#train-play")  # pause
+    expect(page.locator(".units canvas")).to_have_count(8)
+    page.locator(".overlay .pt.train").last.click()
+    page.wait_for_selector("#view-train .example:not([hidden]) svg")
+    graph = page.inner_text("#view-train .example .picture")
+    # units 3 … 10 hidden, 11 the output: the new network's parameters, not 4 units' (b7 out)
+    assert "b11" in graph and "w10_11" in graph
 
 
 def test_the_address_reopened_in_a_new_tab_restores_the_view(browser, server):
@@ -236,7 +274,7 @@ def test_bad_inputs_are_answered_in_the_page(browser, server):
     tab.fill("#train-form input[name=layers]", "4,9")
     tab.press("#train-form input[name=layers]", "Enter")
     tab.wait_for_selector("#view-train .error:not([hidden])")
-    assert "layers must be from 1 to 8, got 9" in tab.inner_text("#view-train .error")
+    assert "each hidden layer has 1 to 8 units, got 9" in tab.inner_text("#view-train .error")
     open_view(tab, server, "?view=formula&f=__import__(%27os%27)")
     tab.wait_for_selector("#view-formula .error:not([hidden])")
     assert "not allowed" in tab.inner_text("#view-formula .error")

@@ -51,13 +51,24 @@ def choice(query: Query, name: str, default: str, options: Sequence[str]) -> str
     return value
 
 
-def wholes(query: Query, name: str, default: Sequence[int], least: int, most: int,
-           max_count: int) -> list[int]:
-    """The field as comma-separated whole numbers, e.g. "8,8" for two hidden layers of 8 units;
-    empty for none."""
+def layer_sizes(query: Query, name: str, default: Sequence[int], most_units: int,
+                most_layers: int) -> list[int]:
+    """The hidden layers as comma-separated numbers of units, e.g. "8,8" for two hidden layers
+    of 8 units; empty for none. The messages speak of layers and units, as the field does."""
     if name not in query:
         return list(default)
     parts = [p.strip() for p in query[name].split(",") if p.strip()]
-    if len(parts) > max_count:
-        raise ValueError(f"{name} lists {len(parts)} numbers; the limit here is {max_count}")
-    return [whole({name: p}, name, 0, least, most) for p in parts]
+    if len(parts) > most_layers:
+        raise ValueError(f"at most {most_layers} hidden layers, got {len(parts)}: give the "
+                         "units of each layer, separated by commas (e.g. 8,8)")
+    sizes = []
+    for p in parts:
+        try:
+            n = int(p)
+        except ValueError:
+            raise ValueError(f"hidden layers are numbers of units separated by commas "
+                             f"(e.g. 8,8), got {p!r}") from None
+        if not 1 <= n <= most_units:
+            raise ValueError(f"each hidden layer has 1 to {most_units} units, got {n}")
+        sizes.append(n)
+    return sizes

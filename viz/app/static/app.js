@@ -116,16 +116,24 @@ class Stepper {
 }
 
 // The Formula and Step views: send the form, show the frames; ``shown`` fills in the rest.
+// While the fields have an error, the results of the last fields that could be read are hidden
+// (they would look like the answer to the fields shown).
 async function stepped(view, start, shown) {
   saveAddress();
+  const stepper = views[view].stepper;
+  const results = $$(".summary, .stepper", $("#view-" + view));
+  const asked = stepper.asked + 1;  // the number load gives this request
   try {
-    const data = await views[view].stepper.load(formQuery($(`#${view}-form`)).toString(), start);
+    const data = await stepper.load(formQuery($(`#${view}-form`)).toString(), start);
     if (data) {
       showError(view, "");
+      results.forEach((el) => { el.hidden = false; });
       shown(data.summary);
     }
   } catch (e) {
+    if (asked !== stepper.asked) { return; }  // a newer edit has been sent since
     showError(view, e.message);
+    results.forEach((el) => { el.hidden = true; });
   }
 }
 
@@ -201,30 +209,61 @@ const train = {
     s.units.forEach((u, i) => train.paint($$("canvas", units)[i], s.unit_size, u.values));
     if (s.stopped) { train.pause(); showError("train", s.stopped); }
   },
-  async reset() {
-    train.pause();
-    saveAddress();
-    try {
-      const s = await api(`/api/train?${formQuery($("#train-form"))}`, "POST");
-      train.id = s.id;
-      showError("train", "");
-      $("#view-train .overlay").innerHTML = s.points;
-      $("#view-train .example").hidden = true;
-      train.render(s);
-    } catch (e) {
-      train.id = null;
-      showError("train", e.message);
-    }
+  // Play or Pause, with a drawn icon (a symbol such as ⏸ is missing from many fonts)
+  button(action) {
+    const icon = action === "play" ? '<path d="M2 1 9 5 2 9Z"/>'
+      : '<rect x="2" y="1" width="2.2" height="8"/><rect x="5.8" y="1" width="2.2" height="8"/>';
+    $("#train-play").innerHTML = `<svg class="icon" viewBox="0 0 10 10" aria-hidden="true">` +
+      `${icon}</svg>${action === "play" ? "Play" : "Pause"}`;
   },
-  play() {
-    if (!train.id) { return; }
+  made: null,  // the fields (as a query) the current session was made for
+  pending: null,  // the request making the newest session
+  // A new session for the fields as they are now (paused first)
+  reset() { train.pause(); return train.create(); },
+  create() {
+    saveAddress();
+    const query = formQuery($("#train-form")).toString();
+    const making = (async () => {
+      try {
+        const s = await api(`/api/train?${query}`, "POST");
+        if (train.pending !== making) { return; }  // a newer session has been asked for
+        train.id = s.id;
+        showError("train", "");
+        $("#view-train .overlay").innerHTML = s.points;
+        $("#view-train .example").hidden = true;
+        train.render(s);
+      } catch (e) {
+        if (train.pending !== making) { return; }
+        train.id = null;
+        showError("train", e.message);
+      }
+    })();
+    train.pending = making;
+    train.made = query;
+    return making;
+  },
+  // The id of the session the fields describe, made first if a field has changed since
+  async ready() {
+    let waited;
+    do { waited = train.pending; await waited; } while (waited !== train.pending);
+    if (formQuery($("#train-form")).toString() !== train.made) { await train.create(); }
+    return train.id;
+  },
+  async play() {
     train.playing = true;
-    $("#train-play").textContent = "⏸ Pause";
-    const source = new EventSource(`/api/train/${train.id}/stream`);
+    train.button("pause");
+    const id = await train.ready();
+    if (!train.playing || train.source) { return; }  // paused, or playing, meanwhile
+    if (!id) { train.pause(); return; }
+    const source = new EventSource(`/api/train/${id}/stream`);
     train.source = source;
-    source.addEventListener("update", (e) => train.render(JSON.parse(e.data)));
+    source.addEventListener("update", (e) => {
+      if (train.source === source) { train.render(JSON.parse(e.data)); }
+    });
     source.addEventListener("end", (e) => {
       source.close();
+      if (train.source !== source) { return; }  // a stream paused or replaced already
+      train.source = null;
       const reason = JSON.parse(e.data).reason;
       if (reason === "time" && train.playing) { train.play(); return; }
       train.pause();
@@ -240,18 +279,22 @@ const train = {
   pause() {
     train.playing = false;
     if (train.source) { train.source.close(); train.source = null; }
-    $("#train-play").textContent = "▶ Play";
+    train.button("play");
   },
   async epoch() {
     train.pause();
-    try { train.render(await api(`/api/train/${train.id}/epoch`, "POST")); } catch (e) {
+    const id = await train.ready();
+    if (!id) { return; }
+    try { train.render(await api(`/api/train/${id}/epoch`, "POST")); } catch (e) {
       showError("train", e.message);
     }
   },
   async example(point) {
     const box = $("#view-train .example");
+    const id = await train.ready();  // the session whose boundary and points are shown
+    if (!id || !point.isConnected) { return; }  // the points were redrawn for new fields
     try {
-      const g = await api(`/api/train/${train.id}/example/${point.dataset.index}`);
+      const g = await api(`/api/train/${id}/example/${point.dataset.index}`);
       $$(".pt.chosen").forEach((p) => p.classList.remove("chosen"));
       point.classList.add("chosen");
       $("h2", box).textContent = `Point ${g.index}: x = (${g.x.map((v) => v.toFixed(2)).join(", ")}),` +
