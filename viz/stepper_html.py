@@ -76,6 +76,22 @@ _SCRIPT = """
     }
     for (j = 0; j < texts.length; j++) { texts[j].style.minHeight = high + "px"; }
   }
+  // scroll ``box`` so that the elements' joint rectangle is centred, if it is not in view
+  function center(box, elements) {
+    var b = box.getBoundingClientRect(), r = elements[0].getBoundingClientRect();
+    var left = r.left, right = r.right, top = r.top, bottom = r.bottom;
+    for (var i = 1; i < elements.length; i++) {
+      r = elements[i].getBoundingClientRect();
+      left = Math.min(left, r.left); right = Math.max(right, r.right);
+      top = Math.min(top, r.top); bottom = Math.max(bottom, r.bottom);
+    }
+    if (left < b.left || right > b.right) {
+      box.scrollLeft += (left + right - b.left - b.right) / 2;
+    }
+    if (top < b.top || bottom > b.bottom) {
+      box.scrollTop += (top + bottom - b.top - b.bottom) / 2;
+    }
+  }
   function show(k, announce) {
     var from = frames[current].querySelector(".bp-picture");
     current = Math.max(0, Math.min(frames.length - 1, k));
@@ -84,16 +100,17 @@ _SCRIPT = """
     var to = frames[current].querySelector(".bp-picture");
     to.scrollLeft = from.scrollLeft;
     to.scrollTop = from.scrollTop;
-    // ... unless what this frame is about lies outside the box: bring it to the middle
+    // ... unless what this frame is about (its node, with its highlighted edges' labels) lies
+    // outside the box: bring it to the middle, the node at least in view
     var hot = to.querySelector('[fill="#ffe680"]');
     if (hot) {
-      var box = to.getBoundingClientRect(), spot = hot.getBoundingClientRect();
-      if (spot.left < box.left || spot.right > box.right) {
-        to.scrollLeft += (spot.left + spot.right - box.left - box.right) / 2;
+      var parts = [hot], edges = to.querySelectorAll('[stroke="#d62728"]');
+      for (var e = 0; e < edges.length; e++) {
+        var labels = edges[e].parentNode.querySelectorAll("text");
+        for (var l = 0; l < labels.length; l++) { parts.push(labels[l]); }
       }
-      if (spot.top < box.top || spot.bottom > box.bottom) {
-        to.scrollTop += (spot.top + spot.bottom - box.top - box.bottom) / 2;
-      }
+      center(to, parts);
+      center(to, [hot]);
     }
     var n = current + 1;
     for (var r = 0; r < rows.length; r++) {
