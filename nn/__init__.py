@@ -1,9 +1,7 @@
 """nn: neurons, layers and MLPs built from autograd_core Values."""
 
-from . import answers as answers
 from . import datasets as datasets
 from . import examples as examples
-from . import spec as spec
 from .activations import ACTIVATIONS as ACTIVATIONS
 from .activations import get_activation as get_activation
 from .collapse import collapse_linear as collapse_linear
@@ -42,9 +40,6 @@ from .schedules import InverseTimeDecay as InverseTimeDecay
 from .schedules import Schedule as Schedule
 from .schedules import StepDecay as StepDecay
 from .serialize import load as load
-from .stepping import StepRecord as StepRecord
-from .stepping import StepRun as StepRun
-from .stepping import step as step
 from .train import History as History
 from .train import evaluate as evaluate
 from .train import fit as fit

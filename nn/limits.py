@@ -18,7 +18,7 @@ MAX_LAYERS = 1_000
 MAX_PARAMETERS = 100_000
 """Weights + biases; a scalar engine trains 100,000 parameters at a few steps a second."""
 MAX_SPEC_PARAMETERS = 200
-"""Weights + biases of an own-network spec (nn.spec) and the live app: every number is shown,
+"""Weights + biases of an own-network spec (lab.spec) and the live app: every number is shown,
 so past this a hand calculation and its step-by-step page are no longer readable."""
 MAX_MODEL_FILE_BYTES = 10_000_000
 """A saved model file (JSON, indented) of MAX_PARAMETERS parameters takes about 4 MB."""

@@ -20,9 +20,9 @@ from viz.cli import build_parser, main
 JSON_EXAMPLES: dict[str, list[list[str]]] = {
     "trace": [["trace", "ln(x1) + x1*x2 - sin(x2)", "--at", "x1=2", "x2=5", "--json"]],
     "worked-example": [["worked-example", "--json"]],
-    "step": [["step", "nn/specs/worked_example.toml", "--json"],
+    "step": [["step", "lab/specs/worked_example.toml", "--json"],
              ["step", "docs/specs/two_examples_per_epoch.toml", "--json"]],
-    "check": [["check", "nn/specs/worked_example.toml", "docs/specs/worked_example_answers.csv",
+    "check": [["check", "lab/specs/worked_example.toml", "docs/specs/worked_example_answers.csv",
                "--json"]],
 }
 

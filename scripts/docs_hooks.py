@@ -83,7 +83,7 @@ def readme_section(readme: str, heading: str) -> str | None:
 
 def _fill_formats(markdown: str, readme: str, site_paths: set[str]) -> str:
     """docs/formats.md's marks: README's sections on the two formats, the spec files."""
-    from nn.spec import lecture_text
+    from lab.spec import lecture_text
 
     def section(match: re.Match[str]) -> str:
         text = readme_section(readme, match.group(1))
@@ -102,7 +102,7 @@ def _fill_formats(markdown: str, readme: str, site_paths: set[str]) -> str:
 def _stepper_pages() -> dict[str, str]:
     """The step-through pages shown on docs/steppers.md, by file name."""
     from autograd_core import parse
-    from nn.examples import worked_example_step
+    from lab.examples import worked_example_step
     from viz import steps
     from viz.stepper_html import page
 

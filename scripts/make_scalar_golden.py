@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 
 from autograd_core import trace
+from lab.examples import WORKED_INPUTS, WORKED_TARGET, worked_example
 from nn import LOSSES, MLP, cross_entropy, huber, multiclass_hinge
-from nn.examples import WORKED_INPUTS, WORKED_TARGET, worked_example
 from viz import draw_graph
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "scalar_golden.json"

@@ -24,10 +24,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import lab
 import nn
 from autograd_core import parse, trace
-from nn import answers, exercise, spec
-from nn.examples import worked_example
+from lab import answers, spec
+from lab import grading as exercise
+from lab.examples import worked_example
 from viz.cli import main
 from viz.graph import draw_graph
 
@@ -211,7 +213,7 @@ def _spec_texts() -> st.SearchStrategy[tuple[str, str]]:
 
 
 def spec_file(examples: int) -> None:
-    """nn.spec.loads, nn.step and `backprop step FILE` on changed and broken spec files."""
+    """lab.spec.loads, lab.step and `backprop step FILE` on changed and broken spec files."""
     @settings(FUZZ, max_examples=examples)
     @given(case=_spec_texts())
     def check(case: tuple[str, str]) -> None:
@@ -220,7 +222,7 @@ def spec_file(examples: int) -> None:
         def run() -> None:
             checked = _refusal(lambda: spec.loads(text, fmt))
             if checked is not None:
-                _refusal(lambda: nn.step(checked).to_dict())
+                _refusal(lambda: lab.step(checked).to_dict())
         _bounded(run)
         path = Path(f"fuzzed.{fmt}")
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
@@ -247,8 +249,8 @@ def _answers_texts() -> st.SearchStrategy[tuple[str, str]]:
 
 
 def answers_file(examples: int) -> None:
-    """nn.answers.parse, the checker and `backprop check SPEC FILE` on hostile answers."""
-    run = nn.step(spec.lecture())
+    """lab.answers.parse, the checker and `backprop check SPEC FILE` on hostile answers."""
+    run = lab.step(spec.lecture())
     Path("spec.toml").write_text(spec.lecture_text(), encoding="utf-8")
 
     @settings(FUZZ, max_examples=examples)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn import spec as specs
+from lab import spec as specs
 from viz.app import limits
 from viz.app.server import create_app
 from viz.app.training import Session, SessionEnded, Sessions, Settings, loss_chart

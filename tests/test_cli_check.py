@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from nn.answers import MAX_FILE_BYTES
-from nn.spec import lecture_text
+from lab.answers import MAX_FILE_BYTES
+from lab.spec import lecture_text
 from viz.cli import main
 
 
@@ -140,7 +140,7 @@ def test_the_readme_example_runs_as_shown(capsys, tmp_path):
     answers = section.split("```csv\n", 1)[1].split("```", 1)[0]
     shown = section.split("```text\n", 1)[1].split("```", 1)[0]
     path = write(tmp_path, "my_answers.csv", answers)
-    status, out, _ = run(capsys, Path(__file__).parent.parent / "nn/specs/worked_example.toml",
+    status, out, _ = run(capsys, Path(__file__).parent.parent / "lab/specs/worked_example.toml",
                          path)
     assert status == 3
     assert out.strip() == shown.split("\n", 1)[1].strip()   # after the command line

@@ -237,7 +237,7 @@ def test_an_unexpected_argument_of_4000_characters_is_quoted_cut(capsys):
 
 def test_an_answers_file_with_a_lone_carriage_return_is_read_not_a_crash(capsys, tmp_path):
     # found by the fuzzer: csv.reader refused "\r" inside a line with csv.Error (internal error)
-    from nn import answers, spec, step
+    from lab import answers, spec, step
     run = step(spec.lecture())
     assert answers.parse("quantity,value\r\no6,0.474\ri4,-0.7\n", run, "csv")
     with pytest.raises(ValueError, match="line 3: unknown quantity "):

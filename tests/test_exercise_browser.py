@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from worked_by_hand import LR, SLIDE, by_hand
 
-import nn
+import lab
 from autograd_core import parse
 from viz import export_html, steps
 
@@ -27,7 +27,7 @@ def sigmoid(x):
 @pytest.fixture(scope="module")
 def lecture_page_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("exercise") / "worked-example.html"
-    export_html(steps(nn.step(nn.spec.lecture()), exercise=True), path)
+    export_html(steps(lab.step(lab.spec.lecture()), exercise=True), path)
     return path
 
 

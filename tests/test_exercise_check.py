@@ -1,4 +1,4 @@
-"""`nn.exercise.check`: a student's hand calculation graded number by number: right, wrong with a
+"""`lab.grading.check`: a student's hand calculation graded number by number: right, wrong with a
 catalogued mistake, or an error carried forward from the student's own earlier values.
 
 Every student number below is written out from a hand calculation in this file (plain floats, no
@@ -9,9 +9,9 @@ import math
 
 import pytest
 
-import nn
-from nn.answers import parse
-from nn.exercise import Answer, check
+import lab
+from lab.answers import parse
+from lab.grading import Answer, check
 
 
 def sigmoid(x):
@@ -33,7 +33,7 @@ NEW46 = -0.3 - 0.9 * G46                               # −0.2217
 
 
 def lecture_check(text, fmt="csv"):
-    run = nn.step(nn.spec.lecture())
+    run = lab.step(lab.spec.lecture())
     return {i.quantity: i for i in check(run, parse(text, run, fmt)).items}
 
 
@@ -115,8 +115,8 @@ def test_a_chain_of_numbers_after_one_slip_is_carried_forward_not_wrong():
         assert items[name].verdict == "carried-forward", name
         assert items[name].mistake is None
         assert "consistent with your earlier values" in items[name].explanation
-    report = check(nn.step(nn.spec.lecture()), {q: a for q, a in parse(
-        csv(rows), nn.step(nn.spec.lecture())).items()})
+    report = check(lab.step(lab.spec.lecture()), {q: a for q, a in parse(
+        csv(rows), lab.step(lab.spec.lecture())).items()})
     assert report.to_dict()["carried_forward"] == 6 and report.to_dict()["wrong"] == 1
     assert report.summary().endswith("the first wrong number is i6")
 
@@ -132,7 +132,7 @@ def test_a_mistake_after_a_carried_forward_number_is_still_diagnosed():
 
 def test_half_squared_loss_the_other_way_round():
     # textbook convention ½(t − o)²: δ6 = (t − o6)·o6(1 − o6); the student doubles it
-    run = nn.step(nn.spec.lecture().with_settings(loss="half-squared"))
+    run = lab.step(lab.spec.lecture().with_settings(loss="half-squared"))
     d6 = (1 - O6) * O6 * (1 - O6)
     item = check(run, parse(f"delta6,{2 * d6:.4f}\nE,{(1 - O6) ** 2:.4f}", run)).items
     assert [(i.quantity, i.mistake) for i in item] == [("E", "half-factor"),
@@ -141,8 +141,8 @@ def test_half_squared_loss_the_other_way_round():
 
 
 def test_from_python_numbers_need_only_a_relative_tolerance():
-    from nn.replay import Quantity
-    run = nn.step(nn.spec.lecture())
+    from lab.replay import Quantity
+    run = lab.step(lab.spec.lecture())
     report = check(run, {Quantity("o", "6"): O6 * (1 + 5e-4), Quantity("E"): Answer(0.28, 2)})
     assert [i.verdict for i in report.items] == ["right", "right"]
 
@@ -186,7 +186,7 @@ t = [0.01, 0.99]
 
 
 def mazur_check(text, fmt="csv"):
-    run = nn.step(nn.spec.loads(MAZUR))
+    run = lab.step(lab.spec.loads(MAZUR))
     return {i.quantity: i for i in check(run, parse(text, run, fmt)).items}
 
 
@@ -306,13 +306,13 @@ def test_a_linear_output_unit_with_cross_entropy():
     o3, o4 = math.tanh(0.1 - 0.4), math.tanh(0.3 + 0.8 + 0.1)
     z5, z6 = 0.5 * o3 - 0.6 * o4 + 0.2, 0.7 * o3 + 0.8 * o4 - 0.1
     p5 = math.exp(z5) / (math.exp(z5) + math.exp(z6))
-    spec = nn.spec.from_dict({
+    spec = lab.spec.from_dict({
         "inputs": 2, "layers": [2, 2], "activation": "tanh", "output_activation": "linear",
         "loss": "cross-entropy", "lr": 0.1,
         "weights": {"w13": 0.1, "w23": -0.2, "w14": 0.3, "w24": 0.4, "w35": 0.5, "w45": -0.6,
                     "w36": 0.7, "w46": 0.8, "b3": 0.0, "b4": 0.1, "b5": 0.2, "b6": -0.1},
         "examples": [{"x": [1, 2], "t": [0, 1]}]})
-    run = nn.step(spec)
+    run = lab.step(spec)
     items = {i.quantity: i for i in check(run, parse(
         f"o5,{z5:.4f}\nE,{-math.log(1 - p5):.4f}\ndelta5,{p5:.4f}", run)).items}
     assert items["o5"].verdict == items["E"].verdict == "right"

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-import nn
-from nn.answers import parse
-from nn.exercise import check, prompts
+import lab
+from lab.answers import parse
+from lab.grading import check, prompts
 from viz import steps
 from viz.cli import main
 
@@ -25,7 +25,7 @@ def page_data(html):
 
 
 def test_every_number_of_the_worked_example_is_asked_once_on_its_own_frame():
-    run = nn.step(nn.spec.lecture())
+    run = lab.step(lab.spec.lecture())
     frames = steps(run, exercise=True)
     asked = [(f.text, q) for f, q in zip(frames.frames, frames.questions, strict=True) if q]
     # 3 units × (i, o) + E + 3 δ + 11 gradients + 11 new values
@@ -38,7 +38,7 @@ def test_every_number_of_the_worked_example_is_asked_once_on_its_own_frame():
 
 
 def test_the_page_holds_the_catalogued_wrong_values_and_carried_values_from_python():
-    run = nn.step(nn.spec.lecture())
+    run = lab.step(lab.spec.lecture())
     html = steps(run, exercise=True).to_html()
     data = page_data(html)
     delta6 = next(q for q in data if q and q["name"] == "δ6")
@@ -61,7 +61,7 @@ def test_the_page_holds_the_catalogued_wrong_values_and_carried_values_from_pyth
 
 
 def test_prompts_follow_the_checkers_names_and_order():
-    run = nn.step(nn.spec.lecture())
+    run = lab.step(lab.spec.lecture())
     names = [p.name for p in prompts(run)]
     assert names[:8] == ["i4", "o4", "i5", "o5", "i6", "o6", "E", "delta6"]
     assert names[8:11] == ["grad_w46", "grad_w56", "grad_b6"]
@@ -97,7 +97,7 @@ def one_unit_by_hand():
 
 
 def test_per_epoch_answers_name_the_example_and_the_summed_gradient():
-    run = nn.step(nn.spec.loads(ONE_UNIT))
+    run = lab.step(lab.spec.loads(ONE_UNIT))
     hand = one_unit_by_hand()
     g = hand[1][2] + hand[2][2]
     text = (f"o2@1/1,{hand[1][0]:.4f}\no2@1/2,{hand[2][0]:.4f}\n"
@@ -110,13 +110,13 @@ def test_per_epoch_answers_name_the_example_and_the_summed_gradient():
 
 
 def test_per_epoch_a_name_without_the_example_is_refused_with_the_choices():
-    run = nn.step(nn.spec.loads(ONE_UNIT))
+    run = lab.step(lab.spec.loads(ONE_UNIT))
     with pytest.raises(ValueError, match=r"unknown quantity 'o2@1'; did you mean .*o2@1/1"):
         parse("o2@1,0.5", run)
 
 
 def test_per_epoch_exercise_asks_each_examples_numbers_and_the_updates():
-    run = nn.step(nn.spec.loads(ONE_UNIT))
+    run = lab.step(lab.spec.loads(ONE_UNIT))
     frames = steps(run, exercise=True)
     names = [q["name"] for q in frames.questions if q]
     assert names == ["i2", "o2", "E", "δ2", "i2", "o2", "E", "δ2", "new w12", "new b2"]
@@ -155,7 +155,7 @@ def lecture_second_update_i6(w46):
 
 def test_a_wrong_update_carries_into_the_next_updates_forward_pass():
     from worked_by_hand import SLIDE, by_hand
-    two = nn.step(nn.spec.lecture().with_settings(epochs=2))
+    two = lab.step(lab.spec.lecture().with_settings(epochs=2))
     w46_no_lr = SLIDE["w46"] - by_hand()["grads"]["w46"]          # η left out
     i6 = lecture_second_update_i6(w46_no_lr)
     # the checker: the update is wrong (learning-rate), step 2's i6 and o6 carried forward
@@ -173,7 +173,7 @@ def test_a_wrong_update_carries_into_the_next_updates_forward_pass():
 
 def test_frozen_parameters_are_not_asked_for_their_unchanged_value():
     from test_exercise_check import MAZUR  # Mazur's 2-2-2, biases frozen, two updates
-    frames = steps(nn.step(nn.spec.loads(MAZUR)), exercise=True)
+    frames = steps(lab.step(lab.spec.loads(MAZUR)), exercise=True)
     names = [q["name"] for q in frames.questions if q]
     assert "new w1" in names and not any(n.startswith("new b") for n in names)
     # per update: 4 units × (i, o), E, 4 δ, 12 gradients, 8 new weights

@@ -7,8 +7,9 @@ import sys
 import numpy as np
 import pytest
 
+from lab.examples import worked_example
 from nn import MLP, Neuron, collapse_linear
-from nn.examples import linear_stack, worked_example, xor_relu
+from nn.examples import linear_stack, xor_relu
 
 
 def test_lecture_count_for_3_inputs_4_hidden_2_outputs_is_20_weights_6_biases_26_total():
@@ -85,8 +86,8 @@ def test_collapse_refuses_a_network_with_a_nonlinear_layer():
         collapse_linear("model")
 
 
-def test_the_lecture_networks_are_reachable_as_nn_examples_after_import_nn():
-    # a fresh interpreter: in this session other tests have already imported nn.examples
-    code = "import nn; print(nn.examples.worked_example().state_dict()['w14'])"
+def test_the_worked_example_is_reachable_as_lab_examples_after_import_lab():
+    # a fresh interpreter: in this session other tests have already imported lab.examples
+    code = "import lab; print(lab.examples.worked_example().state_dict()['w14'])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "0.2"

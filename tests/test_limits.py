@@ -8,8 +8,8 @@ import tracemalloc
 import pytest
 
 import nn
+from lab.examples import worked_example
 from nn import MLP, Layer, Neuron
-from nn.examples import worked_example
 from nn.limits import MAX_LAYERS, MAX_MODEL_FILE_BYTES, MAX_PARAMETERS, check_sizes
 
 MILLION_LAYERS = [1] * 10**6  # made here, not inside the measured call

@@ -2,8 +2,8 @@
 
 import pytest
 
+from lab.examples import worked_example
 from nn import MLP, Layer, Neuron
-from nn.examples import worked_example
 
 
 def test_parameters_are_the_named_parameters_values_in_the_same_order():
@@ -77,7 +77,7 @@ def test_load_state_dict_needs_a_dict():
 
 
 def test_load_state_dict_with_strict_false_sets_only_the_named_weights_as_pytorch_does():
-    from nn.examples import worked_example
+    from lab.examples import worked_example
     model = worked_example()
     model.load_state_dict({"w14": 0.5, "b6": -1.0}, strict=False)
     state = model.state_dict()
@@ -86,7 +86,7 @@ def test_load_state_dict_with_strict_false_sets_only_the_named_weights_as_pytorc
 
 
 def test_load_state_dict_with_strict_false_still_refuses_a_name_the_model_lacks():
-    from nn.examples import worked_example
+    from lab.examples import worked_example
     model = worked_example()
     with pytest.raises(ValueError, match="not in this model: w17"):
         model.load_state_dict({"w14": 0.5, "w17": 1.0}, strict=False)

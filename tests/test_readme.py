@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import nn
-from nn.spec import loads
+import lab
+from lab.spec import loads
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -43,5 +43,5 @@ def test_the_quick_start_runs_as_written_and_its_numbers_are_the_hand_ones(tmp_p
 
 def test_the_readmes_spec_file_steps_to_the_blogs_w5():
     block = README.split("## Your own network", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
-    record = nn.step(loads(block))[0]
+    record = lab.step(loads(block))[0]
     assert record.updated["w5"] == pytest.approx(0.35891648, abs=1e-8)  # Mazur's w5⁺

@@ -5,8 +5,8 @@ import json
 import pytest
 
 import nn
+from lab.examples import worked_example
 from nn import MLP, Layer, Neuron
-from nn.examples import worked_example
 
 
 def test_save_writes_plain_json_with_the_slides_parameter_names(tmp_path):

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-import nn
-from nn.spec import MAX_PARAMETERS, from_dict, load, loads
+import lab
+from lab.spec import MAX_PARAMETERS, from_dict, load, loads
 
 GOOD = """\
 title = "A 2-1-1 network"
@@ -173,7 +173,7 @@ def test_a_spec_that_is_not_a_table_is_a_type_error():
 def test_cross_entropy_needs_one_hot_targets():
     spec = loads(GOOD.replace("lr = 0.5", 'lr = 0.5\nloss = "cross-entropy"'))
     with pytest.raises(ValueError, match="one-hot"):
-        nn.step(spec)
+        lab.step(spec)
 
 
 def test_with_settings_checks_what_it_changes():

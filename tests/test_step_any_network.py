@@ -1,4 +1,4 @@
-"""`nn.step` on networks other than the lecture's, against hand calculations and PyTorch.
+"""`lab.step` on networks other than the lecture's, against hand calculations and PyTorch.
 
 The 2-2-2 network is Matt Mazur's "A Step by Step Backpropagation Example" (2015): inputs 0.05
 and 0.10, targets 0.01 and 0.99, E = ½Σ(t − o)², η = 0.5, and biases that are not updated. His
@@ -11,8 +11,8 @@ import math
 import pytest
 from worked_by_hand import by_hand
 
-import nn
-from nn.spec import from_dict
+import lab
+from lab.spec import from_dict
 
 
 def sigmoid(x):
@@ -51,7 +51,7 @@ def mazur_by_hand():
 
 
 def test_mazur_two_outputs_forward_pass_is_his():
-    record = nn.step(from_dict(MAZUR))[0]
+    record = lab.step(from_dict(MAZUR))[0]
     hand = mazur_by_hand()
     assert record.forward["3"]["net"] == pytest.approx(0.3775, abs=1e-12)
     assert record.forward["3"]["out"] == pytest.approx(hand["h1"], rel=1e-12)
@@ -65,13 +65,13 @@ def test_mazur_two_outputs_forward_pass_is_his():
 
 
 def test_mazur_error_terms_sum_over_both_outputs():
-    record = nn.step(from_dict(MAZUR))[0]
+    record = lab.step(from_dict(MAZUR))[0]
     for unit, d in mazur_by_hand()["delta"].items():
         assert record.errors[unit] == pytest.approx(d, rel=1e-12), unit
 
 
 def test_mazur_updated_weights_use_the_books_names_and_are_his():
-    record = nn.step(from_dict(MAZUR))[0]
+    record = lab.step(from_dict(MAZUR))[0]
     hand = mazur_by_hand()["grads"]
     for name, g in hand.items():
         assert record.gradients[name] == pytest.approx(g, rel=1e-12), name
@@ -83,7 +83,7 @@ def test_mazur_updated_weights_use_the_books_names_and_are_his():
 
 
 def test_frozen_biases_keep_their_value_but_report_their_gradient():
-    record = nn.step(from_dict(MAZUR))[0]
+    record = lab.step(from_dict(MAZUR))[0]
     d = mazur_by_hand()["delta"]
     assert record.updated["b5"] == 0.60 and record.steps["b5"] == 0.0
     assert record.gradients["b5"] == pytest.approx(-d["5"], rel=1e-12)
@@ -104,7 +104,7 @@ def test_tanh_hidden_unit_uses_one_minus_o_squared():
     o4 = sigmoid(2.0 * o3 - 0.5)
     d4 = 2 * (1.0 - o4) * o4 * (1 - o4)
     d3 = (1 - o3 ** 2) * 2.0 * d4
-    record = nn.step(tanh_spec())[0]
+    record = lab.step(tanh_spec())[0]
     assert record.forward["3"] == pytest.approx({"net": -1.25, "out": o3}, rel=1e-12)
     assert record.errors["3"] == pytest.approx(d3, rel=1e-12)
     expected = {"w13": -d3 * 1.0, "w23": -d3 * 2.0, "b3": -d3, "w34": -d4 * o3, "b4": -d4}
@@ -120,7 +120,7 @@ def test_a_list_of_activations_gives_one_per_hidden_layer():
                       "weights": {"w12": 2.0, "w23": 0.5, "w34": 3.0, "b2": -1.0, "b3": 0.0,
                                   "b4": 0.0},
                       "examples": [{"x": [1.5], "t": [0.0]}]})
-    record = nn.step(spec)[0]
+    record = lab.step(spec)[0]
     # o2 = relu(2·1.5 − 1) = 2, o3 = tanh(0.5·2), o4 = 3·o3
     assert record.forward["2"]["out"] == 2.0
     assert record.forward["3"]["out"] == pytest.approx(math.tanh(1.0), rel=1e-12)
@@ -131,9 +131,9 @@ TWO = [{"x": [1.0, 2.0], "t": [1.0]}, {"x": [-1.0, 0.5], "t": [0.0]}]
 
 
 def test_a_per_epoch_update_uses_the_sum_of_the_two_examples_gradients():
-    per_epoch = nn.step(tanh_spec(examples=TWO, update="per-epoch"))
-    first = nn.step(tanh_spec(examples=TWO[:1]))[0]
-    second = nn.step(tanh_spec(examples=TWO[1:]))[0]
+    per_epoch = lab.step(tanh_spec(examples=TWO, update="per-epoch"))
+    first = lab.step(tanh_spec(examples=TWO[:1]))[0]
+    second = lab.step(tanh_spec(examples=TWO[1:]))[0]
     assert len(per_epoch) == 1
     record = per_epoch[0]
     assert record.example is None and len(record.passes) == 2
@@ -146,7 +146,7 @@ def test_a_per_epoch_update_uses_the_sum_of_the_two_examples_gradients():
 
 
 def test_per_example_updates_run_one_after_the_other_over_the_epochs():
-    run = nn.step(tanh_spec(examples=TWO, epochs=2))
+    run = lab.step(tanh_spec(examples=TWO, epochs=2))
     assert [(r.step, r.epoch, r.example) for r in run] == [(1, 1, 1), (2, 1, 2), (3, 2, 1),
                                                            (4, 2, 2)]
     for before, after in zip(run, run[1:], strict=False):
@@ -155,7 +155,7 @@ def test_per_example_updates_run_one_after_the_other_over_the_epochs():
 
 
 def test_json_of_a_run_has_one_entry_per_update_and_the_final_parameters():
-    data = nn.step(tanh_spec(examples=TWO, update="per-epoch", epochs=2)).to_dict()
+    data = lab.step(tanh_spec(examples=TWO, update="per-epoch", epochs=2)).to_dict()
     assert set(data) == {"steps", "final"}
     assert [s["step"] for s in data["steps"]] == [1, 2]
     entry = data["steps"][0]
@@ -174,7 +174,7 @@ def test_three_three_two_cross_entropy_matches_pytorch_for_four_steps():
     spec = from_dict({"inputs": 3, "layers": [3, 2], "activation": "sigmoid",
                       "output_activation": "linear", "loss": "cross-entropy", "lr": 0.5,
                       "epochs": 2, "weights": weights, "examples": examples})
-    run = nn.step(spec)
+    run = lab.step(spec)
 
     def tensor(names):
         return torch.tensor([[weights[n] for n in row] for row in names], dtype=torch.float64,
@@ -202,9 +202,9 @@ def test_three_three_two_cross_entropy_matches_pytorch_for_four_steps():
 
 
 def test_the_lecture_spec_is_the_worked_example():
-    spec = nn.spec.lecture()
+    spec = lab.spec.lecture()
     assert (spec.inputs, spec.layers, spec.lr, spec.loss) == (3, (2, 1), 0.9, "squared")
-    record = nn.step(spec)[0]
+    record = lab.step(spec)[0]
     assert record.forward["6"]["out"] == pytest.approx(0.474, abs=5e-4)  # the slide's 0.474
     for name, new in by_hand("squared")["new"].items():
         assert record.updated[name] == pytest.approx(new, rel=1e-12, abs=1e-15), name
@@ -215,4 +215,4 @@ def test_units_from_10_on_are_named_with_an_underscore():
     weights |= {f"w{j}_10": 0.1 for j in range(6, 10)} | {f"b{u}": 0.0 for u in range(6, 11)}
     spec = from_dict({"inputs": 5, "layers": [4, 1], "lr": 0.1, "weights": weights,
                       "examples": [{"x": [1, 1, 1, 1, 1], "t": [1]}]})
-    assert "w9_10" in nn.step(spec)[0].gradients
+    assert "w9_10" in lab.step(spec)[0].gradients

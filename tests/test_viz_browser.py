@@ -10,7 +10,7 @@ import pytest
 from worked_by_hand import SLIDE, by_hand
 
 from autograd_core import parse
-from nn.examples import worked_example_step
+from lab.examples import worked_example_step
 from viz import export_html, steps
 from viz.drawing import number
 

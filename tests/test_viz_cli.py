@@ -9,7 +9,7 @@ import sys
 import pytest
 from worked_by_hand import SLIDE
 
-from nn.examples import worked_example
+from lab.examples import worked_example
 from viz.cli import main
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -10,7 +10,7 @@ import sympy
 from worked_by_hand import SLIDE, by_hand
 
 from autograd_core import Value, linear, parse, topological_order
-from nn.examples import worked_example_step
+from lab.examples import worked_example_step
 from viz import DotNotFoundError, Drawing, GraphTooLargeError, draw_graph
 from viz.drawing import number
 

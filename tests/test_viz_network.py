@@ -7,8 +7,8 @@ import re
 import pytest
 from worked_by_hand import SLIDE, by_hand
 
+from lab.examples import WORKED_INPUTS, worked_example, worked_example_step
 from nn import MLP
-from nn.examples import WORKED_INPUTS, worked_example, worked_example_step
 from viz import draw_network
 from viz.drawing import number
 

@@ -7,9 +7,9 @@ import re
 import pytest
 from worked_by_hand import LR, SLIDE, by_hand
 
-import nn
+import lab
 from autograd_core import parse, topological_order
-from nn.examples import worked_example_step
+from lab.examples import worked_example_step
 from viz import Steps, steps
 from viz.drawing import number
 
@@ -269,11 +269,11 @@ def test_a_learning_rate_that_is_not_positive_is_refused():
 
 
 def test_the_stepper_walks_every_example_of_a_per_epoch_update_then_sums_the_gradients():
-    from nn.spec import from_dict
+    from lab.spec import from_dict
     spec = from_dict({"inputs": 1, "layers": [1], "output_activation": "linear", "lr": 0.5,
                       "update": "per-epoch", "weights": {"w12": 1.0, "b2": 0.0},
                       "examples": [{"x": [1.0], "t": [0.0]}, {"x": [2.0], "t": [1.0]}]})
-    texts = [f.text for f in steps(nn.step(spec))]
+    texts = [f.text for f in steps(lab.step(spec))]
     assert texts[0].startswith("(example 1) Inputs x1 = 1 enter units 1–1")
     assert any(t.startswith("(example 2) Inputs x1 = 2") for t in texts)
     assert texts[-1].startswith("(all examples) After one step")
@@ -293,8 +293,8 @@ MAZUR_TWO_EPOCHS = {
 
 
 def test_two_outputs_each_write_their_de_do_and_e_sums_over_them():
-    from nn.spec import from_dict
-    frames = steps(nn.step(from_dict(MAZUR_TWO_EPOCHS)))
+    from lab.spec import from_dict
+    frames = steps(lab.step(from_dict(MAZUR_TWO_EPOCHS)))
     texts = [f.text for f in frames]
     # Mazur (2015): out_o1 = 0.75136507, ∂E/∂out_o1 = −(target_o1 − out_o1) = 0.74136507
     assert "Step 1 (epoch 1, example 1): ∂E/∂o5 = −(t5 − o5) = −(0.01 − 0.751) = 0.741" in texts
@@ -306,8 +306,8 @@ def test_two_outputs_each_write_their_de_do_and_e_sums_over_them():
 
 
 def test_every_frame_of_every_update_pins_each_node_at_the_same_place():
-    from nn.spec import from_dict
-    frames = steps(nn.step(from_dict(MAZUR_TWO_EPOCHS)))
+    from lab.spec import from_dict
+    frames = steps(lab.step(from_dict(MAZUR_TWO_EPOCHS)))
     assert {f.text.split(":")[0] for f in frames} >= {"Step 1 (epoch 1, example 1)",
                                                        "Step 2 (epoch 2, example 1)"}
     places = [dict(re.findall(r'^\t+"?(\w+)"? \[.*?pos="([^"]+)"', f.picture.source, flags=re.M))

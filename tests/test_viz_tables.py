@@ -6,7 +6,7 @@ import math
 from worked_by_hand import SLIDE, by_hand
 
 from autograd_core import parse, trace
-from nn.examples import worked_example_step
+from lab.examples import worked_example_step
 from viz.tables import trace_tables, worked_example_tables
 
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from nn.examples import WORKED_INPUTS, WORKED_TARGET, worked_example, worked_example_step
+from lab.examples import WORKED_INPUTS, WORKED_TARGET, worked_example, worked_example_step
 
 SLIDE = {"w14": 0.2, "w15": -0.3, "w24": 0.4, "w25": 0.1, "w34": -0.5, "w35": 0.2,
          "w46": -0.3, "w56": -0.2, "b4": -0.4, "b5": 0.2, "b6": 0.1}

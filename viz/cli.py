@@ -20,13 +20,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from autograd_core import AnomalyError, GradcheckError, parse, trace
-from nn import ACTIVATIONS, MLP, answers, load, spec, step
+from lab import answers, spec, step
+from lab.examples import WORKED_LOSSES, worked_example_step
+from lab.grading import Report, check
+from lab.numbers import assignments
+from lab.stepping import StepRecord
+from nn import ACTIVATIONS, MLP, load
 from nn._files import MissingFileError
-from nn.examples import WORKED_LOSSES, worked_example_step
-from nn.exercise import Report, check
 from nn.limits import check_sizes
-from nn.stepping import StepRecord
-from viz.assignments import assignments
 from viz.drawing import DEFAULT_DIGITS, DotFailedError, DotNotFoundError, Drawing, check_digits
 from viz.graph import draw_graph
 from viz.network import DEFAULT_MAX_UNITS, check_unit_count, draw_network

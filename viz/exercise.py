@@ -1,7 +1,7 @@
 """Exercise mode of the stepper: which number each frame asks for, with everything the page needs
 to answer a prediction precomputed in Python (the page only compares numbers).
 
-A frame asks for the number its sentence computes: for a network, the quantity of `nn.exercise`
+A frame asks for the number its sentence computes: for a network, the quantity of `lab.grading`
 whose sentence it is (``i4 = …``, ``δ6 = …``, ``w14 ← …``), with the catalogued wrong values and
 the values carried forward from an earlier wrong one; for a formula's graph, each row of its
 evaluation trace: the primal values, then the adjoints contribution by contribution.
@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from autograd_core import Constant, Value, topological_order, trace
-from nn.exercise import Prompt, prompts
-from nn.replay import Quantity
-from nn.stepping import StepRecord
+from lab.grading import Prompt, prompts
+from lab.replay import Quantity
+from lab.stepping import StepRecord
 
 from .steps import Frame
 

@@ -4,7 +4,7 @@ Each frame that computes a number hides it (its sentence and its picture) behind
 until the student types a prediction and presses Enter, or asks for it through the hints (the
 formula; the formula with the numbers; the answer). The verdict is immediate: right, carried
 forward from an earlier wrong value of the student's, or wrong with the catalogued mistake. The
-page holds every value it compares with, precomputed by `nn.exercise` (`viz.exercise`): its
+page holds every value it compares with, precomputed by `lab.grading` (`viz.exercise`): its
 script compares numbers and does no other arithmetic. A table of the answers so far grows a row
 per number as it is reached; the last frame shows the score.
 """
@@ -56,7 +56,7 @@ _SCRIPT = """
     var decimals = (parts[0].split(".")[1] || "").length - (parts[1] ? parseInt(parts[1], 10) : 0);
     return {value: parseFloat(t), decimals: Math.max(decimals, 0)};
   }
-  // the checker's rule (nn.exercise.Answer.matches): half a unit of the last decimal typed,
+  // the checker's rule (lab.grading.Answer.matches): half a unit of the last decimal typed,
   // never coarser than x's first digit, plus 10^-3 of x
   function matches(a, x) {
     var unit = Math.pow(10, -a.decimals);

@@ -19,8 +19,8 @@ from typing import Any
 
 from autograd_core import RULES, Value, topological_order, trace
 from autograd_core.trace import BAR, render_rule_text  # the rule table's own templates
+from lab.stepping import StepRecord, StepRun
 from nn._checks import learning_rate
-from nn.stepping import StepRecord, StepRun
 
 from .drawing import DEFAULT_DIGITS, Drawing, Layout, check_digits, exact, number, writable_path
 from .graph import GraphPicture, GraphTooLargeError
@@ -115,8 +115,8 @@ def steps(subject: Value | StepRecord | StepRun, *, digits: int = DEFAULT_DIGITS
           lr: float | None = None, exercise: bool = False) -> Steps:
     """The frames of a forward and backward pass (a Value: this runs its backward pass after
     resetting the adjoints of its graph, as `autograd_core.trace` does), or of a network's
-    forward passes, backward passes and updates: one update (a `nn.StepRecord`, such as
-    `nn.examples.worked_example_step()`) or every update of a spec (`nn.step(spec)`).
+    forward passes, backward passes and updates: one update (a `lab.StepRecord`, such as
+    `lab.examples.worked_example_step()`) or every update of a spec (`lab.step(spec)`).
 
     Args:
         subject: the Value y, one update's record, or a spec's run of updates.
@@ -158,7 +158,7 @@ def _steps(subject: Value | StepRecord | StepRun, digits: int, rankdir: str, max
         lr = None if lr is None else learning_rate(lr, "lr")
         return _graph_steps(subject, digits, rankdir, max_nodes, lr)
     raise TypeError("steps needs a Value (the output of a computation), a network's update "
-                    "(nn.examples.worked_example_step()) or a spec's updates (nn.step(spec)), "
+                    "(lab.examples.worked_example_step()) or a spec's updates (lab.step(spec)), "
                     f"got {type(subject).__name__}")
 
 

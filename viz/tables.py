@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from autograd_core.trace import Trace, row_expression
-from nn.stepping import StepRecord
+from lab.stepping import StepRecord
 
 from .drawing import number
 
@@ -106,7 +106,7 @@ class Table:
 def worked_example_tables(step: StepRecord, digits: int = 4) -> list[Table]:
     """Forward (unit, net input i_j, output o_j), errors (unit, −∂E/∂i_j) and updates
     (parameter, old, ∂E/∂w, step −lr·∂E/∂w, new) of one update of the worked example or of any
-    spec (`nn.step`); a per-epoch update lists each example's rows and sums the gradients.
+    spec (`lab.step`); a per-epoch update lists each example's rows and sums the gradients.
     Numbers show ``digits`` decimals."""
     loss = f"{step.loss_name} loss, lr {step.lr:g}"
     each = step.example is None

@@ -33,7 +33,7 @@ import math
 from IPython.display import display
 
 import viz
-from nn.examples import WORKED_INPUTS, WORKED_TARGET, worked_example_step
+from lab.examples import WORKED_INPUTS, WORKED_TARGET, worked_example_step
 from viz.tables import Table, worked_example_tables
 
 step = worked_example_step(loss="squared", lr=0.9)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from viz.assignments import number_from_text
+from lab.numbers import number_from_text
 
 Query = Mapping[str, str]
 

@@ -11,7 +11,7 @@ from types import FrameType
 
 import uvicorn
 
-from nn.spec import Spec
+from lab.spec import Spec
 
 from .server import LOOPBACK_NAMES, create_app
 

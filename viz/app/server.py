@@ -30,7 +30,7 @@ from starlette.responses import (
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from nn.spec import Spec
+from lab.spec import Spec
 from viz.drawing import DEFAULT_DIGITS, MAX_DIGITS, DotNotFoundError
 from viz.plain_json import finite_or_null
 

@@ -10,10 +10,10 @@ from functools import lru_cache, partial
 from typing import Any
 
 from autograd_core import parse
-from nn import spec as specs
-from nn import step
-from nn.spec import Spec
-from viz.assignments import assignments, number_from_text
+from lab import spec as specs
+from lab import step
+from lab.numbers import assignments, number_from_text
+from lab.spec import Spec
 from viz.drawing import DEFAULT_DIGITS, MAX_DIGITS, number, svg_element
 from viz.steps import Steps, steps
 
@@ -69,8 +69,8 @@ def leaves(spec: Spec) -> dict[str, tuple[str, float]]:
 def network(spec: Spec, query: fields.Query, exercise: bool = False
             ) -> tuple[Steps, dict[str, Any]]:
     """The spec with the numbers the page changed (checked as the spec file's would be): every
-    update's frames and tables (`nn.step`, the records the command line prints); with
-    ``exercise``, each number to predict first (`nn.exercise`, as ``backprop step --exercise``)."""
+    update's frames and tables (`lab.step`, the records the command line prints); with
+    ``exercise``, each number to predict first (`lab.grading`, as ``backprop step --exercise``)."""
     given = leaves(spec)
     unknown = sorted(set(query) - set(given) - {"digits"})
     if unknown:

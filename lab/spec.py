@@ -4,7 +4,7 @@ A spec names everything a worked example states: the units (``inputs``, ``layers
 activations, the loss, the learning rate η, every weight and bias by the lecture's names
 (w{from}{to}, b{unit}; w{from}_{to} once a unit number reaches 10), the examples (x, t), how
 many passes (``epochs``) and whether to update per example or once per pass. `load` reads and
-checks a file; `Spec.model()` builds the network; `nn.step` runs the updates.
+checks a file; `Spec.model()` builds the network; `lab.step` runs the updates.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from importlib import resources
 from os import PathLike
 from typing import Any
 
-from ._files import read_text
-from .activations import ACTIVATIONS
-from .layers import MLP
-from .limits import MAX_SPEC_PARAMETERS, check_sizes
-from .losses import loss_name
+from nn._files import read_text
+from nn.activations import ACTIVATIONS
+from nn.layers import MLP
+from nn.limits import MAX_SPEC_PARAMETERS, check_sizes
+from nn.losses import loss_name
 
 UPDATES = ("per-example", "per-epoch")
 # A hand calculation, and a stepper with a few frames per parameter, stop being readable long
@@ -358,9 +358,9 @@ def load(path: str | PathLike[str]) -> Spec:
 
 def lecture_text() -> str:
     """The text of the lecture's worked example as a spec file: a start to copy and edit."""
-    return resources.files("nn").joinpath("specs/worked_example.toml").read_text(encoding="utf-8")
+    return resources.files("lab").joinpath("specs/worked_example.toml").read_text(encoding="utf-8")
 
 
 def lecture() -> Spec:
-    """The lecture's worked example as a spec (the file shipped in ``nn/specs/``)."""
+    """The lecture's worked example as a spec (the file shipped in ``lab/specs/``)."""
     return loads(lecture_text(), "toml", "the lecture's spec")

@@ -3,7 +3,7 @@ recomputes a number the wrong way from the student's own values.
 
 A mistake's ``wrong(q, world)`` gives the values ``q`` takes when that mistake is made (none when
 it does not apply to ``q``); the checker compares the student's number with them. The numbers
-come from `nn.replay`: the same rule-table replay that gives the right ones, run with one thing
+come from `lab.replay`: the same rule-table replay that gives the right ones, run with one thing
 changed (a factor, a sign, the weights, a bias).
 """
 

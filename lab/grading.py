@@ -1,9 +1,9 @@
 """Check a student's hand calculation of a run's updates: right, wrong, or an error carried
 forward, and the likely mistake.
 
-The right numbers are read from the step records (`nn.step`); "carried forward" and the
-catalogued mistakes come from `nn.replay` (the student's own values put through the rule table)
-and `nn.mistakes`. A number is right when it is within the student's own rounding (half a unit
+The right numbers are read from the step records (`lab.step`); "carried forward" and the
+catalogued mistakes come from `lab.replay` (the student's own values put through the rule table)
+and `lab.mistakes`. A number is right when it is within the student's own rounding (half a unit
 of the last decimal written, that unit never coarser than the right value's first digit) plus a
 relative 10⁻³ (a hand calculation rounds every number on the way).
 """
@@ -158,7 +158,7 @@ def verdict(q: Quantity, answer: Answer, expected: float, world: StepReplay,
 def check(run: StepRun, answers: Mapping[Quantity, Answer | float]) -> Report:
     """Check the student's ``answers`` (any subset of the run's numbers) against the records."""
     if not isinstance(run, StepRun):
-        raise TypeError(f"check needs a run of updates (nn.step(spec)), got {type(run).__name__}")
+        raise TypeError(f"check needs a run of updates (lab.step(spec)), got {type(run).__name__}")
     given = {q: a if isinstance(a, Answer) else Answer(a) for q, a in answers.items()}
     known = {q for r in run for q in quantities(r)}
     unknown = [q for q in given if q not in known]

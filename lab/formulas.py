@@ -1,7 +1,7 @@
 """Each number of an update written as its formula, with the numbers filled in: what the checker
 shows beside a wrong number and what the exercise page's hints show.
 
-The numbers come from a `nn.replay.StepReplay` (the student's own values, or the right ones when
+The numbers come from a `lab.replay.StepReplay` (the student's own values, or the right ones when
 the student gave none); the symbols of each node come from the rule table's templates.
 """
 

@@ -15,10 +15,10 @@ from os import PathLike
 from typing import Any
 
 from autograd_core import Value
+from nn.layers import MLP
+from nn.losses import loss_by_name
 
 from . import spec as specs
-from .layers import MLP
-from .losses import loss_by_name
 from .spec import Example, Spec
 
 # losses that take a class index, not one target per output: the spec's one-hot t gives it
@@ -149,7 +149,7 @@ def _pass(model: MLP, spec: Spec, number: int, example: Example) -> Pass:
 
 def step(subject: Spec | str | PathLike[str]) -> StepRun:
     """Run a spec's updates (``epochs`` passes over its examples, per example or per epoch) and
-    return one record per update; a path is read with `nn.spec.load`."""
+    return one record per update; a path is read with `lab.spec.load`."""
     spec = subject if isinstance(subject, Spec) else specs.load(subject)
     model = spec.model()
     records: list[StepRecord] = []

@@ -23,8 +23,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from os import PathLike
 
-from ._files import read_text
-from .exercise import Answer, quantities
+from nn._files import read_text
+
+from .grading import Answer, quantities
 from .replay import Quantity
 from .stepping import StepRun
 
