@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import math
 import re
 import tomllib
 from collections.abc import Iterator
@@ -25,17 +24,18 @@ from os import PathLike
 
 from nn._files import read_text
 
-from .grading import Answer, quantities
-from .replay import Quantity
+from .grading import Answer
+from .numbers import UnreadableNumber, read_number
+from .quantities import Quantity
 from .stepping import StepRun
 
 # A hand calculation has tens of numbers, a long homework a few hundred: 100 kB is far beyond
 # that, and keeps a mistaken file (a whole spreadsheet, a binary) from being read at all.
 MAX_FILE_BYTES = 100_000
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?", re.IGNORECASE)
 # other ways to write a name's start, tried in order (the canonical start last)
-_ALIASES = (("∂e/∂", "grad_"), ("de/d", "grad_"), ("δ", "delta"), ("delta_", "delta"),
-            ("delta", "delta"), ("grad_", "grad_"), ("grad", "grad_"), ("new_", "new_"),
+_ALIASES = (("∂e/∂o", "dE_do"), ("de/do", "dE_do"), ("de_do", "dE_do"), ("∂e/∂", "grad_"),
+            ("de/d", "grad_"), ("δ", "delta"), ("delta_", "delta"), ("delta", "delta"),
+            ("grad_", "grad_"), ("grad", "grad_"), ("new_", "new_"),
             ("new", "new_"))
 
 
@@ -43,20 +43,15 @@ class AnswersError(ValueError):
     """A bad answers file: the message names the line and what is wrong."""
 
 
-def number(text: str) -> Answer:
-    """A student's number and its decimals: "0,474" and "−0.47" read as 0.474 and −0.47;
-    "1.2e-3" has 4 decimals."""
-    t = text.strip().replace("−", "-").replace(" ", "")
-    if t.count(",") == 1 and "." not in t:
-        t = t.replace(",", ".")
-    if not _NUMBER.fullmatch(t):
-        raise ValueError(f"not a number: {text.strip()!r}")
-    mantissa, _, exponent = t.lower().partition("e")
-    decimals = len(mantissa.partition(".")[2]) - int(exponent or 0)
-    value = float(t)
-    if not math.isfinite(value):
-        raise ValueError(f"not a finite number: {text.strip()!r}")
-    return Answer(value, max(decimals, 0))
+def answer(text: str) -> Answer:
+    """What a student wrote for one number: its value (`lab.numbers.read_number`), or blank,
+    or unreadable with the reason."""
+    if not text.strip():
+        return Answer(None, "blank")
+    try:
+        return Answer(read_number(text))
+    except UnreadableNumber as e:
+        return Answer(None, "unreadable", str(e))
 
 
 def _canonical(head: str) -> str:
@@ -68,14 +63,6 @@ def _canonical(head: str) -> str:
     return "E" if lowered == "e" else head
 
 
-def _is_number(text: str) -> bool:
-    try:
-        number(text)
-    except ValueError:
-        return False
-    return True
-
-
 class Names:
     """Every name a run's numbers go by, and which quantity each stands for."""
 
@@ -83,7 +70,7 @@ class Names:
         self.run = run
         self.lecture = {run.spec.display(n): n for n in run.spec.weights}
         self.known: dict[str, Quantity] = {}
-        every = [q for record in run for q in quantities(record)]
+        every = [w.quantity for record in run for w in record.quantities]
         for lecture_too in (False, True):  # a display name wins over another's lecture name
             for q in every:
                 name = self.lecture.get(q.name, q.name) if lecture_too else q.name
@@ -107,12 +94,25 @@ class Names:
         alike = [k for k in self.known if ("@" in k) == bool(at)] or list(self.known)
         close = difflib.get_close_matches(key, alike, n=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(close)}?" if close else (
-            "; names are E, i<j>, o<j>, delta<j>, grad_<p>, new_<p>, with @<step> for a later "
-            "update")
-        raise ValueError(f"unknown quantity {text.strip()!r}{hint}")
+            "; names are E, i<j>, o<j>, dE_do<j>, delta<j>, grad_<p>, new_<p>, with @<step> for a "
+            "later update")
+        raise ValueError(f"unknown quantity {text.strip()!r}{hint} (backprop check SPEC "
+                         "--template lists every name)")
 
 
-def _rows_csv(text: str) -> list[tuple[int, list[str]]]:
+class Answers(dict[Quantity, Answer]):
+    """The answers read from a file, by quantity, and ``problems``: one message per line that
+    could not be read (its line number first); the other lines are still checked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.problems: list[str] = []
+
+
+Row = tuple[int, str, str]  # line, name, the value's text
+
+
+def _rows_csv(text: str, problems: list[str]) -> list[Row]:
     lines = text.splitlines()
     sample = "\n".join(lines[:20])
     sep = ";" if ";" in sample else "\t" if "\t" in sample else ","
@@ -122,16 +122,17 @@ def _rows_csv(text: str) -> list[tuple[int, list[str]]]:
     reader = csv.reader(lines, delimiter=sep)
     for k, cells in enumerate(_csv_rows(reader), 1):
         cells = [c.strip() for c in cells]
-        while cells and not cells[-1]:
+        while len(cells) > 2 and not cells[-1]:
             cells.pop()  # spreadsheets pad rows with empty cells
-        if not cells or cells[0].startswith("#"):
+        if not any(cells) or cells[0].startswith("#"):
             continue
-        if len(cells) != 2:
+        if len(cells) > 2:
             extra = (" (with , as the separator a decimal comma needs quotes: \"0,47\"; or use ;)"
                      if sep == "," and len(cells) == 3 else "")
-            raise AnswersError(f"line {k}: expected quantity{sep}value, got {len(cells)} cells"
-                               + extra)
-        rows.append((k, cells))
+            problems.append(f"line {k}: expected quantity{sep}value, got {len(cells)} cells"
+                            + extra)
+            continue
+        rows.append((k, cells[0], cells[1] if len(cells) == 2 else ""))
     return rows
 
 
@@ -143,7 +144,7 @@ def _csv_rows(reader: Iterator[list[str]]) -> Iterator[list[str]]:
         raise AnswersError(f"line {reader.line_num}: not readable as CSV ({e})") from None
 
 
-def _rows_toml(text: str) -> list[tuple[int, list[str]]]:
+def _rows_toml(text: str, problems: list[str]) -> list[Row]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -151,21 +152,28 @@ def _rows_toml(text: str) -> list[tuple[int, list[str]]]:
         if "overwrite" in message.lower():
             message = f"a quantity is given twice ({message})"
         raise AnswersError(f"not valid TOML: {message}") from None
+    except RecursionError:
+        raise AnswersError("not valid TOML: nested too deeply to be an answers file") from None
     written = {}
     for k, line in enumerate(text.splitlines(), 1):
         m = re.match(r'\s*(?:"([^"]*)"|\'([^\']*)\'|([^=\s]+))\s*=\s*([^#]*)', line)
         if m:
-            written[m.group(1) or m.group(2) or m.group(3)] = (k, m.group(4).strip())
+            written.setdefault(m.group(1) or m.group(2) or m.group(3), (k, m.group(4).strip()))
     rows = []
     for key, value in data.items():
-        line, literal = written.get(key, (0, str(value)))
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise AnswersError(f"line {line}: {key}: not a number: {literal}")
-        rows.append((line, [key, literal.replace("_", "")]))
+        line, literal = written.get(key, (0, ""))
+        where = f"line {line}" if line else f"the table [{key}]"
+        if isinstance(value, str):
+            rows.append((line, key, value))
+        elif isinstance(value, bool) or not isinstance(value, int | float):
+            kind = "a table" if isinstance(value, dict) else type(value).__name__
+            problems.append(f"{where}: {key}: not a number ({kind})")
+        else:
+            rows.append((line, key, literal.replace("_", "") or repr(value)))
     return rows
 
 
-def read(path: str | PathLike[str], run: StepRun) -> dict[Quantity, Answer]:
+def read(path: str | PathLike[str], run: StepRun) -> Answers:
     """The answers in ``path`` (.csv/.txt or .toml) as quantities of ``run``."""
     path, text = read_text(path, "an answers file", (".csv", ".txt", ".toml"), MAX_FILE_BYTES)
     try:
@@ -174,26 +182,42 @@ def read(path: str | PathLike[str], run: StepRun) -> dict[Quantity, Answer]:
         raise AnswersError(f"{path}, {e}") from None
 
 
-def parse(text: str, run: StepRun, fmt: str = "csv") -> dict[Quantity, Answer]:
-    """The answers in the text of a CSV or TOML file."""
-    rows = _rows_toml(text) if fmt == "toml" else _rows_csv(text.lstrip("\ufeff"))
+def parse(text: str, run: StepRun, fmt: str = "csv") -> Answers:
+    """The answers in the text of a CSV or TOML file; a line that cannot be read is reported in
+    ``problems`` and the rest still read (AnswersError only when no line can be)."""
+    answers = Answers()
+    problems = answers.problems
+    rows = (_rows_toml(text, problems) if fmt == "toml"
+            else _rows_csv(text.lstrip("\ufeff"), problems))
     names = Names(run)
-    answers: dict[Quantity, Answer] = {}
     where: dict[Quantity, int] = {}
-    for n, (line, (name, value)) in enumerate(rows):
+    for n, (line, name, value) in enumerate(rows):
         try:
             q = names.quantity(name)
         except ValueError as e:
-            if n == 0 and fmt == "csv" and not _is_number(value):
+            if n == 0 and fmt == "csv" and answer(value).value is None:
                 continue  # a header line ("quantity,value")
-            raise AnswersError(f"line {line}: {e}") from None
-        try:
-            answer = number(value)
-        except ValueError as e:
-            raise AnswersError(f"line {line}: {name}: {e}") from None
+            problems.append(f"line {line}: {e}")
+            continue
         if q in answers:
-            raise AnswersError(f"line {line}: {name} is given twice (first on line {where[q]})")
-        answers[q], where[q] = answer, line
+            problems.append(f"line {line}: {name} is given twice (first on line {where[q]})")
+            continue
+        answers[q], where[q] = answer(value), line
     if not answers:
-        raise AnswersError("no answers in it (one quantity,value per line, e.g. o6,0.474)")
+        first = f": {problems[0]}" if problems else ""
+        raise AnswersError("no answers could be read from it (one quantity,value per line, "
+                           f"e.g. o6,0.474){first}")
     return answers
+
+
+def template(run: StepRun) -> str:
+    """An answers file to fill in: every number the run asks for, in the order of the
+    calculation, each with an empty value after a comment naming it (display name, update,
+    example)."""
+    lines = ["# your numbers: write each after its comma (a decimal point or comma, e.g. 0.474)",
+             "quantity,value"]
+    for record in run:
+        for w in record.quantities:
+            if w.asked:
+                lines += [f"# {w.display}, {w.where()}", f"{w.answer_name},"]
+    return "\n".join(lines) + "\n"

@@ -1,142 +1,111 @@
-"""Each number of an update written as its formula, with the numbers filled in: what the checker
-shows beside a wrong number and what the exercise page's hints show.
+"""The one formula writer: an expression in symbols ("o4·(1 − o4)·w46·δ6") or with the numbers
+put in ("0.332·(1 − 0.332)·(−0.3)·0.262").
 
-The numbers come from a `lab.replay.StepReplay` (the student's own values, or the right ones when
-the student gave none); the symbols of each node come from the rule table's templates.
+One convention everywhere (checker, tables, frames, pages, the app): a sum's terms joined by
+" + " and " − ", a product by "·"; an operand in parentheses only where precedence needs them;
+a negative number inside a larger formula always in parentheses, "(−0.3)"; minus signs are the
+true "−"; zero is "0", never "−0"; a function of a single name or number reads "σ(i4)",
+"tanh(i3)".
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from collections.abc import Callable
 
-from autograd_core import RULES, Constant, Value
+from autograd_core import RULES
 from autograd_core.trace import render_rule_text
 
-from .replay import PassReplay, Quantity, StepReplay
+from .expressions import Const, Expr, Ref
+from .numbers import number
+
+# how tightly each op binds: a sum 1, a product 2, a minus sign 3, a power 4, a function 5
+_SUM, _PRODUCT, _NEG, _POWER, _ATOM = 1, 2, 3, 4, 6
+_INFIX = {"add": (" + ", _SUM), "sub": (" − ", _SUM), "mul": ("·", _PRODUCT),
+          "div": (" / ", _PRODUCT)}
+_SUPERSCRIPTS = {2.0: "²", 3.0: "³"}
+_FUNCTIONS = {"exp": "exp", "log": "ln", "tanh": "tanh", "sin": "sin", "cos": "cos",
+              "softplus": "softplus", "relu": "relu"}
 
 
-@dataclass(frozen=True)
-class Formula:
-    """``name = symbolic = numeric = value``, e.g. "o4 = σ(i4) = σ(−0.7) = 0.332"."""
-
-    name: str
-    symbolic: str
-    numeric: str
-    value: float
-
-    def __str__(self) -> str:
-        return f"{self.name} = {self.symbolic} = {self.numeric} = {num(self.value)}"
+def default_format(x: float) -> str:
+    """A number as formulas show it unless told otherwise: 4 significant figures, "−", no −0."""
+    return number(x, 4) if x == 0 or abs(x) >= 1e-3 else f"{x:.3g}".replace("-", "−")
 
 
-def num(x: float) -> str:
-    """A number as the formulas show it: 4 significant digits, a true minus sign."""
-    return f"{x:.4g}".replace("-", "−")
+def write(expr: Expr, value_of: Callable[[str], float] | None = None,
+          fmt: Callable[[float], str] = default_format) -> str:
+    """``expr`` in symbols (``value_of`` None) or with every name replaced by its number
+    (a Ref's through ``value_of``, a named Const's own value)."""
+    return _write(expr, value_of, fmt)[0]
 
 
-def _paren(x: float) -> str:
-    return f"({num(x)})" if x < 0 else num(x)
+def _leaf(text: str, x: float | None) -> tuple[str, int]:
+    # a negative number inside a formula is bracketed; the caller drops them at the top
+    return (f"({text})", _ATOM) if x is not None and text.startswith("−") else (text, _ATOM)
 
 
-def _filled(template: object, names: list[str], params: tuple[float, ...]) -> str:
-    """A rule's text with its inputs filled in; a negative number that is already a function's
-    argument keeps one pair of brackets."""
-    return re.sub(r"\(\((−[^()]*)\)\)", r"(\1)", render_rule_text(template, names, params))
+def _write(e: Expr, value_of: Callable[[str], float] | None,
+           fmt: Callable[[float], str]) -> tuple[str, int]:
+    if isinstance(e, Const):
+        if e.name and value_of is None:
+            return e.name, _ATOM
+        if e.value == 0.5 and not e.name and value_of is None:
+            return "½", _ATOM  # the textbooks' ½(t − o)²
+        return _leaf(fmt(e.value), e.value)
+    if isinstance(e, Ref):
+        if value_of is None:
+            return e.name, _ATOM
+        x = value_of(e.key)
+        return _leaf(fmt(x), x)
+    parts = [_write(a, value_of, fmt) for a in e.args]
+    if e.op in _INFIX:
+        sign, level = _INFIX[e.op]
+        (a, pa), (b, pb) = parts
+        # a − (b − c), a/(b·c): the right operand of − and / needs brackets at equal precedence
+        right = pb < level or (pb == level and e.op in ("sub", "div"))
+        if level == _SUM:
+            a = top(a)  # a sum's first term needs no brackets: "−0.3 − 0.9·(−0.087)"
+        return f"{_wrap(a, pa < level)}{sign}{_wrap(b, right)}", level
+    if e.op in ("sum", "linear"):
+        names = [p for p, _ in parts]
+        if e.op == "linear":
+            n = (len(names) - 1) // 2
+            terms = [f"{_wrap(w, pw < _PRODUCT)}·{_wrap(x, px < _PRODUCT)}"
+                     for (w, pw), (x, px) in zip(parts[:n], parts[n:2 * n], strict=True)]
+            names = terms + [parts[-1][0]]
+        return " + ".join(names), _SUM
+    if e.op == "neg":
+        a, pa = parts[0]
+        return f"−{_wrap(a, pa < _PRODUCT)}", _NEG
+    if e.op == "pow":
+        a, pa = parts[0]
+        c = e.params[0]
+        power = _SUPERSCRIPTS.get(c, f"^{fmt(c)}")
+        return f"{_wrap(a, pa <= _POWER)}{power}", _POWER
+    if e.op == "pow_xy":
+        (a, pa), (b, pb) = parts
+        return f"{_wrap(a, pa <= _POWER)}^{_wrap(b, pb < _ATOM)}", _POWER
+    args = [top(p) for p, _ in parts]  # a function's brackets hold a lone negative number
+    if e.op == "sigmoid":
+        return f"σ({args[0]})", _ATOM
+    if e.op == "sqrt":
+        a, pa = parts[0]
+        return f"√{_wrap(a, pa < _ATOM)}", _ATOM
+    if e.op == "abs":
+        return f"|{args[0]}|", _ATOM
+    if e.op in _FUNCTIONS:
+        return f"{_FUNCTIONS[e.op]}({args[0]})", _ATOM
+    # an op with parameters (leaky_relu, elu): the rule table's own text
+    return render_rule_text(RULES[e.op].expr, [p for p, _ in parts], e.params), _ATOM
 
 
-def _name(v: Value) -> str:
-    return v.label or num(v.data)
+def _wrap(text: str, needed: bool) -> str:
+    return f"({text})" if needed else text
 
 
-def _expression(v: Value, stop: set[Value]) -> tuple[str, str]:
-    """The loss's expression from the outputs up, in symbols and in numbers (the loss graph is a
-    few nodes deep, whatever the network)."""
-    if v in stop or not v.parents:
-        return (_name(v), _paren(v.data)) if not isinstance(v, Constant) or v.label else (
-            num(v.data), _paren(v.data))
-    parts = [_expression(p, stop) for p in v.parents]
-    template = RULES[v.op].expr
-    return tuple(_filled(template, [f"({s})" if " " in s else s for s in side], v.params)
-                 for side in zip(*parts, strict=True))
+def top(text: str) -> str:
+    """A formula standing alone: a lone bracketed negative number loses its brackets."""
+    if text.startswith("(−") and text.endswith(")") and text.count("(") == 1:
+        return text[1:-1]
+    return text
 
-
-def _node(pr: PassReplay, label: str) -> Value:
-    return next(c for c in pr.nodes.values() if c.label == label and c.parents)
-
-
-def _consumers(pr: PassReplay, node: Value) -> list[tuple[Value, int]]:
-    return [(c, k) for c in pr.nodes.values() for k, p in enumerate(c.parents) if p is node]
-
-
-def _slope(o: Value, j: str) -> tuple[str, float]:
-    """∂o_j/∂i_j in symbols (the rule's derivative template) and as a number."""
-    if o.op == "linear":  # a linear unit: its output is its net input
-        return "1", 1.0
-    return render_rule_text(RULES[o.op].derivs, [f"i{j}"], o.params, 0), o.local_grads[0]
-
-
-def formula(q: Quantity, world: StepReplay) -> Formula:
-    """The formula of ``q`` with the numbers of ``world`` filled in."""
-    if q.kind in ("grad", "new"):
-        return _parameter_formula(q, world)
-    pr = world.passes_by_example[q.example]
-    j = q.name
-    if q.kind == "E":
-        e = _node(pr, "E")
-        outs = {c for c in pr.nodes.values() if c.label.startswith("o") and c.parents}
-        symbolic, numeric = _expression(e, outs)
-        return Formula("E", symbolic, numeric, world.recomputed[q])
-    o = _node(pr, f"o{j}")
-    i = o if o.op == "linear" else _node(pr, f"i{j}")
-    if q.kind == "i":
-        names = [_name(p) for p in i.parents]
-        return Formula(f"i{j}", _filled(RULES["linear"].expr, names, ()),
-                       _filled(RULES["linear"].expr, [_paren(p.data) for p in i.parents], ()),
-                       world.recomputed[q])
-    if q.kind == "o":
-        act = RULES[o.op].expr if o.op != "linear" else "{0}"
-        net = q.at("i", j)
-        # the i_j the student wrote, else the one their inputs give (not the i_j taken back
-        # from their o_j for the backward pass, which would make o_j = f(i_j) say nothing)
-        i_value = world.given[net] if net in world.given else pr.recomputed.get(net, i.data)
-        return Formula(f"o{j}", _filled(act, [f"i{j}"], o.params),
-                       _filled(act, [_paren(i_value)], o.params), world.recomputed[q])
-    slope_text, slope = _slope(o, j)
-    uses = [(c, k) for c, k in _consumers(pr, o) if c.op == "linear"]
-    if not uses:  # an output unit: its outputs go into the loss
-        # a linear unit's output node is its net input, whose adjoint the student's δ replaced
-        de_do = -world.recomputed[q] if o is i else o.grad
-        return Formula(f"δ{j}", f"−∂E/∂o{j} · {slope_text}",
-                       f"−{_paren(de_do)} · {_paren(slope)}", world.recomputed[q])
-    names = [render_rule_text(RULES["linear"].derivs, [_name(p) for p in c.parents], (), k)
-             for c, k in uses]
-    deltas = [world.values[q.at("delta", c.label[1:])] for c, _ in uses]
-    symbolic = " + ".join(f"{w}·δ{c.label[1:]}" for w, (c, _) in zip(names, uses, strict=True))
-    numeric = " + ".join(f"{_paren(c.local_grads[k])}·{_paren(d)}"
-                         for (c, k), d in zip(uses, deltas, strict=True))
-    return Formula(f"δ{j}", f"{slope_text} · ({symbolic})", f"{_paren(slope)} · ({numeric})",
-                   world.recomputed[q])
-
-
-def _parameter_formula(q: Quantity, world: StepReplay) -> Formula:
-    """∂E/∂p = Σ over the passes of −δ_j · ∂i_j/∂p; p ← p − η·∂E/∂p."""
-    p = q.name
-    if q.kind == "new":
-        g = world.values[q.at("grad", p)]
-        if p in world.record.frozen:
-            return Formula(f"new {p}", f"{p} (frozen)", num(world.old[p]), world.recomputed[q])
-        return Formula(f"new {p}", f"{p} − η·∂E/∂{p}",
-                       f"{num(world.old[p])} − {num(world.record.lr)} · {_paren(g)}",
-                       world.recomputed[q])
-    symbolic, numeric = [], []
-    for where, pr in world.passes_by_example.items():
-        leaf = next(c for c in pr.nodes.values() if c.label == p and not c.parents)
-        net, k = _consumers(pr, leaf)[0]
-        j = net.label[1:]
-        local = render_rule_text(RULES["linear"].derivs, [_name(x) for x in net.parents], (), k)
-        symbolic.append(f"−δ{j} · {local}")
-        numeric.append(f"−{_paren(world.values[Quantity('delta', j, q.step, where)])} · "
-                       f"{_paren(net.local_grads[k])}")
-    several = len(symbolic) > 1
-    return Formula(f"∂E/∂{p}", " + ".join(f"({s})" if several else s for s in symbolic),
-                   " + ".join(f"({s})" if several else s for s in numeric), world.recomputed[q])

@@ -1,61 +1,61 @@
-"""Check a student's hand calculation of a run's updates: right, wrong, or an error carried
-forward, and the likely mistake.
+"""The one grader: a student's hand calculation judged number by number: right, carried forward
+(what the student's own earlier numbers give), wrong (with the catalogued mistake that gives
+it), blank or unreadable.
 
-The right numbers are read from the step records (`lab.step`); "carried forward" and the
-catalogued mistakes come from `lab.replay` (the student's own values put through the rule table)
-and `lab.mistakes`. A number is right when it is within the student's own rounding (half a unit
-of the last decimal written, that unit never coarser than the right value's first digit) plus a
-relative 10⁻³ (a hand calculation rounds every number on the way).
+Each quantity is judged in the order of the calculation, in these steps (the exercise page gets
+the same data from `page_data` and takes the same steps, see viz/static/exercise.js):
+
+1. right: within the precision rule's band of the right value R: |y − R| ≤ a + r·|R|;
+2. too-few-figures: y is R rounded to fewer significant figures than the rule asks;
+3. carried forward: within the band of C, the quantity's expression evaluated with the
+   student's own numbers (their value where they wrote one, else the value its own rule gives
+   from theirs): unless that is trivial (C or one of its inputs 0 or ±1 where R's are not);
+4. a catalogued mistake: within the band of the mistake's expression, evaluated the same way;
+5. otherwise wrong.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from autograd_core import DomainError
 
-from .formulas import formula
-from .mistakes import CATALOGUE
-from .replay import Quantity, StepReplay, replay
-from .stepping import StepRecord, StepRun
+from .expressions import evaluate, to_data
+from .mistakes import CATALOGUE, MISTAKES, TOO_FEW_FIGURES, where_text
+from .precision import Precision, matches
+from .quantities import Quantity, Sheet, Worked
+from .stepping import StepRun
 
-RELATIVE = 1e-3  # what rounding numbers on the way adds to a result, about
-VERDICTS = ("right", "wrong", "carried-forward")
+VERDICTS = ("right", "carried-forward", "wrong", "blank", "unreadable")
+_TRIVIAL = (0.0, 1.0, -1.0)
 
 
 @dataclass(frozen=True)
 class Answer:
-    """A student's number and how many decimals they wrote (None: take it as exact, e.g. from
-    Python)."""
+    """What a student wrote for one number: ``value`` (None when ``problem`` is "blank" or
+    "unreadable") and, for an unreadable one, the ``message`` saying why."""
 
-    value: float
-    decimals: int | None = None
-
-    def matches(self, x: float) -> bool:
-        """|given − x| ≤ u/2 + 10⁻³·|x|, u one unit of the last decimal written but never
-        coarser than x's first digit: the student's own rounding plus what rounding on the way
-        adds, while "0" for −0.017 or "−0.3" for −0.22 stays wrong."""
-        unit = 10.0 ** -self.decimals if self.decimals is not None else 0.0
-        if x != 0 and math.isfinite(x):
-            unit = min(unit, 10.0 ** math.floor(math.log10(abs(x))))
-        return abs(self.value - x) <= max(unit / 2 + RELATIVE * abs(x), 1e-12)
+    value: float | None
+    problem: str | None = None
+    message: str = ""
 
 
 @dataclass(frozen=True)
 class Item:
     """One checked number: ``quantity`` its name, ``given`` the student's, ``expected`` the
-    right one, ``verdict`` right / wrong / carried-forward, ``mistake`` a catalogue id or None,
-    ``explanation`` one line."""
+    right one, ``verdict`` (see `VERDICTS`), ``mistake`` a catalogue id or None,
+    ``explanation`` one line, ``where`` its update and example."""
 
     quantity: str
-    given: float
+    given: float | None
     expected: float
     verdict: str
     mistake: str | None
     explanation: str
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,163 +74,164 @@ class Report:
         return self.count("right") == len(self.items)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"items": [...], "right": n, "wrong": n, "carried_forward": n}``."""
+        """``{"items": [...], "right": n, "wrong": n, "carried_forward": n, "blank": n,
+        "unreadable": n}``."""
         return {"items": [asdict(i) for i in self.items], "right": self.count("right"),
-                "wrong": self.count("wrong"), "carried_forward": self.count("carried-forward")}
+                "wrong": self.count("wrong"), "carried_forward": self.count("carried-forward"),
+                "blank": self.count("blank"), "unreadable": self.count("unreadable")}
 
     def summary(self) -> str:
-        """One line: how many right, wrong, carried forward, and the first wrong number."""
+        """One line: how many of each verdict, and the first wrong number."""
         first = next((i.quantity for i in self.items if i.verdict == "wrong"), None)
         line = (f"{self.count('right')} right, {self.count('wrong')} wrong, "
-                f"{self.count('carried-forward')} carried forward (of {len(self.items)})")
+                f"{self.count('carried-forward')} carried forward")
+        for other in ("blank", "unreadable"):
+            if self.count(other):
+                line += f", {self.count(other)} {other}"
+        line += f" (of {len(self.items)})"
         return line + (f"; the first wrong number is {first}" if first else "")
 
 
-def quantities(record: StepRecord) -> Iterator[Quantity]:
-    """The numbers of one update in the order a hand calculation (and the stepper) goes: per
-    example its net inputs and outputs, E, then from the output layer back each unit's δ_j and
-    the gradients of its parameters; last each parameter's new value, output layer first."""
-    neurons = [n for layer in record.model.layers for n in layer.neurons]
-    per_example = record.example is not None
+class _Student:
+    """The student's numbers as the grader reads them: ``value(k)`` is theirs where they wrote a
+    readable one, else the value k's own rule gives from theirs; ``good(k)`` the same but
+    with their wrong numbers replaced too (for the "with your numbers" line)."""
 
-    def gradients(n: Any) -> list[Quantity]:
-        return [Quantity("grad", w.label, record.step) for w in [*n.w, n.b]]
+    def __init__(self, sheet: Sheet, typed: Mapping[str, float]) -> None:
+        self.sheet, self.typed = sheet, typed
+        self.verdicts: dict[str, str] = {}
+        self._value: dict[str, float] = {}
+        self._good: dict[str, float] = {}
 
-    for p in record.passes:
-        at = Quantity("E", "", record.step, None if per_example else p.example)
-        for n in neurons:
-            yield at.at("i", str(n.unit))
-            yield at.at("o", str(n.unit))
-        yield at
-        for n in reversed(neurons):
-            yield at.at("delta", str(n.unit))
-            yield from gradients(n) if per_example else ()
-    for n in reversed(neurons):
-        yield from () if per_example else gradients(n)
-    for n in reversed(neurons):
-        for w in [*n.w, n.b]:
-            yield Quantity("new", w.label, record.step)
+    def value(self, k: str) -> float:
+        if k in self.typed:
+            return self.typed[k]
+        if k not in self._value:
+            self._value[k] = evaluate(self.sheet.worked[k].expr, self.value)
+        return self._value[k]
 
-
-def right_value(record: StepRecord, q: Quantity) -> float:
-    """The right value of ``q``, read from the record."""
-    if q.kind in ("grad", "new"):
-        return (record.gradients if q.kind == "grad" else record.updated)[q.name]
-    p = record.passes[0] if q.example is None else record.passes[q.example - 1]
-    if q.kind == "E":
-        return p.loss
-    if q.kind == "delta":
-        return p.errors[q.name]
-    return p.forward[q.name]["net" if q.kind == "i" else "out"]
+    def good(self, k: str) -> float:
+        if k in self.typed and self.verdicts.get(k) in ("right", "carried-forward"):
+            return self.typed[k]
+        if k not in self._good:
+            self._good[k] = evaluate(self.sheet.worked[k].expr, self.good)
+        return self._good[k]
 
 
-def _catalogued(q: Quantity, world: StepReplay) -> Iterator[tuple[str, float]]:
-    """(mistake id, the value q has when that mistake is made) for each catalogued mistake."""
-    for mistake in CATALOGUE:
-        try:
-            values = mistake.wrong(q, world)
-        except (DomainError, ZeroDivisionError, OverflowError):
-            continue  # the wrong way leads outside a rule's domain: not what the student did
-        for x in values:
-            if math.isfinite(x):
-                yield mistake.id, x
+def _safe(f: Callable[[], float]) -> float:
+    """A value, or nan where the student's numbers take a rule outside its domain."""
+    try:
+        return f()
+    except (DomainError, ZeroDivisionError, OverflowError, ValueError):
+        return math.nan
 
 
-def verdict(q: Quantity, answer: Answer, expected: float, world: StepReplay,
-            name: str) -> Item:
-    """Right, carried forward (what the student's own earlier values give) or wrong, with the
-    first catalogued mistake that gives the student's number."""
-    if answer.matches(expected):
-        return Item(name, answer.value, expected, "right", None, "")
-    mine = formula(q, world)
-    own = world.recomputed[q]
-    if answer.matches(own) and not Answer(own).matches(expected):
-        return Item(name, answer.value, expected, "carried-forward", None,
-                    f"consistent with your earlier values: {mine}")
-    for mistake_id, x in _catalogued(q, world):
-        if answer.matches(x) and not Answer(x).matches(expected):
-            m = next(m for m in CATALOGUE if m.id == mistake_id)
-            return Item(name, answer.value, expected, "wrong", mistake_id,
-                        f"{m.explanation(world)}; with your numbers: {mine}")
-    return Item(name, answer.value, expected, "wrong", None, f"with your numbers: {mine}")
+def _guards(w: Worked, sheet: Sheet) -> list[str]:
+    """The inputs whose right value is not trivial: a 0 or ±1 there makes the rest trivial."""
+    return [k for k in w.inputs if sheet.worked[k].value not in _TRIVIAL]
 
 
-def check(run: StepRun, answers: Mapping[Quantity, Answer | float]) -> Report:
-    """Check the student's ``answers`` (any subset of the run's numbers) against the records."""
-    if not isinstance(run, StepRun):
-        raise TypeError(f"check needs a run of updates (lab.step(spec)), got {type(run).__name__}")
-    given = {q: a if isinstance(a, Answer) else Answer(a) for q, a in answers.items()}
-    known = {q for r in run for q in quantities(r)}
-    unknown = [q for q in given if q not in known]
-    if unknown:
-        raise ValueError(f"{unknown[0].text()} is not a number of this run")
-    several = len(run) > 1
+def _trivial(w: Worked, sheet: Sheet, own: float, student: _Student) -> bool:
+    """Whether the value the student's numbers give is uninformative: 0 or ±1 (or an input
+    written as one) where the right ones are not; such a value earns no carried-forward
+    credit (an all-zeros answers file must not collect it)."""
+    if w.value in _TRIVIAL:
+        return False
+    if any(own == t for t in _TRIVIAL):
+        return True
+    return any(student.typed.get(k) in _TRIVIAL for k in _guards(w, sheet))
+
+
+def mistakes_of(w: Worked, sheet: Sheet) -> Iterator[tuple[str, Any]]:
+    """(mistake id, expression) for each catalogued way of getting ``w`` wrong."""
+    for m in CATALOGUE:
+        for e in m.wrong(w, sheet):
+            yield m.id, e
+
+
+def judge(w: Worked, y: float, student: _Student, precision: Precision) -> tuple[str, str | None,
+                                                                                   str]:
+    """(verdict, mistake id, explanation) of the student's ``y`` for ``w``."""
+    sheet = student.sheet
+    band = precision.band(w.value)
+    if matches(y, w.value, band):
+        return "right", None, ""
+    mine = _with_numbers(w, student)
+    if any(math.isclose(y, c, rel_tol=1e-12) for c in precision.coarse(w.value)):
+        return "wrong", TOO_FEW_FIGURES, (
+            f"{w.display} is asked {precision.describe()}: {y:g} is the right value rounded to "
+            f"fewer figures{where_text(w)}; {mine}")
+    own = _safe(lambda: evaluate(w.expr, student.value))
+    if matches(y, own, band) and not _trivial(w, sheet, own, student):
+        return "carried-forward", None, f"consistent with your earlier values: {mine}"
+    for mistake_id, e in mistakes_of(w, sheet):
+        x = _safe(lambda e=e: evaluate(e, student.value))
+        if matches(y, x, band) and not matches(x, w.value, band):
+            why = MISTAKES[mistake_id].explain(w, sheet)
+            return "wrong", mistake_id, f"{why}{where_text(w)}; {mine}"
+    return "wrong", None, mine
+
+
+def _with_numbers(w: Worked, student: _Student) -> str:
+    """"with your numbers: δ4 = o4·(1 − o4)·w46·δ6 = 0.332·(1 − 0.332)·(−0.3)·0.262"."""
+    try:
+        numeric = w.numeric(student.good)
+    except (DomainError, ZeroDivisionError, OverflowError, ValueError):
+        numeric = "(your numbers leave the formula's domain)"
+    return f"with your numbers: {w.display} = {w.symbolic()} = {numeric}"
+
+
+def grade(sheet: Sheet, answers: Mapping[str, Answer], precision: Precision) -> Report:
+    """Judge every answered quantity (by key) in the order of the calculation."""
+    typed = {k: a.value for k, a in answers.items() if a.value is not None}
+    student = _Student(sheet, typed)
     items = []
-    for world in replay(run, {q: a.value for q, a in given.items()}):
-        for q in quantities(world.record):
-            if q in given:
-                items.append(verdict(q, given[q], right_value(world.record, q), world,
-                                     q.text(suffix=several or q.example is not None)))
+    for w in sheet.worked.values():
+        a = answers.get(w.key)
+        if a is None:
+            continue
+        if a.value is None:
+            verdict, mistake, why = a.problem or "blank", None, a.message
+        else:
+            verdict, mistake, why = judge(w, a.value, student, precision)
+        student.verdicts[w.key] = verdict
+        items.append(Item(w.answer_name, a.value, w.value, verdict, mistake, why, w.where()))
     return Report(tuple(items))
 
 
-@dataclass(frozen=True)
-class Prompt:
-    """One number to predict on the exercise page, everything precomputed: its name in an
-    answers file and as a formula writes it (``symbol``: δ6, ∂E/∂w14), its formula, the
-    formula with the right numbers, the answer, the catalogued wrong values (mistake id, value,
-    explanation), and ``carried``: "k:m" → the value this number has when the student's answer
-    to prompt k (of the same update) was that prompt's m-th wrong value."""
-
-    quantity: Quantity
-    name: str
-    symbol: str
-    formula: str
-    with_numbers: str
-    answer: float
-    wrong: tuple[tuple[str, float, str], ...]
-    carried: dict[str, float]
+def check(run: StepRun, answers: Mapping[Quantity, Answer | float],
+          precision: Precision | None = None) -> Report:
+    """Check the student's ``answers`` (any subset of the run's numbers) against the records,
+    under ``precision`` (the spec's ``[grading]`` rule unless given)."""
+    if not isinstance(run, StepRun):
+        raise TypeError(f"check needs a run of updates (lab.step(spec)), got {type(run).__name__}")
+    sheet = Sheet(list(run))
+    given = {q.key: a if isinstance(a, Answer) else Answer(float(a)) for q, a in answers.items()}
+    unknown = [k for k in given if k not in sheet.worked]
+    if unknown:
+        raise ValueError(f"{unknown[0]} is not a number of this run")
+    return grade(sheet, given, precision or run.spec.precision)
 
 
-def _distinct(pairs: Iterator[tuple[str, float]], right: float) -> list[tuple[str, float]]:
-    """Each catalogued value once (the first mistake that gives it), none equal to the right."""
-    kept: list[tuple[str, float]] = []
-    for mistake_id, x in pairs:
-        if not Answer(x).matches(right) and not any(Answer(x).matches(y) for _, y in kept):
-            kept.append((mistake_id, x))
-    return kept
-
-
-def prompts(run: Sequence[StepRecord]) -> list[Prompt]:
-    """The exercise of a run: one prompt per number of each update, in the stepper's order; a
-    wrong value is carried through the rest of its update and the next one."""
-    explain = {m.id: m for m in CATALOGUE}
-    out: list[Prompt] = []
-    ends: list[int] = []
-    several = len(run) > 1
-    for record in run:
-        world = StepReplay(record, dict(record.old), {})
-        for q in quantities(record):
-            right = right_value(record, q)
-            f = formula(q, world)
-            wrong = tuple((i, x, explain[i].explanation(world))
-                          for i, x in _distinct(_catalogued(q, world), right))
-            out.append(Prompt(q, q.text(suffix=several or q.example is not None), f.name,
-                              f"{f.name} = {f.symbolic}", f"{f.name} = {f.symbolic} = {f.numeric}",
-                              right, wrong, {}))
-        ends.append(len(out))
-    # one earlier wrong value at a time, replayed through the rest of its update and the next
-    for s, record in enumerate(run):
-        for k in range(ends[s - 1] if s else 0, ends[s]):
-            for m, (_, x, _) in enumerate(out[k].wrong):
-                replays = {record.step: StepReplay(record, dict(record.old),
-                                                   {out[k].quantity: x})}
-                if s + 1 < len(run):
-                    new = {p: replays[record.step].values[Quantity("new", p, record.step)]
-                           for p in record.old}
-                    replays[run[s + 1].step] = StepReplay(run[s + 1], new, {})
-                for later in out[k + 1: ends[min(s + 1, len(run) - 1)]]:
-                    v = replays[later.quantity.step].recomputed[later.quantity]
-                    if not Answer(v).matches(later.answer):
-                        later.carried[f"{k}:{m}"] = v
-    return out
+def page_data(run: StepRun, precision: Precision | None = None) -> dict[str, Any]:
+    """What the exercise page needs to take the grader's steps in the browser: per quantity its
+    names, band, right interval, coarse values, expression (data for the primitives' evaluator),
+    the mistakes' expressions and explanations, and the trivial-input guards."""
+    precision = precision or run.spec.precision
+    sheet = Sheet(list(run))
+    fields = []
+    for w in sheet.worked.values():
+        band = precision.band(w.value)
+        a, r = band
+        half = a + r * abs(w.value)
+        fields.append({
+            "key": w.key, "name": w.answer_name, "display": w.display, "where": w.where(),
+            "asked": w.asked, "expr": to_data(w.expr), "band": [a, r],
+            "interval": [w.value - half, w.value + half], "coarse": precision.coarse(w.value),
+            "trivial_right": w.value in _TRIVIAL, "guards": _guards(w, sheet),
+            "mistakes": [{"id": i, "expr": to_data(e),
+                          "why": MISTAKES[i].explain(w, sheet) + where_text(w)}
+                         for i, e in mistakes_of(w, sheet)],
+            "formula": w.symbolic(), "numbers": w.numeric(lambda k: sheet.worked[k].value),
+        })
+    return {"precision": precision.describe(), "fields": fields}

@@ -27,6 +27,8 @@ from nn.layers import MLP
 from nn.limits import MAX_SPEC_PARAMETERS, check_sizes
 from nn.losses import loss_name
 
+from .precision import Precision
+
 UPDATES = ("per-example", "per-epoch")
 # A hand calculation, and a stepper with a few frames per parameter, stop being readable long
 # before these: they keep a hostile or mistaken file from building a network no one can check.
@@ -34,7 +36,7 @@ MAX_PARAMETERS = MAX_SPEC_PARAMETERS
 MAX_UPDATES = 100
 MAX_FILE_BYTES = 1_000_000
 KEYS = ("title", "inputs", "layers", "activation", "output_activation", "loss", "lr", "epochs",
-        "update", "weights", "examples", "names", "frozen")
+        "update", "weights", "examples", "names", "frozen", "grading")
 REQUIRED = ("inputs", "layers", "lr", "weights", "examples")
 EXAMPLE_KEYS = ("x", "t")
 
@@ -64,6 +66,7 @@ class Spec:
     update: str = "per-example"
     names: Mapping[str, str] = field(default_factory=dict)
     frozen: frozenset[str] = frozenset()
+    precision: Precision = Precision()
 
     def display(self, name: str) -> str:
         """The name a parameter is shown by: the book's (``[names]``) or the lecture's."""
@@ -93,7 +96,8 @@ class Spec:
                 "loss": self.loss, "lr": self.lr, "epochs": self.epochs, "update": self.update,
                 "weights": dict(self.weights),
                 "examples": [{"x": list(e.x), "t": list(e.t)} for e in self.examples],
-                "names": dict(self.names), "frozen": sorted(self.frozen)}
+                "names": dict(self.names), "frozen": sorted(self.frozen),
+                "grading": self.precision.to_dict()}
 
 
 def _shape(spec: Spec) -> MLP:
@@ -281,9 +285,10 @@ def from_dict(data: object, source: str = "the spec", text: str | None = None) -
                                         "one target per output unit")))
     names = _names(src, data.get("names", {}), expected)
     frozen = _frozen(src, data.get("frozen", []), expected, names)
+    precision = _grading(src, data.get("grading", {}))
     return Spec(inputs=inputs, layers=layers, lr=lr, weights=weights, examples=tuple(checked),
                 title=title, activation=hidden_acts, output_activation=output, loss=loss,
-                epochs=epochs, update=update, names=names, frozen=frozen)
+                epochs=epochs, update=update, names=names, frozen=frozen, precision=precision)
 
 
 def _listing(names: Sequence[str]) -> str:
@@ -325,6 +330,35 @@ def _frozen(src: _Source, frozen: object, expected: Sequence[str],
     if unknown:
         raise src.error("frozen", f"{unknown[0]} is not a parameter of this network")
     return frozenset(lecture[n] for n in frozen)
+
+
+GRADING_KEYS = ("significant_figures", "absolute_tolerance", "relative_tolerance")
+
+
+def _grading(src: _Source, table: object) -> Precision:
+    """``[grading]``: one of significant_figures (1 to 10), absolute_tolerance or
+    relative_tolerance (a positive number); none: 3 significant figures."""
+    if not isinstance(table, Mapping):
+        raise src.error("grading", f"must be a table, got {_shown(table)}")
+    _keys(src, "grading", table, GRADING_KEYS)
+    given = [k for k in GRADING_KEYS if k in table]
+    if len(given) > 1:
+        raise src.error("grading", f"give one of {', '.join(GRADING_KEYS)}, not "
+                        f"{' and '.join(given)}")
+    if not given:
+        return Precision()
+    key = given[0]
+    if key == "significant_figures":
+        n = _whole(src, key, table[key], 1)
+        if n > 10:
+            raise src.error(key, f"must be at most 10 (a float holds about 16), got {n}")
+        return Precision(significant_figures=n)
+    x = _number(src, key, table[key])
+    if x <= 0:
+        raise src.error(key, f"must be a positive number, got {x:g}")
+    if key == "absolute_tolerance":
+        return Precision(significant_figures=None, absolute=x)
+    return Precision(significant_figures=None, relative=x)
 
 
 def loads(text: str, fmt: str = "toml", source: str = "the spec") -> Spec:

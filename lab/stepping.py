@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from os import PathLike
 from typing import Any
 
@@ -19,6 +20,7 @@ from nn.layers import MLP
 from nn.losses import loss_by_name
 
 from . import spec as specs
+from .quantities import Worked, of_record
 from .spec import Example, Spec
 
 # losses that take a class index, not one target per output: the spec's one-hot t gives it
@@ -60,6 +62,13 @@ class StepRecord:
     updated: dict[str, float]
     frozen: frozenset[str]
     model: MLP
+    several: bool = False  # one of several updates: its answers names carry "@step"
+
+    @cached_property
+    def quantities(self) -> tuple[Worked, ...]:
+        """Every number of this update a student can be asked for (`lab.quantities`), in the
+        order of a hand calculation."""
+        return of_record(self, self.several)
 
     def _each(self, key: str) -> Any:
         items = [getattr(p, key) for p in self.passes]
@@ -154,6 +163,7 @@ def step(subject: Spec | str | PathLike[str]) -> StepRun:
     model = spec.model()
     records: list[StepRecord] = []
     numbered = list(enumerate(spec.examples, 1))
+    several = spec.epochs * (len(numbered) if spec.update == "per-example" else 1) > 1
     for epoch in range(1, spec.epochs + 1):
         groups = ([[item] for item in numbered] if spec.update == "per-example" else [numbered])
         for group in groups:
@@ -170,5 +180,5 @@ def step(subject: Spec | str | PathLike[str]) -> StepRun:
             records.append(StepRecord(len(records) + 1, epoch,
                                       group[0][0] if spec.update == "per-example" else None,
                                       spec.loss, spec.lr, passes, gradients, old, steps, updated,
-                                      frozen, model))
+                                      frozen, model, several))
     return StepRun(spec, tuple(records))

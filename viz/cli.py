@@ -167,24 +167,34 @@ def cmd_check(args: argparse.Namespace) -> None:
     """A student's hand calculation (an answers file) checked against a spec's updates: each
     number right, wrong or carried forward, with the likely mistake."""
     run = step(spec.load(args.spec))
-    report = check(run, answers.read(args.answers, run))
+    if args.template:
+        print(answers.template(run), end="")
+        return
+    if args.answers is None:
+        raise UsageError("check needs an answers file (or --template to print one to fill in)")
+    given = answers.read(args.answers, run)
+    for problem in given.problems:  # the other lines are still checked
+        print(f"{args.answers}, {problem}", file=sys.stderr)
+    report = check(run, given)
     if args.json:
-        print(_json_text(report.to_dict()))
+        print(_json_text({**report.to_dict(), "problems": given.problems,
+                          "precision": run.spec.precision.describe()}))
     else:
         print(check_table(report).to_text())
         notes = [f"{i.quantity}: {i.explanation}" for i in report.items if i.explanation]
         print("\n" + "\n".join([*notes, report.summary()]))
-    if not report.all_right:
+    if not report.all_right or given.problems:
         raise WrongAnswers
 
 
 def check_table(report: Report) -> Table:
     """The checked numbers as a table: quantity, yours, right, verdict, why (the mistake's id;
     the explanations follow the table)."""
-    why = {"right": "", "carried-forward": "your earlier numbers", "wrong": "see below"}
+    why = {"right": "", "carried-forward": "your earlier numbers", "wrong": "see below",
+           "blank": "", "unreadable": "see below"}
     return Table("Your answers", ("quantity", "yours", "right", "verdict", "why"),
-                 [(i.quantity, f"{i.given:g}", f"{i.expected:.4g}", i.verdict,
-                   i.mistake or why[i.verdict]) for i in report.items])
+                 [(i.quantity, "" if i.given is None else f"{i.given:g}", f"{i.expected:.4g}",
+                   i.verdict, i.mistake or why[i.verdict]) for i in report.items])
 
 
 def _record_view(record: StepRecord, view: str, digits: int) -> Drawing:
@@ -338,8 +348,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="check your own numbers (an answers file) against a spec's "
                        "updates; exit 3 if any is wrong")
     p.add_argument("spec", help="the spec file (.toml or .json)")
-    p.add_argument("answers", help="your numbers: .csv (quantity,value) or .toml (quantity = "
-                   "value), e.g. o6,0.474 or grad_w14@2,0.017")
+    p.add_argument("answers", nargs="?", help="your numbers: .csv (quantity,value) or .toml "
+                   "(quantity = value), e.g. o6,0.474 or grad_w14@2,0.017")
+    p.add_argument("--template", action="store_true", help="print an answers file to fill in: "
+                   "every number the spec asks for, in the order of the calculation")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=cmd_check)
     p = sub.add_parser("draw", help="draw a network: a saved model (JSON) or an MLP by sizes")

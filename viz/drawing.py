@@ -11,7 +11,6 @@ change from frame to frame.
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import subprocess
@@ -19,9 +18,13 @@ from html import escape
 from pathlib import Path
 
 import graphviz
-import numpy as np
 
-from autograd_core.batch import Broadcast
+# the one number format of the project, re-exported for the pictures' callers
+from lab.numbers import DEFAULT_DIGITS as DEFAULT_DIGITS
+from lab.numbers import MAX_DIGITS as MAX_DIGITS
+from lab.numbers import check_digits as check_digits
+from lab.numbers import exact as exact
+from lab.numbers import number as number
 
 FORMATS = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot"}
 
@@ -34,46 +37,6 @@ class DotFailedError(RuntimeError):
     """Graphviz's ``dot`` ran and refused (a build without cairo has no PNG, say)."""
 
 
-DEFAULT_DIGITS = 3
-MAX_DIGITS = 17  # a float holds about 17 significant digits; more would be noise
-# Below this size a number is written as 4.4×10⁻⁷: its decimals would fill a node.
-_SMALLEST_PLAIN = 1e-5
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def number(x: float | np.ndarray | Broadcast, digits: int = DEFAULT_DIGITS) -> str:
-    """``x`` with ``digits`` decimals but at least ``digits`` significant figures (10.693, 0.332,
-    −0.0131, −0.00044, never "0" for a number that is not 0), trailing zeros dropped, and the
-    true minus sign.
-
-    A batch (one number per example, or a `Broadcast` local derivative) shows its mean and size.
-    """
-    if isinstance(x, Broadcast):
-        x = x.local
-    if isinstance(x, np.ndarray):
-        return f"{number(float(np.mean(x)), digits)} (mean of {x.size})"
-    x = float(x)
-    if x == 0 or not math.isfinite(x):
-        return "0" if x == 0 else f"{x}".replace("-", "−")
-    if abs(x) < _SMALLEST_PLAIN:
-        mantissa, exponent = f"{x:.{max(digits - 1, 0)}e}".split("e")
-        return f"{_trimmed(mantissa)}×10{str(int(exponent)).translate(_SUPERSCRIPT)}".replace(
-            "-", "−")
-    decimals = max(digits, digits - 1 - math.floor(math.log10(abs(x))))
-    text = _trimmed(f"{x:.{decimals}f}")
-    return "0" if text == "-0" else text.replace("-", "−")
-
-
-def _trimmed(text: str) -> str:
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def exact(x: float) -> str:
-    """``x`` as Python's shortest general form (2, 0.5, 1e-06) with the true minus sign: for the
-    numbers a formula is written with, which are not rounded results."""
-    return f"{x:g}".replace("-", "−")
-
-
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -83,14 +46,6 @@ def dot_text(text: str) -> str:
     swallow its closing quote), and a control character shown as ``\x01`` (dot refuses them)."""
     shown = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     return escape(shown, quote=True).replace("\\", "&#92;")
-
-
-def check_digits(digits: int) -> int:
-    """``digits`` itself if it is a whole number from 1 to 17, else a ValueError saying so."""
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= MAX_DIGITS:
-        raise ValueError(f"digits is how many decimals (and at least how many significant figures) "
-                         f"numbers show, a whole number from 1 to {MAX_DIGITS}; got {digits!r}")
-    return digits
 
 
 def writable_path(path: str | os.PathLike[str]) -> Path:
