@@ -46,12 +46,10 @@ class AnswersError(ValueError):
 def answer(text: str) -> Answer:
     """What a student wrote for one number: its value (`lab.numbers.read_number`), or blank,
     or unreadable with the reason."""
-    if not text.strip():
-        return Answer(None, "blank")
     try:
         return Answer(read_number(text))
     except UnreadableNumber as e:
-        return Answer(None, "unreadable", str(e))
+        return Answer(None, "blank" if e.reason == "empty" else "unreadable", str(e))
 
 
 def _canonical(head: str) -> str:
@@ -120,11 +118,12 @@ def _rows_csv(text: str, problems: list[str]) -> list[Row]:
     # the lines as split above (any of \n, \r\n, \r ends one): a lone \r inside a line is
     # what csv.reader refuses when it reads the text itself
     reader = csv.reader(lines, delimiter=sep)
-    for k, cells in enumerate(_csv_rows(reader), 1):
-        cells = [c.strip() for c in cells]
+    for k, raw in enumerate(_csv_rows(reader), 1):
+        # the value's own spaces are the number reader's to judge, as a page field's are
+        cells = [raw[0].strip(), *raw[1:2], *(c.strip() for c in raw[2:])] if raw else []
         while len(cells) > 2 and not cells[-1]:
             cells.pop()  # spreadsheets pad rows with empty cells
-        if not any(cells) or cells[0].startswith("#"):
+        if not any(c.strip() for c in cells) or cells[0].startswith("#"):
             continue
         if len(cells) > 2:
             extra = (" (with , as the separator a decimal comma needs quotes: \"0,47\"; or use ;)"

@@ -75,13 +75,14 @@ def refs(expr: Expr) -> Iterator[Ref]:
 
 
 def substitute(expr: Expr, by: Mapping[Any, Expr]) -> Expr:
-    """``expr`` with every sub-expression (or Ref key) found in ``by`` replaced."""
+    """``expr`` with every sub-expression (or Ref key) found in ``by`` replaced (and folded
+    again: o·o written o² once both are the same name)."""
     if expr in by:
         return by[expr]
     if isinstance(expr, Ref) and expr.key in by:
         return by[expr.key]
     if isinstance(expr, Op):
-        return Op(expr.op, tuple(substitute(a, by) for a in expr.args), expr.params)
+        return op(expr.op, *(substitute(a, by) for a in expr.args), params=expr.params)
     return expr
 
 

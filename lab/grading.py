@@ -17,7 +17,7 @@ the same data from `page_data` and takes the same steps, see viz/static/exercise
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -25,9 +25,9 @@ from autograd_core import DomainError
 
 from .expressions import evaluate, to_data
 from .mistakes import CATALOGUE, MISTAKES, TOO_FEW_FIGURES, where_text
-from .precision import Precision, matches
+from .precision import Precision, interval, matches
 from .quantities import Quantity, Sheet, Worked
-from .stepping import StepRun
+from .stepping import StepRecord, StepRun
 
 VERDICTS = ("right", "carried-forward", "wrong", "blank", "unreadable")
 _TRIVIAL = (0.0, 1.0, -1.0)
@@ -93,15 +93,23 @@ class Report:
 
 
 class _Student:
-    """The student's numbers as the grader reads them: ``value(k)`` is theirs where they wrote a
-    readable one, else the value k's own rule gives from theirs; ``good(k)`` the same but
-    with their wrong numbers replaced too (for the "with your numbers" line)."""
+    """The student's numbers as the grader reads them when it judges one: ``value(k)`` is theirs
+    where they wrote a readable one before it (in the order of the calculation, as on the page,
+    where later fields are still empty), else the value k's own rule gives from theirs;
+    ``good(k)`` the same with their wrong numbers replaced too (the "with your numbers" line)."""
 
-    def __init__(self, sheet: Sheet, typed: Mapping[str, float]) -> None:
-        self.sheet, self.typed = sheet, typed
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+        self.typed: dict[str, float] = {}
         self.verdicts: dict[str, str] = {}
         self._value: dict[str, float] = {}
         self._good: dict[str, float] = {}
+
+    def write(self, k: str, y: float, verdict: str) -> None:
+        """The student's number for k, judged: later numbers are evaluated with it."""
+        self.typed[k], self.verdicts[k] = y, verdict
+        self._value.clear()
+        self._good.clear()
 
     def value(self, k: str) -> float:
         if k in self.typed:
@@ -183,8 +191,7 @@ def _with_numbers(w: Worked, student: _Student) -> str:
 
 def grade(sheet: Sheet, answers: Mapping[str, Answer], precision: Precision) -> Report:
     """Judge every answered quantity (by key) in the order of the calculation."""
-    typed = {k: a.value for k, a in answers.items() if a.value is not None}
-    student = _Student(sheet, typed)
+    student = _Student(sheet)
     items = []
     for w in sheet.worked.values():
         a = answers.get(w.key)
@@ -194,7 +201,7 @@ def grade(sheet: Sheet, answers: Mapping[str, Answer], precision: Precision) -> 
             verdict, mistake, why = a.problem or "blank", None, a.message
         else:
             verdict, mistake, why = judge(w, a.value, student, precision)
-        student.verdicts[w.key] = verdict
+            student.write(w.key, a.value, verdict)
         items.append(Item(w.answer_name, a.value, w.value, verdict, mistake, why, w.where()))
     return Report(tuple(items))
 
@@ -213,21 +220,18 @@ def check(run: StepRun, answers: Mapping[Quantity, Answer | float],
     return grade(sheet, given, precision or run.spec.precision)
 
 
-def page_data(run: StepRun, precision: Precision | None = None) -> dict[str, Any]:
+def page_data(records: Sequence[StepRecord], precision: Precision) -> dict[str, Any]:
     """What the exercise page needs to take the grader's steps in the browser: per quantity its
     names, band, right interval, coarse values, expression (data for the primitives' evaluator),
     the mistakes' expressions and explanations, and the trivial-input guards."""
-    precision = precision or run.spec.precision
-    sheet = Sheet(list(run))
+    sheet = Sheet(list(records))
     fields = []
     for w in sheet.worked.values():
         band = precision.band(w.value)
-        a, r = band
-        half = a + r * abs(w.value)
         fields.append({
             "key": w.key, "name": w.answer_name, "display": w.display, "where": w.where(),
-            "asked": w.asked, "expr": to_data(w.expr), "band": [a, r],
-            "interval": [w.value - half, w.value + half], "coarse": precision.coarse(w.value),
+            "asked": w.asked, "expr": to_data(w.expr), "band": list(band),
+            "interval": list(interval(w.value, band)), "coarse": precision.coarse(w.value),
             "trivial_right": w.value in _TRIVIAL, "guards": _guards(w, sheet),
             "mistakes": [{"id": i, "expr": to_data(e),
                           "why": MISTAKES[i].explain(w, sheet) + where_text(w)}

@@ -56,7 +56,17 @@ class Precision:
                 "right value's last one)")
 
 
-def matches(y: float, x: float, band: tuple[float, float]) -> bool:
-    """Whether the student's ``y`` agrees with ``x`` under ``band``."""
+def interval(x: float, band: tuple[float, float]) -> tuple[float, float]:
+    """The numbers that agree with ``x`` under ``band``: [x − h, x + h], h = a + r·|x|."""
     a, r = band
-    return math.isfinite(x) and abs(y - x) <= a + r * abs(x)
+    h = a + r * abs(x)
+    return x - h, x + h
+
+
+def matches(y: float, x: float, band: tuple[float, float]) -> bool:
+    """Whether the student's ``y`` agrees with ``x`` under ``band`` (the page tests the same
+    interval in the same way)."""
+    if not math.isfinite(x):
+        return False
+    lo, hi = interval(x, band)
+    return lo <= y <= hi

@@ -14,9 +14,13 @@ from __future__ import annotations
 import json
 import re
 from html import escape
+from importlib import resources
 from typing import TYPE_CHECKING
 
 from .stepper_html import _POLICY, _STYLE, _width_pt, picture
+
+# the grader's steps in the browser (lab.grading decides what it is handed)
+GRADER = (resources.files("viz") / "static" / "grader.js").read_text(encoding="utf-8")
 
 if TYPE_CHECKING:
     from .steps import Steps
@@ -37,8 +41,9 @@ h1 { font-size: 1.5em; }
 .bp-score { font-weight: bold; }
 """
 
-# DATA: one entry per frame, null or a question {name, formula, numbers, answer, wrong:
-# [[id, value, why]], carried: {"k:m": value}}; the page compares numbers only.
+# DATA: viz.exercise's data: the number reader, the precision rule, the grader's fields (each
+# quantity's interval, band, expression, mistakes) and per frame the key it asks for. The
+# grading steps are BPGrader's (viz/static/grader.js); this script shows questions and verdicts.
 _SCRIPT = """
 (function (root, DATA) {
   var frames = root.querySelectorAll(".bp-frame");
@@ -46,63 +51,33 @@ _SCRIPT = """
   var prev = root.querySelector(".bp-prev"), next = root.querySelector(".bp-next");
   var rows = root.querySelector(".bp-answers tbody"), score = root.querySelector(".bp-score");
   var tableRows = root.querySelectorAll("tr[data-frame]");
+  var sheet = new BPGrader.Sheet(DATA);
+  root.bpData = DATA;  // for tests: the same data a fresh BPGrader.Sheet can grade
+  var ask = DATA.frames.map(function (key) { return key ? sheet.fields[key] : null; });
   var done = {}, tally = {"right": 0, "carried-forward": 0, "wrong": 0, "shown": 0};
-  var asked = DATA.filter(function (q) { return q; }).length, current = 0, furthest = 0;
-  function parse(text) {
-    var t = text.trim().replace(/\\u2212/g, "-").replace(/\\s/g, "");
-    if (/^[+-]?\\d+,\\d+$/.test(t)) { t = t.replace(",", "."); }
-    if (!/^[+-]?(\\d+\\.?\\d*|\\.\\d+)(e[+-]?\\d+)?$/i.test(t)) { return null; }
-    var parts = t.toLowerCase().split("e");
-    var decimals = (parts[0].split(".")[1] || "").length - (parts[1] ? parseInt(parts[1], 10) : 0);
-    return {value: parseFloat(t), decimals: Math.max(decimals, 0)};
-  }
-  // the checker's rule (lab.grading.Answer.matches): half a unit of the last decimal typed,
-  // never coarser than x's first digit, plus 10^-3 of x
-  function matches(a, x) {
-    var unit = Math.pow(10, -a.decimals);
-    if (x !== 0 && isFinite(x)) {
-      unit = Math.min(unit, Math.pow(10, Math.floor(Math.log10(Math.abs(x)))));
-    }
-    var tolerance = Math.max(unit / 2 + 1e-3 * Math.abs(x), 1e-12);
-    return Math.abs(a.value - x) <= tolerance;
-  }
+  var asked = ask.filter(function (q) { return q; }).length, current = 0, furthest = 0;
   function shown(x) { return String(Number(x.toPrecision(4))).replace("-", "\\u2212"); }
-  function judge(q, a) {
-    if (matches(a, q.answer)) { return {verdict: "right", why: ""}; }
-    var keys = Object.keys(done).map(Number).sort(function (x, y) { return y - x; });
-    for (var i = 0; i < keys.length; i++) {
-      var key = done[keys[i]].key;
-      if (key && key in q.carried && matches(a, q.carried[key])) {
-        return {verdict: "carried-forward", key: key,
-                why: "consistent with your earlier " + done[keys[i]].name};
-      }
-    }
-    for (var m = 0; m < q.wrong.length; m++) {
-      if (matches(a, q.wrong[m][1])) {
-        return {verdict: "wrong", mistake: q.wrong[m][0], key: q.index + ":" + m,
-                why: q.wrong[m][2]};
-      }
-    }
-    return {verdict: "wrong", why: ""};
-  }
+  function right(q) { return (q.interval[0] + q.interval[1]) / 2; }
+  var WORDS = {"right": "Right.", "carried-forward": "Carried forward:", "wrong": "Wrong.",
+               "shown": "Shown."};
   function reveal(k, result, given) {
-    var f = frames[k], q = DATA[k];
-    done[k] = {name: q.name, key: result.key || null};
+    var f = frames[k], q = ask[k];
+    done[k] = true;
     tally[result.verdict] += 1;
     f.querySelector(".bp-answer").disabled = true;
     f.querySelector(".bp-check").disabled = true;
     f.querySelector(".bp-hint").disabled = true;
     var v = f.querySelector(".bp-verdict");
     v.className = "bp-verdict " + result.verdict;
-    var words = {"right": "Right.", "carried-forward": "Carried forward:", "wrong": "Wrong.",
-                 "shown": "Shown."};
-    v.textContent = words[result.verdict] + (result.mistake ? " [" + result.mistake + "] " : " ")
-      + result.why + (result.why ? "." : "")
-      + (result.verdict === "right" ? "" : " The right value: " + shown(q.answer));
+    var why = result.verdict === "carried-forward" ? "consistent with your earlier numbers ("
+      + q.formula + " gives " + shown(result.own) + ")" : (result.why || "");
+    v.textContent = WORDS[result.verdict] + (result.mistake ? " [" + result.mistake + "] " : " ")
+      + why + (why ? "." : "")
+      + (result.verdict === "right" ? "" : " The right value: " + shown(right(q)));
     f.querySelector(".bp-reveal").hidden = false;
     f.querySelector(".bp-before").hidden = true;
     var tr = document.createElement("tr");
-    [q.name, given === null ? "\\u2013" : given, shown(q.answer), result.verdict]
+    [q.display, given === null ? "\\u2013" : given, shown(right(q)), result.verdict]
       .forEach(function (c) { var td = document.createElement("td"); td.textContent = c;
                               tr.appendChild(td); });
     rows.appendChild(tr);
@@ -114,13 +89,13 @@ _SCRIPT = """
     score.textContent = "Score: " + tally.right + " right, " + tally["carried-forward"]
       + " carried forward, " + tally.wrong + " wrong, " + tally.shown + " shown; "
       + n + " of " + asked + " answered" + (n === asked ? ". Done!" : ".");
-    next.disabled = current === frames.length - 1 || (DATA[current] && !(current in done));
+    next.disabled = current === frames.length - 1 || (ask[current] && !(current in done));
     prev.disabled = current === 0;
     // a table row computed at frame k shows once frame k's number is answered (or, for a
     // frame that asks nothing, once it is reached)
     for (var r = 0; r < tableRows.length; r++) {
       var k = Number(tableRows[r].getAttribute("data-frame")) - 1;
-      tableRows[r].hidden = DATA[k] ? !(k in done) : k > furthest;
+      tableRows[r].hidden = ask[k] ? !(k in done) : k > furthest;
       tableRows[r].classList.toggle("bp-now", k === current);
     }
   }
@@ -146,28 +121,37 @@ _SCRIPT = """
     if (input && !input.disabled) { input.focus(); }
   }
   Array.prototype.forEach.call(frames, function (f, k) {
-    var q = DATA[k];
+    var q = ask[k];
     if (!q) { return; }
     var input = f.querySelector(".bp-answer"), hints = f.querySelector(".bp-hints");
     var verdict = f.querySelector(".bp-verdict"), ladder = 0;
+    // the grader's verdict of what is typed: blank and unreadable leave the field open
     function check() {
-      var a = parse(input.value);
-      if (a === null) { verdict.className = "bp-verdict"; verdict.textContent =
-        "Type a number, e.g. 0.474 or -1.2e-3."; return; }
-      reveal(k, judge(q, a), input.value.trim());
+      if (input.disabled) { return; }
+      var result = sheet.answer(q.key, input.value);
+      input.setAttribute("data-verdict", result.verdict);
+      if (result.verdict === "blank" || result.verdict === "unreadable") {
+        verdict.className = "bp-verdict";
+        verdict.textContent = result.verdict === "blank" ? "" : result.message + ".";
+        return;
+      }
+      reveal(k, result, input.value.trim());
     }
     input.addEventListener("keydown", function (e) {
       if (e.key === "Enter") { check(); e.preventDefault(); }
     });
+    input.addEventListener("change", check);
+    input.addEventListener("blur", function () { if (!input.disabled) { check(); } });
     f.querySelector(".bp-check").addEventListener("click", check);
     f.querySelector(".bp-hint").addEventListener("click", function () {
       ladder += 1;
       var p = document.createElement("p");
-      if (ladder === 1) { p.textContent = "Formula: " + q.formula; }
-      if (ladder === 2) { p.textContent = "With the numbers: " + q.numbers; }
+      if (ladder === 1) { p.textContent = "Formula: " + q.display + " = " + q.formula; }
+      if (ladder === 2) { p.textContent = "With the numbers: " + q.display + " = "
+                          + q.formula + " = " + q.numbers; }
       hints.appendChild(p);
       if (ladder === 2) { f.querySelector(".bp-hint").textContent = "Show the answer"; }
-      if (ladder === 3) { reveal(k, {verdict: "shown", why: ""}, null); }
+      if (ladder === 3) { reveal(k, {verdict: "shown"}, null); }
     });
   });
   prev.addEventListener("click", function () { show(current - 1); });
@@ -182,16 +166,21 @@ _SCRIPT = """
 """
 
 
-def _frame(number: int, phase: str, text: str, svg: str, question: dict | None) -> str:
+def _frame(number: int, phase: str, text: str, svg: str, question: dict | None,
+           precision: str) -> str:
     reveal = f'<p class="bp-text">{escape(text)}</p>{picture(number, svg, text)}'
     head = (f'<section class="bp-frame" data-number="{number}" hidden>'
             f'<div class="bp-phase">{escape(phase)}</div>')
     if question is None:
         return f'{head}<div class="bp-reveal">{reveal}</div></section>'
-    name = escape(question["name"])
-    return (f'{head}<div class="bp-question"><p class="bp-prompt">{name} = ?</p>'
-            f'<label>Your value of {name}: <input class="bp-answer" type="text" '
-            f'inputmode="decimal" autocomplete="off" spellcheck="false"></label>'
+    name = escape(question["display"])
+    where = escape(f" ({question['where']})" if question["where"] else "")
+    # the accessible name holds the answers-file name too ("δ6 (delta6)"): tests and screen
+    # readers find a field by either
+    label = f"{name} ({escape(question['name'])})"
+    return (f'{head}<div class="bp-question"><p class="bp-prompt">{name} = ?{where}</p>'
+            f'<label>Your value of {label}, {escape(precision)}: <input class="bp-answer" '
+            f'type="text" inputmode="decimal" autocomplete="off" spellcheck="false"></label>'
             f'<button type="button" class="bp-check">Check (Enter)</button> '
             f'<button type="button" class="bp-hint">Hint</button>'
             f'<div class="bp-hints" aria-live="polite"></div>'
@@ -207,19 +196,23 @@ def _hide_loss(table: str) -> str:
 
 def exercise_page(steps: Steps) -> str:
     """The whole exercise page of ``steps`` (made with ``viz.steps(..., exercise=True)``)."""
-    questions = steps.questions or []
+    data = steps.exercise or {"frames": [], "fields": [], "precision": ""}
+    fields = {f["key"]: f for f in data["fields"]}
+    questions = [fields.get(key) if key else None for key in data["frames"]]
     svgs = steps.svgs()
-    frames = "\n".join(_frame(f.number, f.phase, f.text, svg, q) for f, svg, q in
-                       zip(steps.frames, svgs, questions, strict=True))
+    frames = "\n".join(_frame(f.number, f.phase, f.text, svg, q, data["precision"])
+                       for f, svg, q in zip(steps.frames, svgs, questions, strict=True))
     width = max(map(_width_pt, svgs), default=0.0)
     tables = "\n".join(f'<div class="bp-scroll">{_hide_loss(t)}</div>' for t in steps.tables)
     title = escape(steps.title)
     try:
-        data = json.dumps(questions, ensure_ascii=False, allow_nan=False)
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
     except ValueError:
         raise ValueError("an exercise needs finite numbers, and this run has an infinite or NaN "
                          "value (a step too large?)") from None
-    data = data.replace("</", "<\\/")  # a name can never close the script element
+    # inside a script element no name may start a tag, a comment or an entity
+    text = text.translate({ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
+                           0x2028: "\\u2028", 0x2029: "\\u2029"})
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -229,7 +222,7 @@ def exercise_page(steps: Steps) -> str:
 <h1>{title}: exercise</h1>
 <p>Predict each number before it is shown: type it and press Enter. Hint gives the formula,
 then the formula with the numbers, then the answer. Next (or →) goes on once a number is
-answered; ← goes back.</p>
+answered; ← goes back. A number counts as right {escape(data["precision"])}.</p>
 <div class="bp-controls">
 <button type="button" class="bp-prev" aria-label="Previous frame">◀ Previous</button>
 <span class="bp-counter" aria-live="polite">Frame 1 / {len(steps.frames)}</span>
@@ -241,7 +234,8 @@ answered; ← goes back.</p>
 <thead><tr><th>number</th><th>yours</th><th>right</th><th>verdict</th></tr></thead>
 <tbody></tbody></table></div><p class="bp-score" aria-live="polite"></p>
 {tables}</details></div>
-<script>{_SCRIPT % data}</script>
+<script>{GRADER}</script>
+<script>{_SCRIPT % text}</script>
 </main></body></html>
 """
 

@@ -230,9 +230,7 @@ frame).</p>
 
 def export_html(steps: Steps, path: str | os.PathLike[str]) -> Path:
     """Write ``steps`` as one self-contained HTML page (SVGs inlined, no network) to ``path``."""
-    from .steps import Steps
-
-    if not isinstance(steps, Steps):
+    if not callable(getattr(steps, "to_html", None)):  # viz.steps(...) made it
         raise TypeError(f"export_html needs the frames from viz.steps(...), "
                         f"got {type(steps).__name__}")
     p = writable_path(path)

@@ -10,16 +10,19 @@ w ← w − η·∂E/∂w of every parameter. A stepper's pictures share one lay
 
 from __future__ import annotations
 
+import functools
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from autograd_core import RULES, Value, topological_order, trace
+from autograd_core import RULES, Value, trace
 from autograd_core.trace import BAR, render_rule_text  # the rule table's own templates
-from lab.stepping import StepRecord, StepRun
+from lab.precision import Precision
+from lab.quantities import Worked, values
+from lab.stepping import Pass, StepRecord, StepRun
 from nn._checks import learning_rate
 
 from .drawing import DEFAULT_DIGITS, Drawing, Layout, check_digits, exact, number, writable_path
@@ -28,7 +31,6 @@ from .network import draw_network
 from .tables import trace_tables, worked_example_tables
 
 DEFAULT_MAX_NODES = 100
-_LOSS_FORMULAS = ("squared", "half-squared", "mse")  # written out as Σₖ (tₖ − oₖ)²
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class Frame:
     phase: str
     text: str
     picture: Drawing
+    # what the frame computes: a network's record key (o6@1), a trace's row (primal:3)
+    quantity: str | None = None
 
 
 @dataclass
@@ -51,8 +55,9 @@ class Steps(Sequence[Frame]):
     frames: list[Frame]
     title: str = "Backpropagation, step by step"
     tables: list[str] = field(default_factory=list)
-    # exercise mode: per frame the number it asks for, precomputed (viz.exercise), or None
-    questions: list[dict[str, Any] | None] | None = None
+    # exercise mode: the grader's data for the page and which number each frame asks for
+    # (viz.exercise), None for a plain stepper
+    exercise: dict[str, Any] | None = None
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -88,14 +93,14 @@ class Steps(Sequence[Frame]):
         """One self-contained HTML page: the frames with next/previous buttons, a slider, arrow
         keys, a frame counter, and the tables beside or below; in exercise mode the exercise
         page."""
-        if self.questions is not None:
+        if self.exercise is not None:
             from .exercise_html import exercise_page
             return exercise_page(self)
         from .stepper_html import page
         return page(self)
 
     def _repr_html_(self) -> str:
-        if self.questions is not None:
+        if self.exercise is not None:
             from .exercise_html import exercise_frame
             return exercise_frame(self)
         from .stepper_html import widget
@@ -132,12 +137,13 @@ def steps(subject: Value | StepRecord | StepRun, *, digits: int = DEFAULT_DIGITS
     """
     result = _steps(subject, digits, rankdir, max_nodes, lr)
     if exercise:
-        from .exercise import graph_questions, network_questions
+        from .exercise import graph_exercise, network_exercise
         if isinstance(subject, Value):
-            result.questions = graph_questions(subject, result.frames)
+            result.exercise = graph_exercise(subject, result.frames)
         else:
             records = [subject] if isinstance(subject, StepRecord) else list(subject)
-            result.questions = network_questions(records, result.frames)
+            precision = subject.spec.precision if isinstance(subject, StepRun) else Precision()
+            result.exercise = network_exercise(records, precision, result.frames)
     return result
 
 
@@ -182,32 +188,32 @@ def _graph_steps(output: Value, digits: int, rankdir: str, max_nodes: int,
     layout = Layout(pic.dot("both"))  # every value, adjoint and local derivative shown
     frames: list[Frame] = []
 
-    def add(phase: str, text: str, mode: str, **state: Any) -> int:
+    def add(phase: str, text: str, mode: str, row: str | None = None, **state: Any) -> int:
         frames.append(Frame(len(frames) + 1, phase, text,
-                            pic.drawing(mode, layout=layout, **state)))
+                            pic.drawing(mode, layout=layout, **state), row))
         return len(frames)
 
     known = {v for v in pic.order if not v.parents}
     primal_frames = [add("forward", "Inputs: " + ", ".join(
         f"{pic.names[v]} = {number(v.data, digits)}" for v in leaves) + ".", "forward",
         values=set(known), highlight=leaves)] * len(leaves)
-    for v in (node[r["var"]] for r in tr.primal[len(leaves):-1]):
+    for k, v in enumerate((node[r["var"]] for r in tr.primal[len(leaves):-1]), len(leaves)):
         rule = RULES[v.op].expr
         symbolic = render_rule_text(rule, [short.get(p) or exact(p.data) for p in v.parents],
                                     v.params)
         known.add(v)
         numeric = _values(rule, [p.data for p in v.parents], v.params, digits)
-        numeric = _values(rule, [p.data for p in v.parents], v.params, digits)
         primal_frames.append(add(
             "forward", f"{short[v]} = {symbolic} = {numeric} = {number(v.data, digits)}",
-            "forward", values=set(known), highlight={v}, hot_edges={(p, v) for p in v.parents}))
+            "forward", f"primal:{k}", values=set(known), highlight={v},
+            hot_edges={(p, v) for p in v.parents}))
     primal_frames.append(primal_frames[-1])  # the row y = vₗ names the last one computed
 
     adjoint: dict[Value, float] = {output: 1.0}
     first = tr.adjoint[0]
     adjoint_frames = [add("backward", f"{first['var']} = ∂y/∂y = 1: reverse mode starts from "
                           "the output", "both", grads=dict(adjoint), highlight={output})]
-    for row in tr.adjoint[1:]:
+    for k, row in enumerate(tr.adjoint[1:], 1):
         p, child = node[row["var"].replace(BAR, "")], node[row["from"]]
         child_adjoint = _paren(adjoint[child], digits)
         numbers_ = f"{child_adjoint} × {_paren(row['local'], digits)}"
@@ -216,7 +222,8 @@ def _graph_steps(output: Value, digits: int, rankdir: str, max_nodes: int,
         adjoint[p] = row["value"]
         adjoint_frames.append(add(
             "backward", f"{row['var']} = {row['expr']} = {row['symbolic']} = {numbers_} = "
-            f"{number(row['value'], digits)}", "both", grads=dict(adjoint), highlight={p},
+            f"{number(row['value'], digits)}", "both", f"adjoint:{k}", grads=dict(adjoint),
+            highlight={p},
             hot_edges={(p, child)}))
     add("backward", "Gradient: " + ", ".join(
         f"∂y/∂{tr.primal[k]['expr']} = v{BAR}{short[v][1:]} = {number(v.grad, digits)}"
@@ -235,47 +242,6 @@ def _graph_steps(output: Value, digits: int, rankdir: str, max_nodes: int,
 
 def _paren(x: float, digits: int) -> str:
     return f"({number(x, digits)})" if x < 0 else number(x, digits)
-
-
-def _squared_terms(outputs: Sequence[str], t: Sequence[float], o: Mapping[str, float],
-                   digits: int) -> tuple[str, str]:
-    """Σₖ (tₖ − oₖ)² written out, symbolically and with the numbers; one output's t has no k."""
-    one = len(outputs) == 1
-    symbolic = " + ".join(f"(t{'' if one else k} − o{k})²" for k in outputs)
-    numeric = " + ".join(f"({number(tk, digits)} − {_paren(o[k], digits)})²"
-                         for k, tk in zip(outputs, t, strict=True))
-    return symbolic, numeric
-
-
-def _loss_text(loss: str, outputs: Sequence[str], t: Sequence[float],
-               o: Mapping[str, float], digits: int) -> str:
-    """E's formula with the numbers filled in, for the squared losses; the others by name."""
-    if loss in _LOSS_FORMULAS:
-        symbolic, numeric = _squared_terms(outputs, t, o, digits)
-        lead = {"half-squared": "½", "mse": f"(1/{len(outputs)})·" if len(outputs) > 1 else ""
-                }.get(loss, "")
-        if len(outputs) > 1:
-            symbolic, numeric = f"({symbolic})", f"({numeric})"
-        return f"{lead}{symbolic} = {lead}{numeric}"
-    os_ = ", ".join(f"o{k}" for k in outputs)
-    return f"{loss}(t, ({os_})) with t = ({', '.join(number(x, digits) for x in t)})"
-
-
-def _output_slope(loss: str, outputs: Sequence[str], k: str, t: float, o: float,
-                  digits: int) -> str:
-    """∂E/∂o_k of a squared loss written out, "−2(t − o6) = −2(1 − 0.474) = ", else ""."""
-    if loss not in _LOSS_FORMULAS:
-        return ""
-    many = len(outputs)
-    lead = {"squared": "−2", "half-squared": "−",
-            "mse": f"−(2/{many})·" if many > 1 else "−2"}[loss]
-    name = "t" if many == 1 else f"t{k}"
-    return f"{lead}({name} − o{k}) = {lead}({number(t, digits)} − {_paren(o, digits)}) = "
-
-
-def _minus(x: float, digits: int) -> str:
-    """−x written as the formula has it: −0.262, −(−0.0131)."""
-    return f"−{_paren(x, digits)}"
 
 
 @dataclass
@@ -297,129 +263,124 @@ def _widest(record: StepRecord, digits: int, rankdir: str) -> str:
                         gradients=record.gradients, rankdir=rankdir, digits=digits).source
 
 
-def _record_frames(record: StepRecord, digits: int, rankdir: str, layout: Layout,
-                   frames: list[Frame], prefix: str) -> _Marks:
-    """Append the frames of one update: each of its passes forward and backward, then the
-    update of every parameter; return where each table row is computed."""
-    model, old = record.model, record.old
-    neurons = [n for layer in model.layers for n in layer.neurons]
-    outputs = [str(n.unit) for n in model.layers[-1].neurons]
-    n_in = model.n_in
-    state: dict[str, Any] = {}
-    marks = _Marks()
+# what a frame's sentence says a quantity is, before its formula
+_DEFINED = {"delta": "δ{j} = −∂E/∂i{j} = ", "dEdo": "∂E/∂o{j} = "}
 
-    def add(phase: str, text: str, highlight: set[str], params: Mapping[str, float] | None = None,
+
+def sentence(w: Worked, value_of: Callable[[str], float], digits: int) -> str:
+    """A quantity's frame sentence from its record: name = formula = the numbers = value."""
+    q = w.quantity
+    fmt = functools.partial(number, digits=digits)
+    if q.kind == "new":
+        if w.inputs == () and not w.asked:
+            return f"{q.name} is frozen: it keeps its value {number(w.value, digits)}"
+        head = f"{q.name} ← "
+    else:
+        head = _DEFINED.get(q.kind, "{name} = ").format(j=q.name, name=w.display)
+    return (f"{head}{w.symbolic()} = {w.numeric(value_of, fmt)} = {number(w.value, digits)}")
+
+
+class _Frames:
+    """One update's frames, each the picture of the state after its quantity is known."""
+
+    def __init__(self, record: StepRecord, digits: int, rankdir: str, layout: Layout,
+                 frames: list[Frame], prefix: str) -> None:
+        self.record, self.digits, self.rankdir, self.layout = record, digits, rankdir, layout
+        self.frames, self.prefix = frames, prefix
+        self.state: dict[str, Any] = {}
+        self.marks = _Marks()
+        neurons = [n for layer in record.model.layers for n in layer.neurons]
+        self.fan_in = {str(n.unit): {*(w.label for w in n.w), n.b.label} for n in neurons}
+        self.fan_out = {str(i): {w.label for n in neurons for i2, w in
+                                 zip(n.input_units, n.w, strict=True) if i2 == i}
+                        for i in range(1, neurons[-1].unit + 1)}
+
+    def add(self, phase: str, text: str, highlight: set[str], quantity: str | None = None,
+            params: Mapping[str, float] | None = None,
             before: Mapping[str, float] | None = None) -> int:
-        picture = draw_network(model, inputs=state["x"], target=state["t"], loss=state["loss"],
-                               forward={k: dict(v) for k, v in state["forward"].items()},
-                               errors=dict(state["deltas"]), gradients=dict(state["gradients"]),
-                               params=old if params is None else params,
-                               old=before, highlight=highlight, rankdir=rankdir, digits=digits,
-                               layout=layout)
-        frames.append(Frame(len(frames) + 1, phase, prefix + state["tag"] + text, picture))
-        return len(frames)
+        st, r = self.state, self.record
+        picture = draw_network(r.model, inputs=st["x"], target=st["t"], loss=st["loss"],
+                               forward={k: dict(v) for k, v in st["forward"].items()},
+                               errors=dict(st["deltas"]), gradients=dict(st["gradients"]),
+                               params=r.old if params is None else params, old=before,
+                               highlight=highlight, rankdir=self.rankdir, digits=self.digits,
+                               layout=self.layout)
+        self.frames.append(Frame(len(self.frames) + 1, phase, self.prefix + st["tag"] + text,
+                                 picture, quantity))
+        return len(self.frames)
 
-    consumers = {i: [(n, w) for n in neurons for i2, w in zip(n.input_units, n.w, strict=True)
-                     if i2 == i] for i in range(1, neurons[-1].unit + 1)}
-    for p in record.passes:
-        node = {v.label: v for v in topological_order(p.graph) if v.label}
-        fwd, errors = p.forward, p.errors
-        # a per-epoch update's passes say which example each frame is about
-        state.update(x=p.x, t=p.t, loss=None, forward={}, deltas={}, gradients={},
-                     tag=f"(example {p.example}) " if record.example is None else "")
-        forward, deltas, gradients = state["forward"], state["deltas"], state["gradients"]
-        xs = ", ".join(f"x{i} = {number(x, digits)}" for i, x in enumerate(p.x, 1))
-        ts = (f"the target is t = {number(p.t[0], digits)}" if len(p.t) == 1 else
-              "the targets are " + ", ".join(f"t{k} = {number(x, digits)}"
+    def start_pass(self, p: Pass) -> None:
+        """A pass begins: its inputs and targets on the input units."""
+        r, outputs = self.record, [str(n.unit) for n in self.record.model.layers[-1].neurons]
+        self.state.update(x=p.x, t=p.t, loss=None, forward={}, deltas={}, gradients={},
+                          tag=f"(example {p.example}) " if r.example is None else "")
+        xs = ", ".join(f"x{i} = {number(x, self.digits)}" for i, x in enumerate(p.x, 1))
+        ts = (f"the target is t = {number(p.t[0], self.digits)}" if len(p.t) == 1 else
+              "the targets are " + ", ".join(f"t{k} = {number(x, self.digits)}"
                                               for k, x in zip(outputs, p.t, strict=True)))
-        add("forward", f"Inputs {xs} enter units 1–{n_in}; {ts}.",
-            {str(i) for i in range(1, n_in + 1)})
+        n_in = r.model.n_in
+        self.add("forward", f"Inputs {xs} enter units 1–{n_in}; {ts}.",
+                 {str(i) for i in range(1, n_in + 1)})
 
-        def source(i: int, p=p) -> tuple[str, float]:
-            """The name and value of what unit i sends on: input x_i or output o_i."""
-            if i <= n_in:
-                return f"x{i}", p.x[i - 1]
-            return f"o{i}", p.forward[str(i)]["out"]
-
-        for n in neurons:
-            j = str(n.unit)
-            ins = [source(i) for i in n.input_units]
-            names = [w.label for w in n.w]
-            symbolic = " + ".join(f"{w}·{x}" for w, (x, _) in zip(names, ins, strict=True))
-            numeric = " + ".join(f"{_paren(old[w], digits)}·{_paren(x, digits)}"
-                                 for w, (_, x) in zip(names, ins, strict=True))
-            forward[j] = {"net": fwd[j]["net"]}
-            add("forward", f"i{j} = {symbolic} + {n.b.label} = {numeric} + "
-                f"{_paren(old[n.b.label], digits)} = {number(fwd[j]['net'], digits)}",
-                {j, *names, n.b.label})
-            o = node[f"o{j}"]
-            forward[j]["out"] = fwd[j]["out"]
-            act = (f"{render_rule_text(RULES[o.op].expr, [f'i{j}'], o.params)} = "
-                   f"{_values(RULES[o.op].expr, [fwd[j]['net']], o.params, digits)}"
-                   if o.op != "linear" else f"i{j}")
-            marks.out[p.example, j] = add(
-                "forward", f"o{j} = {act} = {number(fwd[j]['out'], digits)}", {j})
-
-        outs = {k: fwd[k]["out"] for k in outputs}
-        state["loss"] = p.loss
-        add("forward", f"E = {_loss_text(record.loss_name, outputs, p.t, outs, digits)} = "
-            f"{number(p.loss, digits)}", set(outputs))
-
-        for n in reversed(neurons):
-            j = str(n.unit)
-            o = node[f"o{j}"]
-            if not consumers[n.unit]:  # an output unit: E depends on o_j directly
-                slope = _output_slope(record.loss_name, outputs, j, p.t[outputs.index(j)],
-                                      fwd[j]["out"], digits)
-                add("backward", f"∂E/∂o{j} = {slope}{number(o.grad, digits)}", {j})
-            else:  # a hidden unit: E depends on o_j through the net inputs it feeds
-                sums = " + ".join(f"{w.label}·δ{c.unit}" for c, w in consumers[n.unit])
-                vals = " + ".join(
-                    f"{_paren(old[w.label], digits)}·{_paren(errors[str(c.unit)], digits)}"
-                    for c, w in consumers[n.unit])
-                if len(consumers[n.unit]) > 1:
-                    sums, vals = f"({sums})", f"({vals})"
-                add("backward", f"∂E/∂o{j} = −Σ w·δ = −{sums} = −{vals} = "
-                    f"{number(o.grad, digits)}", {j, *(w.label for _, w in consumers[n.unit])})
-            slope = o.local_grads[0] if o.parents and o.op != "linear" else 1.0
-            derivative = (render_rule_text(RULES[o.op].derivs, [f"i{j}"], o.params, 0)
-                          if o.parents and o.op != "linear" else "1")
-            deltas[j] = errors[j]
-            marks.delta[p.example, j] = add(
-                "backward", f"δ{j} = −∂E/∂i{j} = −∂E/∂o{j} · ∂o{j}/∂i{j} = "
-                f"{_minus(o.grad, digits)} · {_paren(slope, digits)} = "
-                f"{number(errors[j], digits)}  (∂o{j}/∂i{j} = {derivative})", {j})
-            for w, (x, xv) in [*zip([w.label for w in n.w], [source(i) for i in n.input_units],
-                                    strict=True), (n.b.label, ("1", 1.0))]:
-                gradients[w] = p.gradients[w]
-                add("backward", f"∂E/∂{w} = ∂E/∂i{j} · ∂i{j}/∂{w} = −δ{j} · {x} = "
-                    f"{_minus(errors[j], digits)} · {_paren(xv, digits)} = "
-                    f"{number(p.gradients[w], digits)}", {j, w})
-
-    summed = record.example is None and len(record.passes) > 1
-    state["gradients"] = dict(record.gradients)
-    if summed:  # the update is the sum's: no one example's values on the picture
-        state.update(x=None, t=None, loss=sum(p.loss for p in record.passes), forward={},
-                     deltas={}, tag="(all examples) ")
-    done: dict[str, float] = {}
-    for name in (p for n in reversed(neurons) for p in [*(w.label for w in n.w), n.b.label]):
-        done[name] = old[name]
-        if name in record.frozen:
-            text = f"{name} is frozen: it keeps its value {number(old[name], digits)}"
+    def quantity(self, w: Worked, value_of: Callable[[str], float]) -> None:
+        """The frame of one quantity: the state gains its number, its units are highlighted."""
+        q, st, example = w.quantity, self.state, w.example or self.record.example or 1
+        text = sentence(w, value_of, self.digits)
+        if q.kind == "i":
+            st["forward"][q.name] = {"net": w.value}
+            self.add("forward", text, {q.name, *self.fan_in[q.name]}, w.key)
+        elif q.kind == "o":
+            st["forward"].setdefault(q.name, {})["out"] = w.value
+            self.marks.out[example, q.name] = self.add("forward", text, {q.name}, w.key)
+        elif q.kind == "E":
+            st["loss"] = w.value
+            outputs = {str(n.unit) for n in self.record.model.layers[-1].neurons}
+            self.add("forward", text, outputs, w.key)
+        elif q.kind == "dEdo":
+            self.add("backward", text, {q.name, *self.fan_out[q.name]}, w.key)
+        elif q.kind == "delta":
+            st["deltas"][q.name] = w.value
+            self.marks.delta[example, q.name] = self.add("backward", text, {q.name}, w.key)
+        elif q.kind == "grad" and (q.example is not None or self.record.example is not None):
+            st["gradients"][q.name] = w.value
+            unit = next(j for j, names in self.fan_in.items() if q.name in names)
+            self.add("backward", text, {unit, q.name}, w.key)
+        elif q.kind == "grad":  # a per-epoch update's sum over the examples
+            st["gradients"][q.name] = w.value
+            self.add("update", text, {q.name}, w.key)
         else:
-            grad = (" + ".join(_paren(p.gradients[name], digits) for p in record.passes)
-                    if summed else _paren(record.gradients[name], digits))
-            rule = f"{name} − η·Σ ∂E/∂{name}" if summed else f"{name} − η·∂E/∂{name}"
-            text = (f"{name} ← {rule} = {number(old[name], digits)} − "
-                    f"{number(record.lr, digits)} · {f'({grad})' if summed else grad} = "
-                    f"{number(record.updated[name], digits)}")
-        marks.update[name] = add("update", text, {name},
-                                 params={p: v for p, v in old.items() if p not in done},
-                                 before=dict(done))
-    add("update", "After one step of gradient descent (η = "
-        f"{number(record.lr, digits)}), every weight and bias reads old → new.", set(),
-        params={}, before=old)
-    return marks
+            self.update(w, text)
+
+    def update(self, w: Worked, text: str) -> None:
+        st, r, name = self.state, self.record, w.quantity.name
+        if r.example is None and st["x"] is not None:
+            # the update is the sum's: no one example's values on the picture
+            st.update(x=None, t=None, loss=sum(p.loss for p in r.passes), forward={},
+                      deltas={}, gradients=dict(r.gradients), tag="(all examples) ")
+        st.setdefault("done", {})[name] = r.old[name]
+        self.marks.update[name] = self.add(
+            "update", text, {name}, w.key, params={p: v for p, v in r.old.items()
+                                                  if p not in st["done"]},
+            before=dict(st["done"]))
+
+
+def _record_frames(record: StepRecord, digits: int, rankdir: str, layout: Layout,
+                   frames: list[Frame], prefix: str, value_of: Callable[[str], float]) -> _Marks:
+    """Append the frames of one update, one per quantity of its record (each pass forward and
+    backward, the update of every parameter) and a last one with every weight old → new."""
+    f = _Frames(record, digits, rankdir, layout, frames, prefix)
+    first = {p.example: True for p in record.passes}
+    for w in record.quantities:
+        example = w.example if record.example is None else record.example
+        if w.quantity.kind in ("i", "o") and first.get(example):
+            first[example] = False
+            f.start_pass(record.passes[(example or 1) - 1 if record.example is None else 0])
+        f.quantity(w, value_of)
+    f.state["gradients"] = dict(record.gradients)
+    f.add("update", "After one step of gradient descent (η = "
+          f"{number(record.lr, digits)}), every weight and bias reads old → new.", set(),
+          params={}, before=record.old)
+    return f.marks
 
 
 def _run_steps(records: Sequence[StepRecord], digits: int, rankdir: str, title: str) -> Steps:
@@ -429,12 +390,13 @@ def _run_steps(records: Sequence[StepRecord], digits: int, rankdir: str, title: 
     tables: list[str] = []
     # one layout for every update, so that the units and edges never move
     layout = Layout(*(_widest(r, digits, rankdir) for r in records))
+    value_of = values([w for r in records for w in r.quantities]).__getitem__
     for r in records:
         several = len(records) > 1
         where = (f"Step {r.step} (epoch {r.epoch}, "
                  + (f"example {r.example}): " if r.example is not None else "all examples): ")
                  if several else "")
-        marks = _record_frames(r, digits, rankdir, layout, frames, where)
+        marks = _record_frames(r, digits, rankdir, layout, frames, where, value_of)
         forward, errors, updates = worked_example_tables(r, digits=digits)
         # a per-epoch update's rows start with their example's number
         keys = [[(row[0] if r.example is None else r.example, row[-width]) for row in t.rows]
