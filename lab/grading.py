@@ -24,6 +24,7 @@ from typing import Any
 from autograd_core import DomainError
 
 from .expressions import evaluate, to_data
+from .formulas import default_format
 from .mistakes import CATALOGUE, MISTAKES, TOO_FEW_FIGURES, where_text
 from .precision import Precision, interval, matches
 from .quantities import Quantity, Sheet, Worked
@@ -183,7 +184,7 @@ def judge(w: Worked, y: float, student: _Student, precision: Precision) -> tuple
 def _with_numbers(w: Worked, student: _Student) -> str:
     """"with your numbers: δ4 = o4·(1 − o4)·w46·δ6 = 0.332·(1 − 0.332)·(−0.3)·0.262"."""
     try:
-        numeric = w.numeric(student.good)
+        numeric = f"{w.numeric(student.good)} = {default_format(student.good(w.key))}"
     except (DomainError, ZeroDivisionError, OverflowError, ValueError):
         numeric = "(your numbers leave the formula's domain)"
     return f"with your numbers: {w.display} = {w.symbolic()} = {numeric}"

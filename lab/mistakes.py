@@ -233,6 +233,8 @@ CATALOGUE: tuple[Mistake, ...] = (
             "(o − t); and a step goes against the gradient, p − η·∂E/∂p", _sign),
     Mistake("missing-derivative", lambda w, s: "the activation's derivative ∂o_j/∂i_j (for σ: "
             "o_j(1 − o_j)) is left out of the chain rule", _missing_derivative),
+    Mistake("net-for-out", lambda w, s: "the net input i_j is not the unit's output: "
+            "o_j = f(i_j), and the next layer (and ∂E/∂w) takes o_j", _net_for_out),
     Mistake("wrong-activation-derivative", lambda w, s: (
         f"unit {w.quantity.name} uses {_activation(w, s)}, whose derivative is "
         f"{_SLOPE_TEXT.get(_activation(w, s), 'its own')}: another activation's derivative was "
@@ -246,8 +248,6 @@ CATALOGUE: tuple[Mistake, ...] = (
             _updated_weight),
     Mistake("no-bias", lambda w, s: "the bias is part of the net input: i_j = Σᵢ w_ij·o_i + b_j",
             _no_bias),
-    Mistake("net-for-out", lambda w, s: "the net input i_j is not the unit's output: "
-            "o_j = f(i_j), and the next layer (and ∂E/∂w) takes o_j", _net_for_out),
     Mistake("learning-rate", lambda w, s: "the update is p − η·∂E/∂p: η once, not left out, not "
             "twice (and ∂E/∂p itself has no η)", _learning_rate),
     Mistake("averaged-gradient", lambda w, s: (

@@ -41,23 +41,37 @@ def csv(rows):
     return "\n".join(f"{name},{value}" for name, value in rows)
 
 
-def test_worked_example_all_right_to_four_decimals():
-    rows = [("i4", "-0.7"), ("o4", "0.3318"), ("i5", "0.1"), ("o5", "0.5250"),
-            ("i6", "-0.1045"), ("o6", "0.4739"), ("E", "0.2768"), ("delta6", "0.2623"),
-            ("delta4", "-0.0175"), ("delta5", "-0.0131"), ("grad_w46", "-0.0871"),
-            ("new_w46", "-0.2217"), ("new_w14", f"{0.2 - 0.9 * (-D4 * 1):.4f}")]
+def test_worked_example_all_right_to_four_significant_figures():
+    new14 = 0.2 - 0.9 * (-D4 * 1)
+    rows = [("i4", "-0.7"), ("o4", f"{O4:.4g}"), ("i5", "0.1"), ("o5", f"{O5:.4g}"),
+            ("i6", f"{I6:.4g}"), ("o6", f"{O6:.4g}"), ("E", f"{E:.4g}"), ("delta6", f"{D6:.4g}"),
+            ("delta4", f"{D4:.4g}"), ("delta5", f"{D5:.4g}"), ("grad_w46", f"{G46:.4g}"),
+            ("new_w46", f"{NEW46:.4g}"), ("new_w14", f"{new14:.4g}")]
     items = lecture_check(csv(rows))
     assert {i.verdict for i in items.values()} == {"right"}
     assert len(items) == len(rows)
 
 
-def test_worked_example_hidden_unit_4_output_is_0_332_to_the_students_three_decimals():
+def test_worked_example_hidden_unit_4_output_is_0_332_to_three_significant_figures():
+    # the precision rule: within half a unit of the third significant figure of 0.33181
     assert lecture_check("o4,0.332")["o4"].verdict == "right"
-    # 0.331 is 0.00081 off: within half a unit of the student's last decimal (0.0005) plus
-    # 10⁻³ relative (0.00033) for rounding on the way; 0.330 is 0.0018 off
-    assert lecture_check("o4,0.331")["o4"].verdict == "right"
-    item = lecture_check("o4,0.330")["o4"]
+    assert lecture_check("o4,0.3318")["o4"].verdict == "right"
+    # 0.331 is 0.00081 off, more than half of 0.001
+    item = lecture_check("o4,0.331")["o4"]
     assert item.verdict == "wrong" and item.expected == pytest.approx(O4)
+    # 0.33 is the right value rounded to two figures: named as such
+    item = lecture_check("o4,0.33")["o4"]
+    assert (item.verdict, item.mistake) == ("wrong", "too-few-figures")
+
+
+def test_a_spec_can_ask_for_one_significant_figure():
+    # o6 = 0.4739: 0.5 is wrong (too few figures) by default, right under significant_figures=1
+    assert (lecture_check("o6,0.5")["o6"].verdict, lecture_check("o6,0.5")["o6"].mistake) == (
+        "wrong", "too-few-figures")
+    text = lab.spec.lecture_text() + "\n[grading]\nsignificant_figures = 1\n"
+    run = lab.step(lab.spec.loads(text))
+    assert check(run, parse("o6,0.5", run)).items[0].verdict == "right"
+    assert check(run, parse("o6,0.4", run)).items[0].verdict == "wrong"
 
 
 @pytest.mark.parametrize(("name", "value", "mistake"), [
@@ -140,10 +154,10 @@ def test_half_squared_loss_the_other_way_round():
     assert "½(t − o)²" in item[0].explanation
 
 
-def test_from_python_numbers_need_only_a_relative_tolerance():
-    from lab.replay import Quantity
+def test_numbers_from_python_are_graded_by_the_same_rule():
+    from lab.quantities import Quantity
     run = lab.step(lab.spec.lecture())
-    report = check(run, {Quantity("o", "6"): O6 * (1 + 5e-4), Quantity("E"): Answer(0.28, 2)})
+    report = check(run, {Quantity("o", "6"): O6 * (1 + 5e-4), Quantity("E"): Answer(0.277)})
     assert [i.verdict for i in report.items] == ["right", "right"]
 
 
@@ -320,11 +334,11 @@ def test_a_linear_output_unit_with_cross_entropy():
     assert items["delta5"].explanation.endswith(f"= {-p5:.4g}".replace("-", "−"))
 
 
-def test_coarsely_rounded_answers_far_from_the_right_value_are_wrong():
+def test_coarsely_rounded_answers_are_wrong():
     # −0.3 is w46 left unchanged (right: −0.3 + 0.9·0.0870 = −0.2217); 0 for δ4 = −0.0174;
     # 0.4 for o4 = σ(−0.7) = 0.3318: one decimal is no licence to be 0.07 off
     items = lecture_check("new_w46,-0.3\ndelta4,0\no4,0.4\no5,0.5")
     assert items["new_w46"].verdict == items["delta4"].verdict == "wrong"
     assert items["o4"].verdict == "wrong"
-    # while σ(0.1) = 0.525 rounded to one decimal, 0.5, is the student's rounding
-    assert items["o5"].verdict == "right"
+    # σ(0.1) = 0.525 rounded to one figure, 0.5, is too coarse for the default rule
+    assert (items["o5"].verdict, items["o5"].mistake) == ("wrong", "too-few-figures")

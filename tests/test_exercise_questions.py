@@ -1,5 +1,6 @@
-"""Which number each stepper frame asks for in exercise mode, the precomputed values the page
-compares with, per-epoch answers, and ``--html --exercise`` on the command line."""
+"""Which number each stepper frame asks for in exercise mode, the grader's data the page takes
+its steps on (intervals, expressions, mistakes), per-epoch answers, and ``--html --exercise``
+on the command line."""
 
 import json
 import math
@@ -9,7 +10,9 @@ import pytest
 
 import lab
 from lab.answers import parse
-from lab.grading import check, prompts
+from lab.expressions import evaluate
+from lab.grading import check
+from lab.quantities import Sheet
 from viz import steps
 from viz.cli import main
 
@@ -19,50 +22,68 @@ def sigmoid(x):
 
 
 def page_data(html):
-    """The questions the page holds: the JSON argument of its script."""
+    """The grader's data the page holds: the JSON argument of its script."""
     return json.loads(re.search(r'getElementById\("bp-exercise"\), (.*)\);\s*</script>', html,
                                 re.S).group(1))
+
+
+def asked(frames):
+    """(frame text, field) of each frame that asks for a number."""
+    fields = {f["key"]: f for f in frames.exercise["fields"]}
+    return [(f.text, fields[k]) for f, k in zip(frames.frames, frames.exercise["frames"],
+                                                strict=True) if k]
 
 
 def test_every_number_of_the_worked_example_is_asked_once_on_its_own_frame():
     run = lab.step(lab.spec.lecture())
     frames = steps(run, exercise=True)
-    asked = [(f.text, q) for f, q in zip(frames.frames, frames.questions, strict=True) if q]
+    questions = asked(frames)
     # 3 units × (i, o) + E + 3 δ + 11 gradients + 11 new values
-    assert len(asked) == 6 + 1 + 3 + 11 + 11
-    for text, q in asked:
-        assert text.startswith(q["name"].replace("new ", "") + (" ←" if "new" in q["name"]
-                                                                 else " = "))
-    # the inputs and the closing summary ask nothing
-    assert frames.questions[0] is None and frames.questions[-1] is None
+    assert len(questions) == 6 + 1 + 3 + 11 + 11
+    for text, q in questions:
+        head = q["display"].replace("new ", "") + (" ←" if q["display"].startswith("new")
+                                                   else " = ")
+        assert text.startswith(head), (text, q["display"])
+    # the inputs and the closing summary ask nothing, nor ∂E/∂o (shown, not asked)
+    assert frames.exercise["frames"][0] is None and frames.exercise["frames"][-1] is None
+    assert not any(text.startswith("∂E/∂o") for text, _ in questions)
 
 
-def test_the_page_holds_the_catalogued_wrong_values_and_carried_values_from_python():
+def test_the_page_holds_intervals_and_expressions_whose_values_are_the_hand_calculations():
     run = lab.step(lab.spec.lecture())
     html = steps(run, exercise=True).to_html()
-    data = page_data(html)
-    delta6 = next(q for q in data if q and q["name"] == "δ6")
-    # by hand: δ6 = 2(t − o6)·o6(1 − o6); ½ of it, its negative, and 2(t − o6) alone
-    o6 = sigmoid(-0.3 * sigmoid(-0.7) - 0.2 * sigmoid(0.1) + 0.1)
+    fields = {f["name"]: f for f in page_data(html)["fields"]}
+    # by hand: δ6 = 2(t − o6)·o6(1 − o6)
+    o4, o5 = sigmoid(-0.7), sigmoid(0.1)
+    o6 = sigmoid(-0.3 * o4 - 0.2 * o5 + 0.1)
     d6 = 2 * (1 - o6) * o6 * (1 - o6)
-    assert delta6["answer"] == pytest.approx(d6)
-    wrong = {(m, round(x, 6)) for m, x, _ in delta6["wrong"]}
-    assert {("half-factor", round(d6 / 2, 6)), ("sign", round(-d6, 6)),
-            ("missing-derivative", round(2 * (1 - o6), 6))} <= wrong
-    # carried: if the student's i6 was the no-bias one (b6 left out), o6 = σ(that)
-    i6 = next(k for k, q in enumerate(data) if q and q["name"] == "i6")
-    o6q = data[i6 + 1]
-    m = next(m for m, w in enumerate(data[i6]["wrong"]) if w[0] == "no-bias")
-    i6_no_bias = -0.3 * sigmoid(-0.7) - 0.2 * sigmoid(0.1)
-    assert o6q["carried"][f"{data[i6]['index']}:{m}"] == pytest.approx(sigmoid(i6_no_bias))
+    lo, hi = fields["delta6"]["interval"]
+    assert lo < d6 < hi and hi - lo == pytest.approx(0.001, rel=1e-6)  # ±half of 0.001
+    # each mistake's expression, evaluated with the right numbers: ½ of δ6, its negative,
+    # and 2(t − o6) alone (o6(1 − o6) left out)
+    right = {f["key"]: (f["interval"][0] + f["interval"][1]) / 2 for f in fields.values()}
+    from lab.expressions import Const, Op
+    def value(e):  # the page's evaluator, in Python, on the page's data
+        if isinstance(e, float | int):
+            return float(e)
+        if isinstance(e, str):
+            return value(fields_by_key[e]["expr"]) if not fields_by_key[e]["asked"] else right[e]
+        return evaluate(Op(e[0], tuple(Const(value(a)) for a in e[2:]), tuple(e[1])),
+                        lambda k: 0.0)
+    fields_by_key = {f["key"]: f for f in page_data(html)["fields"]}
+    wrong = {(m["id"], round(value(m["expr"]), 3)) for m in fields["delta6"]["mistakes"]}
+    assert {("half-factor", round(d6 / 2, 3)), ("sign", round(-d6, 3)),
+            ("missing-derivative", round(2 * (1 - o6), 3))} <= wrong
+    # o6's own expression carries a slipped i6: σ(i6) of whatever the student wrote
+    assert value(fields["o6"]["expr"]) == pytest.approx(sigmoid(right["i6@1"]))
     # no answer is written in the page outside the data its script compares with
-    visible = re.sub(r"<script>.*</script>", "", html, flags=re.S)
+    visible = re.sub(r"<script>.*?</script>", "", html, flags=re.S)
     assert "Your answers so far" in visible and "bp-reveal" in visible
 
 
-def test_prompts_follow_the_checkers_names_and_order():
+def test_records_follow_the_checkers_names_and_order():
     run = lab.step(lab.spec.lecture())
-    names = [p.name for p in prompts(run)]
+    names = [w.answer_name for w in run[0].quantities if w.asked]
     assert names[:8] == ["i4", "o4", "i5", "o5", "i6", "o6", "E", "delta6"]
     assert names[8:11] == ["grad_w46", "grad_w56", "grad_b6"]
     assert names[-1] == "new_b4"
@@ -115,11 +136,15 @@ def test_per_epoch_a_name_without_the_example_is_refused_with_the_choices():
         parse("o2@1,0.5", run)
 
 
-def test_per_epoch_exercise_asks_each_examples_numbers_and_the_updates():
+def test_per_epoch_exercise_asks_each_examples_numbers_their_gradients_and_the_sums():
     run = lab.step(lab.spec.loads(ONE_UNIT))
     frames = steps(run, exercise=True)
-    names = [q["name"] for q in frames.questions if q]
-    assert names == ["i2", "o2", "E", "δ2", "i2", "o2", "E", "δ2", "new w12", "new b2"]
+    names = [q["display"] for _, q in asked(frames)]
+    assert names == ["i2", "o2", "E", "δ2", "∂E₁/∂w12", "∂E₁/∂b2",
+                     "i2", "o2", "E", "δ2", "∂E₂/∂w12", "∂E₂/∂b2",
+                     "∂E/∂w12", "∂E/∂b2", "new w12", "new b2"]
+    wheres = [q["where"] for _, q in asked(frames)]
+    assert wheres[0] == "update 1, example 1 of 2" and wheres[-1] == "update 1"
 
 
 @pytest.mark.parametrize("argv", [
@@ -140,7 +165,8 @@ def test_step_html_exercise_writes_the_page(capsys, tmp_path):
     html = page.read_text(encoding="utf-8")
     assert 'id="bp-exercise"' in html and "default-src 'none'" in html
     assert "src=" not in html and "<link" not in html   # nothing to fetch: one offline file
-    assert len([q for q in page_data(html) if q]) == 10
+    data = page_data(html)
+    assert len([k for k in data["frames"] if k]) == 16
 
 
 def lecture_second_update_i6(w46):
@@ -163,18 +189,19 @@ def test_a_wrong_update_carries_into_the_next_updates_forward_pass():
         f"new_w46@1,{w46_no_lr:.4f}\ni6@2,{i6:.4f}\no6@2,{sigmoid(i6):.4f}", two)).items}
     assert (items["new_w46@1"].verdict, items["new_w46@1"].mistake) == ("wrong", "learning-rate")
     assert items["i6@2"].verdict == items["o6@2"].verdict == "carried-forward"
-    # the exercise page: the same value precomputed under that wrong update
-    ps = prompts(two)
-    k = next(k for k, p in enumerate(ps) if p.name == "new_w46@1")
-    m = next(m for m, w in enumerate(ps[k].wrong) if w[1] == pytest.approx(w46_no_lr))
-    later = next(p for p in ps if p.name == "i6@2")
-    assert later.carried[f"{k}:{m}"] == pytest.approx(i6)
+    # the page: step 2's i6 is an expression over the student's own new weights
+    sheet = Sheet(list(two))
+    student = {"new_w46@1": w46_no_lr}
+    def value(k):
+        return student[k] if k in student else evaluate(sheet.worked[k].expr, value)
+    assert value("i6@2") == pytest.approx(i6)
+    assert "new_w46@1" in sheet.worked["i6@2"].inputs
 
 
 def test_frozen_parameters_are_not_asked_for_their_unchanged_value():
     from test_exercise_check import MAZUR  # Mazur's 2-2-2, biases frozen, two updates
     frames = steps(lab.step(lab.spec.loads(MAZUR)), exercise=True)
-    names = [q["name"] for q in frames.questions if q]
+    names = [q["display"] for _, q in asked(frames)]
     assert "new w1" in names and not any(n.startswith("new b") for n in names)
     # per update: 4 units × (i, o), E, 4 δ, 12 gradients, 8 new weights
     assert len(names) == 2 * (8 + 1 + 4 + 12 + 8)
