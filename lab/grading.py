@@ -165,29 +165,32 @@ def judge(w: Worked, y: float, student: _Student, precision: Precision) -> tuple
     band = precision.band(w.value)
     if matches(y, w.value, band):
         return "right", None, ""
-    mine = _with_numbers(w, student)
+    mine = _with_numbers(w, student, student.good)
     if any(math.isclose(y, c, rel_tol=1e-12) for c in precision.coarse(w.value)):
         return "wrong", TOO_FEW_FIGURES, (
             f"{w.display} is asked {precision.describe()}: {y:g} is the right value rounded to "
-            f"fewer figures{where_text(w)}; {mine}")
+            f"fewer figures{where_text(w)}; with your numbers: {mine}")
     own = _safe(lambda: evaluate(w.expr, student.value))
     if matches(y, own, band) and not _trivial(w, sheet, own, student):
-        return "carried-forward", None, f"consistent with your earlier values: {mine}"
+        # the numbers that gave it, the student's slips included
+        return "carried-forward", None, (f"consistent with your earlier values: "
+                                         f"{_with_numbers(w, student, student.value)}")
     for mistake_id, e in mistakes_of(w, sheet):
         x = _safe(lambda e=e: evaluate(e, student.value))
         if matches(y, x, band) and not matches(x, w.value, band):
             why = MISTAKES[mistake_id].explain(w, sheet)
-            return "wrong", mistake_id, f"{why}{where_text(w)}; {mine}"
-    return "wrong", None, mine
+            return "wrong", mistake_id, f"{why}{where_text(w)}; with your numbers: {mine}"
+    return "wrong", None, f"with your numbers: {mine}"
 
 
-def _with_numbers(w: Worked, student: _Student) -> str:
-    """"with your numbers: δ4 = o4·(1 − o4)·w46·δ6 = 0.332·(1 − 0.332)·(−0.3)·0.262"."""
+def _with_numbers(w: Worked, student: _Student, value_of: Callable[[str], float]) -> str:
+    """"δ4 = o4·(1 − o4)·w46·δ6 = 0.332·(1 − 0.332)·(−0.3)·0.262 = −0.0174" with the numbers
+    ``value_of`` gives (a wrong number's line: only the student's right or carried ones)."""
     try:
-        numeric = f"{w.numeric(student.good)} = {default_format(student.good(w.key))}"
+        numeric = f"{w.numeric(value_of)} = {default_format(value_of(w.key))}"
     except (DomainError, ZeroDivisionError, OverflowError, ValueError):
         numeric = "(your numbers leave the formula's domain)"
-    return f"with your numbers: {w.display} = {w.symbolic()} = {numeric}"
+    return f"{w.display} = {w.symbolic()} = {numeric}"
 
 
 def grade(sheet: Sheet, answers: Mapping[str, Answer], precision: Precision) -> Report:

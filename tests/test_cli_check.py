@@ -57,10 +57,12 @@ def test_a_wrong_answer_exits_3_and_the_json_has_the_issues_shape(capsys, spec, 
     status, out, err = run(capsys, spec, answers, "--json")
     assert status == 3 and err == ""
     data = json.loads(out)
-    assert set(data) == {"items", "right", "wrong", "carried_forward"}
+    assert set(data) == {"items", "right", "wrong", "carried_forward", "blank", "unreadable",
+                         "problems", "precision"}
     assert (data["right"], data["wrong"], data["carried_forward"]) == (1, 1, 0)
     item = data["items"][1]
-    assert set(item) == {"quantity", "given", "expected", "verdict", "mistake", "explanation"}
+    assert set(item) == {"quantity", "given", "expected", "verdict", "mistake", "explanation",
+                         "where"}
     assert (item["quantity"], item["verdict"], item["mistake"]) == ("delta6", "wrong",
                                                                     "half-factor")
     assert item["expected"] == pytest.approx(D6) and item["given"] == round(D6 / 2, 4)
@@ -97,28 +99,72 @@ def test_a_quoted_decimal_comma_with_comma_separators(capsys, spec, tmp_path):
 @pytest.mark.parametrize(("text", "message"), [
     ("o7,0.5\n", "unknown quantity 'o7'"),
     ("gard_w14,0.5\n", "did you mean grad_w14"),
-    ("o4,0.33\no4,0.332\n", "line 2: o4 is given twice (first on line 1)"),
-    ("o4,abc\n", "line 1: o4: not a number: 'abc'"),
-    ("o4,nan\n", "not a number"),
     ("o4,0,332\n", "a decimal comma needs quotes"),
     ("o4@2,0.3\n", "unknown quantity 'o4@2'"),
-    ("\n\n", "no answers in it"),
+    ("\n\n", "no answers could be read"),
 ])
-def test_bad_csv_files_exit_2_with_one_line(capsys, spec, tmp_path, text, message):
+def test_a_file_with_no_readable_line_exits_2_with_one_line(capsys, spec, tmp_path, text,
+                                                             message):
     status, out, err = run(capsys, spec, write(tmp_path, "bad.csv", text))
     assert status == 2 and out == ""
     assert message in err and len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(("text", "message", "verdicts"), [
+    ("o4,0.332\no7,0.5\ni4,-0.7\n", "line 2: unknown quantity 'o7'", ["right", "right"]),
+    ("o4,0.332\no4,0.3318\n", "line 2: o4 is given twice (first on line 1)", ["right"]),
+    ("gard_w14,0.5\ni4,-0.7\n", "--template", ["right"]),
+])
+def test_a_bad_line_is_reported_and_the_rest_still_checked(capsys, spec, tmp_path, text,
+                                                           message, verdicts):
+    status, out, err = run(capsys, spec, write(tmp_path, "mixed.csv", text), "--json")
+    assert status == 3  # a line that could not be read is not a right answer
+    assert message in err and "Traceback" not in err
+    data = json.loads(out)
+    assert [i["verdict"] for i in data["items"]] == verdicts
+    assert any(message in problem for problem in data["problems"])
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    ("o4,abc\n", "unreadable"), ("o4,nan\n", "unreadable"), ("o4,1e999\n", "unreadable"),
+    ("o4,\n", "blank"), ("o4,   \n", "blank"),
+])
+def test_a_value_that_is_not_a_number_is_unreadable_and_an_empty_one_blank(
+        capsys, spec, tmp_path, text, verdict):
+    status, out, _ = run(capsys, spec, write(tmp_path, "odd.csv", text), "--json")
+    assert status == 3
+    assert [i["verdict"] for i in json.loads(out)["items"]] == [verdict]
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("o4 = 0.33\no4 = 0.332\n", "given twice"),
-    ('o4 = "0.33"\n', "line 1: o4: not a number"),
     ("o4 = [\n", "not valid TOML"),
+    ("[o4]\nx = 1\n", "no answers could be read"),
 ])
 def test_bad_toml_files_exit_2(capsys, spec, tmp_path, text, message):
     status, _, err = run(capsys, spec, write(tmp_path, "bad.toml", text))
     assert status == 2 and message in err
+
+
+def test_a_toml_string_value_is_read_as_a_field_is(capsys, spec, tmp_path):
+    status, out, _ = run(capsys, spec, write(tmp_path, "mine.toml", 'o4 = "0,332"\n'), "--json")
+    assert status == 0 and json.loads(out)["right"] == 1
+
+
+def test_the_template_lists_every_asked_number_in_order_and_reads_back_blank(
+        capsys, spec, tmp_path):
+    status, out, _ = run(capsys, spec, "--template")
+    assert status == 0
+    names = [line.split(",")[0] for line in out.splitlines()
+             if line and not line.startswith("#")][1:]
+    # the lecture's update: 6 net inputs and outputs, E, 3 δ, 11 gradients, 11 new values
+    assert names[:8] == ["i4", "o4", "i5", "o5", "i6", "o6", "E", "delta6"]
+    assert len(names) == 6 + 1 + 3 + 11 + 11 and names[-1] == "new_b4"
+    assert "# δ6, update 1" in out
+    template = write(tmp_path, "template.csv", out)
+    status, out, _ = run(capsys, spec, template, "--json")
+    assert status == 3 and json.loads(out)["blank"] == len(names)
 
 
 def test_files_that_are_too_large_missing_or_not_text_exit_2(capsys, spec, tmp_path):
