@@ -153,8 +153,6 @@ def op(name: str, *args: Expr, params: tuple[float, ...] = ()) -> Expr:
         (a,) = args
         if isinstance(a, Op) and a.op == "neg":
             return a.args[0]
-        if isinstance(a, Op) and a.op == "sub":
-            return Op("sub", (a.args[1], a.args[0]))
     if name == "div" and _is(args[1], 1.0):
         return args[0]
     if name == "pow" and params == (1.0,):

@@ -233,7 +233,9 @@ def page_data(records: Sequence[StepRecord], precision: Precision) -> dict[str, 
     for w in sheet.worked.values():
         band = precision.band(w.value)
         fields.append({
-            "key": w.key, "name": w.answer_name, "display": w.display, "where": w.where(),
+            "key": w.key, "name": w.answer_name, "display": w.display,
+            # which update and example, where the exercise has several
+            "where": w.where() if "@" in w.answer_name else "",
             "asked": w.asked, "expr": to_data(w.expr), "band": list(band),
             "interval": list(interval(w.value, band)), "coarse": precision.coarse(w.value),
             "trivial_right": w.value in _TRIVIAL, "guards": _guards(w, sheet),

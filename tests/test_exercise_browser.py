@@ -109,30 +109,33 @@ def test_nothing_is_shown_before_it_is_predicted_then_right_and_revealed(browser
 
 
 def test_each_catalogued_mistake_and_a_carried_forward_number(browser, lecture_page_file):
-    """One walk through the worked example; each prediction planted by hand."""
+    """One walk through the worked example; each prediction planted by hand, a mistake made
+    with the student's own earlier numbers (their slips included), as the grader judges it."""
     d4, d5, d6 = (HAND["delta"][k] for k in "456")
     context, tab, _, errors = open_page(browser, lecture_page_file, "laptop")
     tab.keyboard.press("ArrowRight")
-    o4 = sigmoid(HAND["i4"])
-    i6_no_bias = SLIDE["w46"] * o4 + SLIDE["w56"] * HAND["o5"]          # b6 left out
+    o4 = -0.3                                                            # the student's i4, as o4
+    i6 = SLIDE["w46"] * o4 + SLIDE["w56"] * HAND["o5"]                   # their o4, b6 left out
+    o6 = sigmoid(i6)
+    d6_mine = -2 * (1 - o6) * o6 * (1 - o6)                               # (o − t) for (t − o)
     plan = [
         ("i4", "-0.3", "[no-bias]"),                                     # b4 = −0.4 left out
-        ("o4", "-0.7", "[net-for-out]"),                                 # o4 = i4
+        ("o4", f"{o4}", "[net-for-out]"),                                # o4 = their i4
         ("i5", "0.1", "Right."),
         ("o5", f"{HAND['o5']:.4f}", "Right."),
-        ("i6", f"{i6_no_bias:.4f}", "[no-bias]"),
-        ("o6", f"{sigmoid(i6_no_bias):.4f}", "Carried forward"),         # σ of the student's i6
-        ("E", f"{HAND['E'] / 2:.4f}", "[half-factor]"),                  # ½(t − o6)²
-        ("δ6", f"{-d6:.4f}", "[sign]"),                                  # (o − t) for (t − o)
+        ("i6", f"{i6:.4f}", "[no-bias]"),
+        ("o6", f"{o6:.4f}", "Carried forward"),                          # σ of the student's i6
+        ("E", f"{(1 - o6) ** 2 / 2:.4f}", "[half-factor]"),              # ½(t − o6)², their o6
+        ("δ6", f"{d6_mine:.4f}", "[sign]"),
         ("∂E/∂w46", f"{-d6 * HAND['o4']:.4f}", "Right."),
         ("∂E/∂w56", f"{-d6 * HAND['o5']:.4f}", "Right."),
         ("∂E/∂b6", f"{-d6:.4f}", "Right."),
-        ("δ5", f"{SLIDE['w56'] * d6:.4f}", "[missing-derivative]"),      # o5(1 − o5) left out
+        ("δ5", f"{SLIDE['w56'] * d6_mine:.4f}", "[missing-derivative]"),  # o5(1 − o5) left out
     ]
     plan += [(f"∂E/∂{w}", f"{-d5 * x:.5f}", "Right.")
              for w, x in (("w15", 1), ("w25", 0), ("w35", 1), ("b5", 1))]
     new_w46 = SLIDE["w46"] - LR * HAND["grads"]["w46"]
-    plan += [("δ4", f"{HAND['o4'] * (1 - HAND['o4']) * new_w46 * d6:.5f}",  # updated w46
+    plan += [("δ4", f"{o4 * (1 - o4) * new_w46 * d6_mine:.5f}",          # updated w46
               "[updated-weight]")]
     plan += [(f"∂E/∂{w}", f"{-d4 * x:.5f}", "Right.")
              for w, x in (("w14", 1), ("w24", 0), ("w34", 1), ("b4", 1))]

@@ -47,11 +47,11 @@ def test_worked_example_writes_de_do6_out_before_delta6_uses_it(worked):
     o6 = hand["o6"]
     texts = [f.text for f in worked]
     # E = (t − o6)² gives ∂E/∂o6 = −2(t − o6) = −2(1 − 0.474) = −1.052
-    slope = f"∂E/∂o6 = −2(t − o6) = −2(1 − {n(o6)}) = {n(hand['dE/do6'])}"
+    slope = f"∂E/∂o6 = −2·(t − o6) = −2·(1 − {n(o6)}) = {n(hand['dE/do6'])}"
     assert slope in texts and n(hand["dE/do6"]) == "−1.052"
-    # δ6 = −∂E/∂o6 · ∂o6/∂i6 = 1.052 · o6(1 − o6) = 0.262, the slide's σ' = σ(1 − σ)
-    delta6 = (f"δ6 = −∂E/∂i6 = −∂E/∂o6 · ∂o6/∂i6 = −({n(hand['dE/do6'])}) · {n(o6 * (1 - o6))} = "
-              f"{n(hand['delta']['6'])}  (∂o6/∂i6 = σ(i6)·(1 − σ(i6)))")
+    # δ6 = −∂E/∂o6 · ∂o6/∂i6 = 2(t − o6)·o6(1 − o6) = 0.262, the slide's σ' = σ(1 − σ) = o(1 − o)
+    delta6 = (f"δ6 = −∂E/∂i6 = 2·(t − o6)·o6·(1 − o6) = 2·(1 − {n(o6)})·{n(o6)}·(1 − {n(o6)}) = "
+              f"{n(hand['delta']['6'])}")
     assert texts.index(slope) < texts.index(delta6)
 
 
@@ -61,11 +61,12 @@ def test_worked_example_hidden_de_do_is_minus_w_times_delta_before_its_delta(wor
     d6, o5 = hand["delta"]["6"], hand["o5"]
     # ∂E/∂o5 = ∂E/∂i6 · ∂i6/∂o5 = −δ6 · w56 = −(−0.2)·0.262 = 0.0525
     de_do5 = -SLIDE["w56"] * d6
-    slope = f"∂E/∂o5 = −Σ w·δ = −w56·δ6 = −(−0.2)·{n(d6)} = {n(de_do5)}"
+    slope = f"∂E/∂o5 = −w56·δ6 = −(−0.2)·{n(d6)} = {n(de_do5)}"
     assert slope in texts and n(de_do5) == "0.0525"
     delta5 = next(t for t in texts if t.startswith("δ5 = "))
-    assert delta5.startswith(f"δ5 = −∂E/∂i5 = −∂E/∂o5 · ∂o5/∂i5 = −{n(de_do5)} · "
-                             f"{n(o5 * (1 - o5))} = {n(hand['delta']['5'])}")
+    # δ5 = o5(1 − o5)·w56·δ6: σ' from the unit's own output, times −∂E/∂o5
+    assert delta5 == (f"δ5 = −∂E/∂i5 = o5·(1 − o5)·w56·δ6 = {n(o5)}·(1 − {n(o5)})·(−0.2)·{n(d6)}"
+                      f" = {n(hand['delta']['5'])}")
     assert texts.index(slope) < texts.index(delta5)
 
 
@@ -73,9 +74,9 @@ def test_worked_example_gradient_is_minus_delta_times_what_the_weight_multiplies
     hand = by_hand("squared")
     texts = [f.text for f in worked]
     # ∂E/∂w46 = ∂E/∂i6 · ∂i6/∂w46 = −δ6 · o4; so δ5 < 0 gives ∂E/∂w15 = −δ5 · x1 > 0
-    assert (f"∂E/∂w46 = ∂E/∂i6 · ∂i6/∂w46 = −δ6 · o4 = −{n(hand['delta']['6'])} · "
+    assert (f"∂E/∂w46 = −δ6·o4 = −{n(hand['delta']['6'])}·"
             f"{n(hand['o4'])} = {n(hand['grads']['w46'])}") in texts
-    assert (f"∂E/∂w15 = ∂E/∂i5 · ∂i5/∂w15 = −δ5 · x1 = −({n(hand['delta']['5'])}) · 1 = "
+    assert (f"∂E/∂w15 = −δ5·x1 = −({n(hand['delta']['5'])})·1 = "
             f"{n(hand['grads']['w15'])}") in texts
     assert hand["grads"]["w15"] > 0 > hand["delta"]["5"]
 
@@ -110,7 +111,7 @@ def test_worked_example_updates_every_parameter_once_with_w_minus_lr_times_gradi
     updates = [f for f in worked if f.phase == "update"][:-1]
     assert sorted(f.text.split(" ")[0] for f in updates) == sorted(SLIDE)
     w46 = next(f.text for f in updates if f.text.startswith("w46"))
-    assert w46 == (f"w46 ← w46 − η·∂E/∂w46 = −0.3 − {n(LR)} · ({n(hand['grads']['w46'])}) = "
+    assert w46 == (f"w46 ← w46 − η·∂E/∂w46 = −0.3 − {n(LR)}·({n(hand['grads']['w46'])}) = "
                    f"{n(hand['new']['w46'])}")
 
 
@@ -279,7 +280,8 @@ def test_the_stepper_walks_every_example_of_a_per_epoch_update_then_sums_the_gra
     assert texts[-1].startswith("(all examples) After one step")
     # o = w·x: example 1 gives ∂E/∂w = −2(0 − 1)·1 = 2, example 2 gives −2(1 − 2)·2 = 4;
     # w ← 1 − 0.5·(2 + 4) = −2
-    assert "(all examples) w12 ← w12 − η·Σ ∂E/∂w12 = 1 − 0.5 · (2 + 4) = −2" in texts
+    assert "(all examples) ∂E/∂w12 = ∂E₁/∂w12 + ∂E₂/∂w12 = 2 + 4 = 6" in texts
+    assert "(all examples) w12 ← w12 − η·∂E/∂w12 = 1 − 0.5·6 = −2" in texts
 
 
 MAZUR_TWO_EPOCHS = {
@@ -299,7 +301,7 @@ def test_two_outputs_each_write_their_de_do_and_e_sums_over_them():
     # Mazur (2015): out_o1 = 0.75136507, ∂E/∂out_o1 = −(target_o1 − out_o1) = 0.74136507
     assert "Step 1 (epoch 1, example 1): ∂E/∂o5 = −(t5 − o5) = −(0.01 − 0.751) = 0.741" in texts
     # E_total = ½(0.01 − 0.751)² + ½(0.99 − 0.773)² = 0.298371109 (his E_total)
-    assert any(t.startswith("Step 1 (epoch 1, example 1): E = ½((t5 − o5)² + (t6 − o6)²)")
+    assert any(t.startswith("Step 1 (epoch 1, example 1): E = ½·(t5 − o5)² + ½·(t6 − o6)²")
                and t.endswith("= 0.298") for t in texts)
     last = frames[-1].picture.source
     assert 'target5 [label="t5 = 0.01"' in last and 'target6 [label="t6 = 0.99"' in last

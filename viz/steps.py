@@ -277,7 +277,9 @@ def sentence(w: Worked, value_of: Callable[[str], float], digits: int) -> str:
         head = f"{q.name} ← "
     else:
         head = _DEFINED.get(q.kind, "{name} = ").format(j=q.name, name=w.display)
-    return (f"{head}{w.symbolic()} = {w.numeric(value_of, fmt)} = {number(w.value, digits)}")
+    numeric, value = w.numeric(value_of, fmt), number(w.value, digits)
+    # a formula whose numbers are the result already (−δ6 = −0.0381) says it once
+    return f"{head}{w.symbolic()} = {numeric}" + ("" if numeric == value else f" = {value}")
 
 
 class _Frames:
@@ -346,17 +348,23 @@ class _Frames:
             unit = next(j for j, names in self.fan_in.items() if q.name in names)
             self.add("backward", text, {unit, q.name}, w.key)
         elif q.kind == "grad":  # a per-epoch update's sum over the examples
+            self.all_examples()
             st["gradients"][q.name] = w.value
             self.add("update", text, {q.name}, w.key)
         else:
             self.update(w, text)
 
+    def all_examples(self) -> None:
+        """From here on the numbers are the epoch's: no one example's values on the picture."""
+        st, r = self.state, self.record
+        if r.example is None and st["x"] is not None:
+            st.update(x=None, t=None, loss=sum(p.loss for p in r.passes), forward={},
+                      deltas={}, gradients={}, tag="(all examples) ")
+
     def update(self, w: Worked, text: str) -> None:
         st, r, name = self.state, self.record, w.quantity.name
-        if r.example is None and st["x"] is not None:
-            # the update is the sum's: no one example's values on the picture
-            st.update(x=None, t=None, loss=sum(p.loss for p in r.passes), forward={},
-                      deltas={}, gradients=dict(r.gradients), tag="(all examples) ")
+        self.all_examples()
+        st["gradients"] = st["gradients"] or dict(r.gradients)
         st.setdefault("done", {})[name] = r.old[name]
         self.marks.update[name] = self.add(
             "update", text, {name}, w.key, params={p: v for p, v in r.old.items()
