@@ -14,12 +14,20 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from autograd_core import AnomalyError, GradcheckError, parse, trace
+from autograd_core import (
+    RULES,
+    AnomalyError,
+    GradcheckError,
+    parse,
+    topological_order,
+    trace,
+)
 from lab import answers, spec, step
 from lab.examples import WORKED_LOSSES, worked_example_step
 from lab.grading import Report, check
@@ -110,6 +118,12 @@ def _report(args: argparse.Namespace, to_json: Callable[[], object], to_text: Ca
 def cmd_trace(args: argparse.Namespace) -> None:
     """Primal and adjoint traces of a formula, and the gradient of each input."""
     output, inputs = parse(args.expr, **assignments(args.at))
+    overflow = next((v for v in topological_order(output) if not math.isfinite(v.data)), None)
+    if overflow is not None:
+        at = ", ".join(f"{k} = {v.data:g}" for k, v in inputs.items())
+        raise ValueError(f"the formula overflows at {at}: {RULES[overflow.op].formula} gives "
+                         f"{overflow.data} (a float holds at most about 1.8e308); try smaller "
+                         "inputs")
     if _picture_paths(args):
         output.backward()  # the backward picture shows the adjoints
     traced = functools.cache(lambda: trace(output, inputs=list(inputs.values()),
