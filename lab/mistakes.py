@@ -17,6 +17,7 @@ from .quantities import Quantity, Sheet, Worked
 
 _SQUARED = ("squared", "half-squared", "mse")
 _ACTIVATIONS = ("sigmoid", "tanh")  # whose derivative a student writes with the output
+_NAMED = {"sigmoid": "σ"}
 _SLOPE_TEXT = {"sigmoid": "σ′(i) = o(1 − o)", "tanh": "tanh′(i) = 1 − o²", "linear": "1"}
 
 
@@ -223,10 +224,6 @@ def _one_example(w: Worked, sheet: Sheet) -> list[Expr]:
     return [_with_gradient(w, sheet, total, share) for share in shares]
 
 
-def _where(w: Worked) -> str:
-    return f" (in {w.where()})"
-
-
 CATALOGUE: tuple[Mistake, ...] = (
     Mistake("half-factor", _half_factor_text, _half_factor),
     Mistake("sign", lambda w, s: "a sign: δ_j = −∂E/∂i_j, so an output's δ has (t − o), not "
@@ -241,8 +238,8 @@ CATALOGUE: tuple[Mistake, ...] = (
         "used"), _wrong_slope),
     Mistake("wrong-activation", lambda w, s: (
         f"unit {w.quantity.name} computes its output with {_activation(w, s)}, "
-        f"o{w.quantity.name} = {_activation(w, s)}(i{w.quantity.name}), not another "
-        "activation"), _wrong_activation),
+        f"o{w.quantity.name} = {_NAMED.get(_activation(w, s), _activation(w, s))}"
+        f"(i{w.quantity.name}), not another activation"), _wrong_activation),
     Mistake("updated-weight", lambda w, s: "the backward pass uses the weights of the forward "
             "pass, not the updated ones (the update comes after every gradient is known)",
             _updated_weight),
@@ -255,8 +252,8 @@ CATALOGUE: tuple[Mistake, ...] = (
         f"∂E/∂{w.quantity.name} = Σₑ ∂Eₑ/∂{w.quantity.name} (E is their summed error), not "
         "their mean"), _averaged),
     Mistake("one-example-gradient", lambda w, s: (
-        "a per-epoch update uses the gradient summed over all "
-        f"{s.record(w).passes.__len__()} examples, not one example's"), _one_example),
+        f"a per-epoch update uses the gradient summed over all {len(s.record(w).passes)} "
+        "examples, not one example's"), _one_example),
 )
 MISTAKES: dict[str, Mistake] = {m.id: m for m in CATALOGUE}
 TOO_FEW_FIGURES = "too-few-figures"  # decided from the precision rule, not an expression
@@ -264,4 +261,4 @@ TOO_FEW_FIGURES = "too-few-figures"  # decided from the precision rule, not an e
 
 def where_text(w: Worked) -> str:
     """" (in update 1, example 2 of 3)": which number an explanation is about."""
-    return _where(w)
+    return f" (in {w.where()})"
