@@ -101,9 +101,11 @@ class StepRecord:
                 "gradients": self.gradients, "updated": self.updated}
 
     def to_json(self) -> dict[str, Any]:
-        """One entry of ``backprop step --json``: step, epoch, example, then `to_dict`."""
+        """One entry of ``backprop step --json``: step, epoch, example, then `to_dict`, then
+        ``quantities``: every number of the update as its record (names, value, formula,
+        inputs)."""
         return {"step": self.step, "epoch": self.epoch, "example": self.example,
-                **self.to_dict()}
+                **self.to_dict(), "quantities": [w.to_json() for w in self.quantities]}
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,11 @@ def test_json_entries_have_step_epoch_example_and_the_worked_examples_keys(capsy
     assert [(s["step"], s["epoch"], s["example"]) for s in data["steps"]] == [
         (1, 1, 1), (2, 1, 2), (3, 2, 1), (4, 2, 2)]
     assert set(data["steps"][0]) == {"step", "epoch", "example", "forward", "loss", "errors",
-                                     "gradients", "updated"}
+                                     "gradients", "updated", "quantities"}
+    # the records: each number once, with its answers-file name, formula and value
+    o4 = next(q for q in data["steps"][1]["quantities"] if q["name"] == "o4@2")
+    assert o4["value"] == data["steps"][1]["forward"]["4"]["out"]
+    assert o4["formula"] == "σ(i4)" and o4["inputs"] == ["i4@2"]
     assert set(data["steps"][0]["forward"]) == {"3", "4"}
     assert data["final"] == data["steps"][-1]["updated"]
 
