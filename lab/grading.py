@@ -3,7 +3,7 @@
 it), blank or unreadable.
 
 Each quantity is judged in the order of the calculation, in these steps (the exercise page gets
-the same data from `page_data` and takes the same steps, see viz/static/exercise.js):
+the same data from `page_data` and takes the same steps in viz/static/grader.js):
 
 1. right: within the precision rule's band of the right value R: |y − R| ≤ a + r·|R|;
 2. too-few-figures: y is R rounded to fewer significant figures than the rule asks;
