@@ -11,7 +11,7 @@ with an adjoint sums over the examples, so the parameter gets Σₑ ∂Lₑ/∂w
 from __future__ import annotations
 
 import types
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -133,6 +133,28 @@ class BatchConstant(BatchValue):
     __slots__ = ()
 
 
+class Detached(BatchConstant):
+    """Per-example numbers computed from other nodes, d = fn(s₁, …, sₖ, *params), that the graph
+    takes as a constant: no derivative flows from d back to the sᵢ (a stop-gradient).
+
+    Softmax's shift m = maxⱼ zⱼ is one (e^(zᵢ−m)/Σⱼ e^(zⱼ−m) does not depend on m, so the
+    derivative through m is 0 and the graph need not carry it); a loss's class masks [y = j],
+    computed from the targets, are another. In the graph it is a leaf, drawn and traced like any
+    constant; a compiled program recomputes it on every run from ``sources``. ``fn`` works
+    elementwise on numpy arrays (a program calls it on rows stacked for several nodes).
+    """
+
+    __slots__ = ("fn", "sources", "fn_params")
+
+    def __init__(self, fn: Callable[..., _Array], sources: Sequence[Value],
+                 params: tuple[float, ...] = (), label: str = "") -> None:
+        sources = tuple(sources)
+        if not sources or not all(isinstance(s, Value) for s in sources):
+            raise TypeError("a Detached constant is computed from one or more Values")
+        super().__init__(fn(*[s.data for s in sources], *params), label)
+        self.fn, self.sources, self.fn_params = fn, sources, params
+
+
 def _rebind(f: types.FunctionType, apply_fn: object) -> types.FunctionType:
     # The same method body as Value's, with `apply` meaning `apply_fn`: the classes share one
     # definition of every operator, so they cannot drift apart.
@@ -157,7 +179,7 @@ for _name, _f in vars(Value).items():
         setattr(Constant, _name, _rebind(_f, apply_any))
 
 
-_BATCH_TYPES = frozenset({BatchValue, BatchConstant})
+_BATCH_TYPES = frozenset({BatchValue, BatchConstant, Detached})
 
 
 def batch_sum(x: Value) -> Value:

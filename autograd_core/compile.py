@@ -19,7 +19,10 @@ example for batches). The parameters are the first rows of the single-number buf
 
 A program is valid for the graph's structure: its batch size, and every constant baked in at
 recording (such as 1/n in a mean). For another batch size, another loss or another model, record
-and compile again; per-example constants that are not inputs cannot be followed and are refused.
+and compile again. Per-example constants are either inputs, or `Detached` (computed from other
+nodes, such as softmax's shift by each example's largest score, or a loss's class masks from the
+targets), which a run recomputes in their place in the order, with no backward; any other
+per-example constant cannot be followed and is refused.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from . import array_math as A
-from .batch import BatchValue
+from .batch import BatchValue, Detached
 from .graph import depths, topological_order
 from .rules import RULES, DomainError
 from .value import Constant, Value
@@ -105,13 +108,25 @@ class _Group:
     operands: list[_Operand]
     params: tuple[float, ...] = ()
     saved: tuple[Any, ...] = field(default=(), repr=False)
+    fn: Any = None  # a `Detached` group's function
+
+
+DETACHED = "detached"  # the group op of `Detached` constants: recomputed forward, no backward
 
 
 def _kind(node: Value) -> int:
     return BATCH if isinstance(node.data, np.ndarray) else ONE
 
 
+def _needs(node: Value) -> tuple[Value, ...]:
+    """What a node is computed from: its parents, or a `Detached` constant's sources."""
+    return node.sources if isinstance(node, Detached) else node.parents
+
+
 def _group_key(node: Value, depth: int) -> tuple:
+    if isinstance(node, Detached):
+        kinds = tuple(_kind(p) for p in node.sources)
+        return depth, DETACHED, node.fn, node.fn_params, kinds
     kinds = tuple(_kind(p) for p in node.parents)
     if node.op == "linear":
         n = (len(node.parents) - 1) // 2
@@ -128,7 +143,7 @@ class Program:
     docstring. Make one with `compile`."""
 
     def __init__(self, output: Value, inputs: Sequence[Value], params: Sequence[Value]) -> None:
-        order = topological_order(output)
+        order = topological_order(output, _needs)
         self.inputs = list(inputs)
         self.params = list(params)
         self.output = output
@@ -157,7 +172,7 @@ class Program:
             place(x, BATCH)
         constants: list[Value] = []
         for v in order:
-            if v.parents or v in self._row:
+            if _needs(v) or v in self._row:
                 continue
             if isinstance(v, BatchValue):
                 raise CompileError(
@@ -167,10 +182,10 @@ class Program:
             place(v, ONE)
             constants.append(v)
 
-        depth = depths(order)
+        depth = depths(order, _needs)
         keyed: dict[tuple, list[Value]] = {}
         for v in order:
-            if v.parents:
+            if _needs(v):
                 keyed.setdefault(_group_key(v, depth[v]), []).append(v)
         self._groups: list[_Group] = []
         for key in sorted(keyed, key=lambda k: k[0]):  # by depth; a stable sort keeps the rest
@@ -180,10 +195,11 @@ class Program:
             for v in nodes:
                 place(v, kind)
             self._groups.append(self._make_group(key[1], nodes, kind, slice(start, count[kind])))
+        detached = {self._row[v][1] for v in order if isinstance(v, Detached)}
 
         self._values = [np.zeros((count[ONE], 1)), np.zeros((count[BATCH], self.batch_size))]
         self._adjoints = [np.zeros_like(b) for b in self._values]
-        self._zero = self._plan_adjoints(len(self.params), len(constants))
+        self._zero = self._plan_adjoints(len(self.params), len(constants), detached)
         for c in constants:
             self._values[ONE][self._row[c][1]] = c.data
         n = len(self.params)
@@ -193,13 +209,15 @@ class Program:
         """∂output/∂parameter after a run, a flat view in the order of ``params``."""
         self.read_values()
 
-    def _plan_adjoints(self, n_params: int, n_constants: int) -> Index:
-        """Choose how each operand position sends its contributions: nothing to the inputs and
-        constants (their adjoints are never read); ``=`` to batch rows it alone contributes to
-        (no zeroing, no read); ``+=`` elsewhere. Returns the batch rows to zero before a run."""
-        unread = [range(n_params, n_params + n_constants), range(len(self.inputs))]
+    def _plan_adjoints(self, n_params: int, n_constants: int, detached: set[int]) -> Index:
+        """Choose how each operand position sends its contributions: nothing to the inputs,
+        constants and `Detached` rows (their adjoints are never read); ``=`` to batch rows it
+        alone contributes to (no zeroing, no read); ``+=`` elsewhere. Returns the batch rows to
+        zero before a run."""
+        unread = [set(range(n_params, n_params + n_constants)),
+                  set(range(len(self.inputs))) | detached]
         counts = np.zeros(len(self._values[BATCH]), dtype=int)
-        operands = [o for g in self._groups
+        operands = [o for g in self._groups if g.op != DETACHED
                     for o in (g.operands[1:] if g.op == "matmul" else g.operands)]
         for o in operands:
             rows = np.arange(len(self._values[o.kind]))[o.index].ravel()
@@ -233,6 +251,11 @@ class Program:
                 self._operand(first.parents[n:2 * n]),
                 self._operand([v.parents[-1] for v in nodes]),
             ])
+        if how == DETACHED:
+            return _Group(DETACHED, kind, out,
+                          [self._operand([v.sources[i] for v in nodes])
+                           for i in range(len(first.sources))],
+                          first.fn_params, fn=first.fn)
         if how == "rowsum":
             rows = np.array([[self._row[p][1] for p in v.parents] for v in nodes])
             return _Group("rowsum", kind, out,
@@ -305,6 +328,8 @@ class Program:
                 g.saved = (w, x)
             elif g.op == "rowsum":
                 np.sum(self._gather(g.operands[0]), axis=1, out=out)
+            elif g.op == DETACHED:
+                out[:] = g.fn(*[self._gather(o) for o in g.operands], *g.params)
             else:
                 try:
                     out[:], g.saved = RULES[g.op].fn(
@@ -332,6 +357,8 @@ class Program:
                 self._send(bias, 1.0, grad)
             elif g.op == "rowsum":
                 self._send(g.operands[0], 1.0, grad[:, None, :])
+            elif g.op == DETACHED:
+                continue  # a constant to the graph: nothing flows back to its sources
             else:
                 for o, local in zip(g.operands, g.saved, strict=True):
                     self._send(o, local, grad)

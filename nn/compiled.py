@@ -19,22 +19,19 @@ from autograd_core import BatchConstant, BatchValue, CompileError, Program, Valu
 from autograd_core import compile as compile_graph
 from autograd_core.compile import write_values
 
-from .losses import LOSSES, cross_entropy, multiclass_hinge
+from .losses import LOSSES
 from .optim import Optimizer
 
-# built in, so they take the targets as the program's own inputs (a list of per-example columns)
-_ELEMENTWISE_LOSSES = frozenset(LOSSES.values()) - {cross_entropy, multiclass_hinge}
+# built in, so they take the targets as the program's own inputs (a list of per-example columns;
+# the class losses make their per-example masks from it as `Detached` constants)
+_BUILT_IN_LOSSES = frozenset(LOSSES.values())
 
 
 def why_not_compiled(loss_fn: Callable[..., Value]) -> str:
     """Why fit cannot compile with this loss ('' when it can try)."""
     if anomaly.enabled:
         return "anomaly detection is on, and it checks each node as the node is made"
-    if loss_fn in (cross_entropy, multiclass_hinge):
-        return (f"{loss_fn.__name__} turns the class indices into per-example masks (and shifts "
-                "each example's scores by its largest), numbers a recorded program cannot know "
-                "for another batch")
-    if loss_fn not in _ELEMENTWISE_LOSSES:
+    if loss_fn not in _BUILT_IN_LOSSES:
         return ("a custom loss may make per-example numbers of its own from the targets, which "
                 "a recorded program cannot know for another batch")
     return ""

@@ -70,14 +70,23 @@ def test_the_lecture_stopping_rule_sees_the_compiled_weights():
     assert "misclassification rate" in hc.stopped_because
 
 
-def test_cross_entropy_is_not_compiled_and_history_says_why():
-    X3 = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-    model = nn.MLP(2, [3, 3], seed=0)
-    h = nn.fit(model, X3, np.array([0, 1, 2]), loss="cross_entropy", epochs=2, progress=False)
-    assert not h.compiled
-    assert "class indices" in h.not_compiled_because
-    with pytest.raises(ValueError, match="compiled=True is not possible here: cross_entropy"):
-        nn.fit(model, X3, np.array([0, 1, 2]), loss="cross_entropy", epochs=1, compiled=True)
+@pytest.mark.parametrize("loss", ["cross_entropy", "multiclass_hinge"])
+def test_class_losses_compile_and_land_where_uncompiled_and_scalar_fit_land(loss):
+    X3, y3 = nn.datasets.blobs(45, centers=3, seed=1)
+    runs = []
+    for how in ({"compiled": True}, {"compiled": False}, {"batched": False}):
+        model = nn.MLP(2, [6, 3], activation="tanh", seed=5)
+        h = nn.fit(model, X3, y3, loss=loss, optimizer=nn.Adam(model.parameters(), lr=0.05),
+                   epochs=5, batch_size=20, progress=False, **how)  # batches of 20, 20 and 5
+        runs.append((h, model.state_dict()))
+    (hc, sc), *others = runs
+    assert hc.compiled and hc.not_compiled_because == ""
+    for h, state in others:
+        assert not h.compiled
+        np.testing.assert_allclose(hc.loss, h.loss, rtol=1e-11)
+        assert hc.accuracy == h.accuracy
+        for name, value in state.items():
+            assert sc[name] == pytest.approx(value, rel=1e-10, abs=1e-13), name
 
 
 @pytest.mark.parametrize("kwargs, words", [
