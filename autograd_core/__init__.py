@@ -9,6 +9,7 @@ from .batch import (
     BatchConstant,
     BatchValue,
     Detached,
+    PerBatch,
     apply_batch,
     batch_mean,
     batch_sum,
@@ -33,7 +34,7 @@ from .trace import Trace, trace
 from .value import Constant, Value, apply, as_value
 
 __all__ = [
-    "BatchConstant", "BatchValue", "Detached", "apply_batch", "batch_mean", "batch_sum",
+    "BatchConstant", "BatchValue", "Detached", "PerBatch", "apply_batch", "batch_mean", "batch_sum",
     "is_batched",
     "CompileError", "Program", "compile",
     "RULES", "AnomalyError", "Constant", "DomainError", "GradcheckError", "GradcheckReport",

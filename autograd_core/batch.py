@@ -187,9 +187,27 @@ def batch_sum(x: Value) -> Value:
     return apply_batch("batch_sum", x) if isinstance(x, BatchValue) else x
 
 
+class PerBatch(Constant):
+    """A number that depends on nothing but the batch size B: B itself, or 1/B (``reciprocal``),
+    as in a mean over the examples. A compiled program run on batches of another size puts that
+    size's number in its place."""
+
+    __slots__ = ("reciprocal",)
+
+    def __init__(self, size: int, reciprocal: bool) -> None:
+        super().__init__(1.0 / size if reciprocal else float(size))
+        self.reciprocal = reciprocal
+
+    def for_size(self, size: int) -> float:
+        """The number for batches of ``size`` examples."""
+        return 1.0 / size if self.reciprocal else float(size)
+
+
 def batch_mean(x: Value) -> Value:
     """(1/n)·Σₑ xₑ over the n examples of a batch (a plain Value stays as it is)."""
-    return batch_sum(x) * (1.0 / x.data.size) if isinstance(x, BatchValue) else x
+    if isinstance(x, BatchValue):
+        return batch_sum(x) * PerBatch(x.data.size, reciprocal=True)
+    return x
 
 
 def is_batched(values: Iterable[object]) -> bool:

@@ -27,15 +27,17 @@ per-example constant cannot be followed and is refused.
 
 from __future__ import annotations
 
+import gc
 import types
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from . import array_math as A
-from .batch import BatchValue, Detached
+from .batch import BatchValue, Detached, PerBatch
 from .graph import depths, topological_order
 from .rules import RULES, DomainError
 from .value import Constant, Value
@@ -123,11 +125,13 @@ def _needs(node: Value) -> tuple[Value, ...]:
     return node.sources if isinstance(node, Detached) else node.parents
 
 
-def _group_key(node: Value, depth: int) -> tuple:
+def _group_key(node: Value, depth: int, kind_of: dict[Value, int]) -> tuple:
+    """Nodes with the same key run as one group; ``kind_of`` gives each node's kind."""
     if isinstance(node, Detached):
-        kinds = tuple(_kind(p) for p in node.sources)
+        kinds = tuple(map(kind_of.__getitem__, node.sources))
         return depth, DETACHED, node.fn, node.fn_params, kinds
-    kinds = tuple(_kind(p) for p in node.parents)
+    # map over a dict look-up: a wide layer's units have 500 parents each
+    kinds = tuple(map(kind_of.__getitem__, node.parents))
     if node.op == "linear":
         n = (len(node.parents) - 1) // 2
         if set(kinds[:n]) == {ONE} and set(kinds[n:2 * n]) == {BATCH}:
@@ -142,7 +146,8 @@ class Program:
     """A recorded graph, compiled for batches of ``batch_size`` examples; see the module's
     docstring. Make one with `compile`."""
 
-    def __init__(self, output: Value, inputs: Sequence[Value], params: Sequence[Value]) -> None:
+    def __init__(self, output: Value, inputs: Sequence[Value], params: Sequence[Value],
+                 batch_size: int | None = None) -> None:
         order = topological_order(output, _needs)
         self.inputs = list(inputs)
         self.params = list(params)
@@ -150,7 +155,8 @@ class Program:
         sizes = {v.data.size for v in order if isinstance(v.data, np.ndarray)}
         if len(sizes) > 1:
             raise CompileError(f"the graph mixes batches of sizes {sorted(sizes)}")
-        self.batch_size = sizes.pop() if sizes else 1
+        recorded = sizes.pop() if sizes else 1
+        self.batch_size = recorded if batch_size is None else batch_size
         self._row: dict[Value, tuple[int, int]] = {}
         count = [0, 0]
 
@@ -183,10 +189,11 @@ class Program:
             constants.append(v)
 
         depth = depths(order, _needs)
+        kind_of = {v: _kind(v) for v in order}
         keyed: dict[tuple, list[Value]] = {}
         for v in order:
             if _needs(v):
-                keyed.setdefault(_group_key(v, depth[v]), []).append(v)
+                keyed.setdefault(_group_key(v, depth[v], kind_of), []).append(v)
         self._groups: list[_Group] = []
         for key in sorted(keyed, key=lambda k: k[0]):  # by depth; a stable sort keeps the rest
             nodes = keyed[key]
@@ -201,7 +208,8 @@ class Program:
         self._adjoints = [np.zeros_like(b) for b in self._values]
         self._zero = self._plan_adjoints(len(self.params), len(constants), detached)
         for c in constants:
-            self._values[ONE][self._row[c][1]] = c.data
+            self._values[ONE][self._row[c][1]] = (
+                c.for_size(self.batch_size) if isinstance(c, PerBatch) else c.data)
         n = len(self.params)
         self.data: np.ndarray = self._values[ONE][:n, 0]
         """The parameters' values, a flat view (writing to it changes what the next run uses)."""
@@ -388,9 +396,29 @@ def write_values(params: Sequence[Value], data: np.ndarray, grad: np.ndarray) ->
         p.data, p.grad = x, g
 
 
+@contextmanager
+def cycle_collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a block makes many objects, then as it was.
+
+    Recording and compiling a wide network makes hundreds of thousands of nodes, tuples and
+    dicts; every 700 of them the collector runs, and its full passes walk the whole growing heap
+    (most of a wide network's compile time). Graphs of Values hold no cycles (a node refers to
+    its parents only), so reference counting frees them without the collector.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def compile(output: Value, inputs: Sequence[Value] = (),
-            params: Sequence[Value] | None = None) -> Program:
-    """Record the graph of ``output`` and compile it for batches of its size.
+            params: Sequence[Value] | None = None, batch_size: int | None = None) -> Program:
+    """Record the graph of ``output`` and compile it for batches of its size, or of
+    ``batch_size`` examples (a graph recorded on a few examples serves a batch of many: every
+    per-example number is an input or `Detached`, and a mean's 1/B is a `PerBatch` constant).
 
     inputs: the per-example leaves (`BatchValue`s) a run supplies new numbers for, in the order
         `Program.run` takes them; every other per-example leaf is refused (`CompileError`).
@@ -398,7 +426,8 @@ def compile(output: Value, inputs: Sequence[Value] = (),
         (default: every single-number leaf that is not a `Constant`, in topological order).
     Other single-number leaves are constants, baked in with the values they had.
     """
-    if params is None:
-        params = [v for v in topological_order(output)
-                  if not v.parents and not isinstance(v, BatchValue | Constant)]
-    return Program(output, inputs, params)
+    with cycle_collector_paused():
+        if params is None:
+            params = [v for v in topological_order(output)
+                      if not v.parents and not isinstance(v, BatchValue | Constant)]
+        return Program(output, inputs, params, batch_size)

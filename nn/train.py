@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from tqdm import tqdm
 
-from autograd_core import BatchValue, CompileError, DomainError, Value, batch_mean
+from autograd_core import BatchValue, CompileError, DomainError, PerBatch, Value, batch_mean
 
 from ._checks import finite_number, flag, positive, seeded_rng, whole_number
 from .compiled import CompiledTraining, why_not_compiled
@@ -80,7 +80,7 @@ def _optimizer(model: Module, optimizer: Optimizer | str, lr: float | None) -> O
                         f"as nn.SGD(model.parameters(), lr=0.1), got {type(optimizer).__name__}")
     if lr is not None:
         raise ValueError("give the learning rate to the optimizer object, not to fit (lr=...)")
-    if {id(p) for p in optimizer.params} != {id(p) for p in model.parameters()}:
+    if set(map(id, optimizer.params)) != set(map(id, model.parameters())):
         raise ValueError("the optimizer updates other parameters than the model's: "
                          "build it with this model's parameters (model.parameters())")
     return optimizer
@@ -168,7 +168,7 @@ def _batch_loss(loss_fn: LossFn, prediction: Value | list[Value], t: object, n: 
         reduction = inspect.signature(loss_fn).parameters["reduction"].default
     except (KeyError, TypeError, ValueError):  # no `reduction` argument: its own mean
         reduction = "mean"
-    return loss / n if reduction == "sum" else loss
+    return loss / PerBatch(n, reciprocal=False) if reduction == "sum" else loss
 
 
 def evaluate(model: Module, X: object, y: object,
