@@ -280,12 +280,21 @@ def _plan(model: Module, X: object, y: object, loss: str | LossFn, optimizer: Op
     if schedule is not None and not callable(schedule):
         raise TypeError("schedule must be a function epoch → learning rate, such as "
                         "nn.StepDecay(0.1)")
-    rule = accuracy_rule(y, _outputs(model(X[0].tolist())).shape[1])
+    rule = accuracy_rule(y, _output_count(model, X))
     if max_error_rate is not None and rule is None:
         raise ValueError("max_error_rate needs class labels as targets (0/1, -1/+1, or class "
                          "indices), but y holds other numbers")
     return _Plan(loss_fn, opt, X, y, epochs, size, tol, max_error_rate, schedule, rule, seed,
                  batched, compiled)
+
+
+def _output_count(model: Module, X: np.ndarray) -> int:
+    """How many outputs the model gives: an MLP's last layer's units (a scalar pass through a
+    wide network makes tens of thousands of nodes); any other module is run on one example."""
+    layers = getattr(model, "layers", None)
+    if layers and hasattr(layers[-1], "neurons"):
+        return len(layers[-1].neurons)
+    return _outputs(model(X[0].tolist())).shape[1]
 
 
 def _compiled_training(model: Module, plan: _Plan,
