@@ -120,9 +120,17 @@ def _kind(node: Value) -> int:
     return BATCH if isinstance(node.data, np.ndarray) else ONE
 
 
-def _needs(node: Value) -> tuple[Value, ...]:
-    """What a node is computed from: its parents, or a `Detached` constant's sources."""
-    return node.sources if isinstance(node, Detached) else node.parents
+def _recorded_order(output: Value) -> tuple[list[Value], dict[Value, tuple[Value, ...]]]:
+    """The graph's nodes in an order where each `Detached` constant follows the nodes it is
+    computed from, and those sources by constant (found walk by walk: a source's own graph
+    may hold another `Detached` constant)."""
+    needs: dict[Value, tuple[Value, ...]] = {}
+    while True:
+        order = topological_order(output, needs or None)
+        found = {v: v.sources for v in order if isinstance(v, Detached) and v not in needs}
+        if not found:
+            return order, needs
+        needs.update(found)
 
 
 def _group_key(node: Value, depth: int, kind_of: dict[Value, int]) -> tuple:
@@ -148,7 +156,7 @@ class Program:
 
     def __init__(self, output: Value, inputs: Sequence[Value], params: Sequence[Value],
                  batch_size: int | None = None) -> None:
-        order = topological_order(output, _needs)
+        order, needs = _recorded_order(output)
         self.inputs = list(inputs)
         self.params = list(params)
         self.output = output
@@ -178,7 +186,7 @@ class Program:
             place(x, BATCH)
         constants: list[Value] = []
         for v in order:
-            if _needs(v) or v in self._row:
+            if v.parents or v in needs or v in self._row:
                 continue
             if isinstance(v, BatchValue):
                 raise CompileError(
@@ -188,11 +196,11 @@ class Program:
             place(v, ONE)
             constants.append(v)
 
-        depth = depths(order, _needs)
-        kind_of = {v: _kind(v) for v in order}
+        depth = depths(order, needs)
+        kind_of = {v: BATCH if isinstance(v.data, np.ndarray) else ONE for v in order}
         keyed: dict[tuple, list[Value]] = {}
         for v in order:
-            if _needs(v):
+            if v.parents or v in needs:
                 keyed.setdefault(_group_key(v, depth[v], kind_of), []).append(v)
         self._groups: list[_Group] = []
         for key in sorted(keyed, key=lambda k: k[0]):  # by depth; a stable sort keeps the rest

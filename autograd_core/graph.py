@@ -8,7 +8,7 @@ from __future__ import annotations
 import numbers
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from . import anomaly
@@ -20,25 +20,25 @@ if TYPE_CHECKING:
 
 
 def topological_order(output: Value,
-                      needs: Callable[[Value], Sequence[Value]] | None = None) -> list[Value]:
+                      needs: Mapping[Value, Sequence[Value]] | None = None) -> list[Value]:
     """Every node the output depends on, each after all of its parents (inputs first).
 
-    needs: a node's parents for this order, if not its ``parents`` (a compiled program also
-    orders a `Detached` constant after the nodes it is computed from).
+    needs: for the nodes it holds, what to place before them instead of their ``parents`` (a
+    compiled program orders a `Detached` constant after the nodes it is computed from).
     """
     order: list[Value] = []
     seen: set[Value] = {output}
     # Depth-first, parents left to right, as the recursive version would go; each stack entry
     # keeps its node's iterator over parents, so a node is pushed once and each edge read once.
     stack: list[tuple[Value, Iterator[Value]]] = [
-        (output, iter(output.parents if needs is None else needs(output)))]
+        (output, iter(output.parents if needs is None else needs.get(output, output.parents)))]
     while stack:
         node, parents = stack[-1]
         for parent in parents:
             if parent not in seen:
                 seen.add(parent)
-                stack.append(
-                    (parent, iter(parent.parents if needs is None else needs(parent))))
+                stack.append((parent, iter(parent.parents if needs is None
+                                           else needs.get(parent, parent.parents))))
                 break
         else:  # every parent is placed: the node can follow them
             stack.pop()
@@ -55,13 +55,13 @@ def by_depth(order: Sequence[Value]) -> list[Value]:
 
 
 def depths(order: Sequence[Value],
-           needs: Callable[[Value], Sequence[Value]] | None = None) -> dict[Value, int]:
+           needs: Mapping[Value, Sequence[Value]] | None = None) -> dict[Value, int]:
     """Each node's depth: the longest path to it from an input (inputs are 0), for a
     topological order (made with the same ``needs``). Nodes of one depth never depend on each
     other."""
     depth: dict[Value, int] = {}
     for v in order:
-        parents = v.parents if needs is None else needs(v)
+        parents = v.parents if needs is None else needs.get(v, v.parents)
         depth[v] = 1 + max([depth[p] for p in parents]) if parents else 0
     return depth
 
