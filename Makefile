@@ -46,6 +46,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/micrograd_step.py
 	$(BIN)/python bench/batched_step.py
 	$(BIN)/python bench/compiled_step.py
+	$(BIN)/python bench/class_training.py
 
 # the .ipynb files from their Jupytext sources (notebooks/src/*.py; edit those)
 notebooks: $(VENV)/.installed-test

@@ -8,6 +8,8 @@ from .anomaly import AnomalyError, detect_anomaly, set_detect_anomaly
 from .batch import (
     BatchConstant,
     BatchValue,
+    Detached,
+    PerBatch,
     apply_batch,
     batch_mean,
     batch_sum,
@@ -32,7 +34,8 @@ from .trace import Trace, trace
 from .value import Constant, Value, apply, as_value
 
 __all__ = [
-    "BatchConstant", "BatchValue", "apply_batch", "batch_mean", "batch_sum", "is_batched",
+    "BatchConstant", "BatchValue", "Detached", "PerBatch", "apply_batch", "batch_mean", "batch_sum",
+    "is_batched",
     "CompileError", "Program", "compile",
     "RULES", "AnomalyError", "Constant", "DomainError", "GradcheckError", "GradcheckReport",
     "Trace", "Value", "apply", "as_value", "backward", "backward_walk", "by_depth",

@@ -11,7 +11,7 @@ with an adjoint sums over the examples, so the parameter gets Σₑ ∂Lₑ/∂w
 from __future__ import annotations
 
 import types
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -133,6 +133,28 @@ class BatchConstant(BatchValue):
     __slots__ = ()
 
 
+class Detached(BatchConstant):
+    """Per-example numbers computed from other nodes, d = fn(s₁, …, sₖ, *params), that the graph
+    takes as a constant: no derivative flows from d back to the sᵢ (a stop-gradient).
+
+    Softmax's shift m = maxⱼ zⱼ is one (e^(zᵢ−m)/Σⱼ e^(zⱼ−m) does not depend on m, so the
+    derivative through m is 0 and the graph need not carry it); a loss's class masks [y = j],
+    computed from the targets, are another. In the graph it is a leaf, drawn and traced like any
+    constant; a compiled program recomputes it on every run from ``sources``. ``fn`` works
+    elementwise on numpy arrays (a program calls it on rows stacked for several nodes).
+    """
+
+    __slots__ = ("fn", "sources", "fn_params")
+
+    def __init__(self, fn: Callable[..., _Array], sources: Sequence[Value],
+                 params: tuple[float, ...] = (), label: str = "") -> None:
+        sources = tuple(sources)
+        if not sources or not all(isinstance(s, Value) for s in sources):
+            raise TypeError("a Detached constant is computed from one or more Values")
+        super().__init__(fn(*[s.data for s in sources], *params), label)
+        self.fn, self.sources, self.fn_params = fn, sources, params
+
+
 def _rebind(f: types.FunctionType, apply_fn: object) -> types.FunctionType:
     # The same method body as Value's, with `apply` meaning `apply_fn`: the classes share one
     # definition of every operator, so they cannot drift apart.
@@ -157,7 +179,7 @@ for _name, _f in vars(Value).items():
         setattr(Constant, _name, _rebind(_f, apply_any))
 
 
-_BATCH_TYPES = frozenset({BatchValue, BatchConstant})
+_BATCH_TYPES = frozenset({BatchValue, BatchConstant, Detached})
 
 
 def batch_sum(x: Value) -> Value:
@@ -165,9 +187,27 @@ def batch_sum(x: Value) -> Value:
     return apply_batch("batch_sum", x) if isinstance(x, BatchValue) else x
 
 
+class PerBatch(Constant):
+    """A number that depends on nothing but the batch size B: B itself, or 1/B (``reciprocal``),
+    as in a mean over the examples. A compiled program run on batches of another size puts that
+    size's number in its place."""
+
+    __slots__ = ("reciprocal",)
+
+    def __init__(self, size: int, reciprocal: bool) -> None:
+        super().__init__(1.0 / size if reciprocal else float(size))
+        self.reciprocal = reciprocal
+
+    def for_size(self, size: int) -> float:
+        """The number for batches of ``size`` examples."""
+        return 1.0 / size if self.reciprocal else float(size)
+
+
 def batch_mean(x: Value) -> Value:
     """(1/n)·Σₑ xₑ over the n examples of a batch (a plain Value stays as it is)."""
-    return batch_sum(x) * (1.0 / x.data.size) if isinstance(x, BatchValue) else x
+    if isinstance(x, BatchValue):
+        return batch_sum(x) * PerBatch(x.data.size, reciprocal=True)
+    return x
 
 
 def is_batched(values: Iterable[object]) -> bool:

@@ -19,20 +19,25 @@ example for batches). The parameters are the first rows of the single-number buf
 
 A program is valid for the graph's structure: its batch size, and every constant baked in at
 recording (such as 1/n in a mean). For another batch size, another loss or another model, record
-and compile again; per-example constants that are not inputs cannot be followed and are refused.
+and compile again. Per-example constants are either inputs, or `Detached` (computed from other
+nodes, such as softmax's shift by each example's largest score, or a loss's class masks from the
+targets), which a run recomputes in their place in the order, with no backward; any other
+per-example constant cannot be followed and is refused.
 """
 
 from __future__ import annotations
 
+import gc
 import types
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from . import array_math as A
-from .batch import BatchValue
+from .batch import BatchValue, Detached, PerBatch
 from .graph import depths, topological_order
 from .rules import RULES, DomainError
 from .value import Constant, Value
@@ -105,14 +110,36 @@ class _Group:
     operands: list[_Operand]
     params: tuple[float, ...] = ()
     saved: tuple[Any, ...] = field(default=(), repr=False)
+    fn: Any = None  # a `Detached` group's function
+
+
+DETACHED = "detached"  # the group op of `Detached` constants: recomputed forward, no backward
 
 
 def _kind(node: Value) -> int:
     return BATCH if isinstance(node.data, np.ndarray) else ONE
 
 
-def _group_key(node: Value, depth: int) -> tuple:
-    kinds = tuple(_kind(p) for p in node.parents)
+def _recorded_order(output: Value) -> tuple[list[Value], dict[Value, tuple[Value, ...]]]:
+    """The graph's nodes in an order where each `Detached` constant follows the nodes it is
+    computed from, and those sources by constant (found walk by walk: a source's own graph
+    may hold another `Detached` constant)."""
+    needs: dict[Value, tuple[Value, ...]] = {}
+    while True:
+        order = topological_order(output, needs or None)
+        found = {v: v.sources for v in order if isinstance(v, Detached) and v not in needs}
+        if not found:
+            return order, needs
+        needs.update(found)
+
+
+def _group_key(node: Value, depth: int, kind_of: dict[Value, int]) -> tuple:
+    """Nodes with the same key run as one group; ``kind_of`` gives each node's kind."""
+    if isinstance(node, Detached):
+        kinds = tuple(map(kind_of.__getitem__, node.sources))
+        return depth, DETACHED, node.fn, node.fn_params, kinds
+    # map over a dict look-up: a wide layer's units have 500 parents each
+    kinds = tuple(map(kind_of.__getitem__, node.parents))
     if node.op == "linear":
         n = (len(node.parents) - 1) // 2
         if set(kinds[:n]) == {ONE} and set(kinds[n:2 * n]) == {BATCH}:
@@ -127,15 +154,17 @@ class Program:
     """A recorded graph, compiled for batches of ``batch_size`` examples; see the module's
     docstring. Make one with `compile`."""
 
-    def __init__(self, output: Value, inputs: Sequence[Value], params: Sequence[Value]) -> None:
-        order = topological_order(output)
+    def __init__(self, output: Value, inputs: Sequence[Value], params: Sequence[Value],
+                 batch_size: int | None = None) -> None:
+        order, needs = _recorded_order(output)
         self.inputs = list(inputs)
         self.params = list(params)
         self.output = output
         sizes = {v.data.size for v in order if isinstance(v.data, np.ndarray)}
         if len(sizes) > 1:
             raise CompileError(f"the graph mixes batches of sizes {sorted(sizes)}")
-        self.batch_size = sizes.pop() if sizes else 1
+        recorded = sizes.pop() if sizes else 1
+        self.batch_size = recorded if batch_size is None else batch_size
         self._row: dict[Value, tuple[int, int]] = {}
         count = [0, 0]
 
@@ -157,7 +186,7 @@ class Program:
             place(x, BATCH)
         constants: list[Value] = []
         for v in order:
-            if v.parents or v in self._row:
+            if v.parents or v in needs or v in self._row:
                 continue
             if isinstance(v, BatchValue):
                 raise CompileError(
@@ -167,11 +196,12 @@ class Program:
             place(v, ONE)
             constants.append(v)
 
-        depth = depths(order)
+        depth = depths(order, needs)
+        kind_of = {v: BATCH if isinstance(v.data, np.ndarray) else ONE for v in order}
         keyed: dict[tuple, list[Value]] = {}
         for v in order:
-            if v.parents:
-                keyed.setdefault(_group_key(v, depth[v]), []).append(v)
+            if v.parents or v in needs:
+                keyed.setdefault(_group_key(v, depth[v], kind_of), []).append(v)
         self._groups: list[_Group] = []
         for key in sorted(keyed, key=lambda k: k[0]):  # by depth; a stable sort keeps the rest
             nodes = keyed[key]
@@ -180,12 +210,14 @@ class Program:
             for v in nodes:
                 place(v, kind)
             self._groups.append(self._make_group(key[1], nodes, kind, slice(start, count[kind])))
+        detached = {self._row[v][1] for v in order if isinstance(v, Detached)}
 
         self._values = [np.zeros((count[ONE], 1)), np.zeros((count[BATCH], self.batch_size))]
         self._adjoints = [np.zeros_like(b) for b in self._values]
-        self._zero = self._plan_adjoints(len(self.params), len(constants))
+        self._zero = self._plan_adjoints(len(self.params), len(constants), detached)
         for c in constants:
-            self._values[ONE][self._row[c][1]] = c.data
+            self._values[ONE][self._row[c][1]] = (
+                c.for_size(self.batch_size) if isinstance(c, PerBatch) else c.data)
         n = len(self.params)
         self.data: np.ndarray = self._values[ONE][:n, 0]
         """The parameters' values, a flat view (writing to it changes what the next run uses)."""
@@ -193,13 +225,15 @@ class Program:
         """∂output/∂parameter after a run, a flat view in the order of ``params``."""
         self.read_values()
 
-    def _plan_adjoints(self, n_params: int, n_constants: int) -> Index:
-        """Choose how each operand position sends its contributions: nothing to the inputs and
-        constants (their adjoints are never read); ``=`` to batch rows it alone contributes to
-        (no zeroing, no read); ``+=`` elsewhere. Returns the batch rows to zero before a run."""
-        unread = [range(n_params, n_params + n_constants), range(len(self.inputs))]
+    def _plan_adjoints(self, n_params: int, n_constants: int, detached: set[int]) -> Index:
+        """Choose how each operand position sends its contributions: nothing to the inputs,
+        constants and `Detached` rows (their adjoints are never read); ``=`` to batch rows it
+        alone contributes to (no zeroing, no read); ``+=`` elsewhere. Returns the batch rows to
+        zero before a run."""
+        unread = [set(range(n_params, n_params + n_constants)),
+                  set(range(len(self.inputs))) | detached]
         counts = np.zeros(len(self._values[BATCH]), dtype=int)
-        operands = [o for g in self._groups
+        operands = [o for g in self._groups if g.op != DETACHED
                     for o in (g.operands[1:] if g.op == "matmul" else g.operands)]
         for o in operands:
             rows = np.arange(len(self._values[o.kind]))[o.index].ravel()
@@ -233,6 +267,11 @@ class Program:
                 self._operand(first.parents[n:2 * n]),
                 self._operand([v.parents[-1] for v in nodes]),
             ])
+        if how == DETACHED:
+            return _Group(DETACHED, kind, out,
+                          [self._operand([v.sources[i] for v in nodes])
+                           for i in range(len(first.sources))],
+                          first.fn_params, fn=first.fn)
         if how == "rowsum":
             rows = np.array([[self._row[p][1] for p in v.parents] for v in nodes])
             return _Group("rowsum", kind, out,
@@ -305,6 +344,8 @@ class Program:
                 g.saved = (w, x)
             elif g.op == "rowsum":
                 np.sum(self._gather(g.operands[0]), axis=1, out=out)
+            elif g.op == DETACHED:
+                out[:] = g.fn(*[self._gather(o) for o in g.operands], *g.params)
             else:
                 try:
                     out[:], g.saved = RULES[g.op].fn(
@@ -332,6 +373,8 @@ class Program:
                 self._send(bias, 1.0, grad)
             elif g.op == "rowsum":
                 self._send(g.operands[0], 1.0, grad[:, None, :])
+            elif g.op == DETACHED:
+                continue  # a constant to the graph: nothing flows back to its sources
             else:
                 for o, local in zip(g.operands, g.saved, strict=True):
                     self._send(o, local, grad)
@@ -361,9 +404,29 @@ def write_values(params: Sequence[Value], data: np.ndarray, grad: np.ndarray) ->
         p.data, p.grad = x, g
 
 
+@contextmanager
+def cycle_collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a block makes many objects, then as it was.
+
+    Recording and compiling a wide network makes hundreds of thousands of nodes, tuples and
+    dicts; every 700 of them the collector runs, and its full passes walk the whole growing heap
+    (most of a wide network's compile time). Graphs of Values hold no cycles (a node refers to
+    its parents only), so reference counting frees them without the collector.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def compile(output: Value, inputs: Sequence[Value] = (),
-            params: Sequence[Value] | None = None) -> Program:
-    """Record the graph of ``output`` and compile it for batches of its size.
+            params: Sequence[Value] | None = None, batch_size: int | None = None) -> Program:
+    """Record the graph of ``output`` and compile it for batches of its size, or of
+    ``batch_size`` examples (a graph recorded on a few examples serves a batch of many: every
+    per-example number is an input or `Detached`, and a mean's 1/B is a `PerBatch` constant).
 
     inputs: the per-example leaves (`BatchValue`s) a run supplies new numbers for, in the order
         `Program.run` takes them; every other per-example leaf is refused (`CompileError`).
@@ -371,7 +434,8 @@ def compile(output: Value, inputs: Sequence[Value] = (),
         (default: every single-number leaf that is not a `Constant`, in topological order).
     Other single-number leaves are constants, baked in with the values they had.
     """
-    if params is None:
-        params = [v for v in topological_order(output)
-                  if not v.parents and not isinstance(v, BatchValue | Constant)]
-    return Program(output, inputs, params)
+    with cycle_collector_paused():
+        if params is None:
+            params = [v for v in topological_order(output)
+                      if not v.parents and not isinstance(v, BatchValue | Constant)]
+        return Program(output, inputs, params, batch_size)

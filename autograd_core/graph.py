@@ -19,19 +19,26 @@ if TYPE_CHECKING:
     from .value import Value
 
 
-def topological_order(output: Value) -> list[Value]:
-    """Every node the output depends on, each after all of its parents (inputs first)."""
+def topological_order(output: Value,
+                      needs: Mapping[Value, Sequence[Value]] | None = None) -> list[Value]:
+    """Every node the output depends on, each after all of its parents (inputs first).
+
+    needs: for the nodes it holds, what to place before them instead of their ``parents`` (a
+    compiled program orders a `Detached` constant after the nodes it is computed from).
+    """
     order: list[Value] = []
     seen: set[Value] = {output}
     # Depth-first, parents left to right, as the recursive version would go; each stack entry
     # keeps its node's iterator over parents, so a node is pushed once and each edge read once.
-    stack: list[tuple[Value, Iterator[Value]]] = [(output, iter(output.parents))]
+    stack: list[tuple[Value, Iterator[Value]]] = [
+        (output, iter(output.parents if needs is None else needs.get(output, output.parents)))]
     while stack:
         node, parents = stack[-1]
         for parent in parents:
             if parent not in seen:
                 seen.add(parent)
-                stack.append((parent, iter(parent.parents)))
+                stack.append((parent, iter(parent.parents if needs is None
+                                           else needs.get(parent, parent.parents))))
                 break
         else:  # every parent is placed: the node can follow them
             stack.pop()
@@ -47,12 +54,15 @@ def by_depth(order: Sequence[Value]) -> list[Value]:
     return sorted(order, key=depths(order).__getitem__)
 
 
-def depths(order: Sequence[Value]) -> dict[Value, int]:
+def depths(order: Sequence[Value],
+           needs: Mapping[Value, Sequence[Value]] | None = None) -> dict[Value, int]:
     """Each node's depth: the longest path to it from an input (inputs are 0), for a
-    topological order. Nodes of one depth never depend on each other."""
+    topological order (made with the same ``needs``). Nodes of one depth never depend on each
+    other."""
     depth: dict[Value, int] = {}
     for v in order:
-        depth[v] = 1 + max([depth[p] for p in v.parents]) if v.parents else 0
+        parents = v.parents if needs is None else needs.get(v, v.parents)
+        depth[v] = 1 + max([depth[p] for p in parents]) if parents else 0
     return depth
 
 

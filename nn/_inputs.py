@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from autograd_core import BatchConstant, BatchValue, Constant, Value
+from autograd_core import BatchConstant, BatchValue, Constant, Detached, Value
 
 Scalar = Value | int | float
 Data = float | np.ndarray  # one number, or one per example of a batch
@@ -93,7 +93,7 @@ def _has_batch(items: Sequence[object]) -> bool:
     return not _BATCHES.isdisjoint(map(type, items))
 
 
-_BATCHES = frozenset({BatchValue, BatchConstant, np.ndarray})
+_BATCHES = frozenset({BatchValue, BatchConstant, Detached, np.ndarray})
 
 
 def is_batch(x: object) -> bool:

@@ -17,24 +17,27 @@ import numpy as np
 
 from autograd_core import BatchConstant, BatchValue, CompileError, Program, Value, anomaly
 from autograd_core import compile as compile_graph
-from autograd_core.compile import write_values
+from autograd_core.compile import cycle_collector_paused, write_values
 
-from .losses import LOSSES, cross_entropy, multiclass_hinge
+from .losses import LOSSES, binary_cross_entropy, kl_divergence
 from .optim import Optimizer
 
-# built in, so they take the targets as the program's own inputs (a list of per-example columns)
-_ELEMENTWISE_LOSSES = frozenset(LOSSES.values()) - {cross_entropy, multiclass_hinge}
+# built in, so they take the targets as the program's own inputs (a list of per-example columns;
+# the class losses make their per-example masks from it as `Detached` constants)
+_BUILT_IN_LOSSES = frozenset(LOSSES.values())
+# Their graphs' shape depends on which numbers are exactly 0 (c·ln p is left out where p = 0):
+# recorded on a few examples, they could leave out a term that other examples need.
+_SHAPE_FROM_DATA = frozenset({binary_cross_entropy, kl_divergence})
+# A graph is recorded on this many examples (the program then runs whole batches): recording
+# runs every node uncompiled, and on a batch of 1,000 that took most of a wide network's setup.
+RECORD_EXAMPLES = 2
 
 
 def why_not_compiled(loss_fn: Callable[..., Value]) -> str:
     """Why fit cannot compile with this loss ('' when it can try)."""
     if anomaly.enabled:
         return "anomaly detection is on, and it checks each node as the node is made"
-    if loss_fn in (cross_entropy, multiclass_hinge):
-        return (f"{loss_fn.__name__} turns the class indices into per-example masks (and shifts "
-                "each example's scores by its largest), numbers a recorded program cannot know "
-                "for another batch")
-    if loss_fn not in _ELEMENTWISE_LOSSES:
+    if loss_fn not in _BUILT_IN_LOSSES:
         return ("a custom loss may make per-example numbers of its own from the targets, which "
                 "a recorded program cannot know for another batch")
     return ""
@@ -61,12 +64,20 @@ class CompiledTraining:
 
     def _compile(self, X: np.ndarray, y: np.ndarray) -> tuple[Program, list[Value]]:
         """Record the graph for a batch of this size, with its examples' numbers as leaves."""
-        xs = [BatchValue(X[:, k], label=f"x{k + 1}") for k in range(X.shape[1])]
-        ts = [BatchConstant(col) for col in _target_columns(y)]
+        with cycle_collector_paused():  # a wide network's graph is many objects and no cycles
+            return self._record(X, y)
+
+    def _record(self, X: np.ndarray, y: np.ndarray) -> tuple[Program, list[Value]]:
+        n = len(X)
+        r = n if self.loss_fn in _SHAPE_FROM_DATA else min(n, RECORD_EXAMPLES)
+        xs = [BatchValue(X[:r, k], label=f"x{k + 1}") for k in range(X.shape[1])]
+        ts = [BatchConstant(col) for col in _target_columns(y[:r])]
         prediction = self.model(xs)
         outputs = list(prediction) if isinstance(prediction, list | tuple) else [prediction]
-        loss = self.batch_loss(self.loss_fn, prediction, ts, len(X))
-        program = compile_graph(loss, xs + ts, self.params)
+        loss = self.batch_loss(self.loss_fn, prediction, ts, r)
+        if r < n:  # the loss's own checks of every target, on stand-in predictions
+            self.loss_fn([BatchConstant(np.full(n, 0.5)) for _ in outputs], y)
+        program = compile_graph(loss, xs + ts, self.params, batch_size=n)
         if not all(isinstance(o, BatchValue) and o in program for o in outputs):
             raise CompileError("the loss does not depend on every output of the model for every "
                                "example")

@@ -118,6 +118,10 @@ class Neuron(Module):
     def named_biases(self) -> list[tuple[str, Value]]:
         return [(self.b.label, self.b)]
 
+    def parameters(self) -> list[Value]:
+        """The weights, then the bias."""
+        return [*self.w, self.b]
+
     def config(self) -> dict:
         return {"n_in": len(self.w), "activation": _saved_name(self.activation),
                 "unit": self.unit, "input_units": list(self.input_units), "compact": self.compact}
@@ -167,12 +171,20 @@ class Layer(Module):
         """The units' outputs, as a list, on Values already checked."""
         return [n.forward(xs) for n in self.neurons]
 
+    def weights(self) -> list[Value]:
+        """By input unit, then by receiving unit: w14 w15 w24 w25 …, as the slide lists them."""
+        return [n.w[i] for i in range(len(self.input_units)) for n in self.neurons]
+
     def named_weights(self) -> list[tuple[str, Value]]:
-        # by input unit, then by receiving unit: w14 w15 w24 w25 …, as the slide lists them
-        return [(n.w[i].label, n.w[i]) for i in range(len(self.input_units)) for n in self.neurons]
+        return [(w.label, w) for w in self.weights()]
 
     def named_biases(self) -> list[tuple[str, Value]]:
         return [(n.b.label, n.b) for n in self.neurons]
+
+    def parameters(self) -> list[Value]:
+        """The order of `named_parameters`, without making a (name, Value) pair for each: a
+        network 256 wide has 66,000 parameters, and fit asks for them at every call."""
+        return self.weights() + [n.b for n in self.neurons]
 
     def config(self) -> dict:
         return {"n_in": len(self.input_units), "n_out": len(self.neurons),
@@ -235,6 +247,11 @@ class MLP(Module):
 
     def named_weights(self) -> list[tuple[str, Value]]:
         return [item for layer in self.layers for item in layer.named_weights()]
+
+    def parameters(self) -> list[Value]:
+        """Every layer's weights, then every layer's biases: the order of `named_parameters`."""
+        return ([w for layer in self.layers for w in layer.weights()]
+                + [n.b for layer in self.layers for n in layer.neurons])
 
     def named_biases(self) -> list[tuple[str, Value]]:
         return [item for layer in self.layers for item in layer.named_biases()]

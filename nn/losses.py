@@ -18,7 +18,16 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from autograd_core import Value, batch_mean, batch_sum, linear, vsum
+from autograd_core import (
+    BatchConstant,
+    BatchValue,
+    Detached,
+    Value,
+    batch_mean,
+    batch_sum,
+    linear,
+    vsum,
+)
 
 from ._inputs import (
     Scalar,
@@ -183,7 +192,7 @@ def hinge(prediction: Prediction, target: Target, reduction: str = "mean") -> Va
 
 
 def _examples(prediction: object, target: object, loss: str,
-              reduction: str) -> list[tuple[list[Scalar], int]]:
+              reduction: str) -> list[tuple[list[Scalar], int | BatchValue]]:
     """(scores, class index) per example: one example, or a list of them with a list of indices;
     or one batch: (a batch of scores per class, the array of the examples' class indices)."""
     _check_reduction(reduction)
@@ -214,31 +223,58 @@ def _example(scores: object, index: object, loss: str) -> tuple[list[Scalar], in
     return zs, int(index)
 
 
-def _batch_example(scores: object, index: object, loss: str) -> tuple[list[Scalar], np.ndarray]:
+def _batch_example(scores: object, index: object, loss: str) -> tuple[list[Scalar], BatchValue]:
+    """The batch's scores, and its class indices as one node: given as an array of whole
+    numbers, or as a batch node holding them (a compiled program's input)."""
     zs = scalars(scores, f"{loss} scores")
-    y = batch_array(index, f"{loss} target (the examples' class indices)", (1,))
-    if y.dtype.kind not in "iu":
-        raise TypeError(f"{loss} target must hold class indices (whole numbers), got {y.dtype}")
+    what = f"{loss} target (the examples' class indices)"
+    node = index[0] if isinstance(index, list) and len(index) == 1 else index
+    if isinstance(node, BatchValue):
+        y = node.data
+        check_all(y == np.round(y), y, f"{loss} target must hold class indices (whole numbers), "
+                                       "got {}")
+    else:
+        y = batch_array(index, what, (1,))
+        if y.dtype.kind not in "iu":
+            raise TypeError(f"{loss} target must hold class indices (whole numbers), got "
+                            f"{y.dtype}")
+        node = BatchConstant(y)
     if len(y) != batch_size(zs, loss):
         raise ValueError(f"{loss}: the scores are a batch of {batch_size(zs, loss)} examples but "
                          f"the target has {len(y)} class indices")
     check_all((0 <= y) & (y < len(zs)), y, f"{loss}: class index {{}} is out of range for "
                                            f"{len(zs)} classes (0..{len(zs) - 1})")
-    return zs, y
+    return zs, node
 
 
-def _pick(values: list[Value], index: int | np.ndarray) -> Value:
-    """values[index]; for a batch of indices, per example, Σⱼ [index = j]·valuesⱼ as one node
-    (exact: x·1 = x and x·0 = 0)."""
-    if isinstance(index, np.ndarray):
-        return linear([(index == j).astype(float) for j in range(len(values))], values)
+def is_class(y: np.ndarray, j: float) -> np.ndarray:
+    """The mask [y = j]: 1.0 for the examples of class j, else 0.0."""
+    return (y == j).astype(float)
+
+
+def is_not_class(y: np.ndarray, j: float) -> np.ndarray:
+    """The mask [y ≠ j]."""
+    return (y != j).astype(float)
+
+
+def _masked_sum(values: list[Value], index: BatchValue, mask: object) -> Value:
+    """Σⱼ maskⱼ·valuesⱼ as one node, each mask a `Detached` constant computed from the class
+    indices (exact: x·1 = x and x·0 = 0)."""
+    masks = [Detached(mask, (index,), (float(j),)) for j in range(len(values))]
+    return linear(masks, values)
+
+
+def _pick(values: list[Value], index: int | BatchValue) -> Value:
+    """values[index]; for a batch of indices, per example, Σⱼ [index = j]·valuesⱼ."""
+    if isinstance(index, BatchValue):
+        return _masked_sum(values, index, is_class)
     return values[index]
 
 
-def _sum_except(values: list[Value], index: int | np.ndarray) -> Value:
-    """Σ_{j ≠ index} valuesⱼ; for a batch of indices, Σⱼ [index ≠ j]·valuesⱼ as one node."""
-    if isinstance(index, np.ndarray):
-        return linear([(index != j).astype(float) for j in range(len(values))], values)
+def _sum_except(values: list[Value], index: int | BatchValue) -> Value:
+    """Σ_{j ≠ index} valuesⱼ; for a batch of indices, Σⱼ [index ≠ j]·valuesⱼ."""
+    if isinstance(index, BatchValue):
+        return _masked_sum(values, index, is_not_class)
     return vsum([v for j, v in enumerate(values) if j != index])
 
 

@@ -29,6 +29,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from autograd_core import Value, zero_grad
+from autograd_core.compile import cycle_collector_paused
 
 from ._checks import fraction, positive
 
@@ -48,7 +49,7 @@ def _parameters(params: Iterable[Value]) -> list[Value]:
         if not isinstance(p, Value):
             raise TypeError(f"parameter {k} is a {type(p).__name__}, not a Value: an optimizer "
                             "can only update Values (use model.parameters())")
-    if len({id(p) for p in ps}) != len(ps):
+    if len(set(map(id, ps))) != len(ps):
         raise ValueError("the same parameter appears twice in the list: it would be updated twice")
     return ps
 
@@ -68,7 +69,8 @@ class Optimizer:
     def __init__(self, params: Iterable[Value], lr: float) -> None:
         self.params = _parameters(params)
         self.lr = lr
-        self.state: list[dict[str, float]] = [{} for _ in self.params]
+        with cycle_collector_paused():  # one dict per parameter: 66,000 for a wide network
+            self.state: list[dict[str, float]] = [{} for _ in self.params]
         self.last_step: list[float] = [0.0] * len(self.params)
 
     @property

@@ -9,24 +9,34 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import reduce
 
 import numpy as np
 
-from autograd_core import BatchConstant, Value, vsum
+from autograd_core import Detached, Value, vsum
 
 from ._inputs import Scalar, as_node, data_of, is_batch, scalars
+
+
+def largest(*xs: np.ndarray) -> np.ndarray:
+    """maxⱼ xⱼ entry by entry (NaN stays NaN): softmax's shift for each example."""
+    return reduce(np.maximum, xs)
 
 
 def _shifted_exps(scores: Sequence[Scalar], what: str) -> tuple[list[Value], list[Value]]:
     """zᵢ − m and e^(zᵢ − m) with m = maxⱼ zⱼ taken as a constant.
 
     Subtracting m changes no probability (it cancels between numerator and denominator) but keeps
-    every e^… ≤ 1, so scores like 1000 do not overflow. For a batch, m is each example's maximum.
+    every e^… ≤ 1, so scores like 1000 do not overflow. For a batch, m is each example's maximum,
+    a `Detached` constant (so a compiled program recomputes it for each batch).
     """
     zs = scalars(scores, what)
     data = [data_of(z, what) for z in zs]
-    # for a batch, each example's own largest score, as per-example constants
-    m = BatchConstant(np.max(np.broadcast_arrays(*data), axis=0)) if is_batch(zs) else max(data)
+    if is_batch(zs):
+        zs = [as_node(z) for z in zs]
+        m = Detached(largest, zs)
+    else:
+        m = max(data)
     shifted = [as_node(z) - m for z in zs]
     return shifted, [s.exp() for s in shifted]
 

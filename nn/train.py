@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from tqdm import tqdm
 
-from autograd_core import BatchValue, CompileError, DomainError, Value, batch_mean
+from autograd_core import BatchValue, CompileError, DomainError, PerBatch, Value, batch_mean
 
 from ._checks import finite_number, flag, positive, seeded_rng, whole_number
 from .compiled import CompiledTraining, why_not_compiled
@@ -80,7 +80,7 @@ def _optimizer(model: Module, optimizer: Optimizer | str, lr: float | None) -> O
                         f"as nn.SGD(model.parameters(), lr=0.1), got {type(optimizer).__name__}")
     if lr is not None:
         raise ValueError("give the learning rate to the optimizer object, not to fit (lr=...)")
-    if {id(p) for p in optimizer.params} != {id(p) for p in model.parameters()}:
+    if set(map(id, optimizer.params)) != set(map(id, model.parameters())):
         raise ValueError("the optimizer updates other parameters than the model's: "
                          "build it with this model's parameters (model.parameters())")
     return optimizer
@@ -168,7 +168,7 @@ def _batch_loss(loss_fn: LossFn, prediction: Value | list[Value], t: object, n: 
         reduction = inspect.signature(loss_fn).parameters["reduction"].default
     except (KeyError, TypeError, ValueError):  # no `reduction` argument: its own mean
         reduction = "mean"
-    return loss / n if reduction == "sum" else loss
+    return loss / PerBatch(n, reciprocal=False) if reduction == "sum" else loss
 
 
 def evaluate(model: Module, X: object, y: object,
@@ -209,6 +209,53 @@ def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
         (the default) compiles where the loss allows it and otherwise runs uncompiled, saying why
         in ``History.not_compiled_because``; True raises ValueError where it cannot; False never.
     """
+    plan = _plan(model, X, y, loss, optimizer, lr, epochs, batch_size, schedule, tol,
+                 max_error_rate, seed, batched, compiled)
+    history = History()
+    run = _Run(model, plan, history, _compiled_training(model, plan, history))
+    show = sys.stderr.isatty() if progress is None else bool(progress)
+    bar = tqdm(range(plan.epochs), desc="training", unit="epoch", disable=not show)
+    try:
+        for epoch in bar:
+            if not run.epoch(epoch):
+                return history
+            bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
+            history.stopped_because = _stop_reason(history, plan.tol, plan.max_error_rate,
+                                                   run.accuracy_now)
+            if history.stopped_because:
+                return history
+        history.stopped_because = f"finished the {plan.epochs} epochs asked for (max epochs)"
+        return history
+    finally:
+        run.finish()
+        bar.close()
+
+
+@dataclass
+class _Plan:
+    """fit's arguments, checked: the data, the loss and optimizer, and how to run the epochs."""
+
+    loss_fn: LossFn
+    opt: Optimizer
+    X: np.ndarray
+    y: np.ndarray
+    epochs: int
+    size: int  # examples per batch
+    tol: float | None
+    max_error_rate: float | None
+    schedule: Callable[[int], float] | None
+    rule: Rule | None  # how an output counts as right (None: regression)
+    seed: int
+    batched: bool
+    compiled: bool | None
+
+
+def _plan(model: Module, X: object, y: object, loss: str | LossFn, optimizer: Optimizer | str,
+          lr: float | None, epochs: int, batch_size: int | None,
+          schedule: Callable[[int], float] | None, tol: float | None,
+          max_error_rate: float | None, seed: int, batched: bool,
+          compiled: bool | None) -> _Plan:
+    """Check fit's arguments (TypeError or ValueError naming the bad one) and gather them."""
     if not isinstance(model, Module):
         raise TypeError(f"fit trains a model such as nn.MLP(2, [4, 1]), got "
                         f"{type(model).__name__}")
@@ -233,96 +280,137 @@ def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
     if schedule is not None and not callable(schedule):
         raise TypeError("schedule must be a function epoch → learning rate, such as "
                         "nn.StepDecay(0.1)")
-    rule = accuracy_rule(y, _outputs(model(X[0].tolist())).shape[1])
+    rule = accuracy_rule(y, _output_count(model, X))
     if max_error_rate is not None and rule is None:
         raise ValueError("max_error_rate needs class labels as targets (0/1, -1/+1, or class "
                          "indices), but y holds other numbers")
+    return _Plan(loss_fn, opt, X, y, epochs, size, tol, max_error_rate, schedule, rule, seed,
+                 batched, compiled)
 
-    history = History()
+
+def _output_count(model: Module, X: np.ndarray) -> int:
+    """How many outputs the model gives: an MLP's last layer's units (a scalar pass through a
+    wide network makes tens of thousands of nodes); any other module is run on one example."""
+    layers = getattr(model, "layers", None)
+    if layers and hasattr(layers[-1], "neurons"):
+        return len(layers[-1].neurons)
+    return _outputs(model(X[0].tolist())).shape[1]
+
+
+def _compiled_training(model: Module, plan: _Plan,
+                       history: History) -> CompiledTraining | None:
+    """The compiled programs' keeper, or None with the reason in
+    ``history.not_compiled_because`` (ValueError instead if compiled=True asked for it)."""
     history.not_compiled_because = (
-        "batched=False asks for one scalar graph per example" if not batched
-        else "compiled=False" if compiled is False else why_not_compiled(loss_fn))
-    if compiled and history.not_compiled_because:
+        "batched=False asks for one scalar graph per example" if not plan.batched
+        else "compiled=False" if plan.compiled is False else why_not_compiled(plan.loss_fn))
+    if plan.compiled and history.not_compiled_because:
         raise ValueError(f"compiled=True is not possible here: {history.not_compiled_because}")
-    if size < n and not history.not_compiled_because:
+    if history.not_compiled_because:
+        return None
+    if plan.size < len(plan.X):
         # a program checks no targets; one uncompiled pass checks them all, as batches would
-        _batch_loss(loss_fn, model(X), y, n)
-    fast = None if history.not_compiled_because else CompiledTraining(
-        model, loss_fn, opt, _batch_loss)
+        _batch_loss(plan.loss_fn, model(plan.X), plan.y, len(plan.X))
+    return CompiledTraining(model, plan.loss_fn, plan.opt, _batch_loss)
 
-    def accuracy_now() -> float:
+
+class _Run:
+    """One training run's epochs: each batch's pass (compiled while it can be, uncompiled after
+    or instead), the updates, and what the history records."""
+
+    def __init__(self, model: Module, plan: _Plan, history: History,
+                 fast: CompiledTraining | None) -> None:
+        self.model, self.plan, self.history, self.fast = model, plan, history, fast
+        self.rows, self.targets = plan.X.tolist(), _targets(plan.y)
+        self.rng = seeded_rng(plan.seed)
+
+    def epoch(self, epoch: int) -> bool:
+        """One pass through the data, recorded in the history; False if the loss stopped being
+        finite (``history.stopped_because`` then says so)."""
+        plan, history = self.plan, self.history
+        n = len(plan.X)
+        if plan.schedule is not None:
+            plan.opt.lr = plan.schedule(epoch)
+        order = self.rng.permutation(n) if plan.size < n else np.arange(n)
+        before = self._parameters().copy()
+        total, right = 0.0, 0
+        for start in range(0, n, plan.size):
+            batch = order[start:start + plan.size]
+            batch_total, batch_right, why, pending = self._pass(epoch, batch)
+            if not math.isfinite(batch_total):
+                history.stopped_because = (
+                    f"the loss became {batch_total} in epoch {epoch + 1}{why}: the steps are "
+                    "too large; try a smaller learning rate")
+                return False
+            self._update(pending)
+            total, right = total + batch_total, right + batch_right
+        history.loss.append(total / n)
+        history.accuracy.append(right / n if plan.rule else None)
+        history.lr.append(plan.opt.lr)
+        history.weight_change.append(float(np.max(np.abs(self._parameters() - before))))
+        return True
+
+    def _parameters(self) -> np.ndarray:
+        """Every parameter's value now, flat in the optimizer's order."""
+        return self.fast.data if self.fast else np.array([p.data for p in self.plan.opt.params])
+
+    def _pass(self, epoch: int, batch: np.ndarray) -> tuple[float, int, str, Value | None]:
+        """Forward and backward over one batch: (the sum of its losses, how many are right, why
+        the loss is infinite if it is, the mean-loss node whose backward is still to run)."""
+        if self.fast:
+            done = self._compiled_pass(epoch, batch)
+            if done is not None:
+                return (*done, "", None)
+        p = self.plan
+        p.opt.zero_grad()
+        try:
+            total, right, pending = _uncompiled_pass(self.model, p.loss_fn, p.rule, p.X, p.y,
+                                                     batch, p.batched, self.rows, self.targets)
+        except InfiniteLossError as e:  # a saturated sigmoid: the same cause as a nan loss
+            return math.inf, 0, f" ({e})", None
+        return total, right, "", pending
+
+    def _compiled_pass(self, epoch: int, batch: np.ndarray) -> tuple[float, int] | None:
+        """The batch's pass by the compiled program: (the sum of its losses, how many are
+        right); None if the program cannot run it, after which the run goes on uncompiled
+        (ValueError instead if compiled=True asked for it)."""
+        p = self.plan
+        try:
+            mean, outputs = self.fast.forward_backward(p.X[batch], p.y[batch])
+        except (CompileError, DomainError) as e:
+            if p.compiled:
+                raise ValueError(f"compiled=True is not possible here: {e}") from e
+            # the uncompiled pass runs this batch again and, if it fails, says how
+            self.fast.finish()
+            self.fast = None
+            self.history.not_compiled_because = f"ran uncompiled from epoch {epoch + 1} on: {e}"
+            return None
+        self.history.compiled = True
+        return mean * len(batch), _right(p.rule, outputs, p.y[batch])
+
+    def _update(self, pending: Value | None) -> None:
+        """The optimizer's step, after the backward pass still pending (uncompiled, batched)."""
+        if self.fast:
+            self.fast.update()
+            return
+        if pending is not None:
+            pending.backward()
+        self.plan.opt.step()
+
+    def accuracy_now(self) -> float:
         """The accuracy on all of X with the parameters as they are now."""
-        if fast:
+        p = self.plan
+        if self.fast:
             try:
-                return _right(rule, fast.outputs(X, y), y) / n
+                return _right(p.rule, self.fast.outputs(p.X, p.y), p.y) / len(p.X)
             except (CompileError, DomainError):  # the uncompiled pass says it in its own words
-                fast.write_values()
-        return evaluate(model, X, y)["accuracy"]
+                self.fast.write_values()
+        return evaluate(self.model, p.X, p.y)["accuracy"]
 
-    rows, targets = X.tolist(), _targets(y)
-    rng = seeded_rng(seed)
-    params = opt.params
-    show = sys.stderr.isatty() if progress is None else bool(progress)
-    bar = tqdm(range(epochs), desc="training", unit="epoch", disable=not show)
-    try:
-        for epoch in bar:
-            if schedule is not None:
-                opt.lr = schedule(epoch)
-            order = rng.permutation(n) if size < n else np.arange(n)
-            before = fast.data.copy() if fast else np.array([p.data for p in params])
-            total, right = 0.0, 0
-            for start in range(0, n, size):
-                batch = order[start:start + size]
-                if fast:
-                    try:
-                        mean, outputs = fast.forward_backward(X[batch], y[batch])
-                    except (CompileError, DomainError) as e:
-                        if compiled:
-                            raise ValueError(f"compiled=True is not possible here: {e}") from e
-                        # the uncompiled pass runs this batch again and, if it fails, says how
-                        fast.finish()
-                        fast, history.not_compiled_because = None, (
-                            f"ran uncompiled from epoch {epoch + 1} on: {e}")
-                    else:
-                        history.compiled, why, pending = True, "", None
-                        batch_total = mean * len(batch)
-                        right += _right(rule, outputs, y[batch])
-                if not fast:
-                    opt.zero_grad()
-                    try:
-                        batch_total, batch_right, pending = _uncompiled_pass(
-                            model, loss_fn, rule, X, y, batch, batched, rows, targets)
-                    except InfiniteLossError as e:  # a saturated sigmoid: the same cause as below
-                        batch_total, why = math.inf, f" ({e})"
-                    else:
-                        why, right = "", right + batch_right
-                if not math.isfinite(batch_total):
-                    history.stopped_because = (
-                        f"the loss became {batch_total} in epoch {epoch + 1}{why}: the steps are "
-                        "too large; try a smaller learning rate")
-                    return history
-                if fast:
-                    fast.update()
-                else:
-                    if pending is not None:
-                        pending.backward()
-                    opt.step()
-                total += batch_total
-            after = fast.data if fast else np.array([p.data for p in params])
-            history.loss.append(total / n)
-            history.accuracy.append(right / n if rule else None)
-            history.lr.append(opt.lr)
-            history.weight_change.append(float(np.max(np.abs(after - before))))
-            bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
-            history.stopped_because = _stop_reason(history, tol, max_error_rate, accuracy_now)
-            if history.stopped_because:
-                return history
-        history.stopped_because = f"finished the {epochs} epochs asked for (max epochs)"
-        return history
-    finally:
-        if fast:
-            fast.finish()
-        bar.close()
+    def finish(self) -> None:
+        """Write the compiled run's numbers back to the parameters and the optimizer."""
+        if self.fast:
+            self.fast.finish()
 
 
 def _uncompiled_pass(model: Module, loss_fn: LossFn, rule: Rule | None, X: np.ndarray,

@@ -250,3 +250,78 @@ def test_loss_chart_puts_the_largest_loss_at_the_top_and_thins_long_runs():
     long = loss_chart([1.0 / (k + 1) for k in range(5000)], [])
     assert len(re.search(r'class="train" fill="none" points="([^"]*)"', long).group(1).split()
                ) <= 2 * 320
+
+
+@pytest.mark.parametrize("params, field, message", [
+    ({"layers": "8,,8"}, "layers", "'8,,8' has an empty place between commas"),
+    ({"layers": ""}, "layers", "give the units of at least one hidden layer"),
+    ({"layers": " "}, "layers", "give the units of at least one hidden layer"),
+    ({"data": "xor", "classes": "3"}, "classes", "xor has 2 classes: for 3, choose spirals"),
+    ({"data": "spirals", "classes": "3", "loss": "mse"}, "loss",
+     "for 3 classes choose cross_entropy or multiclass_hinge"),
+    ({"classes": "6"}, "classes", "classes must be from 2 to 5"),
+    ({"data": "own", "own": "0.1,0.2,3"}, "own", "point 1 has class 3, but there are 2 classes"),
+    ({"data": "own", "own": "0.1,1.5,0"}, "own", "point 1 lies outside the plot"),
+    ({"data": "own", "own": "0.1;0.2"}, "own", "point 1 must be x1,x2,class"),
+])
+def test_a_bad_training_field_is_named_so_the_page_shows_its_message_beside_it(client, params,
+                                                                            field, message):
+    r = client.post("/api/train", params=params)
+    assert r.status_code == 400
+    assert r.json()["field"] == field
+    assert message in r.json()["error"]
+
+
+def _clusters(per_class: int = 5) -> str:
+    """Three separable groups of one's own points, as the page sends them: class 0 left, class 1
+    top right, class 2 bottom right."""
+    middles = [(-0.6, 0.0), (0.5, 0.5), (0.5, -0.5)]
+    rng = np.random.default_rng(0)
+    return ";".join(f"{x + d1:.3f},{y + d2:.3f},{c}" for c, (x, y) in enumerate(middles)
+                    for d1, d2 in rng.uniform(-0.15, 0.15, size=(per_class, 2)))
+
+
+def test_three_classes_of_ones_own_points_train_with_softmax_cross_entropy(client):
+    params = {"data": "own", "classes": "3", "loss": "cross_entropy", "own": _clusters(),
+              "layers": "6", "lr": "0.05", "batch": "15"}
+    r = client.post("/api/train", params=params).json()
+    assert r["points"].count('class="pt train c2"') == 5 and 'class="pt test' not in r["points"]
+    assert r["test_loss"] is None and r["test_accuracy"] is None  # every own point trains
+    assert r["boundary"]["count"] == 3 and r["boundary"]["lo"] == [-1.0, -1.0]
+    for _ in range(60):
+        s = client.post(f"/api/train/{r['id']}/epoch").json()
+    assert s["train_accuracy"] == 1.0 and s["train_loss"] < 0.1
+    # the plot's corners: left is class 0's, top right class 1's, bottom right class 2's
+    size, classes = s["boundary"]["size"], s["boundary"]["classes"]
+    corner = {"top left": classes[0], "top right": classes[size - 1],
+              "bottom right": classes[size * size - 1]}
+    assert corner == {"top left": 0, "top right": 1, "bottom right": 2}
+    assert all(0.0 <= v <= 1.0 for v in s["boundary"]["sure"])
+
+
+def test_the_class_picture_of_softmax_scores_is_the_argmax_and_its_margin_over_a_guess():
+    from viz.app.training import class_picture
+
+    class Scores:  # a model giving fixed scores for each point
+        def __call__(self, grid):
+            from autograd_core import BatchValue
+            return [BatchValue(np.array([0.0, 2.0])), BatchValue(np.array([0.0, 0.0])),
+                    BatchValue(np.array([0.0, -1.0]))]
+
+    classes, sure = class_picture(Scores(), np.zeros((2, 2)))
+    # point 1: all equal → p = 1/3 each, not sure at all; point 2: softmax of (2, 0, −1)
+    p = math.exp(2) / (math.exp(2) + 1 + math.exp(-1))
+    assert classes == [0, 0]
+    assert sure[0] == 0.0 and sure[1] == pytest.approx((p - 1 / 3) / (2 / 3), abs=1e-3)
+
+
+def test_loss_chart_has_axes_ticks_labels_and_a_legend():
+    svg = loss_chart([0.7, 0.5, 0.4, 0.3], [0.8, 0.6, 0.5, 0.45])
+    assert '<path class="axis" d="M0,0 V120 H320"/>' in svg
+    y_ticks = re.findall(r'<text class="tick y"[^>]*>([^<]*)</text>', svg)
+    x_ticks = re.findall(r'<text class="tick x"[^>]*>([^<]*)</text>', svg)
+    assert y_ticks == ["0", "0.2", "0.4", "0.6", "0.8"] and x_ticks == ["0", "1", "2", "3"]
+    # the tick 0.4 sits at (1 − 0.4/0.8)·120 = 60 from the top, its label 3 below the middle
+    assert '<path class="tick" d="M-4,60.0 H0"/>' in svg
+    assert ">epoch</text>" in svg and ">loss</text>" in svg
+    assert re.findall(r'<text class="legend"[^>]*>([^<]*)</text>', svg) == ["train", "test"]

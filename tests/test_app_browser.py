@@ -273,8 +273,8 @@ def test_bad_inputs_are_answered_in_the_page(browser, server):
     open_view(tab, server, "?view=train")
     tab.fill("#train-form input[name=layers]", "4,9")
     tab.press("#train-form input[name=layers]", "Enter")
-    tab.wait_for_selector("#view-train .error:not([hidden])")
-    assert "each hidden layer has 1 to 8 units, got 9" in tab.inner_text("#view-train .error")
+    expect(tab.locator("#train-form .field-error")).to_have_text(
+        "each hidden layer has 1 to 8 units, got 9")
     open_view(tab, server, "?view=formula&f=__import__(%27os%27)")
     tab.wait_for_selector("#view-formula .error:not([hidden])")
     assert "not allowed" in tab.inner_text("#view-formula .error")
@@ -424,3 +424,86 @@ def test_a_port_in_use_is_named(server):
     r = serve_fails("--port", port)
     assert r.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}: it is in use" in r.stderr
+
+
+def plane_click(tab, x1: float, x2: float) -> None:
+    """A click on the Train view's plot at the point (x1, x2) of the plane [−1, 1]²."""
+    box = tab.locator("#view-train .overlay").bounding_box()
+    tab.locator("#view-train .overlay").click(position={
+        "x": (x1 + 1) / 2 * box["width"], "y": (1 - x2) / 2 * box["height"]})
+
+
+def test_three_classes_of_ones_own_clicked_points_train_to_95_percent(page, server):
+    open_view(page, server, "?view=train&data=own&classes=3&loss=cross_entropy&layers=6"
+                            "&lr=0.05&batch=15&activation=tanh")
+    expect(page.locator("#train-class option")).to_have_count(3)
+    assert page.input_value("#train-class") == "0"
+    groups = {0: [(-0.7, 0.1), (-0.6, -0.15), (-0.75, -0.1), (-0.55, 0.2), (-0.65, 0.0)],
+              1: [(0.5, 0.6), (0.65, 0.45), (0.4, 0.5), (0.55, 0.7), (0.6, 0.55)],
+              2: [(0.5, -0.6), (0.65, -0.45), (0.4, -0.5), (0.55, -0.7), (0.6, -0.55)]}
+    for c, points in groups.items():
+        page.select_option("#train-class", str(c))
+        for k, (x1, x2) in enumerate(points, 1):
+            plane_click(page, x1, x2)
+            expect(page.locator(f".overlay .pt.train.c{c}")).to_have_count(k)
+    assert page.locator(".overlay .pt.test").count() == 0  # every own point trains
+    assert "own=" in page.url and "classes=3" in page.url
+    # a point clicked lies where it was clicked: the last one of class 2 at (0.6, −0.55)
+    last = page.locator(".overlay .pt.c2", has_text="(0.60, -0.55)")
+    assert float(last.get_attribute("cx")) == pytest.approx(80.0, abs=0.6)
+    assert float(last.get_attribute("cy")) == pytest.approx(77.5, abs=0.6)
+    page.click("#train-play")
+    status = page.locator("#view-train .status")
+    expect(status).to_contain_text(re.compile(r"train accuracy (9[5-9]|100)%"), timeout=60000)
+    page.click("#train-play")  # pause
+    assert int(re.search(r"train accuracy (\d+)%", status.inner_text()).group(1)) >= 95
+    assert "no test points" in status.inner_text()
+    # the plot's colours: class 0 (orange) left, 1 (blue) top right, 2 (green) bottom right
+    rgb = page.locator(".plane canvas").evaluate("""c => {
+        const at = (x, y) => Array.from(c.getContext("2d").getImageData(x, y, 1, 1).data);
+        const n = c.width - 1;
+        return [at(0, n / 2), at(n, 0), at(n, n)]; }""")
+    hues = [max(range(3), key=lambda i, p=p: p[i] - min(p[:3])) for p in rgb]
+    assert hues == [0, 2, 1], rgb  # orange's red, blue's blue, green's green
+    assert "class 2 green" in page.inner_text("#view-train .classes-key")
+    # the loss chart: axes, ticks, labels, a legend, in colours none of the classes have
+    chart = page.locator("#view-train .curves svg")
+    assert chart.locator("path.axis").count() == 1 and chart.locator("text.tick").count() >= 4
+    assert chart.locator("text.label").all_text_contents() == ["epoch", "loss"]
+    assert chart.locator("text.legend").all_text_contents() == ["train", "test"]
+    class_colours = {"rgb(239, 108, 0)", "rgb(21, 101, 192)", "rgb(46, 125, 50)",
+                     "rgb(106, 27, 154)", "rgb(121, 85, 72)"}
+    for kind in ("train", "test"):
+        stroke = chart.locator(f"path.{kind}").evaluate("e => getComputedStyle(e).stroke")
+        assert stroke == chart.locator(f"polyline.{kind}").evaluate(
+            "e => getComputedStyle(e).stroke")  # the legend's sample is the line's colour
+        assert stroke not in class_colours
+    no_sideways_scroll(page)
+    shot(page, "train-own-points")
+    page.click("#train-clear")
+    expect(page.locator(".overlay .pt")).to_have_count(0)
+    assert "own=&" in page.url or page.url.endswith("own=")
+
+
+def test_the_hidden_layers_field_refuses_an_empty_layer_and_no_layers_beside_the_field(page,
+                                                                                       server):
+    open_view(page, server, "?view=train&data=moons&layers=4")
+    layers = page.locator("#train-form input[name=layers]")
+    before = page.locator(".plane canvas").evaluate("c => c.toDataURL()")
+    for typed, message in (("8,,8", "'8,,8' has an empty place between commas"),
+                           ("", "give the units of at least one hidden layer")):
+        layers.fill(typed)
+        layers.press("Enter")
+        note = page.locator("#train-form input[name=layers] + .field-error")
+        expect(note).to_contain_text(message)
+        assert layers.get_attribute("aria-invalid") == "true"
+        assert page.locator("#train-form .field-error").count() == 1
+        assert page.locator("#view-train .error").is_hidden()  # one message, beside the field
+        # the last network's picture stays
+        assert page.locator(".plane canvas").evaluate("c => c.toDataURL()") == before
+    shot(page, "train-layers-refused")
+    layers.fill("8,8")
+    layers.press("Enter")
+    expect(page.locator("#train-form .field-error")).to_have_count(0)
+    expect(page.locator(".units canvas")).to_have_count(16)
+    assert layers.get_attribute("aria-invalid") is None

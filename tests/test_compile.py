@@ -11,10 +11,12 @@ from autograd_core import (
     BatchConstant,
     BatchValue,
     CompileError,
+    Detached,
     Value,
     batch_mean,
     compile,
     linear,
+    topological_order,
     vsum,
 )
 from autograd_core import array_math as A
@@ -137,6 +139,15 @@ def test_every_op_graph_replayed_on_a_new_batch_gives_the_scalar_and_batched_gra
     np.testing.assert_allclose(program.grad, [p.grad for p in params], **TIGHT)
 
 
+def _loud(model, factor):
+    """The model with its output layer's weights scaled: scores of hundreds, where e^z overflows
+    unless each example's scores are shifted by their largest."""
+    for neuron in model.layers[-1].neurons:
+        for w in neuron.w:
+            w.data *= factor
+    return model
+
+
 CASES = {
     "tanh → sigmoid, binary cross-entropy": (
         lambda: nn.MLP(2, [5, 3, 1], activation="tanh", output_activation="sigmoid", seed=1),
@@ -162,6 +173,15 @@ CASES = {
     "half squared error": (
         lambda: nn.MLP(3, [3, 1], activation="tanh", seed=8), "half_squared_error",
         lambda X: np.sin(X[:, 0])),
+    "tanh, 3 scores, softmax cross-entropy": (
+        lambda: nn.MLP(3, [5, 3], activation="tanh", seed=9), "cross_entropy",
+        lambda X: np.argmax(X, axis=1)),
+    "relu, 4 scores, multiclass hinge": (
+        lambda: nn.MLP(3, [6, 4], activation="relu", seed=10), "multiclass_hinge",
+        lambda X: np.argmax(np.column_stack([X, -X.sum(axis=1)]), axis=1)),
+    "sigmoid, 3 scores, cross-entropy, scores in the hundreds": (
+        lambda: _loud(nn.MLP(3, [4, 3], activation="sigmoid", seed=11), 300.0),
+        "cross_entropy", lambda X: (X[:, 0] > 0).astype(int) + (X[:, 1] > 0)),
 }
 
 
@@ -192,8 +212,70 @@ def test_compiled_gradient_of_every_parameter_equals_scalar_and_batched_paths(ca
 
     model.zero_grad()
     for row, t in zip(X, y, strict=True):
-        loss_fn(model(row.tolist()), t.tolist() if np.ndim(t) else float(t)).backward(1 / len(X))
+        loss_fn(model(row.tolist()), t.tolist() if np.ndim(t) else t.item()).backward(1 / len(X))
     np.testing.assert_allclose(grads, [p.grad for p in params], **TIGHT)
+
+
+def _torch_mlp_gradients(model, X, y, loss):
+    """PyTorch's loss and gradients (float64) for our MLP's weights (ReLU hidden layers): the
+    oracle, written without our engine."""
+    import torch  # the oracle; conftest.py fails the run if it is missing
+    F = torch.nn.functional
+    tensors = []
+    h = torch.tensor(X)
+    for k, layer in enumerate(model.layers):
+        W = torch.tensor([[w.data for w in n.w] for n in layer.neurons], dtype=torch.float64,
+                         requires_grad=True)
+        b = torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64,
+                         requires_grad=True)
+        tensors.append((W, b))
+        h = h @ W.T + b
+        h = torch.relu(h) if k < len(model.layers) - 1 else h
+    t = torch.tensor(y)
+    value = (F.cross_entropy(h, t) if loss == "cross_entropy"  # multi_margin_loss divides by C
+             else F.multi_margin_loss(h, t) * h.shape[1])
+    value.backward()
+    return value.item(), [g for W, b in tensors for g in (*W.grad.tolist(), b.grad.tolist())]
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "multiclass_hinge"])
+def test_compiled_class_losses_replayed_on_new_targets_match_pytorch(loss):
+    rng = _rng(7)
+    model = nn.MLP(2, [8, 8, 3], activation="relu", seed=12)
+    params = model.parameters()
+    compiled = CompiledTraining(model, nn.LOSSES[loss], nn.SGD(params), _batch_loss)
+    compiled.forward_backward(rng.normal(size=(30, 2)), rng.integers(0, 3, 30))  # recorded …
+    X, y = 3 * rng.normal(size=(30, 2)), rng.integers(0, 3, 30)
+    mean, _ = compiled.forward_backward(X, y)  # … and replayed on other points and classes
+    compiled.write_values()
+
+    expected, torch_grads = _torch_mlp_gradients(model, X, y, loss)
+    assert mean == pytest.approx(expected, rel=1e-12)
+    ours = []
+    for layer in model.layers:
+        ours += [[w.grad for w in n.w] for n in layer.neurons] + [[n.b.grad for n in layer.neurons]]
+    for got, want in zip(ours, torch_grads, strict=True):
+        np.testing.assert_allclose(got, want, **TIGHT)
+
+
+def test_a_detached_shift_is_recomputed_for_each_batch_and_sends_no_gradient():
+    z1, z2 = BatchValue([0.0, 1.0]), BatchValue([2.0, 0.5])
+    w = Value(1.0, label="w")
+    scores = [z1 * w, z2 * w]
+    loss = batch_mean(-nn.log_softmax(scores)[0])
+    program = compile(loss, [z1, z2], [w])
+    # scores 1000 and 999: e^1000 overflows unless each example is shifted by its own largest
+    value = program.run([np.array([1000.0, 0.0]), np.array([999.0, 3.0])])
+    first = np.array([1000.0, 0.0]) - np.logaddexp([1000.0, 0.0], [999.0, 3.0])
+    assert value == pytest.approx(-first.mean(), rel=1e-12)
+    shift = next(v for v in topological_order(loss) if isinstance(v, Detached))
+    assert shift.sources == tuple(scores)
+    np.testing.assert_allclose(program.value(shift), [1000.0, 3.0], **TIGHT)
+    # ∂L/∂w = mean over examples of (z₁ − Σⱼ pⱼ·zⱼ)·(−1), the shift adding nothing
+    p = np.exp(-np.logaddexp(0, np.array([999.0, 3.0]) - [1000.0, 0.0]))
+    zs = np.array([[1000.0, 999.0], [0.0, 3.0]])
+    expected = -np.mean(zs[:, 0] - (p * zs[:, 0] + (1 - p) * zs[:, 1]))
+    assert program.grad[0] == pytest.approx(expected, rel=1e-9)
 
 
 # -- refusals and recompiling -------------------------------------------------------------------

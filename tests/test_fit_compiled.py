@@ -1,11 +1,15 @@
 """`fit` compiles by default where the loss allows it, lands where uncompiled training lands, and
 says why when it does not compile."""
 
+import re
+
 import numpy as np
 import pytest
 
 import nn
 from autograd_core import detect_anomaly
+from nn.compiled import CompiledTraining
+from nn.train import _batch_loss
 
 X, T = nn.datasets.moons(40, seed=3)
 
@@ -70,14 +74,23 @@ def test_the_lecture_stopping_rule_sees_the_compiled_weights():
     assert "misclassification rate" in hc.stopped_because
 
 
-def test_cross_entropy_is_not_compiled_and_history_says_why():
-    X3 = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-    model = nn.MLP(2, [3, 3], seed=0)
-    h = nn.fit(model, X3, np.array([0, 1, 2]), loss="cross_entropy", epochs=2, progress=False)
-    assert not h.compiled
-    assert "class indices" in h.not_compiled_because
-    with pytest.raises(ValueError, match="compiled=True is not possible here: cross_entropy"):
-        nn.fit(model, X3, np.array([0, 1, 2]), loss="cross_entropy", epochs=1, compiled=True)
+@pytest.mark.parametrize("loss", ["cross_entropy", "multiclass_hinge"])
+def test_class_losses_compile_and_land_where_uncompiled_and_scalar_fit_land(loss):
+    X3, y3 = nn.datasets.blobs(45, centers=3, seed=1)
+    runs = []
+    for how in ({"compiled": True}, {"compiled": False}, {"batched": False}):
+        model = nn.MLP(2, [6, 3], activation="tanh", seed=5)
+        h = nn.fit(model, X3, y3, loss=loss, optimizer=nn.Adam(model.parameters(), lr=0.05),
+                   epochs=5, batch_size=20, progress=False, **how)  # batches of 20, 20 and 5
+        runs.append((h, model.state_dict()))
+    (hc, sc), *others = runs
+    assert hc.compiled and hc.not_compiled_because == ""
+    for h, state in others:
+        assert not h.compiled
+        np.testing.assert_allclose(hc.loss, h.loss, rtol=1e-11)
+        assert hc.accuracy == h.accuracy
+        for name, value in state.items():
+            assert sc[name] == pytest.approx(value, rel=1e-10, abs=1e-13), name
 
 
 @pytest.mark.parametrize("kwargs, words", [
@@ -110,3 +123,26 @@ def test_a_saturating_sigmoid_switches_to_the_uncompiled_pass_which_stops_with_i
 def test_compiled_must_be_true_false_or_none():
     with pytest.raises(TypeError, match="compiled"):
         nn.fit(nn.MLP(2, [1]), X, T, epochs=1, compiled="yes")
+
+
+@pytest.mark.parametrize("loss, y, words", [
+    ("cross_entropy", np.r_[np.zeros(30, int), 5, np.ones(9, int)],
+     "class index 5 in example 30 is out of range"),
+    ("hinge", np.r_[np.ones(30), 0.0, -np.ones(9)], "hinge needs targets -1 or +1"),
+])
+def test_a_bad_target_far_from_the_recorded_examples_is_still_reported(loss, y, words):
+    # the graph is recorded on the first examples; the loss still checks every target
+    model = nn.MLP(2, [3, 3 if loss == "cross_entropy" else 1], seed=0)
+    with pytest.raises(ValueError, match=re.escape(words)):
+        nn.fit(model, X, y, loss=loss, epochs=1, progress=False)
+
+
+def test_a_program_recorded_on_two_examples_runs_the_whole_batch():
+    model = nn.MLP(2, [4, 3], seed=1)
+    compiled = CompiledTraining(model, nn.LOSSES["cross_entropy"], nn.SGD(model.parameters()),
+                                _batch_loss)
+    y3 = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0)
+    compiled.forward_backward(X, y3)
+    program, _ = compiled.programs[len(X)]
+    assert program.batch_size == len(X) == 40
+    assert {x.data.size for x in program.inputs} == {2}  # recorded on two examples

@@ -6,10 +6,16 @@ from lab.examples import worked_example
 from nn import MLP, Layer, Neuron
 
 
-def test_parameters_are_the_named_parameters_values_in_the_same_order():
-    model = MLP(2, [3, 1])
-    assert model.parameters() == [p for _, p in model.named_parameters()]
-    assert len(model.parameters()) == 2 * 3 + 3 * 1 + 3 + 1
+@pytest.mark.parametrize("module", [MLP(2, [3, 1]), MLP(3, [4, 2, 3], seed=1), Layer(3, 2),
+                                    Neuron(4)])
+def test_parameters_are_the_named_parameters_values_in_the_same_order(module):
+    named = [p for _, p in module.named_parameters()]
+    assert len(module.parameters()) == len(named)
+    assert all(a is b for a, b in zip(module.parameters(), named, strict=True))
+
+
+def test_an_mlp_counts_its_parameters_as_the_lecture_does():
+    assert len(MLP(2, [3, 1]).parameters()) == 2 * 3 + 3 * 1 + 3 + 1
 
 
 def test_a_neuron_and_a_layer_name_their_parameters_by_unit():

@@ -34,7 +34,7 @@ from lab.spec import Spec
 from viz.drawing import DEFAULT_DIGITS, MAX_DIGITS, DotNotFoundError
 from viz.plain_json import finite_or_null
 
-from . import limits, stepping, training
+from . import fields, limits, stepping, training
 
 STATIC = Path(__file__).resolve().parent / "static"
 # the page loads only its own script and style; pictures arrive as inline SVG
@@ -70,6 +70,8 @@ def _answers(handler: Callable[[Request], dict]) -> Handler:
             return _error(_ENDED, 404)
         except training.SessionBusy as e:
             return _error(str(e), 409)
+        except fields.FieldError as e:  # the page shows it beside the field
+            return _json({"error": str(e), "field": e.field}, 400)
         except (ValueError, TypeError) as e:
             return _error(str(e))
         except DotNotFoundError as e:  # the machine lacks Graphviz: say so, in the page
@@ -93,7 +95,8 @@ def create_app(spec: Spec | None = None, allowed_hosts: list[str] | None = None)
         return FileResponse(STATIC / "index.html", headers={"Content-Security-Policy": _POLICY})
 
     def options(request: Request) -> dict:
-        return {"train": {"data": list(training.DATASETS), "activation": list(training.ACTIVATIONS),
+        return {"train": {"data": [*training.DATASETS, training.OWN],
+                          "activation": list(training.ACTIVATIONS),
                           "loss": list(training.LOSSES), "optimizer": list(training.OPTIMIZERS),
                           "defaults": {**vars(training.Settings()), "layers": ",".join(
                               map(str, training.Settings().layers))}},

@@ -1,14 +1,18 @@
 """The Train view: one training session per browser tab, in the manner of TensorFlow Playground.
 
 A session holds its own data, model and optimizer, so two tabs never share or disturb each other's
-training. Each epoch is one call of `nn.fit` (the batched path) with the session's optimizer, so
-its running averages (momentum, Adam's moments) carry over from epoch to epoch. A snapshot gives
-the page numbers to draw: losses, the output over a grid of the input plane (the decision
+training. The data is one of the generated sets or the student's own points (clicked on the plot,
+kept in the address); two classes train one sigmoid output unit, three or more train one score
+per class with softmax and cross-entropy (or the multiclass hinge). Each epoch is one call of
+`nn.fit` (the batched path) with the session's optimizer, so its running averages (momentum,
+Adam's moments) carry over from epoch to epoch. A snapshot gives the page numbers to draw:
+losses, the class the network gives each point of a grid over the input plane (the decision
 boundary), each hidden unit's output over the plane, and the loss curves as SVG.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 import uuid
@@ -26,16 +30,23 @@ from viz.graph import GraphTooLargeError, draw_graph
 
 from . import fields, limits
 
-DATASETS: dict[str, Callable[[int, float, int], tuple[np.ndarray, np.ndarray]]] = {
-    "xor": lambda n, noise, seed: nn.datasets.xor(n, noise, seed),
-    "moons": lambda n, noise, seed: nn.datasets.moons(n, noise, seed),
-    "circles": lambda n, noise, seed: nn.datasets.circles(n, noise, seed=seed),
-    "spirals": lambda n, noise, seed: nn.datasets.spirals(n, 2, noise, seed),
-    # two clusters in [−1, 1]², spread by the noise
-    "blobs": lambda n, noise, seed: nn.datasets.blobs(n, 2, noise, box=1.0, seed=seed),
+# (points, noise, seed, classes) → X, y
+DATASETS: dict[str, Callable[[int, float, int, int], tuple[np.ndarray, np.ndarray]]] = {
+    "xor": lambda n, noise, seed, k: nn.datasets.xor(n, noise, seed),
+    "moons": lambda n, noise, seed, k: nn.datasets.moons(n, noise, seed),
+    "circles": lambda n, noise, seed, k: nn.datasets.circles(n, noise, seed=seed),
+    "spirals": lambda n, noise, seed, k: nn.datasets.spirals(n, k, noise, seed),
+    # k clusters in [−1, 1]², spread by the noise
+    "blobs": lambda n, noise, seed, k: nn.datasets.blobs(n, k, noise, box=1.0, seed=seed),
 }
+MANY_CLASSES = ("spirals", "blobs")  # the generated sets that have as many classes as asked
+OWN = "own"  # the data: the points the student clicked on the plot
 # one sigmoid output unit, targets 0/1: the losses that fit a probability
-LOSSES = ("binary_cross_entropy", "mse", "half_squared_error", "mae")
+PROBABILITY_LOSSES = ("binary_cross_entropy", "mse", "half_squared_error", "mae")
+# one score per class, targets class indices
+CLASS_LOSSES = ("cross_entropy", "multiclass_hinge")
+LOSSES = PROBABILITY_LOSSES + CLASS_LOSSES
+MAX_CLASSES = 5  # the page has a colour for each
 OPTIMIZERS = ("sgd", "momentum", "adagrad", "rmsprop", "adam")
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear", "leaky_relu", "elu", "softplus")
 MOMENTUM = 0.9  # the usual β of SGD with momentum
@@ -57,6 +68,8 @@ class Settings:
     """What the page asks to train: data, network and training settings (all in its address)."""
 
     data: str = "xor"
+    classes: int = 2
+    own: str = ""  # the student's points, "x1,x2,class;…" (`fields.points`)
     noise: float = 0.1
     points: int = 200
     split: float = 0.5  # the fraction of the points used for training; the rest test
@@ -72,15 +85,26 @@ class Settings:
     def from_query(cls, query: fields.Query) -> Settings:
         """Settings from the page's fields; ValueError naming a bad one."""
         d = cls()
+        data = fields.choice(query, "data", d.data, [*DATASETS, OWN])
+        classes = fields.whole(query, "classes", d.classes, 2, MAX_CLASSES)
+        if classes > 2 and data not in (*MANY_CLASSES, OWN):
+            raise fields.FieldError("classes", f"{data} has 2 classes: for {classes}, choose "
+                                               f"{', '.join(MANY_CLASSES)} or your own points")
+        loss = fields.choice(query, "loss", d.loss, LOSSES)
+        if classes > 2 and loss not in CLASS_LOSSES:
+            raise fields.FieldError("loss", f"{loss} fits one probability (two classes): for "
+                                            f"{classes} classes choose "
+                                            f"{' or '.join(CLASS_LOSSES)} (softmax)")
         return cls(
-            data=fields.choice(query, "data", d.data, list(DATASETS)),
+            data=data, classes=classes,
+            own=fields.points(query, "own", classes, limits.MAX_POINTS),
             noise=fields.number(query, "noise", d.noise, 0.0, 1.0),
             points=fields.whole(query, "points", d.points, 4, limits.MAX_POINTS),
             split=fields.number(query, "split", d.split, 0.1, 0.9),
             layers=tuple(fields.layer_sizes(query, "layers", d.layers,
                                             limits.MAX_UNITS_PER_LAYER, limits.MAX_HIDDEN_LAYERS)),
             activation=fields.choice(query, "activation", d.activation, ACTIVATIONS),
-            loss=fields.choice(query, "loss", d.loss, LOSSES),
+            loss=loss,
             optimizer=fields.choice(query, "optimizer", d.optimizer, OPTIMIZERS),
             lr=fields.number(query, "lr", d.lr, 1e-6, 10.0),
             batch=fields.whole(query, "batch", d.batch, 1, limits.MAX_BATCH_SIZE),
@@ -88,10 +112,36 @@ class Settings:
 
 
 def _network(s: Settings) -> nn.MLP:
-    """Two inputs, the hidden layers, one sigmoid output unit (the probability of class 1);
+    """Two inputs, the hidden layers, and one sigmoid output unit (the probability of class 1)
+    for a loss that fits a probability, else one linear score per class (softmax's input);
     Xavier's initial weights, drawn from the seed."""
-    return nn.MLP(2, [*s.layers, 1], activation=s.activation, output_activation="sigmoid",
-                  init="xavier", seed=s.seed)
+    if s.loss in PROBABILITY_LOSSES:
+        return nn.MLP(2, [*s.layers, 1], activation=s.activation, output_activation="sigmoid",
+                      init="xavier", seed=s.seed)
+    return nn.MLP(2, [*s.layers, s.classes], activation=s.activation, init="xavier",
+                  seed=s.seed)
+
+
+def _data(s: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """The settings' points and classes: generated, or the student's own."""
+    if s.data != OWN:
+        return DATASETS[s.data](s.points, s.noise, s.seed, s.classes)
+    rows = [row.split(",") for row in s.own.split(";")] if s.own else []
+    X = np.array([[float(a), float(b)] for a, b, _ in rows]).reshape(-1, 2)
+    return X, np.array([int(c) for *_, c in rows], dtype=int)
+
+
+def class_picture(model: nn.MLP, grid: np.ndarray) -> tuple[list[int], list[float]]:
+    """For each point of the grid, the class the network gives it and how sure it is, 0 … 1:
+    a sigmoid output p gives class [p ≥ 0.5], sure |2p − 1|; k scores give the class of the
+    largest softmax probability p_max, sure (p_max − 1/k)/(1 − 1/k)."""
+    out = model(grid)
+    if not isinstance(out, list):
+        p = out.data
+        return (p >= 0.5).astype(int).tolist(), _rounded(np.abs(2 * p - 1))
+    p = np.column_stack([q.data for q in nn.softmax(out)])
+    k = p.shape[1]
+    return np.argmax(p, axis=1).tolist(), _rounded((np.max(p, axis=1) - 1 / k) / (1 - 1 / k))
 
 
 def _optimizer(name: str, model: nn.MLP, lr: float) -> nn.Optimizer:
@@ -115,9 +165,11 @@ class Session:
 
     def __init__(self, settings: Settings) -> None:
         s = self.settings = settings
-        X, y = DATASETS[s.data](s.points, s.noise, s.seed)
+        X, y = _data(s)
         order = np.random.default_rng(s.seed).permutation(len(X))
         n_train = min(max(1, round(s.split * len(X))), len(X) - 1)
+        if s.data == OWN:  # every point the student placed trains the network
+            n_train = len(X)
         self.train, self.test = order[:n_train], order[n_train:]
         self.X, self.y = X, y
         self.model = _network(s)
@@ -130,9 +182,12 @@ class Session:
         self.stopped = ""
         self.lock = threading.Lock()  # one training run at a time; the example reads under it
         self.streaming = False
-        lo, hi = X.min(axis=0), X.max(axis=0)
-        pad = 0.15 * np.maximum(hi - lo, 1e-9)
-        self.lo, self.hi = lo - pad, hi + pad
+        if s.data == OWN:  # the plot is [−1, 1]², where a click places a point
+            self.lo, self.hi = np.array([-1.0, -1.0]), np.array([1.0, 1.0])
+        else:
+            lo, hi = X.min(axis=0), X.max(axis=0)
+            pad = 0.15 * np.maximum(hi - lo, 1e-9)
+            self.lo, self.hi = lo - pad, hi + pad
         self.grid, self.unit_grid = _grid(self.lo, self.hi, limits.GRID), _grid(
             self.lo, self.hi, limits.UNIT_GRID)
         self._measure()
@@ -140,6 +195,9 @@ class Session:
     def _measure(self) -> None:
         """The loss and accuracy on the training and the test points, at the current weights."""
         for part, rows in (("train", self.train), ("test", self.test)):
+            if len(rows) == 0:  # the student's own points: none to test on
+                self.measured[f"{part}_loss"] = self.measured[f"{part}_accuracy"] = None
+                continue
             try:
                 result = nn.evaluate(self.model, self.X[rows], self.y[rows], self.settings.loss)
             except InfiniteLossError:  # a saturated sigmoid: the loss is infinite
@@ -154,6 +212,9 @@ class Session:
         on that batch (one forward pass of the batch, its mean loss, one backward pass, one step
         of the session's optimizer). Measures the losses when an epoch is complete."""
         s = self.settings
+        if len(self.train) == 0:
+            self.stopped = "no points to train on: click on the plot to add points of each class"
+            return
         if not self.pending:  # a new epoch: the training points in a fresh (seeded) order
             self.pending = np.random.default_rng(s.seed + self.epochs).permutation(
                 self.train).tolist()
@@ -195,14 +256,16 @@ class Session:
             return self._snapshot()
 
     def _snapshot(self) -> dict:
-        out = self.model(self.grid).data
+        classes, sure = class_picture(self.model, self.grid)
         self.model(self.unit_grid)  # leaves each hidden unit's output over the smaller grid
         units = [{"name": f"unit {n.unit}", "values": _rounded(_scaled(n.out.data))}
                  for layer in self.model.layers[:-1] for n in layer.neurons]
         return {
             "epoch": self.epochs, **self.measured, "stopped": self.stopped,
-            # the probability of class 1 as −1 … 1, the scale the units' images use
-            "boundary": {"size": limits.GRID, "values": _rounded(2 * out - 1)},
+            "test_points": len(self.test),
+            "boundary": {"size": limits.GRID, "classes": classes, "sure": sure,
+                         "count": self.settings.classes,
+                         "lo": self.lo.tolist(), "hi": self.hi.tolist()},
             "units": units,
             "unit_size": limits.UNIT_GRID,
             "curves": loss_chart(self.train_loss, self.test_loss),
@@ -254,23 +317,49 @@ def _scaled(values: np.ndarray) -> np.ndarray:
     return values / top if top > 0 else values
 
 
+def _ticks(top: float, most: int, least_step: float = 0.0) -> list[float]:
+    """Round tick values 0, d, 2d, … ≤ top, at most about ``most`` of them (d = 1, 2 or 5 × 10ᵏ,
+    and at least ``least_step``)."""
+    raw = max(top / most, least_step)
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return [k * step for k in range(int(top / step + 1e-9) + 1)]
+
+
 def loss_chart(train: list[float | None], test: list[float | None], width: int = 320,
                height: int = 120) -> str:
-    """The train and test loss per epoch as an SVG line chart (y from 0 to the largest loss)."""
+    """The train and test loss per epoch as an SVG line chart (y from 0 to the largest loss),
+    with its axes, ticks, axis labels and a legend; the plot area is ``width`` × ``height``."""
     finite = [v for v in train + test if v is not None]
     top = max(finite, default=1.0) or 1.0
     n = max(len(train), 2)
     every = max(1, n // MAX_CHART_POINTS)  # a point per pixel or so is all a chart can show
+    left, right, above, below = 44, 12, 24, 30  # room for ticks, labels and the legend
 
     def line(values: list[float | None], kind: str) -> str:
         pts = " ".join(f"{width * i / (n - 1):.1f},{height * (1 - v / top):.1f}"
                        for i, v in enumerate(values) if v is not None and i % every == 0)
         return f'<polyline class="{kind}" fill="none" points="{pts}"/>'
 
+    axes = [f'<path class="axis" d="M0,0 V{height} H{width}"/>']
+    for v in _ticks(top, 4):
+        y = height * (1 - v / top)
+        axes.append(f'<path class="tick" d="M-4,{y:.1f} H0"/>'
+                    f'<text class="tick y" x="-6" y="{y + 3:.1f}">{v:.3g}</text>')
+    for e in _ticks(n - 1, 5, least_step=1.0):
+        x = width * e / (n - 1)
+        axes.append(f'<path class="tick" d="M{x:.1f},{height} V{height + 4}"/>'
+                    f'<text class="tick x" x="{x:.1f}" y="{height + 14}">{e:.0f}</text>')
+    axes.append(f'<text class="label" x="{width / 2:.0f}" y="{height + 27}">epoch</text>'
+                f'<text class="label" transform="translate({-34},{height / 2:.0f}) rotate(-90)">'
+                'loss</text>')
+    legend = "".join(f'<path class="{kind}" d="M{x},-14 h18"/>'
+                     f'<text class="legend" x="{x + 22}" y="-10">{kind}</text>'
+                     for x, kind in ((0, "train"), (70, "test")))
     label = f"loss per epoch: train {_last(train)}, test {_last(test)}; top of the chart {top:.3g}"
-    return (f'<svg class="curves" viewBox="0 0 {width} {height}" role="img" '
-            f'aria-label="{escape(label)}">{line(train, "train")}{line(test, "test")}'
-            f'<text x="2" y="10">{top:.3g}</text></svg>')
+    return (f'<svg class="curves" viewBox="{-left} {-above} {width + left + right} '
+            f'{height + above + below}" role="img" aria-label="{escape(label)}">'
+            f'{"".join(axes)}{legend}{line(train, "train")}{line(test, "test")}</svg>')
 
 
 def _last(values: list[float | None]) -> str:

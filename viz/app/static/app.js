@@ -10,7 +10,9 @@ let current = "step";
 async function api(path, method = "GET") {
   const response = await fetch(path, { method });
   const body = await response.json();
-  if (!response.ok) { throw new Error(body.error || response.statusText); }
+  if (!response.ok) {
+    throw Object.assign(new Error(body.error || response.statusText), { field: body.field });
+  }
   return body;
 }
 
@@ -177,36 +179,91 @@ const step = {
 };
 
 // ---- Train ----
+// The classes' colours (the points' colours in app.css): orange, blue, green, purple, brown
+const CLASS_RGB = [[239, 108, 0], [21, 101, 192], [46, 125, 50], [106, 27, 154], [121, 85, 72]];
+const CLASS_NAMES = ["orange", "blue", "green", "purple", "brown"];
 const train = {
   id: null, source: null, playing: false,
-  colour(v, rgba, at) {  // v in −1 … 1: orange (class 0) through white to blue (class 1)
-    const a = Math.min(1, Math.abs(v));
-    const to = v >= 0 ? [21, 101, 192] : [239, 108, 0];
-    for (let c = 0; c < 3; c++) { rgba[at + c] = Math.round(255 + a * (to[c] - 255)); }
+  mix(rgba, at, to, a) {  // white mixed with the colour ``to`` by a in 0 … 1
+    for (let c = 0; c < 3; c++) { rgba[at + c] = Math.round(255 + Math.min(1, a) * (to[c] - 255)); }
     rgba[at + 3] = 255;
   },
-  paint(canvas, size, values) {
+  paint(canvas, size, colour) {  // colour(rgba, at, i) sets pixel i
     canvas.width = size; canvas.height = size;
     const ctx = canvas.getContext("2d");
     const image = ctx.createImageData(size, size);
-    values.forEach((v, i) => train.colour(v, image.data, 4 * i));
+    for (let i = 0; i < size * size; i++) { colour(image.data, 4 * i, i); }
     ctx.putImageData(image, 0, 0);
+  },
+  // a unit's output in −1 … 1: orange through white to blue
+  unitColour(values) {
+    return (rgba, at, i) => train.mix(rgba, at, CLASS_RGB[values[i] >= 0 ? 1 : 0], Math.abs(values[i]));
+  },
+  // the class the network gives each point of the plane, paler where it is less sure
+  classColour(b) { return (rgba, at, i) => train.mix(rgba, at, CLASS_RGB[b.classes[i]], b.sure[i]); },
+  classOptions() {  // the click's class: one option per class of the fields
+    const select = $("#train-class");
+    const count = Math.max(2, Math.min(CLASS_RGB.length,
+      Number($("#train-form input[name=classes]").value) || 2));
+    if (select.options.length === count) { return; }
+    const chosen = select.value;
+    select.innerHTML = CLASS_NAMES.slice(0, count)
+      .map((name, c) => `<option value="${c}">${c} (${name})</option>`).join("");
+    if (chosen !== "" && Number(chosen) < count) { select.value = chosen; }
+  },
+  // A click on the plot (not on a point) adds a point of the chosen class to the student's own
+  // points at that place of the plane [−1, 1]², and trains a new network on them.
+  addPoint(e) {
+    const box = $("#view-train .overlay").getBoundingClientRect();
+    const x1 = (2 * (e.clientX - box.left)) / box.width - 1;
+    const x2 = 1 - (2 * (e.clientY - box.top)) / box.height;
+    const own = $("#train-form input[name=own]");
+    const point = `${x1.toFixed(3)},${x2.toFixed(3)},${$("#train-class").value}`;
+    const form = $("#train-form");
+    if (form.elements.data.value !== "own") { form.elements.data.value = "own"; own.value = ""; }
+    own.value = own.value ? `${own.value};${point}` : point;
+    train.reset();
+  },
+  clearPoints() {
+    $("#train-form input[name=own]").value = "";
+    train.reset();
+  },
+  // a field's message beside it (and it marked), or the view's message for the rest
+  fieldErrors(error) {
+    for (const el of $$("#train-form .field-error")) { el.remove(); }
+    for (const el of $$("#train-form [aria-invalid]")) { el.removeAttribute("aria-invalid"); }
+    const field = error && error.field && $(`#train-form [name=${error.field}]`);
+    if (field && field.type !== "hidden") {
+      field.setAttribute("aria-invalid", "true");
+      const note = document.createElement("span");
+      note.className = "field-error";
+      note.setAttribute("role", "alert");
+      note.textContent = error.message;
+      field.insertAdjacentElement("afterend", note);
+      showError("train", "");
+    } else {
+      showError("train", error ? error.message : "");
+    }
   },
   percent(x) { return x === null ? "–" : `${Math.round(100 * x)}%`; },
   loss(x) { return x === null ? "∞" : x.toFixed(4); },
   render(s) {
     $("#view-train .status").textContent =
-      `Epoch ${s.epoch} · train loss ${train.loss(s.train_loss)} · test loss ` +
-      `${train.loss(s.test_loss)} · train accuracy ${train.percent(s.train_accuracy)} · ` +
-      `test accuracy ${train.percent(s.test_accuracy)}`;
-    train.paint($("#view-train .plane canvas"), s.boundary.size, s.boundary.values);
+      `Epoch ${s.epoch} · train loss ${train.loss(s.train_loss)} · ` + (s.test_points
+        ? `test loss ${train.loss(s.test_loss)} · train accuracy ` +
+          `${train.percent(s.train_accuracy)} · test accuracy ${train.percent(s.test_accuracy)}`
+        : `train accuracy ${train.percent(s.train_accuracy)} · no test points`);
+    train.paint($("#view-train .plane canvas"), s.boundary.size, train.classColour(s.boundary));
+    $("#view-train .classes-key").innerHTML = CLASS_NAMES.slice(0, s.boundary.count)
+      .map((name, c) => `<span class="key c${c}">class ${c} ${name}</span>`).join(", ");
     $("#view-train .curves").innerHTML = s.curves;
     const units = $("#view-train .units");
     if (units.children.length !== s.units.length) {
       units.innerHTML = s.units.map((u) =>
         `<figure><canvas aria-label="${u.name}"></canvas>${u.name}</figure>`).join("");
     }
-    s.units.forEach((u, i) => train.paint($$("canvas", units)[i], s.unit_size, u.values));
+    s.units.forEach((u, i) => train.paint($$("canvas", units)[i], s.unit_size,
+      train.unitColour(u.values)));
     if (s.stopped) { train.pause(); showError("train", s.stopped); }
   },
   // Play or Pause, with a drawn icon (a symbol such as ⏸ is missing from many fonts)
@@ -222,20 +279,21 @@ const train = {
   reset() { train.pause(); return train.create(); },
   create() {
     saveAddress();
+    train.classOptions();
     const query = formQuery($("#train-form")).toString();
     const making = (async () => {
       try {
         const s = await api(`/api/train?${query}`, "POST");
         if (train.pending !== making) { return; }  // a newer session has been asked for
         train.id = s.id;
-        showError("train", "");
+        train.fieldErrors(null);
         $("#view-train .overlay").innerHTML = s.points;
         $("#view-train .example").hidden = true;
         train.render(s);
       } catch (e) {
         if (train.pending !== making) { return; }
         train.id = null;
-        showError("train", e.message);
+        train.fieldErrors(e);
       }
     })();
     train.pending = making;
@@ -364,8 +422,10 @@ async function start() {
   $("#train-epoch").addEventListener("click", train.epoch);
   $("#train-reset").addEventListener("click", train.reset);
   $("#view-train .overlay").addEventListener("click", (e) => {
-    if (e.target.classList.contains("pt")) { train.example(e.target); }
+    if (e.target.classList.contains("pt")) { train.example(e.target); } else { train.addPoint(e); }
   });
+  $("#train-clear").addEventListener("click", train.clearPoints);
+  $("#train-form input[name=classes]").addEventListener("input", train.classOptions);
   for (const tab of $$("nav [role=tab]")) {
     tab.addEventListener("click", () => showView(tab.dataset.view));
   }
