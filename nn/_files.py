@@ -1,8 +1,10 @@
-"""Reading a small text file a user names (a spec, an answers file), with messages that say
-what is wrong with it."""
+"""Reading a small text file a user names (a spec, an answers file, a model file), with messages
+that say what is wrong with it."""
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
@@ -13,14 +15,41 @@ class MissingFileError(FileNotFoundError):
     line's status 2), not a failure of the system around it."""
 
 
+def _kind(mode: int) -> str:
+    """What a file that is not a regular one is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _open_regular(path: Path, what: str) -> int:
+    """A descriptor of ``path`` opened for reading, if it is a regular file; ValueError saying
+    what it is otherwise. Opened without blocking (a FIFO with no writer would wait forever in a
+    plain open) and checked on the descriptor itself, so that the file checked is the file read."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise ValueError(f"{path}: is {_kind(mode)}, not {what}; give the name of a file")
+    os.set_blocking(fd, True)
+    return fd
+
+
 def read_text(path: str | PathLike[str], what: str, suffixes: Sequence[str] | None,
               max_bytes: int) -> tuple[Path, str]:
     """The path and UTF-8 text of a file (a spreadsheet's byte-order mark dropped).
 
-    ValueError for a name not ending in one of ``suffixes`` (None: any name), a file over
-    ``max_bytes`` or one that is not text; MissingFileError (a FileNotFoundError) for a missing
-    one. ``what`` names it ("a spec file"). The file is read in pieces, never past
-    ``max_bytes``: a device such as /dev/zero, or a file that grows while read, is refused at once.
+    ValueError for a name not ending in one of ``suffixes`` (None: any name), something that is
+    not a regular file (a directory, a FIFO, a device), a file over ``max_bytes`` or one that is
+    not text; MissingFileError (a FileNotFoundError) for a missing one. ``what`` names it ("a spec
+    file"). The file is read in pieces, never past ``max_bytes``: a file that grows while read is
+    refused at once.
     """
     path = Path(path)
     if suffixes is not None and path.suffix.lower() not in suffixes:
@@ -28,7 +57,7 @@ def read_text(path: str | PathLike[str], what: str, suffixes: Sequence[str] | No
     if not path.exists():
         raise MissingFileError(f"{path}: no such {what.split(' ', 1)[1]}")
     chunks, size = [], 0
-    with open(path, "rb") as f:
+    with open(_open_regular(path, what), "rb") as f:
         while chunk := f.read(1 << 16):
             size += len(chunk)
             if size > max_bytes:
