@@ -153,15 +153,22 @@ def _rows_toml(text: str) -> list[tuple[int, list[str]]]:
         raise AnswersError(f"not valid TOML: {message}") from None
     written = {}
     for k, line in enumerate(text.splitlines(), 1):
-        m = re.match(r'\s*(?:"([^"]*)"|\'([^\']*)\'|([^=\s]+))\s*=\s*([^#]*)', line)
+        # quantity = value; a table's header [quantity] or a dotted key quantity.x = value
+        m = re.match(r'\s*\[*\s*(?:"([^"]*)"|\'([^\']*)\'|([^=\s.\]]+))\s*([=.\]])\s*([^#]*)',
+                     line)
         if m:
-            written[m.group(1) or m.group(2) or m.group(3)] = (k, m.group(4).strip())
+            name = m.group(1) or m.group(2) or m.group(3)
+            written.setdefault(name, (k, m.group(5).strip() if m.group(4) == "=" else ""))
     rows = []
     for key, value in data.items():
-        line, literal = written.get(key, (0, str(value)))
+        line, literal = written.get(key, (None, repr(value)[:40]))
+        where = "" if line is None else f"line {line}: "  # a key spelt with escapes
+        if isinstance(value, dict | list) and not literal.startswith("["):
+            raise AnswersError(f"{where}{key} is a table; an answers file gives each quantity "
+                               "a number (quantity = value, e.g. o6 = 0.474)")
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise AnswersError(f"line {line}: {key}: not a number: {literal}")
-        rows.append((line, [key, literal.replace("_", "")]))
+            raise AnswersError(f"{where}{key}: not a number: {literal}")
+        rows.append((line or 0, [key, literal.replace("_", "")]))
     return rows
 
 

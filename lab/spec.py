@@ -21,7 +21,7 @@ from importlib import resources
 from os import PathLike
 from typing import Any
 
-from nn._files import read_text
+from nn._files import DuplicateKeyError, json_value, long_number, read_text
 from nn.activations import ACTIVATIONS
 from nn.layers import MLP
 from nn.limits import MAX_SPEC_PARAMETERS, check_sizes
@@ -329,23 +329,24 @@ def _frozen(src: _Source, frozen: object, expected: Sequence[str],
 
 def loads(text: str, fmt: str = "toml", source: str = "the spec") -> Spec:
     """A checked `Spec` from the text of a TOML or JSON file."""
-    if fmt == "toml":
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            # a decimal comma (0,4), as some spreadsheets and countries write numbers
-            comma = " (numbers take a decimal point: 0.4, not 0,4)" if re.search(
-                r"=\s*[-+]?\d+,\d", text) else ""
-            raise ValueError(f"{source}: not valid TOML: {e}{comma}") from None
-    elif fmt == "json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise ValueError(f"{source}, line {e.lineno}: not valid JSON: {e.msg}") from None
-        except RecursionError:
-            raise ValueError(f"{source}: its JSON is nested too deeply to be a spec") from None
-    else:
+    if fmt not in ("toml", "json"):
         raise ValueError(f"a spec is TOML or JSON, not {fmt!r}")
+    try:
+        data = tomllib.loads(text) if fmt == "toml" else json_value(text)
+    except tomllib.TOMLDecodeError as e:
+        # a decimal comma (0,4), as some spreadsheets and countries write numbers
+        comma = " (numbers take a decimal point: 0.4, not 0,4)" if re.search(
+            r"=\s*[-+]?\d+,\d", text) else ""
+        raise ValueError(f"{source}: not valid TOML: {e}{comma}") from None
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{source}, line {e.lineno}: not valid JSON: {e.msg}") from None
+    except RecursionError:
+        raise ValueError(f"{source}: its {fmt.upper()} is nested too deeply to be a spec"
+                         ) from None
+    except DuplicateKeyError as e:
+        raise ValueError(f"{source}: {e}") from None
+    except ValueError as e:  # a whole number longer than Python reads
+        raise ValueError(f"{source}, {long_number(text) or e}") from None
     return from_dict(data, source, text)
 
 

@@ -3,8 +3,11 @@ that say what is wrong with it."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import stat
+import sys
 from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
@@ -67,3 +70,46 @@ def read_text(path: str | PathLike[str], what: str, suffixes: Sequence[str] | No
         return path, b"".join(chunks).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValueError(f"{path}: not a UTF-8 text file") from None
+
+
+class DuplicateKeyError(ValueError):
+    """A JSON object that gives one key twice (JSON itself would keep the last, silently)."""
+
+    def __init__(self, key: str) -> None:
+        shown = repr(key) if len(key) <= 40 else repr(key[:37] + "...")
+        super().__init__(f"the key {shown} is given twice in one object (remove one: JSON "
+                         "would keep only the last)")
+        self.key = key
+
+
+def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    data: dict[str, object] = {}
+    for key, value in pairs:
+        if key in data:
+            raise DuplicateKeyError(key)
+        data[key] = value
+    return data
+
+
+def json_value(text: str) -> object:
+    """The value in JSON ``text``, as `json.loads` reads it, but refusing an object that gives a
+    key twice (DuplicateKeyError) and a whole number longer than Python reads (ValueError naming
+    its line, see `long_number`). json.JSONDecodeError and RecursionError pass through."""
+    def whole(digits: str) -> int:
+        if len(digits.lstrip("-")) > sys.get_int_max_str_digits() > 0:
+            raise ValueError(long_number(text) or "a whole number is too long to read")
+        return int(digits)
+
+    return json.loads(text, object_pairs_hook=_unique, parse_int=whole)
+
+
+def long_number(text: str) -> str | None:
+    """"line N: a whole number of D digits ..." for the first number in ``text`` longer than
+    the digits Python turns into an int (4,300 by default), or None if there is none."""
+    most = sys.get_int_max_str_digits()
+    found = re.search(rf"\d{{{most + 1},}}", text) if most > 0 else None
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    return (f"line {line}: a whole number of {len(found.group()):,} digits is longer than the "
+            f"{most:,} digits a number may have")
