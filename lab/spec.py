@@ -24,7 +24,7 @@ from typing import Any
 from nn._files import DuplicateKeyError, json_value, long_number, read_text
 from nn.activations import ACTIVATIONS
 from nn.layers import MLP
-from nn.limits import MAX_SPEC_PARAMETERS, check_sizes
+from nn.limits import MAX_SPEC_PARAMETERS, MAX_SPEC_WORK, check_sizes
 from nn.losses import loss_name
 
 UPDATES = ("per-example", "per-epoch")
@@ -32,6 +32,7 @@ UPDATES = ("per-example", "per-epoch")
 # before these: they keep a hostile or mistaken file from building a network no one can check.
 MAX_PARAMETERS = MAX_SPEC_PARAMETERS
 MAX_UPDATES = 100
+MAX_WORK = MAX_SPEC_WORK
 MAX_FILE_BYTES = 1_000_000
 KEYS = ("title", "inputs", "layers", "activation", "output_activation", "loss", "lr", "epochs",
         "update", "weights", "examples", "names", "frozen")
@@ -197,14 +198,57 @@ def from_dict(data: object, source: str = "the spec", text: str | None = None) -
     """A checked `Spec` from a file's keys; ValueError/TypeError naming the key (and its line,
     when ``text`` is the file's text) for anything missing, extra or wrong."""
     src = _Source(source, text)
+    table = _table(src, data)
+    inputs, layers = _sizes(src, table)
+    hidden, output = _activations(src, table, len(layers) - 1)
+    settings = _settings(src, table)
+    expected = _shape_names(inputs, layers, hidden, output)
+    weights = _weights(src, table["weights"], expected, f"{inputs}-{'-'.join(map(str, layers))}")
+    examples = table["examples"]
+    if not isinstance(examples, list) or not examples:
+        raise src.error("examples", "must list one or more examples, each with x and t")
+    try:  # before a single example is read: a file of 50,000 examples is refused at once
+        check_work(settings["epochs"], len(examples), len(expected), settings["update"])
+    except ValueError as e:
+        raise src.error("epochs", str(e)) from None
+    names = _names(src, table.get("names", {}), expected)
+    return Spec(inputs=inputs, layers=layers, weights=weights,
+                examples=_examples(src, examples, inputs, layers[-1]), activation=hidden,
+                output_activation=output, names=names,
+                frozen=_frozen(src, table.get("frozen", []), expected, names), **settings)
+
+
+def check_work(epochs: int, examples: int, parameters: int, update: str) -> None:
+    """ValueError for a run past a spec's limits: more than `MAX_UPDATES` updates (epochs, times
+    the examples for per-example updates), or more than `MAX_WORK` gradients computed
+    (epochs × examples × parameters: each example's pass computes every parameter's ∂E/∂p,
+    whether the update comes after it or once per epoch)."""
+    updates = epochs * (examples if update == "per-example" else 1)
+    if updates > MAX_UPDATES:
+        raise ValueError(f"{epochs} epochs of {examples} examples make {updates} updates, more "
+                         f"than the {MAX_UPDATES} a spec may step through")
+    work = epochs * examples * parameters
+    if work > MAX_WORK:
+        raise ValueError(f"{epochs} epochs of {examples:,} examples with {parameters} parameters "
+                         f"compute {work:,} gradients (epochs × examples × parameters), more "
+                         f"than the {MAX_WORK:,} a spec may ask for")
+
+
+def _table(src: _Source, data: object) -> Mapping[str, Any]:
+    """``data`` as a spec's table: only known keys, the required ones all there."""
     if not isinstance(data, Mapping):
-        raise TypeError(f"{source}: a spec is a table of keys (inputs, layers, ...), "
+        raise TypeError(f"{src.name}: a spec is a table of keys (inputs, layers, ...), "
                         f"got {type(data).__name__}")
     _keys(src, "the spec", data, KEYS)
     missing = [k for k in REQUIRED if k not in data]
     if missing:
-        raise ValueError(f"{source}: missing key{'s' if len(missing) > 1 else ''} "
+        raise ValueError(f"{src.name}: missing key{'s' if len(missing) > 1 else ''} "
                          f"{', '.join(missing)} (a spec needs {', '.join(REQUIRED)})")
+    return data
+
+
+def _sizes(src: _Source, data: Mapping[str, Any]) -> tuple[int, tuple[int, ...]]:
+    """The number of inputs and the layer sizes, within the limits of a spec."""
     inputs = _whole(src, "inputs", data["inputs"], 1)
     layers = data["layers"]
     if not isinstance(layers, list) or not layers:
@@ -217,38 +261,50 @@ def from_dict(data: object, source: str = "the spec", text: str | None = None) -
             "no longer readable"))
     except ValueError as e:
         raise src.error("layers", str(e)) from None
+    return inputs, layers
+
+
+def _activations(src: _Source, data: Mapping[str, Any], hidden_layers: int
+                 ) -> tuple[tuple[str, ...], str]:
+    """The hidden layers' activations (one name for all, or one per layer) and the output's."""
     hidden = data.get("activation", "sigmoid")
     if isinstance(hidden, list):
-        if len(hidden) != len(layers) - 1:
-            raise src.error("activation", f"lists {len(hidden)} names for {len(layers) - 1} "
+        if len(hidden) != hidden_layers:
+            raise src.error("activation", f"lists {len(hidden)} names for {hidden_layers} "
                             "hidden layers: give one name, or one per hidden layer")
-        hidden_acts = tuple(_activation(src, f"activation[{k}]", a) for k, a in enumerate(hidden))
+        acts = tuple(_activation(src, f"activation[{k}]", a) for k, a in enumerate(hidden))
     else:
-        hidden_acts = (_activation(src, "activation", hidden),) * (len(layers) - 1)
-    output = _activation(src, "output_activation", data.get("output_activation", "sigmoid"))
-    loss = data.get("loss", "squared")
+        acts = (_activation(src, "activation", hidden),) * hidden_layers
+    return acts, _activation(src, "output_activation", data.get("output_activation", "sigmoid"))
+
+
+def _settings(src: _Source, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The training settings and the title: loss, lr, epochs, update, title."""
     try:
-        loss = loss_name(loss)
+        loss = loss_name(data.get("loss", "squared"))
     except (TypeError, ValueError) as e:
         raise src.error("loss", str(e)) from None
     lr = _number(src, "lr", data["lr"])
     if lr <= 0:
         raise src.error("lr", f"the learning rate must be above 0, got {lr:g}")
-    epochs = _whole(src, "epochs", data.get("epochs", 1), 1)
-    update = _choice(src, "update", data.get("update", "per-example"), UPDATES)
     title = data.get("title", "")
     if not isinstance(title, str):
         raise src.error("title", f"must be text, got {_shown(title)}")
+    return {"loss": loss, "lr": lr, "epochs": _whole(src, "epochs", data.get("epochs", 1), 1),
+            "update": _choice(src, "update", data.get("update", "per-example"), UPDATES),
+            "title": title}
 
-    expected = list(_shape_names(inputs, layers, hidden_acts, output))
-    weights = data["weights"]
+
+def _weights(src: _Source, weights: object, expected: Sequence[str], shape: str
+             ) -> dict[str, float]:
+    """Every parameter's number, named as the network ``shape`` ("3-2-1") names them."""
     if not isinstance(weights, Mapping):
         raise src.error("weights", f"must be a table of name = number, got {_shown(weights)}")
     absent = [n for n in expected if n not in weights]
     unknown = [str(n) for n in weights if n not in expected]
     if absent or unknown:
-        network = (f"this {inputs}-{'-'.join(map(str, layers))} network has {len(expected)} "
-                   f"weights and biases: {_listing(expected)}")
+        network = (f"this {shape} network has {len(expected)} weights and biases: "
+                   f"{_listing(expected)}")
         if unknown:
             close = difflib.get_close_matches(unknown[0], absent or expected, n=1, cutoff=0.5)
             hint = f" (did you mean {close[0]}?)" if close else ""
@@ -258,15 +314,12 @@ def from_dict(data: object, source: str = "the spec", text: str | None = None) -
                             f"{more}{missing} ({network})")
         raise src.error("weights", f"missing {', '.join(absent[:8])}"
                         f"{' ...' if len(absent) > 8 else ''} ({network})")
-    weights = {n: _number(src, n, weights[n]) for n in expected}
+    return {n: _number(src, n, weights[n]) for n in expected}
 
-    examples = data["examples"]
-    if not isinstance(examples, list) or not examples:
-        raise src.error("examples", "must list one or more examples, each with x and t")
-    updates = epochs * (len(examples) if update == "per-example" else 1)
-    if updates > MAX_UPDATES:
-        raise src.error("epochs", f"{epochs} epochs of {len(examples)} examples make {updates} "
-                        f"updates, more than the {MAX_UPDATES} a spec may step through")
+
+def _examples(src: _Source, examples: list[Any], inputs: int, outputs: int
+              ) -> tuple[Example, ...]:
+    """Each example's x (one number per input unit) and t (one per output unit)."""
     checked = []
     for k, ex in enumerate(examples, 1):
         if not isinstance(ex, Mapping):
@@ -277,13 +330,9 @@ def from_dict(data: object, source: str = "the spec", text: str | None = None) -
             if key not in ex:
                 raise src.error("examples", f"example {k} has no {key}")
         checked.append(Example(_numbers(src, k, "x", ex["x"], inputs, "one per input unit"),
-                               _numbers(src, k, "t", ex["t"], layers[-1],
+                               _numbers(src, k, "t", ex["t"], outputs,
                                         "one target per output unit")))
-    names = _names(src, data.get("names", {}), expected)
-    frozen = _frozen(src, data.get("frozen", []), expected, names)
-    return Spec(inputs=inputs, layers=layers, lr=lr, weights=weights, examples=tuple(checked),
-                title=title, activation=hidden_acts, output_activation=output, loss=loss,
-                epochs=epochs, update=update, names=names, frozen=frozen)
+    return tuple(checked)
 
 
 def _listing(names: Sequence[str]) -> str:
