@@ -21,6 +21,7 @@ from importlib import resources
 from os import PathLike
 from typing import Any
 
+from nn._checks import plain_name
 from nn._files import DuplicateKeyError, json_value, long_number, read_text
 from nn.activations import ACTIVATIONS
 from nn.layers import MLP
@@ -180,8 +181,19 @@ def _choice(src: _Source, key: str, x: object, allowed: Sequence[str]) -> str:
     return x.strip().lower().replace("_", "-")
 
 
+def _plain(src: _Source, key: str, what: str, name: str) -> str:
+    """``name`` composed (NFC); refused, naming ``key``, if it holds an invisible or bidi
+    character (`nn._checks.plain_name`)."""
+    try:
+        return plain_name(what, name)
+    except ValueError as e:
+        raise src.error(key, str(e)) from None
+
+
 def _keys(src: _Source, where: str, data: Mapping[str, Any], allowed: Sequence[str]) -> None:
     extra = [k for k in data if k not in allowed]
+    for key in extra:  # "w14" and a zero-width space would read as "unknown key w14"
+        _plain(src, str(key), "the key", str(key))
     if extra:
         shown = ", ".join(map(str, extra[:5])) + (f" and {len(extra) - 5} more"
                                                   if len(extra) > 5 else "")
@@ -301,7 +313,8 @@ def _weights(src: _Source, weights: object, expected: Sequence[str], shape: str
     if not isinstance(weights, Mapping):
         raise src.error("weights", f"must be a table of name = number, got {_shown(weights)}")
     absent = [n for n in expected if n not in weights]
-    unknown = [str(n) for n in weights if n not in expected]
+    unknown = [_plain(src, str(n), "the parameter name", str(n)) for n in weights
+               if n not in expected]
     if absent or unknown:
         network = (f"this {shape} network has {len(expected)} weights and biases: "
                    f"{_listing(expected)}")
@@ -353,6 +366,8 @@ def _names(src: _Source, names: object, expected: Sequence[str]) -> dict[str, st
     _keys(src, "[names]", names, expected)
     shown: dict[str, str] = {}
     for name, book in names.items():
+        if isinstance(book, str):  # "δ" typed two ways is one name; a zero-width space is none
+            book = _plain(src, name, "the display name", book)
         if not isinstance(book, str) or not re.fullmatch(r"[^\s\x00-\x1f\x7f]{1,24}", book):
             raise src.error(name, "a display name must be 1 to 24 characters without spaces, "
                             f"got {_shown(book)}")
@@ -369,6 +384,7 @@ def _frozen(src: _Source, frozen: object, expected: Sequence[str],
             names: Mapping[str, str]) -> frozenset[str]:
     if not isinstance(frozen, list) or not all(isinstance(n, str) for n in frozen):
         raise src.error("frozen", f"must be a list of parameter names, got {_shown(frozen)}")
+    frozen = [_plain(src, "frozen", "the name", n) for n in frozen]
     lecture = {names.get(n, n): n for n in expected} | {n: n for n in expected}
     unknown = [n for n in frozen if n not in lecture]
     if unknown:

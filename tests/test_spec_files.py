@@ -211,3 +211,26 @@ def test_with_settings_checks_what_it_changes():
         spec.with_settings(lr=-1)
     with pytest.raises(ValueError, match="unknown spec setting colour"):
         spec.with_settings(colour="red")
+
+
+def test_display_names_that_differ_only_by_unicode_normalisation_are_the_same_name():
+    # "é" as one character (U+00E9) and as e + combining acute (U+0065 U+0301) look the same
+    message = bad("lr = 0.5", 'lr = 0.5\n[names]\nw13 = "\u00e9"\nw23 = "e\u0301"')
+    assert "the display name \u00e9 is given to two parameters" in message
+    spec = loads(GOOD.replace("lr = 0.5", 'lr = 0.5\nfrozen = ["we\u0301"]\n'
+                              '[names]\nw13 = "w\u00e9"'))
+    assert spec.display("w13") == "w\u00e9" and spec.frozen == {"w13"}
+
+
+@pytest.mark.parametrize("char, label", [
+    ("\u200b", "U+200B ZERO WIDTH SPACE"),
+    ("\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("\u2066", "U+2066 LEFT-TO-RIGHT ISOLATE"),
+    ("\u00ad", "U+00AD SOFT HYPHEN"),
+])
+def test_invisible_and_bidi_characters_in_names_are_refused_naming_the_character(char, label):
+    # a display name w3 next to w3 + a zero-width space would look like two equal names
+    assert label in bad("lr = 0.5", f'lr = 0.5\n[names]\nw13 = "w3{char}"')
+    assert label in bad("lr = 0.5", f'lr = 0.5\nfrozen = ["w13{char}"]')
+    assert label in bad("w13 = 0.1", f'"w13{char}" = 0.1')
+    assert label in bad("lr = 0.5", f'lr = 0.5\n"epochs{char}" = 1')
