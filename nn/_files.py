@@ -75,18 +75,14 @@ def read_text(path: str | PathLike[str], what: str, suffixes: Sequence[str] | No
 class DuplicateKeyError(ValueError):
     """A JSON object that gives one key twice (JSON itself would keep the last, silently)."""
 
-    def __init__(self, key: str) -> None:
-        shown = repr(key) if len(key) <= 40 else repr(key[:37] + "...")
-        super().__init__(f"the key {shown} is given twice in one object (remove one: JSON "
-                         "would keep only the last)")
-        self.key = key
-
 
 def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
     data: dict[str, object] = {}
     for key, value in pairs:
         if key in data:
-            raise DuplicateKeyError(key)
+            shown = repr(key) if len(key) <= 40 else repr(key[:37] + "...")
+            raise DuplicateKeyError(f"the key {shown} is given twice in one object (remove "
+                                    "one: JSON would keep only the last)")
         data[key] = value
     return data
 

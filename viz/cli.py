@@ -109,6 +109,7 @@ def _report(args: argparse.Namespace, to_json: Callable[[], object], to_text: Ca
 
 def cmd_trace(args: argparse.Namespace) -> None:
     """Primal and adjoint traces of a formula, and the gradient of each input."""
+    check_digits(args.digits)  # the same range, and message, as every other command's --digits
     output, inputs = parse(args.expr, **assignments(args.at))
     if _picture_paths(args):
         output.backward()  # the backward picture shows the adjoints
@@ -204,8 +205,11 @@ _SUFFIXES = {"svg": ".svg", "png": ".png", "dot": ".dot", "html": ""}  # a page:
 
 def _picture_paths(args: argparse.Namespace) -> dict[str, Path]:
     """The files asked for with --svg, --png, --dot, --html: each must be a name ending in its
-    format's suffix (an empty name is a mistake, not "no file")."""
-    paths = {}
+    format's suffix (an empty name is a mistake, not "no file"), and none may be an input file
+    or another output's file (it would be overwritten)."""
+    paths: dict[str, Path] = {}
+    taken = {f"the {role} file": Path(getattr(args, role)) for role in _INPUTS
+             if getattr(args, role, None)}
     for flag, suffix in _SUFFIXES.items():
         path = getattr(args, flag, None)
         if path is None:
@@ -214,12 +218,27 @@ def _picture_paths(args: argparse.Namespace) -> dict[str, Path]:
             raise UsageError(f"--{flag} needs a file name, got an empty one")
         if not path.lower().endswith(suffix):
             raise UsageError(f"the file for {flag} should end in {suffix}, got {path!r}")
-        paths[flag] = Path(path)
+        for what, other in taken.items():
+            if _same_file(Path(path), other):
+                raise UsageError(f"--{flag} {path} is {what}: writing it would overwrite it; "
+                                 "give another name")
+        paths[flag] = taken[f"--{flag}'s file"] = Path(path)
     return paths
 
 
+_INPUTS = ("spec", "answers", "model")  # the arguments that name a file the command reads
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` name one file (through links, or ./ and ../ in the name)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return a.resolve() == b.resolve()
+
+
 def _make_pictures(args: argparse.Namespace, picture: Callable[[], Drawing],
-                   stepper: Callable[[], Steps]) -> list[Callable[[], Path]]:
+                   stepper: Callable[[], Steps]) -> list[tuple[Path, Callable[[], Path]]]:
     """The pictures asked for, made (so that one too large is refused before any other work),
     each as a function that saves it to its file; `_write` calls them."""
     paths = _picture_paths(args)
@@ -228,16 +247,23 @@ def _make_pictures(args: argparse.Namespace, picture: Callable[[], Drawing],
     for flag, path in paths.items():
         if flag == "html":
             frames = stepper()
-            made.append(lambda frames=frames, path=path: export_html(frames, path))
+            made.append((path, lambda frames=frames, path=path: export_html(frames, path)))
         else:
-            made.append(lambda path=path: drawing.save(path))
+            made.append((path, lambda path=path: drawing.save(path)))
     return made
 
 
-def _write(made: Sequence[Callable[[], Path]]) -> None:
-    """Save each picture; "wrote FILE" goes to standard error (standard output may hold JSON)."""
-    for save in made:
-        print(f"wrote {save()}", file=sys.stderr)
+def _write(made: Sequence[tuple[Path, Callable[[], Path]]]) -> None:
+    """Save each picture; "wrote FILE" goes to standard error (standard output may hold JSON).
+    A failed write (a full disk) names the file: the system's own error does not."""
+    for path, save in made:
+        try:
+            saved = save()
+        except OSError as e:
+            if e.filename is not None or not e.strerror:
+                raise
+            raise OSError(e.errno, f"cannot write it: {e.strerror}", str(path)) from None
+        print(f"wrote {saved}", file=sys.stderr)
 
 
 def cmd_draw(args: argparse.Namespace) -> None:
