@@ -292,7 +292,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be from 0 to 65535, got {args.port}")
     network = spec.load(args.spec) if args.spec else None
-    serve(network, host=args.host, port=args.port, open_browser=not args.no_browser)
+    serve(network, host=args.host, port=args.port, open_browser=not args.no_browser,
+          allow_hosts=args.allow_host)
 
 
 def _add_picture_flags(p: argparse.ArgumentParser, views: Sequence[str], default: str) -> None:
@@ -382,6 +383,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("spec", nargs="?", help="a network spec file for the Step view")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                   help="a host name the page may be opened by, besides --host (repeatable; "
+                        "needed with --host 0.0.0.0)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free one)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.set_defaults(run=cmd_serve)
