@@ -8,7 +8,7 @@ import json
 import pkgutil
 import subprocess
 import sys
-import time
+import tracemalloc
 
 import pytest
 
@@ -114,10 +114,16 @@ def run(capsys, *argv):
     return status, out, err
 
 
-def _fast(capsys, *argv, seconds=2.0):
-    start = time.perf_counter()
-    result = run(capsys, *argv)
-    assert time.perf_counter() - start < seconds
+def _fast(capsys, *argv, megabytes=50):
+    """The command's result; refused before the work it would take: within ``megabytes`` of
+    memory allocated (a machine's load changes time, not memory)."""
+    tracemalloc.start()
+    try:
+        result = run(capsys, *argv)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < megabytes * 1_000_000, f"allocated {peak / 1e6:.0f} MB"
     return result
 
 

@@ -2,7 +2,6 @@
 model files past their size, nested without end or holding absurd numbers get a short ValueError."""
 
 import json
-import time
 import tracemalloc
 
 import pytest
@@ -16,13 +15,12 @@ MILLION_LAYERS = [1] * 10**6  # made here, not inside the measured call
 
 
 def _refused_without_building(make, match):
-    """``make()`` raises ValueError matching ``match``, within 0.1 s and 1 MB of allocations."""
+    """``make()`` raises ValueError matching ``match`` within 1 MB of allocations: the sizes are
+    refused as declared, no weight made (memory, unlike time, does not depend on the load)."""
     tracemalloc.start()
-    start = time.perf_counter()
     try:
         with pytest.raises(ValueError, match=match):
             make()
-        assert time.perf_counter() - start < 0.1
         assert tracemalloc.get_traced_memory()[1] < 1_000_000
     finally:
         tracemalloc.stop()
