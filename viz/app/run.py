@@ -129,11 +129,14 @@ def serve(spec: Spec | None = None, host: str = "127.0.0.1", port: int = 8000,
     # before it: Ctrl-C's KeyboardInterrupt, and this one for SIGTERM (else its default ends
     # the process at once, status -15, without a word)
     terminated: list[int] = []
-    previous = signal.signal(signal.SIGTERM, lambda sig, frame: terminated.append(sig))
+    main = threading.current_thread() is threading.main_thread()  # signals: its only
+    previous = (signal.signal(signal.SIGTERM, lambda sig, frame: terminated.append(sig))
+                if main else None)
     try:
         _Server(config, app.state.stopping).run(sockets=[sock])
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if main:
+            signal.signal(signal.SIGTERM, previous)
     print(f"backprop serve: stopped{' (SIGTERM)' if terminated else ''}", flush=True)

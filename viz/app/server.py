@@ -121,7 +121,7 @@ def _number(text: str, what: str, most: int) -> int:
 def _script_hashes(page: str) -> str:
     """The CSP sources of a page's inline scripts: 'sha256-…' of each, so that these run and
     no other (a name that closed the script element early could not add one)."""
-    bodies = re.findall(r"<script>(.*?)</script>", page, flags=re.S)
+    bodies = re.findall(r"<script\b[^>]*>(.*?)</script>", page, flags=re.S)
     return " ".join("'sha256-" + base64.b64encode(hashlib.sha256(b.encode()).digest()).decode()
                     + "'" for b in bodies) or "'none'"
 
