@@ -109,3 +109,29 @@ def test_streams_past_the_cap_are_refused_with_503(monkeypatch):
         assert next(lines) == "event: update"
         refused = client.get(f"/api/train/{second}/stream")
         assert refused.status_code == 503 and "streams at once" in refused.json()["error"]
+
+
+def test_a_machine_without_graphviz_is_told_so_with_503(client, monkeypatch):
+    from viz.app import stepping
+    from viz.drawing import DotNotFoundError
+
+    def no_dot(*args, **kwargs):
+        raise DotNotFoundError("Graphviz's dot is not installed")
+
+    monkeypatch.setattr(stepping.Views, "frame_svg", no_dot)
+    r = client.get("/api/formula/frame/1")
+    assert r.status_code == 503 and r.json() == {"error": "Graphviz's dot is not installed"}
+
+
+def test_a_session_training_in_one_request_answers_another_with_409(client):
+    sid = client.post("/api/train", params={"points": "8"}).json()["id"]
+    session = client.app.state.sessions.get(sid)
+    with session.lock:  # as while a stream trains it
+        r = client.post(f"/api/train/{sid}/epoch")
+    assert r.status_code == 409 and "training already" in r.json()["error"]
+    assert client.post(f"/api/train/{sid}/epoch").json()["epoch"] == 1
+
+
+def test_an_ended_session_is_a_404_that_says_to_reset(client):
+    r = client.post("/api/train/" + "0" * 32 + "/epoch")
+    assert r.status_code == 404 and r.json()["error"].endswith("press Reset")

@@ -257,7 +257,7 @@ def create_app(spec: Spec | None = None, allowed_hosts: list[str] | None = None)
     app = Starlette(routes=routes, middleware=[
         Middleware(TrustedHostMiddleware, allowed_hosts=hosts), Middleware(_SameOrigin)])
     app.state.stopping = stopping
-    app.state.streams = streams
+    app.state.streams, app.state.sessions = streams, sessions
     return app
 
 
