@@ -129,7 +129,7 @@ def test_a_stream_ends_at_once_when_the_server_stops():
     stopping = threading.Event()
     stopping.set()
     assert _events(Session(Settings(points=8)), stopping) == [
-        ("end", {"reason": "the server has stopped (Ctrl-C)"})]
+        ("end", {"reason": "the server has stopped"})]
 
 
 def test_a_stream_ends_after_its_time_with_reason_time(monkeypatch):

@@ -322,7 +322,7 @@ async def _updates(session: training.Session, stopping: threading.Event) -> Asyn
         end = time.monotonic() + limits.STREAM_SECONDS
         while True:
             if stopping.is_set():
-                yield _event("end", {"reason": "the server has stopped (Ctrl-C)"})
+                yield _event("end", {"reason": "the server has stopped"})
                 return
             snapshot = await anyio.to_thread.run_sync(session.train_for, limits.UPDATE_SECONDS)
             yield _event("update", snapshot)
