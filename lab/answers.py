@@ -155,20 +155,25 @@ def _rows_toml(text: str, problems: list[str]) -> list[Row]:
         raise AnswersError("not valid TOML: nested too deeply to be an answers file") from None
     written = {}
     for k, line in enumerate(text.splitlines(), 1):
-        m = re.match(r'\s*(?:"([^"]*)"|\'([^\']*)\'|([^=\s]+))\s*=\s*([^#]*)', line)
+        # quantity = value; a table's header [quantity] or a dotted key quantity.x = value
+        m = re.match(r'\s*\[*\s*(?:"([^"]*)"|\'([^\']*)\'|([^=\s.\]]+))\s*([=.\]])\s*([^#]*)',
+                     line)
         if m:
-            written.setdefault(m.group(1) or m.group(2) or m.group(3), (k, m.group(4).strip()))
+            name = m.group(1) or m.group(2) or m.group(3)
+            written.setdefault(name, (k, m.group(5).strip() if m.group(4) == "=" else ""))
     rows = []
     for key, value in data.items():
-        line, literal = written.get(key, (0, ""))
-        where = f"line {line}" if line else f"the table [{key}]"
+        line, literal = written.get(key, (None, ""))
+        where = "" if line is None else f"line {line}: "  # a key spelt with escapes
         if isinstance(value, str):
-            rows.append((line, key, value))
+            rows.append((line or 0, key, value))
+        elif isinstance(value, dict):
+            problems.append(f"{where}{key} is a table; an answers file gives each quantity a "
+                            "number (quantity = value, e.g. o6 = 0.474)")
         elif isinstance(value, bool) or not isinstance(value, int | float):
-            kind = "a table" if isinstance(value, dict) else type(value).__name__
-            problems.append(f"{where}: {key}: not a number ({kind})")
+            problems.append(f"{where}{key}: not a number: {literal or repr(value)[:40]}")
         else:
-            rows.append((line, key, literal.replace("_", "") or repr(value)))
+            rows.append((line or 0, key, literal.replace("_", "") or repr(value)))
     return rows
 
 

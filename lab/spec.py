@@ -21,10 +21,11 @@ from importlib import resources
 from os import PathLike
 from typing import Any
 
-from nn._files import read_text
+from nn._checks import plain_name
+from nn._files import DuplicateKeyError, json_value, long_number, read_text
 from nn.activations import ACTIVATIONS
 from nn.layers import MLP
-from nn.limits import MAX_SPEC_PARAMETERS, check_sizes
+from nn.limits import MAX_SPEC_PARAMETERS, MAX_SPEC_WORK, check_sizes
 from nn.losses import loss_name
 
 from .precision import Precision
@@ -34,6 +35,7 @@ UPDATES = ("per-example", "per-epoch")
 # before these: they keep a hostile or mistaken file from building a network no one can check.
 MAX_PARAMETERS = MAX_SPEC_PARAMETERS
 MAX_UPDATES = 100
+MAX_WORK = MAX_SPEC_WORK
 MAX_FILE_BYTES = 1_000_000
 KEYS = ("title", "inputs", "layers", "activation", "output_activation", "loss", "lr", "epochs",
         "update", "weights", "examples", "names", "frozen", "grading")
@@ -183,8 +185,19 @@ def _choice(src: _Source, key: str, x: object, allowed: Sequence[str]) -> str:
     return x.strip().lower().replace("_", "-")
 
 
+def _plain(src: _Source, key: str, what: str, name: str) -> str:
+    """``name`` composed (NFC); refused, naming ``key``, if it holds an invisible or bidi
+    character (`nn._checks.plain_name`)."""
+    try:
+        return plain_name(what, name)
+    except ValueError as e:
+        raise src.error(key, str(e)) from None
+
+
 def _keys(src: _Source, where: str, data: Mapping[str, Any], allowed: Sequence[str]) -> None:
     extra = [k for k in data if k not in allowed]
+    for key in extra:  # "w14" and a zero-width space would read as "unknown key w14"
+        _plain(src, str(key), "the key", str(key))
     if extra:
         shown = ", ".join(map(str, extra[:5])) + (f" and {len(extra) - 5} more"
                                                   if len(extra) > 5 else "")
@@ -201,14 +214,58 @@ def from_dict(data: object, source: str = "the spec", text: str | None = None) -
     """A checked `Spec` from a file's keys; ValueError/TypeError naming the key (and its line,
     when ``text`` is the file's text) for anything missing, extra or wrong."""
     src = _Source(source, text)
+    table = _table(src, data)
+    inputs, layers = _sizes(src, table)
+    hidden, output = _activations(src, table, len(layers) - 1)
+    settings = _settings(src, table)
+    expected = _shape_names(inputs, layers, hidden, output)
+    weights = _weights(src, table["weights"], expected, f"{inputs}-{'-'.join(map(str, layers))}")
+    examples = table["examples"]
+    if not isinstance(examples, list) or not examples:
+        raise src.error("examples", "must list one or more examples, each with x and t")
+    try:  # before a single example is read: a file of 50,000 examples is refused at once
+        check_work(settings["epochs"], len(examples), len(expected), settings["update"])
+    except ValueError as e:
+        raise src.error("epochs", str(e)) from None
+    names = _names(src, table.get("names", {}), expected)
+    return Spec(inputs=inputs, layers=layers, weights=weights,
+                examples=_examples(src, examples, inputs, layers[-1]), activation=hidden,
+                output_activation=output, names=names,
+                frozen=_frozen(src, table.get("frozen", []), expected, names),
+                precision=_grading(src, table.get("grading", {})), **settings)
+
+
+def check_work(epochs: int, examples: int, parameters: int, update: str) -> None:
+    """ValueError for a run past a spec's limits: more than `MAX_UPDATES` updates (epochs, times
+    the examples for per-example updates), or more than `MAX_WORK` gradients computed
+    (epochs × examples × parameters: each example's pass computes every parameter's ∂E/∂p,
+    whether the update comes after it or once per epoch)."""
+    updates = epochs * (examples if update == "per-example" else 1)
+    if updates > MAX_UPDATES:
+        raise ValueError(f"{epochs} epochs of {examples} examples make {updates} updates, more "
+                         f"than the {MAX_UPDATES} a spec may step through")
+    work = epochs * examples * parameters
+    if work > MAX_WORK:
+        raise ValueError(f"{epochs} epochs of {examples:,} examples with {parameters} parameters "
+                         f"compute {work:,} gradients (epochs × examples × parameters), more "
+                         f"than the {MAX_WORK:,} a spec may ask for")
+
+
+def _table(src: _Source, data: object) -> Mapping[str, Any]:
+    """``data`` as a spec's table: only known keys, the required ones all there."""
     if not isinstance(data, Mapping):
-        raise TypeError(f"{source}: a spec is a table of keys (inputs, layers, ...), "
+        raise TypeError(f"{src.name}: a spec is a table of keys (inputs, layers, ...), "
                         f"got {type(data).__name__}")
     _keys(src, "the spec", data, KEYS)
     missing = [k for k in REQUIRED if k not in data]
     if missing:
-        raise ValueError(f"{source}: missing key{'s' if len(missing) > 1 else ''} "
+        raise ValueError(f"{src.name}: missing key{'s' if len(missing) > 1 else ''} "
                          f"{', '.join(missing)} (a spec needs {', '.join(REQUIRED)})")
+    return data
+
+
+def _sizes(src: _Source, data: Mapping[str, Any]) -> tuple[int, tuple[int, ...]]:
+    """The number of inputs and the layer sizes, within the limits of a spec."""
     inputs = _whole(src, "inputs", data["inputs"], 1)
     layers = data["layers"]
     if not isinstance(layers, list) or not layers:
@@ -221,38 +278,51 @@ def from_dict(data: object, source: str = "the spec", text: str | None = None) -
             "no longer readable"))
     except ValueError as e:
         raise src.error("layers", str(e)) from None
+    return inputs, layers
+
+
+def _activations(src: _Source, data: Mapping[str, Any], hidden_layers: int
+                 ) -> tuple[tuple[str, ...], str]:
+    """The hidden layers' activations (one name for all, or one per layer) and the output's."""
     hidden = data.get("activation", "sigmoid")
     if isinstance(hidden, list):
-        if len(hidden) != len(layers) - 1:
-            raise src.error("activation", f"lists {len(hidden)} names for {len(layers) - 1} "
+        if len(hidden) != hidden_layers:
+            raise src.error("activation", f"lists {len(hidden)} names for {hidden_layers} "
                             "hidden layers: give one name, or one per hidden layer")
-        hidden_acts = tuple(_activation(src, f"activation[{k}]", a) for k, a in enumerate(hidden))
+        acts = tuple(_activation(src, f"activation[{k}]", a) for k, a in enumerate(hidden))
     else:
-        hidden_acts = (_activation(src, "activation", hidden),) * (len(layers) - 1)
-    output = _activation(src, "output_activation", data.get("output_activation", "sigmoid"))
-    loss = data.get("loss", "squared")
+        acts = (_activation(src, "activation", hidden),) * hidden_layers
+    return acts, _activation(src, "output_activation", data.get("output_activation", "sigmoid"))
+
+
+def _settings(src: _Source, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The training settings and the title: loss, lr, epochs, update, title."""
     try:
-        loss = loss_name(loss)
+        loss = loss_name(data.get("loss", "squared"))
     except (TypeError, ValueError) as e:
         raise src.error("loss", str(e)) from None
     lr = _number(src, "lr", data["lr"])
     if lr <= 0:
         raise src.error("lr", f"the learning rate must be above 0, got {lr:g}")
-    epochs = _whole(src, "epochs", data.get("epochs", 1), 1)
-    update = _choice(src, "update", data.get("update", "per-example"), UPDATES)
     title = data.get("title", "")
     if not isinstance(title, str):
         raise src.error("title", f"must be text, got {_shown(title)}")
+    return {"loss": loss, "lr": lr, "epochs": _whole(src, "epochs", data.get("epochs", 1), 1),
+            "update": _choice(src, "update", data.get("update", "per-example"), UPDATES),
+            "title": title}
 
-    expected = list(_shape_names(inputs, layers, hidden_acts, output))
-    weights = data["weights"]
+
+def _weights(src: _Source, weights: object, expected: Sequence[str], shape: str
+             ) -> dict[str, float]:
+    """Every parameter's number, named as the network ``shape`` ("3-2-1") names them."""
     if not isinstance(weights, Mapping):
         raise src.error("weights", f"must be a table of name = number, got {_shown(weights)}")
     absent = [n for n in expected if n not in weights]
-    unknown = [str(n) for n in weights if n not in expected]
+    unknown = [_plain(src, str(n), "the parameter name", str(n)) for n in weights
+               if n not in expected]
     if absent or unknown:
-        network = (f"this {inputs}-{'-'.join(map(str, layers))} network has {len(expected)} "
-                   f"weights and biases: {_listing(expected)}")
+        network = (f"this {shape} network has {len(expected)} weights and biases: "
+                   f"{_listing(expected)}")
         if unknown:
             close = difflib.get_close_matches(unknown[0], absent or expected, n=1, cutoff=0.5)
             hint = f" (did you mean {close[0]}?)" if close else ""
@@ -262,15 +332,12 @@ def from_dict(data: object, source: str = "the spec", text: str | None = None) -
                             f"{more}{missing} ({network})")
         raise src.error("weights", f"missing {', '.join(absent[:8])}"
                         f"{' ...' if len(absent) > 8 else ''} ({network})")
-    weights = {n: _number(src, n, weights[n]) for n in expected}
+    return {n: _number(src, n, weights[n]) for n in expected}
 
-    examples = data["examples"]
-    if not isinstance(examples, list) or not examples:
-        raise src.error("examples", "must list one or more examples, each with x and t")
-    updates = epochs * (len(examples) if update == "per-example" else 1)
-    if updates > MAX_UPDATES:
-        raise src.error("epochs", f"{epochs} epochs of {len(examples)} examples make {updates} "
-                        f"updates, more than the {MAX_UPDATES} a spec may step through")
+
+def _examples(src: _Source, examples: list[Any], inputs: int, outputs: int
+              ) -> tuple[Example, ...]:
+    """Each example's x (one number per input unit) and t (one per output unit)."""
     checked = []
     for k, ex in enumerate(examples, 1):
         if not isinstance(ex, Mapping):
@@ -281,14 +348,9 @@ def from_dict(data: object, source: str = "the spec", text: str | None = None) -
             if key not in ex:
                 raise src.error("examples", f"example {k} has no {key}")
         checked.append(Example(_numbers(src, k, "x", ex["x"], inputs, "one per input unit"),
-                               _numbers(src, k, "t", ex["t"], layers[-1],
+                               _numbers(src, k, "t", ex["t"], outputs,
                                         "one target per output unit")))
-    names = _names(src, data.get("names", {}), expected)
-    frozen = _frozen(src, data.get("frozen", []), expected, names)
-    precision = _grading(src, data.get("grading", {}))
-    return Spec(inputs=inputs, layers=layers, lr=lr, weights=weights, examples=tuple(checked),
-                title=title, activation=hidden_acts, output_activation=output, loss=loss,
-                epochs=epochs, update=update, names=names, frozen=frozen, precision=precision)
+    return tuple(checked)
 
 
 def _listing(names: Sequence[str]) -> str:
@@ -309,6 +371,8 @@ def _names(src: _Source, names: object, expected: Sequence[str]) -> dict[str, st
     _keys(src, "[names]", names, expected)
     shown: dict[str, str] = {}
     for name, book in names.items():
+        if isinstance(book, str):  # "δ" typed two ways is one name; a zero-width space is none
+            book = _plain(src, name, "the display name", book)
         if not isinstance(book, str) or not re.fullmatch(r"[^\s\x00-\x1f\x7f]{1,24}", book):
             raise src.error(name, "a display name must be 1 to 24 characters without spaces, "
                             f"got {_shown(book)}")
@@ -325,6 +389,7 @@ def _frozen(src: _Source, frozen: object, expected: Sequence[str],
             names: Mapping[str, str]) -> frozenset[str]:
     if not isinstance(frozen, list) or not all(isinstance(n, str) for n in frozen):
         raise src.error("frozen", f"must be a list of parameter names, got {_shown(frozen)}")
+    frozen = [_plain(src, "frozen", "the name", n) for n in frozen]
     lecture = {names.get(n, n): n for n in expected} | {n: n for n in expected}
     unknown = [n for n in frozen if n not in lecture]
     if unknown:
@@ -363,23 +428,24 @@ def _grading(src: _Source, table: object) -> Precision:
 
 def loads(text: str, fmt: str = "toml", source: str = "the spec") -> Spec:
     """A checked `Spec` from the text of a TOML or JSON file."""
-    if fmt == "toml":
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            # a decimal comma (0,4), as some spreadsheets and countries write numbers
-            comma = " (numbers take a decimal point: 0.4, not 0,4)" if re.search(
-                r"=\s*[-+]?\d+,\d", text) else ""
-            raise ValueError(f"{source}: not valid TOML: {e}{comma}") from None
-    elif fmt == "json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise ValueError(f"{source}, line {e.lineno}: not valid JSON: {e.msg}") from None
-        except RecursionError:
-            raise ValueError(f"{source}: its JSON is nested too deeply to be a spec") from None
-    else:
+    if fmt not in ("toml", "json"):
         raise ValueError(f"a spec is TOML or JSON, not {fmt!r}")
+    try:
+        data = tomllib.loads(text) if fmt == "toml" else json_value(text)
+    except tomllib.TOMLDecodeError as e:
+        # a decimal comma (0,4), as some spreadsheets and countries write numbers
+        comma = " (numbers take a decimal point: 0.4, not 0,4)" if re.search(
+            r"=\s*[-+]?\d+,\d", text) else ""
+        raise ValueError(f"{source}: not valid TOML: {e}{comma}") from None
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{source}, line {e.lineno}: not valid JSON: {e.msg}") from None
+    except RecursionError:
+        raise ValueError(f"{source}: its {fmt.upper()} is nested too deeply to be a spec"
+                         ) from None
+    except DuplicateKeyError as e:
+        raise ValueError(f"{source}: {e}") from None
+    except ValueError as e:  # a whole number longer than Python reads
+        raise ValueError(f"{source}, {long_number(text) or e}") from None
     return from_dict(data, source, text)
 
 

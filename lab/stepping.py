@@ -162,6 +162,8 @@ def step(subject: Spec | str | PathLike[str]) -> StepRun:
     """Run a spec's updates (``epochs`` passes over its examples, per example or per epoch) and
     return one record per update; a path is read with `lab.spec.load`."""
     spec = subject if isinstance(subject, Spec) else specs.load(subject)
+    # a Spec made directly, not read by lab.spec, is held to the same limits before any work
+    specs.check_work(spec.epochs, len(spec.examples), len(spec.weights), spec.update)
     model = spec.model()
     records: list[StepRecord] = []
     numbered = list(enumerate(spec.examples, 1))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import unicodedata
 
 import numpy as np
 
@@ -57,6 +58,24 @@ def short_repr(x: object, width: int = 40) -> str:
     even when the value is a file's worth of text."""
     text = repr(x)
     return text if len(text) <= width else f"{text[:width]}… ({len(text):,} characters)"
+
+
+# control, format (zero-width, bidi), private-use, unassigned, surrogate, line/paragraph breaks
+_UNSEEN = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
+
+
+def plain_name(what: str, name: str) -> str:
+    """``name`` in Unicode's composed form (NFC), so that "é" typed as one character or as
+    e + ◌́ is one name. ValueError if it holds a character no one sees or one that turns the
+    direction of text (a zero-width space, a bidi control): two names that look the same must
+    be the same name."""
+    for k, ch in enumerate(name):
+        if unicodedata.category(ch) in _UNSEEN:
+            label = unicodedata.name(ch, "a control character")
+            raise ValueError(f"{what} {short_repr(name)} holds U+{ord(ch):04X} {label} "
+                             f"(character {k + 1}), which is invisible or turns the direction "
+                             "of text; a name must read as it is written")
+    return unicodedata.normalize("NFC", name)
 
 
 def flag(name: str, x: object) -> bool:

@@ -20,6 +20,10 @@ MAX_PARAMETERS = 100_000
 MAX_SPEC_PARAMETERS = 200
 """Weights + biases of an own-network spec (lab.spec) and the live app: every number is shown,
 so past this a hand calculation and its step-by-step page are no longer readable."""
+MAX_SPEC_WORK = 100 * MAX_SPEC_PARAMETERS
+"""Gradients a spec's run computes, epochs × examples × parameters: 100 updates of the largest
+network, about a second of the scalar engine. Each example's pass counts, whether the update
+comes after it or once per epoch (50,000 examples × 100 epochs would run for half an hour)."""
 MAX_MODEL_FILE_BYTES = 10_000_000
 """A saved model file (JSON, indented) of MAX_PARAMETERS parameters takes about 4 MB."""
 

@@ -14,7 +14,7 @@ from os import PathLike
 
 from autograd_core import Value, zero_grad
 
-from ._checks import short_repr
+from ._checks import plain_name, short_repr
 
 FORMAT = "backprop-lab model"
 VERSION = 1
@@ -98,6 +98,8 @@ class Module:
         params = dict(self.named_parameters())
         missing = [n for n in params if n not in state] if strict else []
         unknown = [str(n) for n in state if n not in params]
+        for name in unknown:  # "w14" with a zero-width space would read as "w14 not in it"
+            plain_name("a parameter name", name)
         if missing or unknown:
             parts = [f"the state has {len(state)} parameters, this model has {len(params)}"]
             if missing:

@@ -7,7 +7,7 @@ import json
 from os import PathLike
 
 from ._checks import short_repr
-from ._files import read_text
+from ._files import json_value, read_text
 from .layers import MLP, Layer, Neuron
 from .limits import MAX_MODEL_FILE_BYTES
 from .module import FORMAT, VERSION, Module
@@ -18,14 +18,14 @@ KINDS: dict[str, type[Module]] = {"Neuron": Neuron, "Layer": Layer, "MLP": MLP}
 def _json(path: str | PathLike, text: str, what: str) -> object:
     """The JSON value in ``text``, or a ValueError saying why ``path`` is not a ``what``."""
     try:
-        return json.loads(text)
+        return json_value(text)
     except json.JSONDecodeError as e:
         raise ValueError(f"{path} is not a {what}: its JSON is broken or truncated "
                          f"({e.msg} at line {e.lineno})") from None
     except RecursionError:
         raise ValueError(f"{path} is not a {what}: its JSON is nested too deeply") from None
-    except ValueError as e:  # a whole number of more than 4,300 digits, as Python refuses it
-        raise ValueError(f"{path} is not a {what}: {str(e)[:200]}") from None
+    except ValueError as e:  # a key given twice; a whole number longer than Python reads
+        raise ValueError(f"{path} is not a {what}: {e}") from None
 
 
 def load(path: str | PathLike) -> Module:

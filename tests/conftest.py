@@ -46,6 +46,9 @@ def browser():
 
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (scripts/system-deps.sh)")
+    # expect(...) waits 5 s by default: on a machine kept busy by other processes a page may
+    # take longer to show what it will show; this is how long to wait, not a speed asserted
+    sync_api.expect.set_options(timeout=30_000)
     with sync_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

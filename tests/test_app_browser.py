@@ -6,6 +6,7 @@ import json
 import math
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -311,18 +312,22 @@ def test_twenty_concurrent_requests_are_all_answered(server):
     assert gradients == [2.0 * k for k in range(20)]  # d(x² + k)/dx = 2x
 
 
-def test_stream_sends_five_updates_a_second_for_a_2_8_8_1_network_on_200_points(server):
+def test_stream_sends_updates_of_a_2_8_8_1_network_on_200_points_in_order(server):
+    # the rate (five updates a second or more) is measured by bench/app_stream.py
     sid = httpx.post(server + "api/train", params={"layers": "8,8", "points": "200",
                                                    "data": "moons"}).json()["id"]
-    times = []
+    snapshots = []
     with httpx.stream("GET", f"{server}api/train/{sid}/stream", timeout=30) as r:
         for line in r.iter_lines():
-            if line == "event: update":
-                times.append(time.monotonic())
-                if len(times) == 16:
+            if line.startswith("data: "):
+                snapshots.append(json.loads(line[6:]))
+                if len(snapshots) == 16:
                     break
-    rate = (len(times) - 1) / (times[-1] - times[0])
-    assert rate >= 5, f"{rate:.1f} updates per second"
+    epochs = [s["epoch"] for s in snapshots]
+    assert epochs == sorted(epochs) and epochs[-1] >= 1
+    # 8 + 8 hidden units' images of 20 × 20, the boundary on 40 × 40 points
+    assert all(len(s["units"]) == 16 and len(s["boundary"]["values"]) == 1600
+               for s in snapshots)
 
 
 def test_a_session_trains_the_same_while_another_streams(server):
@@ -384,14 +389,69 @@ def test_ctrl_c_stops_the_server_cleanly_while_a_stream_is_open():
     assert "Traceback" not in err and "stopped" in out
 
 
-def test_another_host_than_this_machine_is_warned_about():
-    proc, url = start_server("--host", "0.0.0.0")
+def test_another_host_than_this_machine_is_warned_about_and_keeps_the_host_check():
+    proc, url = start_server("--host", "0.0.0.0", "--allow-host", "mylaptop.local")
     try:
         assert httpx.get(url + "api/options").status_code == 200
+        for name, status in (("mylaptop.local", 200), ("evil.example", 400)):
+            r = httpx.get(url + "api/options", headers={"host": name})
+            assert r.status_code == status, name
     finally:
         code, _, err = stop(proc)
     assert code == 0
     assert "anyone who can reach this machine" in err
+
+
+def test_127_1_is_this_machine_no_warning_and_its_name_is_allowed():
+    # 127.1 is 127.0.0.1 to the socket library (and to a browser)
+    proc, url = start_server("--host", "127.1")
+    try:
+        assert url.startswith("http://127.1:")
+        assert httpx.get(url + "api/options").status_code == 200
+        assert httpx.get(url + "api/options", headers={"host": "evil.example"}).status_code == 400
+    finally:
+        code, _, err = stop(proc)
+    assert code == 0 and err == ""
+
+
+def test_sigterm_stops_the_server_cleanly_and_says_so():
+    proc, url = start_server()
+    assert httpx.get(url + "api/options").status_code == 200
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0, err
+    assert out.strip().endswith("backprop serve: stopped (SIGTERM)") and "Traceback" not in err
+
+
+def test_a_stream_no_one_reads_stops_training_after_a_few_updates(server):
+    # a client that asks for the stream and then reads nothing: the server's writes wait for
+    # it once the connection's buffers are full, and the training waits with them
+    sid = httpx.post(server + "api/train", params={"layers": "8,8"}).json()["id"]
+    host, port = server.split("//", 1)[1].strip("/").rsplit(":", 1)
+    silent = socket.create_connection((host, int(port)))
+    try:
+        silent.sendall(f"GET /api/train/{sid}/stream HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        silent.recv(1)  # the stream has started
+        epochs = []
+        for _ in range(200):  # one epoch asked for at a time, until the stream trains no more
+            r = httpx.post(f"{server}api/train/{sid}/epoch", timeout=30)
+            if r.status_code == 200:
+                epochs.append(r.json()["epoch"])
+                if len(epochs) >= 3 and epochs[-1] - epochs[-3] == 2:
+                    break  # two epochs, both ours: the stream has stopped
+            time.sleep(0.1)
+        # 64 kB of unread updates (each about 20 kB, a few mini-batches of 10 of the 100
+        # training points) hold at most a few epochs; a growing buffer held 25 and more
+        assert epochs and epochs[-1] - epochs[-3] == 2
+        assert epochs[-1] <= 12, epochs
+        # after 10 s without a reader the stream is closed: the session may stream again
+        for _ in range(60):
+            with httpx.stream("GET", f"{server}api/train/{sid}/stream", timeout=30) as r:
+                if r.status_code == 200:
+                    break
+        assert r.status_code == 200
+    finally:
+        silent.close()
 
 
 def serve_fails(*args: str) -> subprocess.CompletedProcess:
@@ -403,6 +463,9 @@ def serve_fails(*args: str) -> subprocess.CompletedProcess:
     (["--port", "70000"], 2, "--port must be from 0 to 65535"),
     (["--port", "0", "--host", "no-such-host.invalid"], 1, "cannot listen on"),
     (["nosuch.toml"], 2, "nosuch.toml: no such spec file"),  # as backprop step says it
+    (["--port", "0", "--host", ""], 2, "--host needs an address"),
+    # every address, and no name to check the Host header against
+    (["--port", "0", "--host", "0.0.0.0"], 2, "with --allow-host NAME"),
 ])
 def test_bad_serve_arguments_exit_with_one_line(args, status, message):
     r = serve_fails(*args)

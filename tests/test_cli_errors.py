@@ -8,13 +8,14 @@ import json
 import pkgutil
 import subprocess
 import sys
-import time
+import tracemalloc
 
 import pytest
 
 import autograd_core
 import nn
 import viz
+from lab import spec as lab_spec
 from nn._files import MissingFileError
 from viz import cli
 from viz.cli import error_message, main
@@ -113,10 +114,16 @@ def run(capsys, *argv):
     return status, out, err
 
 
-def _fast(capsys, *argv, seconds=2.0):
-    start = time.perf_counter()
-    result = run(capsys, *argv)
-    assert time.perf_counter() - start < seconds
+def _fast(capsys, *argv, megabytes=50):
+    """The command's result; refused before the work it would take: within ``megabytes`` of
+    memory allocated (a machine's load changes time, not memory)."""
+    tracemalloc.start()
+    try:
+        result = run(capsys, *argv)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < megabytes * 1_000_000, f"allocated {peak / 1e6:.0f} MB"
     return result
 
 
@@ -129,9 +136,9 @@ def test_draw_with_sizes_past_the_limits_is_refused_before_building(capsys):
     assert status == 2 and "601 units, more than max_units=60" in err
 
 
-def test_draw_of_dev_zero_is_refused_by_size(capsys):
+def test_draw_of_dev_zero_is_refused_as_a_device(capsys):
     status, _, err = _fast(capsys, "draw", "/dev/zero")
-    assert status == 2 and "may be at most 10,000,000 bytes" in err
+    assert status == 2 and "/dev/zero: is a device" in err
 
 
 def test_a_model_file_nested_100000_deep_is_one_line(capsys, tmp_path):
@@ -242,3 +249,46 @@ def test_an_answers_file_with_a_lone_carriage_return_is_read_not_a_crash(capsys,
     assert answers.parse("quantity,value\r\no6,0.474\ri4,-0.7\n", run, "csv")
     with pytest.raises(ValueError, match="line 3: unknown quantity "):
         answers.parse("quantity,value\n\r,0.0", run, "csv")
+
+
+@pytest.mark.parametrize("output", ["same", "dotted", "link"])
+def test_an_output_that_is_the_input_spec_is_refused_and_the_spec_kept(capsys, tmp_path, output):
+    spec = tmp_path / "my.toml"
+    spec.write_text(lab_spec.lecture_text())
+    before = spec.read_bytes()
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "pic.svg").symlink_to(spec)
+    flag, path = {"same": ("--html", spec),
+                  "dotted": ("--html", tmp_path / "sub" / ".." / "my.toml"),
+                  "link": ("--svg", tmp_path / "pic.svg")}[output]
+    status, _, err = run(capsys, "step", str(spec), flag, str(path))
+    assert status == 2 and f"{flag} {path} is the spec file" in err
+    assert spec.read_bytes() == before
+
+
+def test_two_outputs_of_one_name_are_refused(capsys, tmp_path):
+    status, _, err = run(capsys, "worked-example", "--svg", str(tmp_path / "a.svg"),
+                         "--html", str(tmp_path / "a.svg"))
+    assert status == 2 and "is --svg's file" in err
+    assert not (tmp_path / "a.svg").exists()
+
+
+def test_a_full_disk_names_the_file_it_could_not_write(capsys, tmp_path):
+    # /dev/full refuses every write with ENOSPC, as a full disk does
+    picture = tmp_path / "full.svg"
+    picture.symlink_to("/dev/full")
+    status, _, err = run(capsys, "worked-example", "--view", "backward", "--svg", str(picture))
+    assert status == 1
+    assert err.strip() == (f"backprop worked-example: error: {picture}: cannot write it: "
+                           "No space left on device")
+
+
+@pytest.mark.parametrize("argv", [["trace", "x", "--at", "x=1"], ["worked-example"],
+                                  ["step", "lab/specs/worked_example.toml"]])
+@pytest.mark.parametrize("digits", ["0", "18"])
+def test_digits_out_of_range_get_the_same_message_from_every_command(capsys, argv, digits):
+    status, _, err = run(capsys, *argv, "--digits", digits)
+    message = err.strip().split("error: ", 1)[1]
+    assert status == 2
+    assert message == ("digits is how many decimals (and at least how many significant "
+                       f"figures) numbers show, a whole number from 1 to 17; got {digits}")

@@ -73,6 +73,38 @@ def test_matmul_gradients_are_the_per_node_rules_summed_over_examples():
     np.testing.assert_allclose(program.grad[12:], delta.sum(axis=0), **TIGHT)
 
 
+def test_a_layer_input_read_by_a_matmul_and_by_another_node_gets_both_contributions():
+    # h = tanh(W1·x + b1) feeds the next layer (one matmul) and, squared, the loss itself:
+    # L = (1/n)·Σₑ [Σₖ σ(W2·h + b2)ₖ + Σⱼ hⱼ²], so ∂L/∂h = W2ᵀ·(σ'·1) + 2h, the two added
+    rng = _rng(7)
+    X = rng.normal(size=(6, 3))
+    W1, b1, W2, b2 = (rng.normal(size=s) for s in ((4, 3), 4, (2, 4), 2))
+    xs = [BatchValue(X[:, i]) for i in range(3)]
+    w1 = [[Value(v) for v in row] for row in W1]
+    w2 = [[Value(v) for v in row] for row in W2]
+    c1, c2 = [Value(v) for v in b1], [Value(v) for v in b2]
+    h = [linear(w1[j], xs, c1[j]).tanh() for j in range(4)]
+    out = batch_mean(vsum([linear(w2[k], h, c2[k]).sigmoid() for k in range(2)]
+                          + [hj * hj for hj in h]))
+    params = [p for row in w1 for p in row] + c1 + [p for row in w2 for p in row] + c2
+    program = compile(out, xs, params)
+    second = [g for g in program._groups if g.op == "matmul"][1]
+    assert second.operands[1].mode == "add"  # h has more than one reader
+    program.run([X[:, i] for i in range(3)])
+
+    def loss(flat):
+        a, b, c, d = np.split(flat, [12, 16, 24])
+        hh = np.tanh(X @ a.reshape(4, 3).T + b)
+        return np.mean((1 / (1 + np.exp(-(hh @ c.reshape(2, 4).T + d)))).sum(axis=1)
+                       + (hh ** 2).sum(axis=1))
+
+    flat = np.concatenate([W1.ravel(), b1, W2.ravel(), b2])
+    eps = 1e-6
+    numeric = [(loss(flat + eps * e) - loss(flat - eps * e)) / (2 * eps)
+               for e in np.eye(len(flat))]
+    np.testing.assert_allclose(program.grad, numeric, rtol=1e-6, atol=1e-8)
+
+
 def test_a_group_of_sums_gives_the_sum_rules_value_and_ones_as_local_derivatives():
     rng = _rng(3)
     xs = [BatchValue(rng.normal(size=6)) for _ in range(5)]

@@ -2,7 +2,6 @@
 model files past their size, nested without end or holding absurd numbers get a short ValueError."""
 
 import json
-import time
 import tracemalloc
 
 import pytest
@@ -10,19 +9,18 @@ import pytest
 import nn
 from lab.examples import worked_example
 from nn import MLP, Layer, Neuron
-from nn.limits import MAX_LAYERS, MAX_MODEL_FILE_BYTES, MAX_PARAMETERS, check_sizes
+from nn.limits import MAX_PARAMETERS, check_sizes
 
 MILLION_LAYERS = [1] * 10**6  # made here, not inside the measured call
 
 
 def _refused_without_building(make, match):
-    """``make()`` raises ValueError matching ``match``, within 0.1 s and 1 MB of allocations."""
+    """``make()`` raises ValueError matching ``match`` within 1 MB of allocations: the sizes are
+    refused as declared, no weight made (memory, unlike time, does not depend on the load)."""
     tracemalloc.start()
-    start = time.perf_counter()
     try:
         with pytest.raises(ValueError, match=match):
             make()
-        assert time.perf_counter() - start < 0.1
         assert tracemalloc.get_traced_memory()[1] < 1_000_000
     finally:
         tracemalloc.stop()
@@ -48,7 +46,7 @@ def test_a_network_at_the_parameter_limit_is_built_and_one_past_it_is_not():
     (lambda: MLP(500, [500, 1]), "251,001 parameters"),  # (500 + 1)·500 + (500 + 1)·1
     # (2 + 1)·10⁹ + (10⁹ + 1)·10⁹ = 1,000,000,004,000,000,000: counted, never built
     (lambda: MLP(2, [10**9, 10**9]), "1,000,000,004,000,000,000 parameters"),
-    (lambda: MLP(2, MILLION_LAYERS), f"1,000,000 layers is more than the {MAX_LAYERS:,}"),
+    (lambda: MLP(2, MILLION_LAYERS), "1,000,000 layers is more than the 1,000 a network"),
     (lambda: Layer(10**9, 2), "2,000,000,002 parameters"),  # (10⁹ + 1)·2
     (lambda: Neuron(10**12), "1,000,000,000,001 parameters"),  # (10¹² + 1)·1
 ])
@@ -67,13 +65,17 @@ def test_a_model_file_declaring_a_billion_units_is_refused_at_once(tmp_path):
 
 def test_a_model_file_larger_than_the_limit_is_refused_without_reading_it_whole(tmp_path):
     path = tmp_path / "big.json"
-    path.write_bytes(b" " * (MAX_MODEL_FILE_BYTES + 1))
-    with pytest.raises(ValueError, match=f"may be at most {MAX_MODEL_FILE_BYTES:,} bytes"):
+    # 10 MB: a model file of 100,000 parameters, indented, takes about 4 MB (nn/limits.py)
+    path.write_bytes(b" " * 10_000_001)
+    with pytest.raises(ValueError, match="may be at most 10,000,000 bytes"):
+        nn.load(path)
+    path.write_bytes(b" " * 10_000_000)  # at the limit: read, and found to hold no JSON
+    with pytest.raises(ValueError, match="its JSON is broken or truncated"):
         nn.load(path)
 
 
 def test_dev_zero_is_refused_not_read_forever():
-    with pytest.raises(ValueError, match="may be at most"):
+    with pytest.raises(ValueError, match="/dev/zero: is a device"):
         nn.load("/dev/zero")
 
 

@@ -97,3 +97,10 @@ def test_load_state_dict_with_strict_false_still_refuses_a_name_the_model_lacks(
     with pytest.raises(ValueError, match="not in this model: w17"):
         model.load_state_dict({"w14": 0.5, "w17": 1.0}, strict=False)
     assert model.state_dict()["w14"] == 0.2  # nothing changed
+
+
+def test_a_state_with_a_name_holding_a_zero_width_space_says_so():
+    # "w14" + U+200B prints as "w14": the message names the invisible character instead
+    model = worked_example()
+    with pytest.raises(ValueError, match="U\\+200B ZERO WIDTH SPACE"):
+        model.load_state_dict({"w14\u200b": 0.5}, strict=False)

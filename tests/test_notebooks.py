@@ -7,7 +7,6 @@ The notebooks check their own numbers with asserts against hand formulas and pri
 """
 
 import os
-import time
 from pathlib import Path
 
 import jupytext
@@ -20,7 +19,6 @@ FOLDER = ROOT / "notebooks"
 SOURCES = FOLDER / "src"
 NAMES = ["01_worked_example", "02_reverse_mode", "03_perceptron_and_xor",
          "04_architecture_and_outputs", "05_optimizers", "06_activations_and_losses"]
-LIMIT_SECONDS = 60
 
 
 def _cells(nb: nbformat.NotebookNode) -> list[tuple[str, str, dict]]:
@@ -62,15 +60,12 @@ def test_committed_notebook_holds_the_cells_of_its_jupytext_source_without_outpu
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_notebook_runs_top_to_bottom_in_a_fresh_kernel_in_under_a_minute(name, kernel_env):
+def test_notebook_runs_top_to_bottom_in_a_fresh_kernel(name, kernel_env):
     nb = nbformat.read(FOLDER / f"{name}.ipynb", as_version=4)
     client = NotebookClient(nb, timeout=120, kernel_name="python3",
                             shutdown_kernel="immediate",
                             resources={"metadata": {"path": str(kernel_env)}})
-    start = time.perf_counter()
     client.execute()  # raises CellExecutionError, naming the cell, on any error or failed assert
-    seconds = time.perf_counter() - start
-    assert seconds < LIMIT_SECONDS, f"{name} took {seconds:.0f} s"
     errors = [out for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
               if out.output_type == "error"]
     assert errors == []

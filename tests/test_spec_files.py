@@ -1,12 +1,13 @@
 """Spec files: TOML and JSON with the same keys, and a clear message naming the key (and its line)
 for every mistake a student or a hostile file can make."""
 
+import dataclasses
 import json
 
 import pytest
 
 import lab
-from lab.spec import MAX_PARAMETERS, from_dict, load, loads
+from lab.spec import MAX_PARAMETERS, check_work, from_dict, load, loads
 
 GOOD = """\
 title = "A 2-1-1 network"
@@ -132,6 +133,33 @@ def test_too_many_updates_are_refused():
     assert "more than the 100 a spec may step through" in bad("lr = 0.5", "lr = 0.5\nepochs = 51")
 
 
+def test_per_epoch_work_counts_every_examples_pass_before_any_example_is_read():
+    # 50,000 examples × 100 epochs is 100 per-epoch updates, but 5,000,000 passes of the 2-1-1
+    # network's 5 parameters: 25,000,000 gradients. The examples after the first are not even
+    # tables: the count comes before they are read, so it is the count that refuses.
+    data = loads(GOOD).to_dict()
+    data.update(epochs=100, update="per-epoch", examples=[{"x": [1, 0], "t": [1]}, *[0] * 49_999])
+    with pytest.raises(ValueError) as e:
+        from_dict(data, source="net.toml")
+    assert "100 epochs of 50,000 examples with 5 parameters compute 25,000,000 gradients" \
+        in str(e.value)
+
+
+def test_work_is_epochs_times_examples_times_parameters_up_to_20000():
+    # the lecture's 3-2-1 network has 11 parameters: 18 epochs × 101 examples = 1,818 passes,
+    # 19,998 gradients, is allowed; one more example (1,836 passes, 20,196) is not
+    check_work(18, 101, 11, "per-epoch")
+    with pytest.raises(ValueError, match="compute 20,196 gradients"):
+        check_work(18, 102, 11, "per-epoch")
+
+
+def test_a_spec_made_in_code_is_held_to_the_same_work_limit_before_stepping():
+    spec = loads(GOOD)
+    many = dataclasses.replace(spec, examples=spec.examples * 5_000, update="per-epoch")
+    with pytest.raises(ValueError, match="10,000 examples with 5 parameters compute 50,000"):
+        lab.step(many)
+
+
 def test_display_names_must_be_unique():
     message = bad("lr = 0.5", 'lr = 0.5\n[names]\nw13 = "w"\nw23 = "w"')
     assert "the display name w is given to two parameters" in message
@@ -183,3 +211,26 @@ def test_with_settings_checks_what_it_changes():
         spec.with_settings(lr=-1)
     with pytest.raises(ValueError, match="unknown spec setting colour"):
         spec.with_settings(colour="red")
+
+
+def test_display_names_that_differ_only_by_unicode_normalisation_are_the_same_name():
+    # "é" as one character (U+00E9) and as e + combining acute (U+0065 U+0301) look the same
+    message = bad("lr = 0.5", 'lr = 0.5\n[names]\nw13 = "\u00e9"\nw23 = "e\u0301"')
+    assert "the display name \u00e9 is given to two parameters" in message
+    spec = loads(GOOD.replace("lr = 0.5", 'lr = 0.5\nfrozen = ["we\u0301"]\n'
+                              '[names]\nw13 = "w\u00e9"'))
+    assert spec.display("w13") == "w\u00e9" and spec.frozen == {"w13"}
+
+
+@pytest.mark.parametrize("char, label", [
+    ("\u200b", "U+200B ZERO WIDTH SPACE"),
+    ("\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("\u2066", "U+2066 LEFT-TO-RIGHT ISOLATE"),
+    ("\u00ad", "U+00AD SOFT HYPHEN"),
+])
+def test_invisible_and_bidi_characters_in_names_are_refused_naming_the_character(char, label):
+    # a display name w3 next to w3 + a zero-width space would look like two equal names
+    assert label in bad("lr = 0.5", f'lr = 0.5\n[names]\nw13 = "w3{char}"')
+    assert label in bad("lr = 0.5", f'lr = 0.5\nfrozen = ["w13{char}"]')
+    assert label in bad("w13 = 0.1", f'"w13{char}" = 0.1')
+    assert label in bad("lr = 0.5", f'lr = 0.5\n"epochs{char}" = 1')

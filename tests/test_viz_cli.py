@@ -155,7 +155,8 @@ def test_a_system_refusal_reads_path_then_reason_without_errno(capsys, tmp_path)
     assert status == 1
     assert err == "backprop worked-example: error: /proc/net.svg: No such file or directory\n"
     status, _, err = run(capsys, "draw", str(tmp_path))  # a folder where a model file should be
-    assert (status, err) == (1, f"backprop draw: error: {tmp_path}: Is a directory\n")
+    assert (status, err) == (2, f"backprop draw: error: {tmp_path}: is a directory, not a "
+                                "backprop-lab model file; give the name of a file\n")
 
 
 def test_digits_set_one_precision_for_the_whole_trace_page(capsys, tmp_path):

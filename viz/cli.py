@@ -117,6 +117,7 @@ def _report(args: argparse.Namespace, to_json: Callable[[], object], to_text: Ca
 
 def cmd_trace(args: argparse.Namespace) -> None:
     """Primal and adjoint traces of a formula, and the gradient of each input."""
+    check_digits(args.digits)  # the same range, and message, as every other command's --digits
     output, inputs = parse(args.expr, **assignments(args.at))
     overflow = next((v for v in topological_order(output) if not math.isfinite(v.data)), None)
     if overflow is not None:
@@ -228,8 +229,11 @@ _SUFFIXES = {"svg": ".svg", "png": ".png", "dot": ".dot", "html": ""}  # a page:
 
 def _picture_paths(args: argparse.Namespace) -> dict[str, Path]:
     """The files asked for with --svg, --png, --dot, --html: each must be a name ending in its
-    format's suffix (an empty name is a mistake, not "no file")."""
-    paths = {}
+    format's suffix (an empty name is a mistake, not "no file"), and none may be an input file
+    or another output's file (it would be overwritten)."""
+    paths: dict[str, Path] = {}
+    taken = {f"the {role} file": Path(getattr(args, role)) for role in _INPUTS
+             if getattr(args, role, None)}
     for flag, suffix in _SUFFIXES.items():
         path = getattr(args, flag, None)
         if path is None:
@@ -238,12 +242,27 @@ def _picture_paths(args: argparse.Namespace) -> dict[str, Path]:
             raise UsageError(f"--{flag} needs a file name, got an empty one")
         if not path.lower().endswith(suffix):
             raise UsageError(f"the file for {flag} should end in {suffix}, got {path!r}")
-        paths[flag] = Path(path)
+        for what, other in taken.items():
+            if _same_file(Path(path), other):
+                raise UsageError(f"--{flag} {path} is {what}: writing it would overwrite it; "
+                                 "give another name")
+        paths[flag] = taken[f"--{flag}'s file"] = Path(path)
     return paths
 
 
+_INPUTS = ("spec", "answers", "model")  # the arguments that name a file the command reads
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` name one file (through links, or ./ and ../ in the name)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return a.resolve() == b.resolve()
+
+
 def _make_pictures(args: argparse.Namespace, picture: Callable[[], Drawing],
-                   stepper: Callable[[], Steps]) -> list[Callable[[], Path]]:
+                   stepper: Callable[[], Steps]) -> list[tuple[Path, Callable[[], Path]]]:
     """The pictures asked for, made (so that one too large is refused before any other work),
     each as a function that saves it to its file; `_write` calls them."""
     paths = _picture_paths(args)
@@ -252,16 +271,23 @@ def _make_pictures(args: argparse.Namespace, picture: Callable[[], Drawing],
     for flag, path in paths.items():
         if flag == "html":
             frames = stepper()
-            made.append(lambda frames=frames, path=path: export_html(frames, path))
+            made.append((path, lambda frames=frames, path=path: export_html(frames, path)))
         else:
-            made.append(lambda path=path: drawing.save(path))
+            made.append((path, lambda path=path: drawing.save(path)))
     return made
 
 
-def _write(made: Sequence[Callable[[], Path]]) -> None:
-    """Save each picture; "wrote FILE" goes to standard error (standard output may hold JSON)."""
-    for save in made:
-        print(f"wrote {save()}", file=sys.stderr)
+def _write(made: Sequence[tuple[Path, Callable[[], Path]]]) -> None:
+    """Save each picture; "wrote FILE" goes to standard error (standard output may hold JSON).
+    A failed write (a full disk) names the file: the system's own error does not."""
+    for path, save in made:
+        try:
+            saved = save()
+        except OSError as e:
+            if e.filename is not None or not e.strerror:
+                raise
+            raise OSError(e.errno, f"cannot write it: {e.strerror}", str(path)) from None
+        print(f"wrote {saved}", file=sys.stderr)
 
 
 def cmd_draw(args: argparse.Namespace) -> None:
@@ -290,7 +316,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be from 0 to 65535, got {args.port}")
     network = spec.load(args.spec) if args.spec else None
-    serve(network, host=args.host, port=args.port, open_browser=not args.no_browser)
+    serve(network, host=args.host, port=args.port, open_browser=not args.no_browser,
+          allow_hosts=args.allow_host)
 
 
 def _add_picture_flags(p: argparse.ArgumentParser, views: Sequence[str], default: str) -> None:
@@ -382,6 +409,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("spec", nargs="?", help="a network spec file for the Step view")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                   help="a host name the page may be opened by, besides --host (repeatable; "
+                        "needed with --host 0.0.0.0)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free one)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.set_defaults(run=cmd_serve)

@@ -63,6 +63,10 @@ class SessionBusy(ValueError):
     """The session is training in another request (a stream, or one epoch)."""
 
 
+class SessionsFull(ValueError):
+    """Every session the server keeps is in use by other clients: a new one would end theirs."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the page asks to train: data, network and training settings (all in its address)."""
@@ -367,30 +371,51 @@ def _last(values: list[float | None]) -> str:
 
 
 class Sessions:
-    """The training sessions, at most `limits.MAX_SESSIONS`; the least recently used one is
-    dropped to make room (its tab is told to reset)."""
+    """The training sessions, at most ``most`` (`limits.MAX_SESSIONS`), at most ``per_client``
+    of them one client's (its tabs; the client is a cookie the server gives). A client past its
+    share loses its own least recently used session (that tab is told to reset); when the
+    server is full, a session unused for ``idle_seconds`` makes room, and none of another
+    client's sessions in use is ever dropped: the new one is refused instead (SessionsFull)."""
 
-    def __init__(self, most: int = limits.MAX_SESSIONS) -> None:
-        self.most = most
-        self._by_id: OrderedDict[str, Session] = OrderedDict()
+    def __init__(self, most: int = limits.MAX_SESSIONS,
+                 per_client: int = limits.MAX_SESSIONS_PER_CLIENT,
+                 idle_seconds: float = limits.SESSION_IDLE_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.most, self.per_client, self.idle_seconds, self.clock = (
+            most, per_client, idle_seconds, clock)
+        # id → (its client, the session, when it was last used), least recently used first
+        self._by_id: OrderedDict[str, tuple[str, Session, float]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def create(self, settings: Settings) -> tuple[str, Session]:
-        """A new session for ``settings`` and its id."""
+    def create(self, settings: Settings, client: str = "") -> tuple[str, Session]:
+        """A new session for ``settings``, of ``client``, and its id."""
         session = Session(settings)
         sid = uuid.uuid4().hex
         with self._lock:
-            self._by_id[sid] = session
-            while len(self._by_id) > self.most:
-                self._by_id.popitem(last=False)
+            self._make_room(client)
+            self._by_id[sid] = (client, session, self.clock())
         return sid, session
+
+    def _make_room(self, client: str) -> None:
+        own = [sid for sid, (owner, _, _) in self._by_id.items() if owner == client]
+        if len(own) >= self.per_client:
+            del self._by_id[own[0]]
+            return
+        if len(self._by_id) < self.most:
+            return
+        now = self.clock()
+        idle = [sid for sid, (_, _, used) in self._by_id.items()
+                if now - used >= self.idle_seconds]
+        if not idle:
+            raise SessionsFull(f"the server trains {self.most} sessions already, all in use: "
+                               "close a tab that trains, or try again in a few minutes")
+        del self._by_id[idle[0]]
 
     def get(self, sid: str) -> Session:
         """The session ``sid``; SessionEnded if there is none (never made, or dropped)."""
         with self._lock:
             if sid not in self._by_id:
                 raise SessionEnded(sid)
-            session = self._by_id[sid]
-            self._by_id.move_to_end(sid)
+            client, session, _ = self._by_id.pop(sid)
+            self._by_id[sid] = (client, session, self.clock())
             return session
-

@@ -1,0 +1,137 @@
+"""The live app against requests a student's browser would not send (issue 23): pages of other
+sites, numbers of 5,000 digits, the wrong method, long addresses, many sessions and streams.
+Each is answered with a 4xx (or 503) and a short message, never a 500 or another's session lost.
+In process (Starlette's TestClient); test_app_browser.py starts the real server."""
+
+import base64
+import hashlib
+import re
+import warnings
+
+import pytest
+
+from viz.app import limits
+from viz.app.server import create_app
+
+with warnings.catch_warnings():  # Starlette 1.x would rather its TestClient ran on httpx2
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from starlette.testclient import TestClient
+
+OWN = "http://127.0.0.1"
+
+
+@pytest.fixture
+def client():
+    return TestClient(create_app(), base_url=OWN)
+
+
+@pytest.mark.parametrize("headers", [
+    {"origin": "http://evil.example"},
+    {"origin": "http://127.0.0.1:9999"},  # another port of this machine is another site
+    {"origin": "null"},  # a sandboxed frame or a file
+    {"sec-fetch-site": "cross-site", "sec-fetch-mode": "cors"},
+])
+def test_a_page_of_another_site_may_not_create_a_session_or_train(client, headers):
+    r = client.post("/api/train", headers=headers)
+    assert r.status_code == 403 and "a page of another site" in r.json()["error"]
+    sid = client.post("/api/train", headers={"origin": OWN}).json()["id"]
+    assert client.post(f"/api/train/{sid}/epoch", headers=headers).status_code == 403
+    assert client.get(f"/api/train/{sid}/stream", headers=headers).status_code == 403
+
+
+def test_the_apps_own_page_and_a_link_from_elsewhere_pass(client):
+    assert client.post("/api/train", headers={"origin": OWN, "sec-fetch-site": "same-origin",
+                                              "sec-fetch-mode": "cors"}).status_code == 200
+    link = client.get("/", headers={"sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate"})
+    assert link.status_code == 200
+
+
+@pytest.mark.parametrize("other_has_the_page", [True, False])
+def test_one_client_making_many_sessions_does_not_end_anothers(client, other_has_the_page):
+    client.get("/")  # the page gives the browser its id (a cookie)
+    mine = client.post("/api/train", params={"points": "8"}).json()["id"]
+    other = TestClient(client.app, base_url=OWN)  # another browser, or a script without one
+    if other_has_the_page:
+        other.get("/")
+        assert client.cookies["backprop_client"] != other.cookies["backprop_client"]
+    answers = {other.post("/api/train", params={"points": "8"}).status_code for _ in range(20)}
+    assert answers <= {200, 503}
+    assert client.post(f"/api/train/{mine}/epoch").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/formula/frame/" + "9" * 5000,
+                                  "/api/formula/frame/1e3", "/api/formula/frame/-1"])
+def test_a_frame_number_that_is_not_a_small_whole_number_is_a_400(client, path):
+    r = client.get(path)
+    assert r.status_code == 400 and r.json()["error"].startswith("there is no frame ")
+    assert len(r.json()["error"]) < 100
+
+
+def test_a_point_number_of_5000_digits_is_a_400(client):
+    sid = client.post("/api/train", params={"points": "8"}).json()["id"]
+    r = client.get(f"/api/train/{sid}/example/" + "9" * 5000)
+    assert r.status_code == 400 and len(r.json()["error"]) < 100
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
+def test_another_method_on_a_post_address_is_a_405(client, method):
+    assert client.request(method, "/api/train").status_code == 405
+    assert client.request(method, "/api/train/x/epoch").status_code == 405
+
+
+@pytest.mark.parametrize("path", ["/api/formula", "/api/step", "/exercise/step"])
+def test_a_value_of_5000_digits_is_not_sent_back_whole(client, path):
+    r = client.get(path, params={"digits": "9" * 5000})
+    assert r.status_code == 400 and "digits" in r.text
+    assert len(r.text) < 500
+
+
+def test_the_exercise_page_has_a_length_limit_and_a_content_security_policy(client):
+    assert client.get("/exercise/step?w14=" + "1" * 8_001).status_code == 414
+    r = client.get("/exercise/step", params={"w14": "0.5"})
+    policy = r.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "unsafe-eval" not in policy
+    scripts = re.findall(r"<script>(.*?)</script>", r.text, re.S)
+    hashes = re.findall(r"'sha256-([^']+)'", policy)
+    # the page's own scripts run (each allowed by its hash), and nothing else may
+    assert scripts and hashes == [base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()
+                                  for s in scripts]
+    assert "unsafe-inline" not in policy.split("script-src", 1)[1].split(";")[0]
+
+
+def test_streams_past_the_cap_are_refused_with_503(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_STREAMS", 1)
+    client = TestClient(create_app(), base_url=OWN)
+    first = client.post("/api/train", params={"points": "8"}).json()["id"]
+    second = client.post("/api/train", params={"points": "8"}).json()["id"]
+    with client.stream("GET", f"/api/train/{first}/stream") as r:
+        lines = r.iter_lines()
+        assert next(lines) == "event: update"
+        refused = client.get(f"/api/train/{second}/stream")
+        assert refused.status_code == 503 and "streams at once" in refused.json()["error"]
+
+
+def test_a_machine_without_graphviz_is_told_so_with_503(client, monkeypatch):
+    from viz.app import stepping
+    from viz.drawing import DotNotFoundError
+
+    def no_dot(*args, **kwargs):
+        raise DotNotFoundError("Graphviz's dot is not installed")
+
+    monkeypatch.setattr(stepping.Views, "frame_svg", no_dot)
+    r = client.get("/api/formula/frame/1")
+    assert r.status_code == 503 and r.json() == {"error": "Graphviz's dot is not installed"}
+
+
+def test_a_session_training_in_one_request_answers_another_with_409(client):
+    sid = client.post("/api/train", params={"points": "8"}).json()["id"]
+    session = client.app.state.sessions.get(sid)
+    with session.lock:  # as while a stream trains it
+        r = client.post(f"/api/train/{sid}/epoch")
+    assert r.status_code == 409 and "training already" in r.json()["error"]
+    assert client.post(f"/api/train/{sid}/epoch").json()["epoch"] == 1
+
+
+def test_an_ended_session_is_a_404_that_says_to_reset(client):
+    r = client.post("/api/train/" + "0" * 32 + "/epoch")
+    assert r.status_code == 404 and r.json()["error"].endswith("press Reset")

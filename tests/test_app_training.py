@@ -1,0 +1,149 @@
+"""The Train view's sessions (viz/app/training.py) on their own: each setting's bounds, the
+session's epoch limit, what a snapshot holds and the stream's end. The bounds are the ones the
+page's fields state (TensorFlow Playground's sizes); the numbers are counted here by hand."""
+
+import json
+import re
+import threading
+import warnings
+
+import anyio
+import numpy as np
+import pytest
+
+from viz.app import limits, training
+from viz.app.server import _updates, create_app
+from viz.app.training import Session, Settings
+
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from starlette.testclient import TestClient
+
+
+@pytest.mark.parametrize("field, inside, outside", [
+    ("noise", ["0", "1"], ["-0.01", "1.01"]),
+    ("points", ["4", "500"], ["3", "501"]),
+    ("split", ["0.1", "0.9"], ["0.09", "0.91"]),
+    ("lr", ["0.000001", "10"], ["0", "10.5"]),
+    ("batch", ["1", "500"], ["0", "501"]),
+    ("seed", ["0", "2147483647"], ["-1", "2147483648"]),
+    ("layers", ["", "8,8,8,8", "1"], ["8,8,8,8,8", "9", "0"]),
+])
+def test_each_setting_is_accepted_at_its_bounds_and_refused_past_them(field, inside, outside):
+    for text in inside:
+        Settings.from_query({field: text})
+    for text in outside:
+        with pytest.raises(ValueError, match=field if field != "layers" else "hidden layer"):
+            Settings.from_query({field: text})
+
+
+def test_settings_from_the_page_are_read_as_given():
+    s = Settings.from_query({"data": "circles", "noise": "0.3", "points": "60", "split": "0.7",
+                             "layers": "3, 2", "activation": "relu", "loss": "mse",
+                             "optimizer": "momentum", "lr": "0.5", "batch": "7", "seed": "9"})
+    assert s == Settings(data="circles", noise=0.3, points=60, split=0.7, layers=(3, 2),
+                         activation="relu", loss="mse", optimizer="momentum", lr=0.5, batch=7,
+                         seed=9)
+    assert Settings.from_query({}) == Settings()  # no field: the defaults
+
+
+def test_a_session_splits_its_points_and_counts_epochs_by_its_batches():
+    # 60 points, 70 % to train: 42 train, 18 test; batches of 10: an epoch is 5 updates
+    session = Session(Settings(points=60, split=0.7, batch=10, layers=(2,)))
+    assert (len(session.train), len(session.test)) == (42, 18)
+    assert sorted([*session.train, *session.test]) == list(range(60))
+    for update in range(1, 6):
+        session._update()
+        assert session.epochs == (1 if update == 5 else 0)
+    assert len(session.train_loss) == len(session.test_loss) == 2  # epoch 0 and epoch 1
+
+
+def test_a_snapshot_holds_the_boundary_the_units_and_the_losses():
+    session = Session(Settings(points=20, layers=(3, 2)))
+    snap = session.train_for(epochs=2)
+    assert snap["epoch"] == 2 and snap["stopped"] == ""
+    assert snap["boundary"]["size"] == 40 and len(snap["boundary"]["values"]) == 40 * 40
+    assert snap["unit_size"] == 20
+    assert [u["name"] for u in snap["units"]] == ["unit 3", "unit 4", "unit 5", "unit 6",
+                                                   "unit 7"]
+    assert all(len(u["values"]) == 400 for u in snap["units"])
+    # each unit's image is scaled to −1 … 1 by its largest |output|
+    assert all(max(abs(v) for v in u["values"]) == pytest.approx(1.0, abs=1e-3)
+               for u in snap["units"])
+    # the probability p of class 1 shown as 2p − 1, so within −1 … 1
+    assert all(-1 <= v <= 1 for v in snap["boundary"]["values"])
+    for part in ("train", "test"):
+        assert 0 <= snap[f"{part}_accuracy"] <= 1 and snap[f"{part}_loss"] > 0
+    assert snap["curves"].startswith('<svg class="curves"')
+    assert len(session.train_loss) == 3  # epochs 0, 1, 2
+
+
+def test_the_boundary_is_the_networks_output_over_the_plane():
+    session = Session(Settings(points=20, layers=(2,)))
+    snap = session.snapshot()
+    # the top-left grid point is (x_min, x2_max) of the padded plane; the model's own p there
+    p = float(session.model(np.array([[session.lo[0], session.hi[1]]])).data[0])
+    assert snap["boundary"]["values"][0] == pytest.approx(round(2 * p - 1, 3), abs=1e-12)
+
+
+def test_a_session_stops_at_the_epoch_limit(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_EPOCHS_PER_SESSION", 3)
+    session = Session(Settings(points=8, batch=8))
+    snap = session.train_for(epochs=10)
+    assert snap["epoch"] == 3
+    assert snap["stopped"] == ("reached 3 epochs, the most one session trains here; press Reset "
+                               "to start again")
+    assert session.train_for(epochs=1)["epoch"] == 3  # stopped: no more training
+
+
+def test_a_session_busy_in_one_request_refuses_another():
+    session = Session(Settings(points=8))
+    with session.lock:
+        with pytest.raises(training.SessionBusy, match="training already"):
+            session.train_for(epochs=1)
+
+
+def _events(session, stopping=None):
+    """The events of a stream of ``session``, read to its end: (kind, data) each."""
+
+    async def collect():
+        out = []
+        async for event in _updates(session, stopping or threading.Event()):
+            out.append(event)
+        return out
+
+    return [(re.search(r"event: (\w+)", e).group(1), json.loads(e.split("data: ", 1)[1]))
+            for e in anyio.run(collect)]
+
+
+def test_a_stream_ends_when_the_session_stops_saying_why(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_EPOCHS_PER_SESSION", 2)
+    events = _events(Session(Settings(points=8, batch=8)))
+    kinds = [k for k, _ in events]
+    assert kinds[-1] == "end" and set(kinds[:-1]) == {"update"}
+    assert events[-1][1]["reason"].startswith("reached 2 epochs")
+    assert events[-2][1]["epoch"] == 2
+
+
+def test_a_stream_ends_at_once_when_the_server_stops():
+    stopping = threading.Event()
+    stopping.set()
+    assert _events(Session(Settings(points=8)), stopping) == [
+        ("end", {"reason": "the server has stopped"})]
+
+
+def test_a_stream_ends_after_its_time_with_reason_time(monkeypatch):
+    monkeypatch.setattr(limits, "STREAM_SECONDS", 0.0)
+    events = _events(Session(Settings(points=8)))
+    assert [k for k, _ in events] == ["update", "end"] and events[1][1] == {"reason": "time"}
+
+
+def test_options_list_what_the_page_offers():
+    client = TestClient(create_app(), base_url="http://127.0.0.1")
+    options = client.get("/api/options").json()
+    assert options["train"]["data"] == ["xor", "moons", "circles", "spirals", "blobs"]
+    assert options["train"]["optimizer"] == ["sgd", "momentum", "adagrad", "rmsprop", "adam"]
+    assert options["train"]["defaults"]["layers"] == "4"
+    assert options["digits"] == {"default": 3, "most": 17}
+    assert options["views"] == ["formula", "step"]
+    assert options["limits"]["max_points"] == 500
