@@ -27,7 +27,7 @@ with warnings.catch_warnings():
     ("lr", ["0.000001", "10"], ["0", "10.5"]),
     ("batch", ["1", "500"], ["0", "501"]),
     ("seed", ["0", "2147483647"], ["-1", "2147483648"]),
-    ("layers", ["", "8,8,8,8", "1"], ["8,8,8,8,8", "9", "0"]),
+    ("layers", ["8,8,8,8", "1"], ["", "8,,8", "8,8,8,8,8", "9", "0"]),
 ])
 def test_each_setting_is_accepted_at_its_bounds_and_refused_past_them(field, inside, outside):
     for text in inside:
@@ -62,7 +62,7 @@ def test_a_snapshot_holds_the_boundary_the_units_and_the_losses():
     session = Session(Settings(points=20, layers=(3, 2)))
     snap = session.train_for(epochs=2)
     assert snap["epoch"] == 2 and snap["stopped"] == ""
-    assert snap["boundary"]["size"] == 40 and len(snap["boundary"]["values"]) == 40 * 40
+    assert snap["boundary"]["size"] == 40 and len(snap["boundary"]["classes"]) == 40 * 40
     assert snap["unit_size"] == 20
     assert [u["name"] for u in snap["units"]] == ["unit 3", "unit 4", "unit 5", "unit 6",
                                                    "unit 7"]
@@ -70,8 +70,9 @@ def test_a_snapshot_holds_the_boundary_the_units_and_the_losses():
     # each unit's image is scaled to −1 … 1 by its largest |output|
     assert all(max(abs(v) for v in u["values"]) == pytest.approx(1.0, abs=1e-3)
                for u in snap["units"])
-    # the probability p of class 1 shown as 2p − 1, so within −1 … 1
-    assert all(-1 <= v <= 1 for v in snap["boundary"]["values"])
+    # each place's class (0 or 1) and how sure the network is, |2p − 1|, within 0 … 1
+    assert set(snap["boundary"]["classes"]) <= {0, 1}
+    assert all(0 <= v <= 1 for v in snap["boundary"]["sure"])
     for part in ("train", "test"):
         assert 0 <= snap[f"{part}_accuracy"] <= 1 and snap[f"{part}_loss"] > 0
     assert snap["curves"].startswith('<svg class="curves"')
@@ -83,7 +84,8 @@ def test_the_boundary_is_the_networks_output_over_the_plane():
     snap = session.snapshot()
     # the top-left grid point is (x_min, x2_max) of the padded plane; the model's own p there
     p = float(session.model(np.array([[session.lo[0], session.hi[1]]])).data[0])
-    assert snap["boundary"]["values"][0] == pytest.approx(round(2 * p - 1, 3), abs=1e-12)
+    assert snap["boundary"]["classes"][0] == int(p >= 0.5)
+    assert snap["boundary"]["sure"][0] == pytest.approx(round(abs(2 * p - 1), 3), abs=1e-12)
 
 
 def test_a_session_stops_at_the_epoch_limit(monkeypatch):
@@ -141,7 +143,7 @@ def test_a_stream_ends_after_its_time_with_reason_time(monkeypatch):
 def test_options_list_what_the_page_offers():
     client = TestClient(create_app(), base_url="http://127.0.0.1")
     options = client.get("/api/options").json()
-    assert options["train"]["data"] == ["xor", "moons", "circles", "spirals", "blobs"]
+    assert options["train"]["data"] == ["xor", "moons", "circles", "spirals", "blobs", "own"]
     assert options["train"]["optimizer"] == ["sgd", "momentum", "adagrad", "rmsprop", "adam"]
     assert options["train"]["defaults"]["layers"] == "4"
     assert options["digits"] == {"default": 3, "most": 17}

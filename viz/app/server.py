@@ -91,7 +91,7 @@ def _answers(handler: Callable[[Request], dict]) -> Handler:
         except training.SessionBusy as e:
             return _error(str(e), 409)
         except fields.FieldError as e:  # the page shows it beside the field
-            return _json({"error": str(e), "field": e.field}, 400)
+            return _json({"error": _shortened(str(e)), "field": e.field}, 400)
         except training.SessionsFull as e:
             return _error(str(e), 503)
         except (ValueError, TypeError) as e:
