@@ -28,7 +28,14 @@ from lab.stepping import StepRecord
 from nn import ACTIVATIONS, MLP, load
 from nn._files import MissingFileError
 from nn.limits import check_sizes
-from viz.drawing import DEFAULT_DIGITS, DotFailedError, DotNotFoundError, Drawing, check_digits
+from viz.drawing import (
+    DEFAULT_DIGITS,
+    DotFailedError,
+    DotNotFoundError,
+    Drawing,
+    check_digits,
+    graphviz_missing,
+)
 from viz.graph import draw_graph
 from viz.network import DEFAULT_MAX_UNITS, check_unit_count, draw_network
 from viz.plain_json import finite_or_null
@@ -266,6 +273,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be from 0 to 65535, got {args.port}")
     network = spec.load(args.spec) if args.spec else None
+    missing = graphviz_missing()
+    if missing:  # the app still serves its numbers; its pictures will say the same in the page
+        print(f"backprop serve: warning: {missing}", file=sys.stderr)
     serve(network, host=args.host, port=args.port, open_browser=not args.no_browser)
 
 
