@@ -34,9 +34,13 @@ class Entry:
 
 @dataclass(frozen=True)
 class Topic:
+    """A page: its introduction, the names a learner uses (with examples), and the rest of what
+    the package exports in this part (errors, base classes, helpers), each in a line or two."""
+
     title: str
     intro: str
     entries: tuple[Entry, ...]
+    more: tuple[str, ...] = ()
 
 
 def E(path: str, example: str) -> Entry:  # noqa: N802 (a table row, read as data)
@@ -141,7 +145,15 @@ and adds each parent's share adjoint × local derivative. Import from `autograd_
             program = compile(batch_mean((x * w) ** 2), inputs=[x], params=[w])
             type(program).__name__
             """),
-    )),
+    ), more=("autograd_core.value.Constant", "autograd_core.value.as_value",
+             "autograd_core.graph.backward_walk", "autograd_core.graph.by_depth",
+             "autograd_core.graph.zero_grad_graph", "autograd_core.trace.Trace",
+             "autograd_core.gradcheck.GradcheckReport", "autograd_core.gradcheck.GradcheckError",
+             "autograd_core.anomaly.set_detect_anomaly", "autograd_core.anomaly.AnomalyError",
+             "autograd_core.rules.DomainError", "autograd_core.batch.BatchConstant",
+             "autograd_core.batch.apply_batch", "autograd_core.batch.batch_mean",
+             "autograd_core.batch.batch_sum", "autograd_core.batch.is_batched",
+             "autograd_core.compile.Program", "autograd_core.compile.CompileError")),
     "modules": Topic("Modules", """\
 Networks of Values with PyTorch's habits: `parameters()`, `zero_grad()`, `state_dict()`,
 `save`/`nn.load` (JSON), and the lecture's unit numbering (inputs 1…n, then layer by layer)
@@ -360,7 +372,8 @@ data sets and diagnostics. `fit` compiles the batch's graph where it can
             mse(model([0.5, -1.0]), [1.0]).backward()
             [round(g, 6) for g in gradient_norms_per_layer(model)]
             """),
-    )),
+    ), more=("nn.optim.Optimizer", "nn.schedules.Schedule",
+             "nn.diagnostics.weight_change_per_step")),
     "lab": Topic("The teaching layer: lab", """\
 Spec files (a course's network, weights, examples, loss and learning rate), one record per
 update (`lab.step`), answers files, grading with error carried forward and the mistake named,
@@ -502,7 +515,7 @@ command line is on [its own page](../cli.md). Import from `viz`.""", (
             primal, adjoint = trace_tables(trace(y))
             print(adjoint.to_text())
             """),
-    )),
+    ), more=("viz.steps.Frame", "viz.drawing.DotNotFoundError", "viz.graph.GraphTooLargeError")),
 }
 
 
@@ -728,13 +741,30 @@ def entry_markdown(entry: Entry) -> str:
     return "\n".join(parts)
 
 
+def brief_markdown(path: str) -> str:
+    """One more exported name: its signature (for a function or class) and first sentence."""
+    obj = resolve(path)
+    shown = public_path(path)
+    name = shown.rsplit(".", 1)[1]
+    kind = "class" if inspect.isclass(obj) else "function"
+    head = f"#### `{shown}` {{ #{shown} }}\n"
+    if inspect.isclass(obj) and issubclass(obj, Exception):
+        return f"{head}\n*exception*: {_first_sentence(obj.__doc__ or '')}\n"
+    code = f"```python\n{'class ' if kind == 'class' else ''}{signature(obj, name)}\n```\n"
+    return f"{head}\n{code}\n{_first_sentence(obj.__doc__ or '')}\n"
+
+
 def markdown(topic: str) -> str:
-    """The reference of one topic: its introduction, then each entry."""
+    """The reference of one topic: its introduction, then each entry, then the rest it exports."""
     t = TOPICS[topic]
     contents = "\n".join(f"- [`{public_path(e.path)}`](#{public_path(e.path)})"
                          for e in t.entries)
-    return (f"{t.intro}\n\n{contents}\n\n"
+    text = (f"{t.intro}\n\n{contents}\n\n"
             + "\n".join(entry_markdown(e) for e in t.entries))
+    if t.more:
+        text += ("\n### Also exported { #also-exported }\n\nErrors it raises, base classes and "
+                 "helpers, in brief.\n\n" + "\n".join(brief_markdown(p) for p in t.more))
+    return text
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -106,12 +107,26 @@ def _report(args: argparse.Namespace, to_json: Callable[[], object], to_text: Ca
         raise UsageError("--exercise makes an exercise page: give it with --html FILE")
     made = _make_pictures(args, picture, stepper)
     if args.json:
-        shown = _json_text(to_json())
+        data = to_json()
+        if args.digits is not None:  # asked for: the JSON's numbers as the tables round them
+            data = _rounded(data, check_digits(args.digits))
+        shown = _json_text(data)
     else:
-        shown = None if made else to_text()
+        shown = to_text()  # also beside pictures: the "wrote FILE" lines go to standard error
     _write(made)
-    if shown is not None:
-        print(shown)
+    print(shown)
+
+
+def _rounded(data: object, digits: int) -> object:
+    """Every float in ``data`` with ``digits`` decimals but at least ``digits`` significant
+    figures (as `drawing.number` shows it: 0.332, −0.00044, 10.693)."""
+    if isinstance(data, float) and math.isfinite(data) and data != 0:
+        return round(data, max(digits, digits - 1 - math.floor(math.log10(abs(data)))))
+    if isinstance(data, dict):
+        return {k: _rounded(v, digits) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_rounded(v, digits) for v in data]
+    return data
 
 
 def cmd_trace(args: argparse.Namespace) -> None:
@@ -119,11 +134,12 @@ def cmd_trace(args: argparse.Namespace) -> None:
     output, inputs = parse(args.expr, **assignments(args.at))
     if _picture_paths(args):
         output.backward()  # the backward picture shows the adjoints
+    digits = DEFAULT_DIGITS if args.digits is None else args.digits
     traced = functools.cache(lambda: trace(output, inputs=list(inputs.values()),
-                                           digits=args.digits))
+                                           digits=digits))
     _report(args, lambda: traced().to_dict(), lambda: traced().to_text(),
-            lambda: draw_graph(output, mode=args.view, digits=args.digits),
-            lambda: steps(output, digits=args.digits, exercise=args.exercise))
+            lambda: draw_graph(output, mode=args.view, digits=digits),
+            lambda: steps(output, digits=digits, exercise=args.exercise))
 
 
 def _tables_text(record: StepRecord, digits: int | None) -> str:
@@ -324,8 +340,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("expr", help='a formula, e.g. "ln(x1) + x1*x2 - sin(x2)"')
     p.add_argument("--at", nargs="+", default=[], metavar="NAME=VALUE", help="input values")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--digits", type=int, default=3,
-                   help="decimals shown, in the tables, the pictures and the page (default 3)")
+    p.add_argument("--digits", type=int, default=None,
+                   help="decimals shown, in the tables, the pictures and the page (default 3); "
+                        "with --json, the numbers rounded so")
     _add_picture_flags(p, ("forward", "backward", "both"), "both")
     p.set_defaults(run=cmd_trace)
     p = sub.add_parser("worked-example",
