@@ -37,9 +37,9 @@ setup: $(VENV)/.installed
 demo: setup
 	mkdir -p out
 	$(BIN)/backprop worked-example
-	$(BIN)/backprop worked-example --view network --svg out/worked_example_network.svg
+	$(BIN)/backprop worked-example --view network --svg out/worked_example_network.svg >/dev/null
 	$(BIN)/backprop worked-example --view backward --svg out/worked_example_backward.svg \
-		--png out/worked_example_backward.png --html out/worked_example_steps.html
+		--png out/worked_example_backward.png --html out/worked_example_steps.html >/dev/null
 	@echo
 	@echo "The commands (backprop, python, jupyter) are in $(VENV)/bin: run them as $(VENV)/bin/backprop ...,"
 	@echo "or first activate the virtualenv in your shell:  . $(VENV)/bin/activate"

@@ -42,11 +42,12 @@ sys.exit(bool(problems))
 PY
 echo "built $(basename "$wheel") and $(basename "$sdist"): license file, expression and classifiers present"
 
-find_python() {  # python3.X on PATH, else the newest pyenv build of 3.X
-  local v="$1"
-  if command -v "python$v" >/dev/null 2>&1; then command -v "python$v"; return; fi
-  local root; root="$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")"
-  ls -d "$root"/versions/"$v".*/bin/python"$v" 2>/dev/null | sort -V | tail -n 1
+find_python() {  # the newest pyenv build of 3.X, else python3.X on PATH (if it runs: a pyenv
+  local v="$1" py root  # shim for a version that is not selected fails when called)
+  root="$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")"
+  py="$(ls -d "$root"/versions/"$v".*/bin/python"$v" 2>/dev/null | sort -V | tail -n 1)"
+  [ -z "$py" ] && py="$(command -v "python$v" 2>/dev/null || true)"
+  if [ -n "$py" ] && "$py" -c 'import sys' >/dev/null 2>&1; then echo "$py"; fi
 }
 
 missing=()
@@ -54,7 +55,7 @@ for v in 3.11 3.12 3.13; do
   py="$(find_python "$v")"
   if [ -z "$py" ]; then missing+=("$v"); continue; fi
   "$py" -m venv "$tmp/venv-$v"
-  "$tmp/venv-$v/bin/python" -m pip install -q --disable-pip-version-check "$wheel" \
+  "$tmp/venv-$v/bin/python" -m pip install -q --disable-pip-version-check --no-compile "$wheel" \
     >"$tmp/pip-$v.log" 2>&1 || { cat "$tmp/pip-$v.log" >&2; fail "the wheel does not install on Python $v"; }
   # run from an empty folder, so that it is the installed package that runs, not this checkout
   out="$(cd "$tmp" && "$tmp/venv-$v/bin/backprop" worked-example --json)" || fail "backprop worked-example failed on Python $v"
