@@ -40,6 +40,7 @@ import cli_reference  # noqa: E402
 REPO_PAGES = ["bench/README.md"]
 # The lessons' sources; each becomes notebooks/<name>.ipynb on the site.
 LESSON_SOURCES = sorted((ROOT / "notebooks" / "src").glob("*.py"))
+_made: list[Path] = []  # the folders of generated lessons, removed when the build ends
 MATHJAX = "assets/mathjax"
 # The lessons sit one folder deep (notebooks/), so this relative address serves them all.
 MATHJAX_URL = f"../{MATHJAX}/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe,local/fonts"
@@ -133,6 +134,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for path in REPO_PAGES:
         files.append(File(path, str(ROOT), site_dir, urls))
     lessons = Path(tempfile.mkdtemp(prefix="backprop-lab-lessons-"))
+    _made.append(lessons)
     for source in LESSON_SOURCES:  # the notebook as Jupytext reads its source: cells, no outputs
         path = f"notebooks/{source.stem}.ipynb"
         (lessons / "notebooks").mkdir(exist_ok=True)
@@ -196,6 +198,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    while _made:
+        shutil.rmtree(_made.pop(), ignore_errors=True)
     target = Path(config["site_dir"]) / MATHJAX
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(Path(jupyter_server_mathjax.__file__).parent / "static", target)
