@@ -35,6 +35,7 @@ def pytest_configure(config):
     import jax  # the gradient oracle (tests/jax_oracle.py), in float64 as our engine computes
 
     jax.config.update("jax_enable_x64", True)
+    jax.config.update("jax_platforms", "cpu")  # no probing for accelerators the tests never use
 
 
 CHROMIUM = "/usr/bin/chromium"
