@@ -104,7 +104,7 @@ def markdown() -> str:
     summaries = _summaries(parser)
     lines = ["```text", parser.format_usage().strip(), "```"]
     for name, sub in subcommands(parser).items():
-        lines += ["", f"## `backprop {name}`", "", summaries.get(name, ""), "",
+        lines += ["", f"### `backprop {name}`", "", summaries.get(name, ""), "",
                   "```text", sub.format_usage().strip(), "```", "",
                   "| argument | takes | default | what it does |", "|---|---|---|---|"]
         lines += [_argument_row(a) for a in sub._actions if not isinstance(a, argparse._HelpAction)]

@@ -18,7 +18,5 @@ if command -v apt-get >/dev/null 2>&1; then
     exit 0
   fi
 fi
-echo "backprop-lab needs these system packages: ${need[*]}." >&2
-echo "Install them with your package manager, e.g.: sudo apt-get install ${need[*]}" >&2
-echo "(on macOS: brew install graphviz)" >&2
+echo "backprop-lab needs the system packages ${need[*]}: install them (sudo apt-get install ${need[*]}; on macOS: brew install graphviz)" >&2
 exit 1

@@ -15,7 +15,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 # The test oracles and peers come with the test extra (pip install -e '.[test]'). A missing one
 # stops the run at once: skipping would hide the hand-calculation tests beside them too.
-ORACLES = ("torch", "micrograd", "playwright", "sympy", "hypothesis")
+ORACLES = ("jax", "optax", "micrograd", "playwright", "sympy", "hypothesis")
 
 
 def _importable(name: str) -> bool:
@@ -32,6 +32,10 @@ def pytest_configure(config):
         raise pytest.UsageError(
             f"the tests need {', '.join(missing)} (the oracles and peers they compare with): "
             "pip install -e '.[test]' (or make test); a missing oracle is a failure, not a skip")
+    import jax  # the gradient oracle (tests/jax_oracle.py), in float64 as our engine computes
+
+    jax.config.update("jax_enable_x64", True)
+    jax.config.update("jax_platforms", "cpu")  # no probing for accelerators the tests never use
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import micrograd  # noqa: E402, F401 (a peer measured against; in the test extra)
 import micrograd_step as bench  # noqa: E402
 import workloads as W  # noqa: E402
+from jax_oracle import svm_demo_loss_and_grads  # noqa: E402
 
 from autograd_core import Value, topological_order, vsum  # noqa: E402
 
@@ -47,37 +48,27 @@ def test_both_engines_compute_the_demo_loss_numpy_computes(engine):
     assert loss_fn(points, labels).data == pytest.approx(_numpy_loss(points, labels), rel=1e-12)
 
 
-def test_our_training_step_is_sgd_with_the_gradient_pytorch_computes():
-    import torch  # the oracle; conftest.py fails the run if it is missing
+def test_our_training_step_is_sgd_with_the_gradient_jax_computes():
     points, labels = W.two_moons(n=30)
     loss_fn, params = W.ours_model()
     before = [p.data for p in params]
     lr = 0.5
     W.train_step(loss_fn, params, points, labels, lr)
-
-    f64 = torch.float64
-    weights = [torch.tensor(w, dtype=f64, requires_grad=True) for w in W._initial_weights(W.SEED)]
-    biases = [torch.zeros(len(w), dtype=f64, requires_grad=True) for w in weights]
-    a = torch.tensor(points, dtype=f64)
-    for k, (w, b) in enumerate(zip(weights, biases, strict=True)):
-        a = a @ w.T + b
-        a = torch.relu(a) if k < len(weights) - 1 else a
-    y = torch.tensor(labels, dtype=f64)
-    loss = torch.relu(1 - y * a[:, 0]).mean() + W.L2 * sum((w**2).sum() for w in weights + biases)
-    loss.backward()
+    weights = W._initial_weights(W.SEED)
+    _, weight_grads, bias_grads_jax = svm_demo_loss_and_grads(weights, points, labels, W.L2)
 
     # every initial weight is a distinct random number, so it names its parameter; biases start
     # at 0 and are compared as a set.  SGD: p ← p − η·∂L/∂p
     grad_of = {}
-    for w in weights:
-        grad_of.update(zip(w.detach().flatten().tolist(), w.grad.flatten().tolist(), strict=True))
+    for w, g in zip(weights, weight_grads, strict=True):
+        grad_of.update(zip(np.ravel(w).tolist(), g.ravel().tolist(), strict=True))
     steps = [(b, p.data) for b, p in zip(before, params, strict=True)]
-    assert len(steps) == len(grad_of) + sum(len(b) for b in biases)
+    assert len(steps) == len(grad_of) + sum(len(g) for g in bias_grads_jax)
     for b, after in steps:
         if b != 0.0:
             assert after == pytest.approx(b - lr * grad_of[b], rel=1e-9, abs=1e-12)
     bias_grads = sorted(-after / lr for b, after in steps if b == 0.0)
-    expected = sorted(g for b in biases for g in b.grad.tolist())
+    expected = sorted(g for gb in bias_grads_jax for g in gb.tolist())
     assert bias_grads == pytest.approx(expected, rel=1e-9, abs=1e-12)
 
 

@@ -1,6 +1,7 @@
 """The batched benchmark measures the same work in every engine: the batched demo step gives the
 scalar path's loss, gradients and update, and PyTorch's; and its arithmetic (ratios, mini-batches,
-the same-loss check) is right on hand-worked numbers."""
+the same-loss check) is right on hand-worked numbers. (bench/test_peers.py, run by make bench,
+checks the PyTorch workloads, the benchmark's peer.)"""
 
 import re
 import sys
@@ -14,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import batched_step as bench  # noqa: E402
 import runner  # noqa: E402
 import workloads as W  # noqa: E402
+from jax_oracle import svm_demo_loss_and_grads  # noqa: E402
 
 LR = 0.5
 
@@ -66,62 +68,25 @@ def _unit_position(name: str) -> tuple[int, int, int]:
     return layer, j - starts[layer], i - first_input
 
 
-def _torch_after_backward(dtype: str, n: int) -> tuple:
-    """Our benchmark's PyTorch workload after one forward and backward pass: its loss and its
-    parameters (weight, bias of each Linear layer)."""
-    engine = W.ENGINES["torch64" if dtype == "float64" else "torch32"]
-    loss_fn, params = engine.model()
-    points, labels = W.two_moons(n)
-    loss = loss_fn(*engine.data(points, labels))
-    loss.backward()
-    return loss.item(), params
-
-
-def test_batched_demo_loss_and_gradients_equal_pytorch_float64_nn_linear():
+def test_batched_demo_loss_and_gradients_equal_jaxs():
     _, _, b, batched_params = _demo_graphs(100)
-    torch_loss, torch_params = _torch_after_backward("float64", 100)
-    assert abs(b.data - torch_loss) <= 1e-9
-    # PyTorch's parameters: weight (out × in), bias, per layer; ours are named by unit numbers
-    weights, biases = torch_params[0::2], torch_params[1::2]
+    points, labels = W.two_moons(100)
+    loss, weight_grads, bias_grads = svm_demo_loss_and_grads(W._initial_weights(W.SEED), points,
+                                                             labels, W.L2)
+    assert abs(b.data - loss) <= 1e-9
+    # JAX's gradients: (out × in) per layer, then the bias per unit; ours are named by unit numbers
     names = [name for name, _ in W._ours_mlp(W.SEED).named_parameters()]
     checked = 0
     for name, p in zip(names, batched_params, strict=True):
         if name.startswith("w"):
             layer, unit, inp = _unit_position(name)
-            expected = weights[layer]
-            assert p.data == expected[unit, inp].item()
-            assert abs(p.grad - expected.grad[unit, inp].item()) <= 1e-9
+            assert p.data == W._initial_weights(W.SEED)[layer][unit][inp]
+            assert abs(p.grad - weight_grads[layer][unit, inp]) <= 1e-9
         else:  # b{j}: the bias of unit j
             layer, unit, _ = _unit_position(f"w1_{name[1:]}")
-            assert abs(p.grad - biases[layer].grad[unit].item()) <= 1e-9
+            assert abs(p.grad - bias_grads[layer][unit]) <= 1e-9
         checked += 1
-    assert checked == sum(t.numel() for t in torch_params) == 337
-
-
-def test_pytorch_step_is_sgd_and_lands_where_the_batched_step_lands():
-    import torch  # the oracle; conftest.py fails the run if it is missing
-    points, labels = W.two_moons()
-    engine = W.ENGINES["torch64"]
-    loss_fn, torch_params = engine.model()
-    before = [t.detach().clone() for t in torch_params]
-    loss_fn(*engine.data(points, labels)).backward()
-    grads = [t.grad.clone() for t in torch_params]
-    engine.step(loss_fn, torch_params, *engine.data(points, labels), LR)
-    for t, old, g in zip(torch_params, before, grads, strict=True):  # p ← p − η·∂L/∂p
-        np.testing.assert_allclose(t.detach().numpy(), (old - LR * g).numpy(), rtol=0, atol=1e-15)
-
-    batched_loss, batched_params = W.batched_model()
-    W.train_step(batched_loss, batched_params, *W._as_arrays(points, labels), LR)
-    ours = sorted(p.data for p in batched_params)
-    theirs = sorted(torch.cat([t.detach().flatten() for t in torch_params]).tolist())
-    np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-9)
-
-
-def test_pytorch_float32_loss_is_float64s_to_about_seven_digits():
-    loss64, _ = _torch_after_backward("float64", 100)
-    loss32, _ = _torch_after_backward("float32", 100)
-    assert loss32 != loss64  # a different precision really ran
-    assert abs(loss32 - loss64) <= bench.SAME_LOSS_FLOAT32 * loss64
+    assert checked == sum(g.size for g in weight_grads + bias_grads) == 337
 
 
 def test_ratios_are_taken_per_round_then_summarised_by_median_and_range():

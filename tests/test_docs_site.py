@@ -26,6 +26,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import api_reference  # noqa: E402
 import cli_reference  # noqa: E402
 import docs_hooks  # noqa: E402
 
@@ -51,7 +52,7 @@ def site(tmp_path_factory, worker_id) -> Path:
 
 def test_the_site_has_every_page(site):
     pages = ["index.html", "cli.html", "formats.html", "steppers.html", "design-notes.html",
-             "bench/index.html", "api/autograd_core.html", "api/nn.html", "api/viz.html",
+             "bench/index.html", *(f"api/{topic}.html" for topic in api_reference.TOPICS),
              "steppers/worked_example.html", "steppers/baydin_trace.html",
              *(f"notebooks/{name}.html" for name in LESSONS)]
     assert [p for p in pages if not (site / p).is_file()] == []
@@ -188,7 +189,7 @@ def test_the_formats_page_has_the_readmes_spec_section_and_the_shipped_spec(site
     section = readme.split("## Your own network: spec files", 1)[1]
     first_paragraph = section.strip().split("\n\n", 1)[0].replace("`", "")  # code marks
     assert " ".join(first_paragraph.split()) in page
-    shipped = (ROOT / "nn" / "specs" / "worked_example.toml").read_text(encoding="utf-8")
+    shipped = (ROOT / "lab" / "specs" / "worked_example.toml").read_text(encoding="utf-8")
     for line in ("w14 = 0.2", "x = [1, 0, 1]", 'update = "per-example"'):
         assert line in shipped and line in page, line
     assert (site / "specs" / "two_examples_per_epoch.toml").is_file()
@@ -204,16 +205,77 @@ def test_the_formats_page_has_the_readmes_answers_section_and_its_example_file(s
     assert answers.startswith("quantity,value\n") and "delta6,0.1383" in answers
 
 
-def test_the_api_reference_documents_the_public_names_of_each_package(site):
-    for package in ("autograd_core", "nn", "viz"):
-        page = (site / "api" / f"{package}.html").read_text(encoding="utf-8")
-        init = ast.parse((ROOT / package / "__init__.py").read_text(encoding="utf-8"))
-        names = {alias.asname or alias.name for node in init.body
-                 if isinstance(node, ast.ImportFrom) for alias in node.names}
-        # a function named like its module (autograd_core.trace.trace) is shown by its full path
-        missing = [n for n in sorted(names)
-                   if not re.search(rf'id="{package}(\.\w+)?\.{n}"', page)]
+def _exported_callables(package: str) -> list[str]:
+    """The functions and classes a package's __init__ exports (modules and constants left out)."""
+    import importlib
+    import inspect
+
+    module = importlib.import_module(package)
+    init = ast.parse((ROOT / package / "__init__.py").read_text(encoding="utf-8"))
+    names = [alias.asname or alias.name for node in init.body
+             if isinstance(node, ast.ImportFrom) for alias in node.names]
+    return [n for n in names
+            if inspect.isfunction(getattr(module, n)) or inspect.isclass(getattr(module, n))]
+
+
+def test_the_api_reference_documents_every_exported_function_and_class(site):
+    pages = {t: (site / "api" / f"{t}.html").read_text(encoding="utf-8")
+             for t in api_reference.TOPICS}
+    everything = "".join(pages.values())
+    for package in ("autograd_core", "nn", "lab", "viz"):
+        missing = [n for n in _exported_callables(package)
+                   if f'id="{package}.{n}"' not in everything]
         assert missing == [], (package, missing)
+    # constants are not API entries: the tables are named in the text, never given a heading
+    for constant in ("RULES", "LOSSES", "ACTIVATIONS", "OPTIMIZERS"):
+        assert not re.search(rf'id="\w+\.{constant}"', everything), constant
+
+
+def test_the_api_reference_is_in_the_order_a_learner_meets_it(site):
+    nav = (site / "index.html").read_text(encoding="utf-8")
+    titles = [t.title for t in api_reference.TOPICS.values()]
+    assert titles == ["Value and the engine", "Modules", "Training", "The teaching layer: lab",
+                      "Pictures: viz"]
+    positions = [nav.index(f">{t}<") if f">{t}<" in nav else nav.index(t) for t in titles]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize("topic", list(api_reference.TOPICS))
+def test_each_api_entry_has_a_signature_a_parameter_table_and_an_example_that_ran(site, topic):
+    page = (site / "api" / f"{topic}.html").read_text(encoding="utf-8")
+    for entry in api_reference.TOPICS[topic].entries:
+        shown = api_reference.public_path(entry.path)
+        start = page.index(f'id="{shown}"')
+        end = page.find("<h3", start + 1)
+        section = page[start:end if end > 0 else len(page)]
+        name = shown.rsplit(".", 1)[1]
+        signature = _text(section.split("</code></pre>", 1)[0])
+        assert f"{name}(" in signature, (shown, signature[:200])
+        assert "<table>" in section and "Parameter" in section or "No parameters" in section
+        assert "Example" in section, shown
+    assert "Traceback" not in page
+
+
+def test_an_api_signature_shows_types_and_defaults():
+    # MLP(n_in, sizes, activation='relu', …): the constructor as the code declares it
+    from nn import MLP
+
+    sig = api_reference.signature(MLP, "MLP")
+    assert "n_in: int" in sig and "activation: object = 'relu'" in sig and "seed: int = 0" in sig
+    table = api_reference.parameter_table(MLP)
+    assert "| `seed` | `int` | `0` |" in table
+
+
+def test_parameter_meanings_are_read_from_the_docstring():
+    doc = """Do it.
+
+    Args:
+        f: takes one Value
+            per input.
+        eps, atol: the steps.
+    """
+    assert api_reference.param_docs(doc, {"f", "eps", "atol"}) == {
+        "f": "takes one Value per input.", "eps": "the steps.", "atol": "the steps."}
 
 
 # ---- in Chromium, served over HTTP as a reader would see it --------------------------------
@@ -233,7 +295,7 @@ SIZES = {"phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True,
                    "has_touch": True, "device_scale_factor": 3},
          "laptop": {"viewport": {"width": 1366, "height": 768}}}
 PAGES = ["index.html", "notebooks/02_reverse_mode.html", "notebooks/06_activations_and_losses.html",
-         "cli.html", "steppers.html", "api/nn.html"]
+         "cli.html", "steppers.html", "api/modules.html"]
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -282,4 +344,96 @@ def test_the_embedded_stepper_steps_on_the_steppers_page(browser, served):
     first = counter.inner_text()
     frame.locator(".bp-next").click()
     assert first.startswith("Frame 1 /") and counter.inner_text().startswith("Frame 2 /")
+    tab.close()
+
+
+def test_every_figure_on_the_site_has_alt_text(site):
+    without = []
+    for page in site.rglob("*.html"):
+        if "steppers" in page.parts or "assets" in page.parts:
+            continue  # the embedded stepper pages draw inline SVG with their own labels
+        for tag in re.findall(r"<img\b[^>]*>", page.read_text(encoding="utf-8")):
+            alt = re.search(r'\balt="([^"]*)"', tag)
+            if not alt or not alt.group(1).strip() or alt.group(1).startswith("No description"):
+                without.append((page.relative_to(site).as_posix(), tag[:80]))
+    assert without == []
+
+
+def test_alt_text_names_the_figure_and_the_heading_it_sits_under():
+    html = '<h2 id="a">Loss curves<a class="headerlink">¶</a></h2><p><img src="x.png"></p>'
+    out = docs_hooks.with_alt_text(html, "5. Optimizers")
+    assert 'alt="Figure 1 of 5. Optimizers: the plot of the code above, under “Loss curves”"' in out
+    kept = docs_hooks.with_alt_text('<img alt="the graph" src="g.svg">', "Home")
+    assert kept == '<img alt="the graph" src="g.svg">'
+
+
+def test_the_cli_pages_contents_list_every_subcommand(site):
+    page = (site / "cli.html").read_text(encoding="utf-8")
+    contents = page.split('md-nav--secondary', 1)[1].split("</nav>", 1)[0]
+    for name in cli_reference.subcommands():
+        assert f'href="#backprop-{name}"' in contents, name
+
+
+def test_a_link_to_a_missing_anchor_fails_the_strict_build(tmp_path):
+    # the link check: mkdocs.yml's validation settings with strict: true, on a two-page site
+    import yaml
+
+    ours = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    validation = yaml.safe_load("validation:" + ours.split("\nvalidation:", 1)[1].split("\n\n")[0])
+    assert validation["validation"]["anchors"] == "warn"  # warnings fail a strict build
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n\n[there](other.md#no-such-heading)\n")
+    (docs / "other.md").write_text("# Other\n\n## A heading\n")
+    config = {"site_name": "t", "strict": True, **validation}
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    # (not -q: quiet would drop the warnings that strict mode counts)
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode != 0 and "no-such-heading" in result.stderr
+    (docs / "index.md").write_text("# Home\n\n[there](other.md#a-heading)\n")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr
+
+
+LESSON_PAGES = [f"notebooks/{name}.html" for name in LESSONS]
+
+
+def test_lessons_and_the_api_page_in_chromium_show_figures_tables_signatures_no_errors(
+        browser, served):
+    tab = browser.new_page(viewport={"width": 1366, "height": 768})
+    errors: list[str] = []
+    tab.on("console", lambda m: errors.append(f"{tab.url}: {m.text}") if m.type == "error"
+           else None)
+    tab.on("pageerror", lambda e: errors.append(f"{tab.url}: {e}"))
+    for path in LESSON_PAGES:
+        tab.goto(f"{served}/{path}", wait_until="networkidle")
+        tab.wait_for_function("() => window.MathJax && MathJax.Hub && MathJax.Hub.queue && "
+                              "MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running",
+                              timeout=30_000)
+        figures = tab.locator("article img, article .jp-OutputArea svg").count()
+        tables = tab.locator("article table").count()
+        assert figures >= 1 and tables >= 1, (path, figures, tables)
+    tab.goto(f"{served}/api/engine.html", wait_until="networkidle")
+    code = tab.locator("article pre code").first.inner_text()
+    assert code.startswith("class Value(data: Number, label: str = ")
+    with_parameters = [e for e in api_reference.TOPICS["engine"].entries
+                       if "No parameters" not in api_reference.parameter_table(
+                           api_reference.resolve(e.path))]
+    assert tab.locator("article table").count() >= len(with_parameters) > 10
+    assert errors == []
+    tab.close()
+
+
+def test_search_finds_a_page_when_the_site_is_served(browser, served):
+    tab = browser.new_page(viewport={"width": 1366, "height": 768})
+    tab.goto(f"{served}/index.html", wait_until="networkidle")
+    tab.locator("label.md-search__icon, .md-search__input").first.click()
+    tab.locator(".md-search__input").fill("gradcheck")
+    result = tab.locator(".md-search-result__item").first
+    result.wait_for(timeout=15_000)
+    assert "gradcheck" in tab.locator(".md-search-result").inner_text().lower()
     tab.close()

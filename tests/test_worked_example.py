@@ -4,7 +4,10 @@ lr 0.9, Err_j = O_j(1 − O_j)(T_j − O_j), i.e. the half-squared error ½(t �
 
 import math
 
+import jax
+import jax.numpy as jnp
 import pytest
+from jax_oracle import value_and_grads
 
 from lab.examples import WORKED_INPUTS, WORKED_TARGET, worked_example, worked_example_step
 
@@ -111,21 +114,19 @@ def test_step_model_carries_the_new_weights_and_the_graph_keeps_the_forward_pass
     assert worked_example().state_dict() == SLIDE
 
 
-def test_worked_example_gradients_match_pytorch():
-    import torch  # the oracle; conftest.py fails the run if it is missing
-    W1 = torch.tensor([[0.2, 0.4, -0.5], [-0.3, 0.1, 0.2]], dtype=torch.float64,
-                      requires_grad=True)
-    b1 = torch.tensor([-0.4, 0.2], dtype=torch.float64, requires_grad=True)
-    W2 = torch.tensor([[-0.3, -0.2]], dtype=torch.float64, requires_grad=True)
-    b2 = torch.tensor([0.1], dtype=torch.float64, requires_grad=True)
-    x = torch.tensor([1.0, 0.0, 1.0], dtype=torch.float64)
-    o = torch.sigmoid(W2 @ torch.sigmoid(W1 @ x + b1) + b2)
-    ((1.0 - o) ** 2).sum().backward()
+def test_worked_example_gradients_match_jax():
+    def error(W1, b1, W2, b2):
+        x = jnp.array([1.0, 0.0, 1.0])
+        o = jax.nn.sigmoid(W2 @ jax.nn.sigmoid(W1 @ x + b1) + b2)
+        return ((1.0 - o) ** 2).sum()
+
+    _, (gW1, gb1, gW2, gb2) = value_and_grads(
+        error, [[0.2, 0.4, -0.5], [-0.3, 0.1, 0.2]], [-0.4, 0.2], [[-0.3, -0.2]], [0.1])
     grads = worked_example_step(loss="squared").gradients
-    theirs = {"w14": W1.grad[0, 0], "w24": W1.grad[0, 1], "w34": W1.grad[0, 2],
-              "w15": W1.grad[1, 0], "w25": W1.grad[1, 1], "w35": W1.grad[1, 2],
-              "w46": W2.grad[0, 0], "w56": W2.grad[0, 1],
-              "b4": b1.grad[0], "b5": b1.grad[1], "b6": b2.grad[0]}
+    theirs = {"w14": gW1[0, 0], "w24": gW1[0, 1], "w34": gW1[0, 2],
+              "w15": gW1[1, 0], "w25": gW1[1, 1], "w35": gW1[1, 2],
+              "w46": gW2[0, 0], "w56": gW2[0, 1],
+              "b4": gb1[0], "b5": gb1[1], "b6": gb2[0]}
     for name, g in theirs.items():
         assert grads[name] == pytest.approx(float(g), rel=1e-12, abs=1e-15), name
 

@@ -36,7 +36,14 @@ from lab.stepping import StepRecord
 from nn import ACTIVATIONS, MLP, load
 from nn._files import MissingFileError
 from nn.limits import check_sizes
-from viz.drawing import DEFAULT_DIGITS, DotFailedError, DotNotFoundError, Drawing, check_digits
+from viz.drawing import (
+    DEFAULT_DIGITS,
+    DotFailedError,
+    DotNotFoundError,
+    Drawing,
+    check_digits,
+    graphviz_missing,
+)
 from viz.graph import draw_graph
 from viz.network import DEFAULT_MAX_UNITS, check_unit_count, draw_network
 from viz.plain_json import finite_or_null
@@ -107,17 +114,32 @@ def _report(args: argparse.Namespace, to_json: Callable[[], object], to_text: Ca
         raise UsageError("--exercise makes an exercise page: give it with --html FILE")
     made = _make_pictures(args, picture, stepper)
     if args.json:
-        shown = _json_text(to_json())
+        data = to_json()
+        if args.digits is not None:  # asked for: the JSON's numbers as the tables round them
+            data = _rounded(data, check_digits(args.digits))
+        shown = _json_text(data)
     else:
-        shown = None if made else to_text()
+        shown = to_text()  # also beside pictures: the "wrote FILE" lines go to standard error
     _write(made)
-    if shown is not None:
-        print(shown)
+    print(shown)
+
+
+def _rounded(data: object, digits: int) -> object:
+    """Every float in ``data`` with ``digits`` decimals but at least ``digits`` significant
+    figures (as `drawing.number` shows it: 0.332, −0.00044, 10.693)."""
+    if isinstance(data, float) and math.isfinite(data) and data != 0:
+        return round(data, max(digits, digits - 1 - math.floor(math.log10(abs(data)))))
+    if isinstance(data, dict):
+        return {k: _rounded(v, digits) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_rounded(v, digits) for v in data]
+    return data
 
 
 def cmd_trace(args: argparse.Namespace) -> None:
     """Primal and adjoint traces of a formula, and the gradient of each input."""
-    check_digits(args.digits)  # the same range, and message, as every other command's --digits
+    if args.digits is not None:  # the same range, and message, as every other command's
+        check_digits(args.digits)
     output, inputs = parse(args.expr, **assignments(args.at))
     overflow = next((v for v in topological_order(output) if not math.isfinite(v.data)), None)
     if overflow is not None:
@@ -127,11 +149,12 @@ def cmd_trace(args: argparse.Namespace) -> None:
                          "inputs")
     if _picture_paths(args):
         output.backward()  # the backward picture shows the adjoints
+    digits = DEFAULT_DIGITS if args.digits is None else args.digits
     traced = functools.cache(lambda: trace(output, inputs=list(inputs.values()),
-                                           digits=args.digits))
+                                           digits=digits))
     _report(args, lambda: traced().to_dict(), lambda: traced().to_text(),
-            lambda: draw_graph(output, mode=args.view, digits=args.digits),
-            lambda: steps(output, digits=args.digits, exercise=args.exercise))
+            lambda: draw_graph(output, mode=args.view, digits=digits),
+            lambda: steps(output, digits=digits, exercise=args.exercise))
 
 
 def _tables_text(record: StepRecord, digits: int | None) -> str:
@@ -316,6 +339,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be from 0 to 65535, got {args.port}")
     network = spec.load(args.spec) if args.spec else None
+    missing = graphviz_missing()
+    if missing:  # the app still serves its numbers; its pictures will say the same in the page
+        print(f"backprop serve: warning: {missing}", file=sys.stderr)
     serve(network, host=args.host, port=args.port, open_browser=not args.no_browser,
           allow_hosts=args.allow_host)
 
@@ -365,8 +391,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("expr", help='a formula, e.g. "ln(x1) + x1*x2 - sin(x2)"')
     p.add_argument("--at", nargs="+", default=[], metavar="NAME=VALUE", help="input values")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--digits", type=int, default=3,
-                   help="decimals shown, in the tables, the pictures and the page (default 3)")
+    p.add_argument("--digits", type=int, default=None,
+                   help="decimals shown, in the tables, the pictures and the page (default 3); "
+                        "with --json, the numbers rounded so")
     _add_picture_flags(p, ("forward", "backward", "both"), "both")
     p.set_defaults(run=cmd_trace)
     p = sub.add_parser("worked-example",

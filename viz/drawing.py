@@ -33,6 +33,24 @@ class DotNotFoundError(RuntimeError):
     """Graphviz's ``dot`` program is needed to render pictures and is not installed."""
 
 
+# What a person does about a missing Graphviz, said where pictures are asked for from a page
+# (the live app's views): there is no file to save as .dot, so only what to install.
+GRAPHVIZ_MISSING_IN_APP = (
+    "The pictures need Graphviz, which is not installed on the computer running backprop serve: "
+    "install it there (sudo apt-get install graphviz, or brew install graphviz on a Mac), then "
+    "restart backprop serve. The numbers and tables work without it.")
+
+
+def graphviz_missing() -> str | None:
+    """None when Graphviz's ``dot`` runs on this machine; else one line saying what to install."""
+    try:
+        graphviz.version()
+    except (graphviz.ExecutableNotFound, subprocess.CalledProcessError, OSError):
+        return ("Graphviz's 'dot' program is not installed, so no picture can be drawn: install "
+                "it (sudo apt-get install graphviz, or brew install graphviz)")
+    return None
+
+
 class DotFailedError(RuntimeError):
     """Graphviz's ``dot`` ran and refused (a build without cairo has no PNG, say)."""
 

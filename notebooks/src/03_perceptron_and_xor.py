@@ -34,6 +34,7 @@ from nn.layers import MLP
 from nn.optim import Adam
 from nn.perceptron import Perceptron
 from nn.train import evaluate, fit
+from viz.tables import Table
 
 
 def plot_boundary(ax, predict, X, y, title):
@@ -126,8 +127,8 @@ X, y = datasets.xor()
 net = xor_relu()
 hidden = np.array([[h.data for h in net.layers[0](x.tolist())] for x in X])
 outputs = [net(x.tolist()).data for x in X]
-for x, h, o in zip(X, hidden, outputs):
-    print(f"x = {x.tolist()}  h = {h.tolist()}  y = {o:g}")
+display(Table("The hand-set ReLU network on XOR", ["x1", "x2", "h1", "h2", "y"],
+              [[*map(int, x), *map(int, h), int(o)] for x, h, o in zip(X, hidden, outputs)]))
 assert hidden.tolist() == [[0, 0], [1, 0], [1, 0], [2, 1]]
 assert outputs == y.tolist()
 

@@ -18,14 +18,15 @@
 #
 # The update rules from the lecture (cs231n's notation; `dx` is the gradient):
 #
-# | rule | update |
+# | rule | update (in code: `x += …`) |
 # |---|---|
-# | vanilla | $x \mathrel{+}= -\eta\, dx$ |
-# | momentum | $v = \mu v - \eta\, dx;\quad x \mathrel{+}= v$ |
-# | AdaGrad | $c \mathrel{+}= dx^2;\ x \mathrel{+}= -\eta\, dx / (\sqrt{c} + \epsilon)$ |
-# | RMSprop | $c = \rho c + (1 - \rho) dx^2;\ x \mathrel{+}= -\eta\, dx / (\sqrt{c} + \epsilon)$ |
-# | Adam | $m = \beta_1 m + (1-\beta_1) dx;\ v = \beta_2 v + (1-\beta_2) dx^2$; |
-# | | $x \mathrel{+}= -\eta\, \hat m / (\sqrt{\hat v} + \epsilon)$ |
+# | vanilla | $x \leftarrow x - \eta\, dx$ |
+# | momentum | $v \leftarrow \mu v - \eta\, dx;\quad x \leftarrow x + v$ |
+# | AdaGrad | $c \leftarrow c + dx^2;\ x \leftarrow x - \eta\, dx / (\sqrt{c} + \epsilon)$ |
+# | RMSprop | $c \leftarrow \rho c + (1 - \rho) dx^2$; |
+# | | $x \leftarrow x - \eta\, dx / (\sqrt{c} + \epsilon)$ |
+# | Adam | $m \leftarrow \beta_1 m + (1-\beta_1) dx;\ v \leftarrow \beta_2 v + (1-\beta_2) dx^2$; |
+# | | $x \leftarrow x - \eta\, \hat m / (\sqrt{\hat v} + \epsilon)$ |
 #
 # ($\hat m = m / (1 - \beta_1^t)$ and $\hat v = v / (1 - \beta_2^t)$ correct the running means
 # for starting at 0.)

@@ -25,6 +25,7 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import display
 
 from autograd_core import Value, vsum
 from nn import datasets
@@ -34,6 +35,7 @@ from nn.layers import MLP
 from nn.losses import binary_cross_entropy, half_squared_error, hinge, huber, mae, squared_error
 from nn.optim import SGD
 from nn.train import fit
+from viz.tables import Table
 
 # %% [markdown]
 # ## Activations and their derivatives
@@ -151,8 +153,8 @@ plt.yscale("log")
 plt.ylabel("gradient norm per layer")
 plt.legend()
 plt.show()
-for activation, values in norms.items():
-    print(activation, " ".join(f"{v:.2e}" for v in values))
+display(Table("Gradient norm per layer", ["activation", *layers],
+              [[activation, *values] for activation, values in norms.items()]))
 # sigmoid: each layer nearer the input gets a smaller gradient
 assert all(a < b for a, b in zip(norms["sigmoid"], norms["sigmoid"][1:]))
 assert norms["relu"][0] > 100 * norms["sigmoid"][0]

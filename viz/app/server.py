@@ -39,7 +39,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lab.spec import Spec
-from viz.drawing import DEFAULT_DIGITS, MAX_DIGITS, DotNotFoundError
+from viz.drawing import DEFAULT_DIGITS, GRAPHVIZ_MISSING_IN_APP, MAX_DIGITS, DotNotFoundError
 from viz.plain_json import finite_or_null
 
 from . import fields, limits, stepping, training
@@ -96,8 +96,8 @@ def _answers(handler: Callable[[Request], dict]) -> Handler:
             return _error(str(e), 503)
         except (ValueError, TypeError) as e:
             return _error(str(e))
-        except DotNotFoundError as e:  # the machine lacks Graphviz: say so, in the page
-            return _error(str(e), 503)
+        except DotNotFoundError:  # the machine lacks Graphviz: say so in words, in the page
+            return _error(GRAPHVIZ_MISSING_IN_APP, 503)
         return _json(result)
 
     return endpoint
