@@ -248,30 +248,34 @@ def test_compiled_gradient_of_every_parameter_equals_scalar_and_batched_paths(ca
     np.testing.assert_allclose(grads, [p.grad for p in params], **TIGHT)
 
 
-def _torch_mlp_gradients(model, X, y, loss):
-    """PyTorch's loss and gradients (float64) for our MLP's weights (ReLU hidden layers): the
-    oracle, written without our engine."""
-    import torch  # the oracle; conftest.py fails the run if it is missing
-    F = torch.nn.functional
-    tensors = []
-    h = torch.tensor(X)
-    for k, layer in enumerate(model.layers):
-        W = torch.tensor([[w.data for w in n.w] for n in layer.neurons], dtype=torch.float64,
-                         requires_grad=True)
-        b = torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64,
-                         requires_grad=True)
-        tensors.append((W, b))
-        h = h @ W.T + b
-        h = torch.relu(h) if k < len(model.layers) - 1 else h
-    t = torch.tensor(y)
-    value = (F.cross_entropy(h, t) if loss == "cross_entropy"  # multi_margin_loss divides by C
-             else F.multi_margin_loss(h, t) * h.shape[1])
-    value.backward()
-    return value.item(), [g for W, b in tensors for g in (*W.grad.tolist(), b.grad.tolist())]
+def _jax_mlp_gradients(model, X, y, loss):
+    """JAX's loss and gradients (float64) for our MLP's weights (ReLU hidden layers): the
+    oracle, written without our engine. Cross-entropy: −mean log softmax(h)_y; the multiclass
+    hinge: mean Σ_{j≠y} max(0, 1 − h_y + h_j)."""
+    import jax
+    import jax.numpy as jnp
+    from jax_oracle import as_python, layer_arrays
+
+    rows, y = jnp.arange(len(y)), jnp.asarray(y)
+
+    def f(params):
+        h = jnp.asarray(X)
+        for k, (W, b) in enumerate(params):
+            h = h @ W.T + b
+            h = jax.nn.relu(h) if k < len(params) - 1 else h
+        if loss == "cross_entropy":
+            return -jnp.mean(jax.nn.log_softmax(h)[rows, y])
+        margins = jnp.maximum(0.0, 1.0 - h[rows, y][:, None] + h).at[rows, y].set(0.0)
+        return jnp.mean(jnp.sum(margins, axis=1))
+
+    params = [(jnp.asarray(W), jnp.asarray(b)) for W, b in layer_arrays(model)]
+    value, grads = jax.value_and_grad(f)(params)
+    return as_python(value), [g for gW, gb in grads
+                              for g in (*np.asarray(gW).tolist(), np.asarray(gb).tolist())]
 
 
 @pytest.mark.parametrize("loss", ["cross_entropy", "multiclass_hinge"])
-def test_compiled_class_losses_replayed_on_new_targets_match_pytorch(loss):
+def test_compiled_class_losses_replayed_on_new_targets_match_jax(loss):
     rng = _rng(7)
     model = nn.MLP(2, [8, 8, 3], activation="relu", seed=12)
     params = model.parameters()
@@ -281,12 +285,12 @@ def test_compiled_class_losses_replayed_on_new_targets_match_pytorch(loss):
     mean, _ = compiled.forward_backward(X, y)  # … and replayed on other points and classes
     compiled.write_values()
 
-    expected, torch_grads = _torch_mlp_gradients(model, X, y, loss)
+    expected, oracle = _jax_mlp_gradients(model, X, y, loss)
     assert mean == pytest.approx(expected, rel=1e-12)
     ours = []
     for layer in model.layers:
         ours += [[w.grad for w in n.w] for n in layer.neurons] + [[n.b.grad for n in layer.neurons]]
-    for got, want in zip(ours, torch_grads, strict=True):
+    for got, want in zip(ours, oracle, strict=True):
         np.testing.assert_allclose(got, want, **TIGHT)
 
 
