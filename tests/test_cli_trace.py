@@ -79,11 +79,18 @@ def test_a_mistake_exits_with_status_2_and_a_message_without_traceback(args, wor
     assert "Traceback" not in run.stderr
 
 
-def test_json_stays_strict_when_a_value_overflows():
+def test_a_value_that_overflows_is_refused_with_exit_2_and_nothing_on_stdout():
     run = backprop("trace", "exp(x)", "--at", "x=1000", "--json")
+    assert run.returncode == 2 and run.stdout == ""
+    assert "overflows" in run.stderr and "e^x" in run.stderr
+
+
+def test_json_stays_strict_when_a_gradient_is_infinite():
+    # √x at 0: the value is 0, its derivative 1/(2√x) is infinite
+    run = backprop("trace", "sqrt(x)", "--at", "x=0", "--json")
     assert run.returncode == 0
     result = json.loads(run.stdout, parse_constant=lambda c: pytest.fail(f"non-JSON {c}"))
-    assert result["output"] is None  # e^1000 overflows a double: null, not Infinity
+    assert result["output"] == 0.0 and result["gradients"]["x"] is None
     assert "written as null" in run.stderr
 
 
