@@ -20,8 +20,8 @@ def sigmoid(x):
 
 def page_data(html):
     """The questions the page holds: the JSON argument of its script."""
-    return json.loads(re.search(r'getElementById\("bp-exercise"\), (.*)\);\s*</script>', html,
-                                re.S).group(1))
+    return json.loads(re.search(r'<script type="application/json" class="bp-questions">(.*?)'
+                                r"</script>", html, re.S).group(1))
 
 
 def test_every_number_of_the_worked_example_is_asked_once_on_its_own_frame():

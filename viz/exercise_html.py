@@ -11,12 +11,12 @@ per number as it is reached; the last frame shows the score.
 
 from __future__ import annotations
 
-import json
 import re
 from html import escape
 from typing import TYPE_CHECKING
 
-from .stepper_html import _POLICY, _STYLE, _width_pt, picture
+from .plain_json import script_json
+from .stepper_html import _POLICY, stepper
 
 if TYPE_CHECKING:
     from .steps import Steps
@@ -37,17 +37,17 @@ h1 { font-size: 1.5em; }
 .bp-score { font-weight: bold; }
 """
 
+# The questions and their grading: everything of the page's script but the navigation, which is
+# stepper.js's (BPStepper: it asks this script which frames are still hidden and which may be
+# left). Kept apart in this one constant so that the grader can be swapped as a whole.
 # DATA: one entry per frame, null or a question {name, formula, numbers, answer, wrong:
 # [[id, value, why]], carried: {"k:m": value}}; the page compares numbers only.
-_SCRIPT = """
+GRADING_SCRIPT = """
 (function (root, DATA) {
-  var frames = root.querySelectorAll(".bp-frame");
-  var counter = root.querySelector(".bp-counter");
-  var prev = root.querySelector(".bp-prev"), next = root.querySelector(".bp-next");
+  var frames = root.querySelectorAll(".bp-captions > .bp-frame");
   var rows = root.querySelector(".bp-answers tbody"), score = root.querySelector(".bp-score");
-  var tableRows = root.querySelectorAll("tr[data-frame]");
   var done = {}, tally = {"right": 0, "carried-forward": 0, "wrong": 0, "shown": 0};
-  var asked = DATA.filter(function (q) { return q; }).length, current = 0, furthest = 0;
+  var asked = DATA.filter(function (q) { return q; }).length, furthest = 0, stepper = null;
   function parse(text) {
     var t = text.trim().replace(/\\u2212/g, "-").replace(/\\s/g, "");
     if (/^[+-]?\\d+,\\d+$/.test(t)) { t = t.replace(",", "."); }
@@ -100,50 +100,20 @@ _SCRIPT = """
       + result.why + (result.why ? "." : "")
       + (result.verdict === "right" ? "" : " The right value: " + shown(q.answer));
     f.querySelector(".bp-reveal").hidden = false;
-    f.querySelector(".bp-before").hidden = true;
     var tr = document.createElement("tr");
     [q.name, given === null ? "\\u2013" : given, shown(q.answer), result.verdict]
       .forEach(function (c) { var td = document.createElement("td"); td.textContent = c;
                               tr.appendChild(td); });
     rows.appendChild(tr);
     update();
-    next.focus();
+    stepper.refresh();  // the frame's sentence and picture now, and Next
+    root.querySelector(".bp-next").focus();
   }
   function update() {
     var n = Object.keys(done).length;
     score.textContent = "Score: " + tally.right + " right, " + tally["carried-forward"]
       + " carried forward, " + tally.wrong + " wrong, " + tally.shown + " shown; "
       + n + " of " + asked + " answered" + (n === asked ? ". Done!" : ".");
-    next.disabled = current === frames.length - 1 || (DATA[current] && !(current in done));
-    prev.disabled = current === 0;
-    // a table row computed at frame k shows once frame k's number is answered (or, for a
-    // frame that asks nothing, once it is reached)
-    for (var r = 0; r < tableRows.length; r++) {
-      var k = Number(tableRows[r].getAttribute("data-frame")) - 1;
-      tableRows[r].hidden = DATA[k] ? !(k in done) : k > furthest;
-      tableRows[r].classList.toggle("bp-now", k === current);
-    }
-  }
-  function show(k) {
-    current = Math.max(0, Math.min(frames.length - 1, k));
-    furthest = Math.max(furthest, current);
-    for (var j = 0; j < frames.length; j++) { frames[j].hidden = (j !== current); }
-    counter.textContent = "Frame " + (current + 1) + " / " + frames.length;
-    var f = frames[current], before = f.querySelector(".bp-before");
-    if (before && !before.firstChild && current > 0) {
-      // until answered, the picture of the frame before: this one would show the number
-      var pic = frames[current - 1].querySelector(".bp-reveal .bp-picture");
-      if (pic) {
-        var copy = pic.cloneNode(true);
-        copy.removeAttribute("aria-label");  // the sentence belongs to the frame before
-        Array.prototype.forEach.call(copy.querySelectorAll("[id]"),
-                                     function (e) { e.removeAttribute("id"); });
-        before.appendChild(copy);
-      }
-    }
-    update();
-    var input = f.querySelector(".bp-answer");
-    if (input && !input.disabled) { input.focus(); }
   }
   Array.prototype.forEach.call(frames, function (f, k) {
     var q = DATA[k];
@@ -170,24 +140,35 @@ _SCRIPT = """
       if (ladder === 3) { reveal(k, {verdict: "shown", why: ""}, null); }
     });
   });
-  prev.addEventListener("click", function () { show(current - 1); });
-  next.addEventListener("click", function () { show(current + 1); });
-  document.addEventListener("keydown", function (e) {
-    if (e.target && e.target.tagName === "INPUT") { return; }
-    if (e.key === "ArrowRight" && !next.disabled) { show(current + 1); e.preventDefault(); }
-    if (e.key === "ArrowLeft") { show(current - 1); e.preventDefault(); }
+  stepper = BPStepper(root, {
+    keys: true,
+    fold: false,  // the score is among the tables
+    // a frame that asks for a number is left once it is answered; until then its sentence
+    // and its picture (which would show the number) stay hidden
+    gate: function (k) { return !DATA[k] || k in done; },
+    masked: function (k) { return !!DATA[k] && !(k in done); },
+    // a table row computed at frame k shows once frame k's number is answered (or, for a
+    // frame that asks nothing, once it is reached)
+    row: function (k) { return DATA[k] ? k in done : k <= furthest; },
+    onshow: function (k) {
+      furthest = Math.max(furthest, k);
+      var input = frames[k].querySelector(".bp-answer");
+      if (input && !input.disabled) { input.focus(); }
+    }
   });
-  show(0);
-})(document.getElementById("bp-exercise"), %s);
+  update();
+})(root, JSON.parse(root.querySelector("script.bp-questions").textContent));
 """
 
 
-def _frame(number: int, phase: str, text: str, svg: str, question: dict | None) -> str:
-    reveal = f'<p class="bp-text">{escape(text)}</p>{picture(number, svg, text)}'
-    head = (f'<section class="bp-frame" data-number="{number}" hidden>'
+def _section(number: int, phase: str, text: str, question: dict | None) -> str:
+    """Frame ``number``'s caption: its sentence, and for a frame that asks for a number the
+    question first (the sentence stays hidden until it is answered)."""
+    head = (f'<section class="bp-frame" data-number="{number}"{" hidden" if number > 1 else ""}>'
             f'<div class="bp-phase">{escape(phase)}</div>')
+    sentence = f'<p class="bp-text">{escape(text)}</p>'
     if question is None:
-        return f'{head}<div class="bp-reveal">{reveal}</div></section>'
+        return f'{head}<div class="bp-reveal">{sentence}</div></section>'
     name = escape(question["name"])
     return (f'{head}<div class="bp-question"><p class="bp-prompt">{name} = ?</p>'
             f'<label>Your value of {name}: <input class="bp-answer" type="text" '
@@ -196,7 +177,7 @@ def _frame(number: int, phase: str, text: str, svg: str, question: dict | None) 
             f'<button type="button" class="bp-hint">Hint</button>'
             f'<div class="bp-hints" aria-live="polite"></div>'
             f'<p class="bp-verdict" role="status" aria-live="polite"></p></div>'
-            f'<div class="bp-before"></div><div class="bp-reveal" hidden>{reveal}</div></section>')
+            f'<div class="bp-reveal" hidden>{sentence}</div></section>')
 
 
 def _hide_loss(table: str) -> str:
@@ -208,40 +189,33 @@ def _hide_loss(table: str) -> str:
 def exercise_page(steps: Steps) -> str:
     """The whole exercise page of ``steps`` (made with ``viz.steps(..., exercise=True)``)."""
     questions = steps.questions or []
-    svgs = steps.svgs()
-    frames = "\n".join(_frame(f.number, f.phase, f.text, svg, q) for f, svg, q in
-                       zip(steps.frames, svgs, questions, strict=True))
-    width = max(map(_width_pt, svgs), default=0.0)
+    sections = "\n".join(_section(f.number, f.phase, f.text, q)
+                         for f, q in zip(steps.frames, questions, strict=True))
     tables = "\n".join(f'<div class="bp-scroll">{_hide_loss(t)}</div>' for t in steps.tables)
     title = escape(steps.title)
     try:
-        data = json.dumps(questions, ensure_ascii=False, allow_nan=False)
+        data = script_json(questions)
     except ValueError:
         raise ValueError("an exercise needs finite numbers, and this run has an infinite or NaN "
                          "value (a step too large?)") from None
-    data = data.replace("</", "<\\/")  # a name can never close the script element
+    aside = f"""<details class="bp-tables" open><summary>Tables</summary>
+<div class="bp-scroll"><table class="bp-answers"><caption>Your answers so far</caption>
+<thead><tr><th>number</th><th>yours</th><th>right</th><th>verdict</th></tr></thead>
+<tbody></tbody></table></div><p class="bp-score" aria-live="polite"></p>
+{tables}</details>
+<script type="application/json" class="bp-questions">{data}</script>"""
+    body = stepper("bp-exercise", steps, sections, aside, "", GRADING_SCRIPT)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="{_POLICY}">
-<title>{title}: exercise</title><style>{_STYLE}{_EXERCISE_STYLE}</style></head>
+<title>{title}: exercise</title><style>{_EXERCISE_STYLE}</style></head>
 <body><main class="bp-stepper" id="bp-exercise">
 <h1>{title}: exercise</h1>
 <p>Predict each number before it is shown: type it and press Enter. Hint gives the formula,
 then the formula with the numbers, then the answer. Next (or →) goes on once a number is
 answered; ← goes back.</p>
-<div class="bp-controls">
-<button type="button" class="bp-prev" aria-label="Previous frame">◀ Previous</button>
-<span class="bp-counter" aria-live="polite">Frame 1 / {len(steps.frames)}</span>
-<button type="button" class="bp-next" aria-label="Next frame">Next ▶</button>
-</div>
-<div class="bp-body"><div class="bp-frames" style="flex-basis: {width:.0f}pt">{frames}</div>
-<details class="bp-tables" open><summary>Tables</summary>
-<div class="bp-scroll"><table class="bp-answers"><caption>Your answers so far</caption>
-<thead><tr><th>number</th><th>yours</th><th>right</th><th>verdict</th></tr></thead>
-<tbody></tbody></table></div><p class="bp-score" aria-live="polite"></p>
-{tables}</details></div>
-<script>{_SCRIPT % data}</script>
+{body}
 </main></body></html>
 """
 
