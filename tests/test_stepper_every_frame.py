@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_app_browser import start_server, stop
+from test_app_browser import server  # noqa: F401  (the app, started as a user starts it)
 
 from viz.cli import main
 
@@ -51,14 +51,6 @@ def pages(tmp_path_factory):
     return {"lesson": lesson, "exercise": exercise}
 
 
-@pytest.fixture(scope="module")
-def server():
-    proc, url = start_server()
-    yield url
-    code, _, err = stop(proc)
-    assert code == 0 and "Traceback" not in err, err
-
-
 def open_tab(browser, size):
     context = browser.new_context(**SIZES[size])
     tab = context.new_page()
@@ -91,21 +83,30 @@ def check_about(seen: list[tuple[str, dict]], grows: bool = False) -> None:
             assert [key for key, _ in about["units"]] == [f"u{update[4]}"], k
 
 
+def walk(tab, root: str, name: str, size: str, reach=lambda k, box: None) -> list:
+    """Through every frame of the stepper in ``root`` with its Next button, ``reach(k, box)``
+    first on each: (caption, what is marked and where) per frame; screenshots of two update
+    frames (unit 6 and the old → new labels lay outside a phone's picture before)."""
+    box = tab.locator(f"{root} .bp-picture")
+    seen = []
+    for k in range(1, FRAMES + 1):
+        reach(k, box)
+        assert box.get_attribute("data-frame") == str(k)
+        seen.append((tab.locator(f"{root} .bp-frame:not([hidden]) .bp-text").inner_text(),
+                     box.evaluate(_ABOUT)))
+        if k in (26, 37):
+            ARTIFACTS.mkdir(exist_ok=True)
+            tab.screenshot(path=str(ARTIFACTS / f"every-frame-{name}-{size}-{k}.png"))
+        if k < FRAMES:
+            tab.locator(f"{root} .bp-next").click()
+    return seen
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_every_frame_of_the_lesson_page_shows_what_it_is_about(browser, pages, size):
     context, tab, errors = open_tab(browser, size)
     tab.goto(pages["lesson"].as_uri())
-    box = tab.locator(".bp-picture")
-    seen = []
-    for k in range(1, FRAMES + 1):
-        assert box.get_attribute("data-frame") == str(k)
-        seen.append((tab.locator(".bp-frame:not([hidden]) .bp-text").inner_text(),
-                     box.evaluate(_ABOUT)))
-        if k in (26, 31, 37):  # update frames: unit 6 and the old → new labels on a phone
-            ARTIFACTS.mkdir(exist_ok=True)
-            tab.screenshot(path=str(ARTIFACTS / f"every-frame-lesson-{size}-{k}.png"))
-        tab.keyboard.press("ArrowRight")
-    check_about(seen)
+    check_about(walk(tab, "body", "lesson", size))
     assert errors == []
     context.close()
 
@@ -114,48 +115,36 @@ def test_every_frame_of_the_lesson_page_shows_what_it_is_about(browser, pages, s
 def test_every_frame_of_the_exercise_page_shows_what_it_is_about(browser, pages, size):
     context, tab, errors = open_tab(browser, size)
     tab.goto(pages["exercise"].as_uri())
-    box = tab.locator(".bp-picture")
-    seen = []
-    for k in range(1, FRAMES + 1):
+
+    def answer(k, box):  # each question by the hint ladder: formula, with numbers, answer
         frame = tab.locator(".bp-frame:not([hidden])")
         assert frame.get_attribute("data-number") == str(k)
         if frame.locator(".bp-prompt").count():
             # until answered, the picture of the frame before (it would show the number)
             assert box.get_attribute("data-frame") == str(k - 1)
-            assert box.evaluate(_ABOUT)["units"] + box.evaluate(_ABOUT)["labels"]
-            for _ in range(3):  # formula, formula with the numbers, the answer
+            about = box.evaluate(_ABOUT)
+            marked = about["units"] + about["labels"]
+            assert marked and all(ok for _, ok in marked)
+            for _ in range(3):
                 frame.locator(".bp-hint").click()
             assert frame.locator(".bp-verdict").inner_text().startswith("Shown.")
-        assert box.get_attribute("data-frame") == str(k)
-        seen.append((frame.locator(".bp-text").inner_text(), box.evaluate(_ABOUT)))
-        if k in (26, 37):
-            ARTIFACTS.mkdir(exist_ok=True)
-            tab.screenshot(path=str(ARTIFACTS / f"every-frame-exercise-{size}-{k}.png"))
-        if k < FRAMES:
-            tab.locator(".bp-next").click()
-    print(sorted(set(a["top"] for _, a in seen)))
-    check_about(seen, grows=True)
+
+    check_about(walk(tab, "body", "exercise", size, answer), grows=True)
     assert tab.locator(".bp-score").inner_text().endswith("32 of 32 answered. Done!")
     assert errors == []
     context.close()
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_every_frame_of_the_apps_step_view_shows_what_it_is_about(browser, server, size):
+def test_every_frame_of_the_apps_step_view_shows_what_it_is_about(browser, server,  # noqa: F811
+                                                                  size):
     context, tab, errors = open_tab(browser, size)
     tab.goto(server + "?view=step")
     tab.wait_for_selector("body[data-ready=true]", timeout=30000)
-    box = tab.locator("#view-step .bp-picture")
-    seen = []
-    for k in range(1, FRAMES + 1):
+
+    def loaded(k, box):  # the app fetches each frame's picture when it is shown
         tab.wait_for_selector(f"#view-step .bp-picture[data-frame='{k}'] svg")
-        seen.append((tab.locator("#view-step .bp-frame:not([hidden]) .bp-text").inner_text(),
-                     box.evaluate(_ABOUT)))
-        if k in (26, 37):
-            ARTIFACTS.mkdir(exist_ok=True)
-            tab.screenshot(path=str(ARTIFACTS / f"every-frame-app-{size}-{k}.png"))
-        if k < FRAMES:
-            tab.locator("#view-step .bp-next").click()
-    check_about(seen)
+
+    check_about(walk(tab, "#view-step", "app", size, loaded))
     assert [e for e in errors if "status of 4" not in e] == []
     context.close()
