@@ -35,6 +35,7 @@ class DotFailedError(RuntimeError):
 
 
 DEFAULT_DIGITS = 3
+HOT_CLASS = "bp-hot"  # marks in an SVG what a picture is about (a stepper brings it into view)
 MAX_DIGITS = 17  # a float holds about 17 significant digits; more would be noise
 # Below this size a number is written as 4.4×10⁻⁷: its decimals would fill a node.
 _SMALLEST_PLAIN = 1e-5

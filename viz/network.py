@@ -11,12 +11,19 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .drawing import DEFAULT_DIGITS, Drawing, Layout, check_digits, dot_text, number
+from .drawing import (
+    DEFAULT_DIGITS,
+    HOT_CLASS,
+    Drawing,
+    Layout,
+    check_digits,
+    dot_text,
+    number,
+)
 
 DEFAULT_MAX_UNITS = 60
 _HOT = "#ffe680"
 _GRADIENT = "#b22222"
-HOT_CLASS = "bp-hot"  # marks in the SVG what a picture is about (stepper.js pans to it)
 
 
 def _neurons(model: Any) -> list[Any]:
