@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape, unescape
 
 from .drawing import Drawing, render
@@ -41,15 +42,28 @@ class _Statements:
 def _statements(source: str) -> _Statements:
     skeleton, drawn = [], {}
     for line in source.splitlines():
-        edge = _EDGE.match(line)
-        node = None if edge else _NODE.match(line)
-        if edge and "style=invis" not in line:
-            drawn[edge[3]] = (f"{edge[1]}->{edge[2]}", edge[4])
-        elif node and "style=invis" not in node[2]:
-            drawn[node[1]] = (node[1], node[2])
-        elif not line.strip().startswith(("{", "}")) and "->" not in line:
-            skeleton.append(line.strip())  # rank groups and invisible chains: no drawing
+        kind, key, value = _line(line)
+        if kind == "drawn":
+            drawn[key] = value
+        elif kind == "skeleton":
+            skeleton.append(key)
     return _Statements(tuple(skeleton), drawn)
+
+
+@lru_cache(maxsize=20_000)  # a frame repeats most lines of the frame before
+def _line(line: str) -> tuple[str, str, tuple[str, str]]:
+    """("drawn", key, (title, attributes)) for a node or an edge with an id; ("skeleton",
+    line, …) for a line that sets something; ("none", …) for a rank group or an invisible
+    chain, which draw nothing at fixed positions."""
+    edge = _EDGE.match(line)
+    node = None if edge else _NODE.match(line)
+    if edge and "style=invis" not in line:
+        return "drawn", edge[3], (f"{edge[1]}->{edge[2]}", edge[4])
+    if node and "style=invis" not in node[2]:
+        return "drawn", node[1], (node[1], node[2])
+    if not line.strip().startswith(("{", "}")) and "->" not in line:
+        return "skeleton", line.strip(), ("", "")
+    return "none", "", ("", "")
 
 
 def _groups(svg: str) -> Iterator[tuple[str, str, str, str]]:
@@ -147,6 +161,7 @@ def film(drawings: Sequence[Drawing]) -> Film:
                 part[markup] = len(out.parts)
                 out.parts.append(markup)
             out.frames[k]["set"][key] = part[markup]
+    _line.cache_clear()
     return out
 
 
