@@ -148,3 +148,52 @@ def test_every_frame_of_the_apps_step_view_shows_what_it_is_about(browser, serve
     check_about(walk(tab, "#view-step", "app", size, loaded))
     assert [e for e in errors if "status of 4" not in e] == []
     context.close()
+
+
+# For the picture box: whether the frame's marks all fit in it together, and whether its
+# marked units alone do.
+_FITS = """box => {
+  const fit = (elements) => {
+    const parts = elements.map((e) => e.getBoundingClientRect());
+    const w = Math.max(...parts.map((r) => r.right)) - Math.min(...parts.map((r) => r.left));
+    const h = Math.max(...parts.map((r) => r.bottom)) - Math.min(...parts.map((r) => r.top));
+    return w <= box.clientWidth && h <= box.clientHeight;
+  };
+  const hot = [...box.querySelectorAll(".bp-hot")];
+  const units = hot.filter((g) => !g.classList.contains("edge"));
+  return {all: fit(hot.flatMap((g) => g.classList.contains("edge") && g.querySelector("text")
+                                ? [...g.querySelectorAll("text")] : [g])),
+          units: units.length > 0 && fit(units)};
+}"""
+
+
+def test_on_a_wider_network_each_frame_shows_its_weight_or_its_unit(browser, tmp_path):
+    from test_stepper_pages import lecture_like
+
+    import lab
+    from viz import export_html, steps
+
+    page = export_html(steps(lab.step(lecture_like(6, 6))), tmp_path / "wide.html")
+    context, tab, errors = open_tab(browser, "phone")
+    tab.goto(page.as_uri())
+    box = tab.locator(".bp-picture")
+    count = int(tab.locator(".bp-slider").get_attribute("max"))
+    apart = 0
+    for k in range(1, count + 1):
+        about = box.evaluate(_ABOUT)
+        marked = about["units"] + about["labels"]
+        fits = box.evaluate(_FITS) if marked else None
+        if marked and not fits["all"]:  # too far apart for one phone screen
+            apart += 1
+            # a frame about one weight shows its label (its gradient or update is written
+            # there), any other its units: all of them if they fit, else some
+            if len(about["labels"]) == 1:
+                assert about["labels"][0][1], (k, about)
+            else:
+                shown = [ok for _, ok in about["units"]]
+                assert all(shown) if fits["units"] else any(shown), (k, about)
+        else:
+            assert all(ok for _, ok in marked), (k, about)
+        tab.keyboard.press("ArrowRight")
+    assert apart > 10 and errors == []  # the case this test is for did occur
+    context.close()

@@ -151,8 +151,10 @@
       var all = units.concat(labels);
       if (!all.length) { return; }
       var v = view(), r = bounds(all);
-      // everything it is about if that fits the box, else its units (or the first label)
-      bring(fits(r, v) ? r : bounds(units.length ? units : labels.slice(0, 1)), v);
+      // everything it is about if that fits the box; else one weight's label if the frame is
+      // about one weight (its gradient or its update is written there), else its units
+      var one = hot.length - units.length === 1 ? labels : units.length ? units : labels;
+      bring(fits(r, v) ? r : bounds(one), v);
     }
 
     // ---- navigation ----
