@@ -173,25 +173,19 @@
       for (var j = 0; j < count; j++) { frames[j].hidden = j !== current; }
       var said = sentence(current, hidden ? ".bp-prompt" : ".bp-text");
       counter.textContent = "Frame " + n + " / " + count;
-      if (slider) {
-        slider.max = String(count);
-        slider.value = String(n);
-        slider.setAttribute("aria-valuetext", "Frame " + n + " of " + count + ": " + said);
-      }
-      if (announce && live) { live.textContent = "Frame " + n + " of " + count + ". " + said; }
+      slider.max = String(count);
+      slider.value = String(n);
+      slider.setAttribute("aria-valuetext", "Frame " + n + " of " + count + ": " + said);
+      if (announce) { live.textContent = "Frame " + n + " of " + count + ". " + said; }
       var shown = hidden && current > 0 ? current - 1 : current;
       box.setAttribute("aria-label", sentence(shown));
       picture(shown);
-      // a disabled button drops the focus to the page: hand it to the slider (where Enter does
-      // nothing unexpected and the arrow keys still step), else to the other button
+      // a disabled button drops the focus to the page: hand it to the slider, where Enter does
+      // nothing unexpected (on Previous it would step back) and the arrow keys still step
       var focused = document.activeElement;
       prev.disabled = current === 0;
       next.disabled = current === count - 1 || !gate(current);
-      if ((focused === next || focused === prev) && focused.disabled) {
-        var to = slider || (focused === next ? prev : next);
-        if (to.disabled) { root.setAttribute("tabindex", "-1"); to = root; }
-        to.focus();
-      }
+      if ((focused === next || focused === prev) && focused.disabled) { slider.focus(); }
       onshow(current);
       var rows = root.querySelectorAll("tr[data-frame]");  // after onshow: row(k) may use it
       for (var r = 0; r < rows.length; r++) {
@@ -227,9 +221,7 @@
 
     prev.addEventListener("click", function () { show(current - 1, true); });
     next.addEventListener("click", function () { show(current + 1, true); });
-    if (slider) {
-      slider.addEventListener("input", function () { show(Number(slider.value) - 1, true); });
-    }
+    slider.addEventListener("input", function () { show(Number(slider.value) - 1, true); });
     if (options.keys) {
       document.addEventListener("keydown", function (e) {
         if (typeof options.keys === "function" && !options.keys()) { return; }
@@ -246,7 +238,6 @@
         && global.matchMedia("(max-width: 900px)").matches) {
       tables.open = false;
     }
-    if (film) { index(); }
     show(0, false);
     return {
       show: function (k) { show(k, true); },
