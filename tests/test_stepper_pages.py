@@ -147,3 +147,23 @@ def test_an_exercise_page_with_markup_in_a_display_name_still_works(browser, tmp
     assert "<!--<script> = 0.2" in tab.locator(".bp-picture").inner_text()
     assert errors == []
     tab.close()
+
+
+def test_a_layout_of_several_updates_gives_each_unit_the_room_of_its_largest_label():
+    from viz.drawing import Layout, _placed
+    from viz.steps import _widest
+
+    states = [_widest(r, 3, "LR") for r in lab.step(lab.spec.load(PER_EPOCH))]
+    assert len(states) == 2 and states[0] != states[1]
+    largest: dict[str, tuple[float, float]] = {}
+    for state in states:  # each state laid out on its own by dot, as drawn alone
+        for o in _placed(state)["objects"]:
+            if "width" in o:
+                w, h = largest.get(o["name"], (0.0, 0.0))
+                largest[o["name"]] = (max(w, float(o["width"])), max(h, float(o["height"])))
+    layout = Layout(*states)
+    for name, (w, h) in largest.items():
+        _, width, height = layout.nodes[name]
+        # to half a point: dot rounds a fixed size to whole points
+        assert (float(width), float(height)) == (pytest.approx(w, abs=0.5 / 72),
+                                                 pytest.approx(h, abs=0.5 / 72)), name

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape, unescape
 
-from .drawing import Drawing, render
+from .drawing import NODE_LINE, Drawing, render
 
 # one statement per line, as draw_network and GraphPicture write them
-_NODE = re.compile(r"^\s*(?!(?:node|edge|graph)\b)([A-Za-z_]\w*) \[(.*)\]$")
+_NODE = NODE_LINE
 _EDGE = re.compile(r'^\s*([A-Za-z_]\w*) -> ([A-Za-z_]\w*) \[(?=.*\bid="([^"]+)")(.*)\]$')
 _TOKEN = re.compile(r"<g\b[^>]*>|</g>")
 _GROUP = re.compile(r'<g id="([^"]*)" class="(node|edge)([^"]*)">\s*<title>(.*?)</title>', re.S)
