@@ -34,6 +34,12 @@ h1 { font-size: 1.5em; }
 .bp-verdict.carried-forward { color: #9a6700; }
 .bp-verdict.wrong { color: #cf222e; }
 .bp-hints { overflow-wrap: anywhere; }
+/* the frames not shown keep their room (stepper.css levels them) without their hints and with
+   one line of verdict: a frame whose hints were asked for does not push every later picture
+   down; only the frame being answered grows, by what the student asks to see */
+.bp-captions > .bp-frame[hidden] .bp-hints { display: none; }
+.bp-captions > .bp-frame[hidden] .bp-verdict { height: 1.2em; overflow: hidden; }
+.bp-captions > .bp-frame .bp-reveal[hidden] { display: block; visibility: hidden; }
 .bp-score { font-weight: bold; }
 """
 
