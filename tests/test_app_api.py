@@ -109,7 +109,8 @@ def test_a_spec_of_two_examples_names_each_examples_numbers_with_at_k(tmp_path):
 def test_exercise_page_asks_for_the_numbers_of_the_network_as_edited(client):
     r = client.get("/exercise/step", params={"w14": "0.5"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
-    data = re.search(r'getElementById\("bp-exercise"\), (.*)\);\s*</script>', r.text, re.S)
+    data = re.search(r'<script type="application/json" class="bp-questions">(.*?)</script>',
+                     r.text, re.S)
     fields = {f["name"]: f for f in json.loads(data.group(1))["fields"]}
     # by hand with w14 = 0.5: i4 = 0.5·1 + 0.4·0 + (−0.5)·1 + (−0.4) = −0.4, o4 = σ(−0.4)
     lo, hi = fields["i4"]["interval"]

@@ -89,7 +89,7 @@ def sigmoid(x: float) -> float:
 
 def cell(tab, caption: str, row: str, column: int) -> str:
     """The text of a cell of the Step view's table whose caption starts with ``caption``."""
-    table = tab.locator("#view-step .tables table", has=tab.locator(
+    table = tab.locator("#view-step .bp-tables table", has=tab.locator(
         "caption", has_text=caption))
     return table.locator("tr", has=tab.locator(f"td:text-is('{row}')")).locator(
         "td").nth(column).inner_text()
@@ -114,7 +114,7 @@ def test_editing_w14_gives_the_tables_of_a_hand_calculation(page, server):
     new_w14 = 0.5 + 0.9 * d4 * 1  # w ← w − η·∂E/∂w, ∂E/∂w14 = −δ4·x1
     assert cell(page, "Forward pass", "4", 1) == "−0.7"  # the slide's i4 before the edit
     page.fill("#step-form input[name=w14]", "0.5")
-    expect(page.locator("#view-step .tables td.changed").first).to_be_visible()
+    expect(page.locator("#view-step .bp-tables td.changed").first).to_be_visible()
     assert cell(page, "Forward pass", "4", 1) == shown(i4) == "−0.4"
     assert cell(page, "Forward pass", "4", 2) == shown(o4)
     assert cell(page, "Forward pass", "6", 2) == shown(o6)
@@ -122,27 +122,28 @@ def test_editing_w14_gives_the_tables_of_a_hand_calculation(page, server):
     assert cell(page, "Error terms", "6", 1) == shown(d6)
     assert cell(page, "Updates", "w14", 4) == shown(new_w14)
     # the numbers that changed are marked; the untouched unit 5's net input is not
-    changed = page.locator("#view-step .tables td.changed")
+    changed = page.locator("#view-step .bp-tables td.changed")
     assert changed.count() > 10
-    unit5_net = page.locator("#view-step .tables table").first.locator(
+    unit5_net = page.locator("#view-step .bp-tables table").first.locator(
         "tr", has=page.locator("td:text-is('5')")).locator("td").nth(1)
     expect(unit5_net).not_to_have_class(re.compile("changed"))
     assert "w14=0.5" in page.url and "view=step" in page.url
-    page.click("#view-step .next")
-    expect(page.locator("#view-step .text")).to_contain_text("i4 = w14·x1")
-    picture = page.locator("#view-step .picture[data-frame='2'] svg")
+    page.click("#view-step .bp-next")
+    sentence = page.locator("#view-step .bp-frame:not([hidden]) .bp-text")
+    expect(sentence).to_contain_text("i4 = w14·x1")
+    picture = page.locator("#view-step .bp-picture[data-frame='2'] svg")
     expect(picture).to_be_visible()
     assert picture.evaluate("svg => svg.getBoundingClientRect().width") > 300  # not shrunk
-    page.locator("#view-step .picture text", has_text="w24 = 0.4").click()  # on the picture
+    page.locator("#view-step .bp-picture text", has_text="w24 = 0.4").click()  # on the picture
     expect(page.locator("#step-form input[name=w24]")).to_be_focused()
-    page.click("#view-step .counter")  # away from the fields: the arrow keys step
+    page.click("#view-step .bp-counter")  # away from the fields: the arrow keys step
     page.keyboard.press("ArrowRight")
-    expect(page.locator("#view-step .counter")).to_have_text(re.compile(r"Frame 3 / \d+"))
+    expect(page.locator("#view-step .bp-counter")).to_have_text(re.compile(r"Frame 3 / \d+"))
     # the table rows that frame 3 computes are the ones marked current
     rows = page.locator("#view-step tr[data-frame='3']")
     assert rows.count() >= 1
-    assert page.locator("#view-step tr.current").count() == rows.count()
-    expect(rows.first).to_have_class(re.compile("current"))
+    assert page.locator("#view-step tr.bp-now").count() == rows.count()
+    expect(rows.first).to_have_class(re.compile("bp-now"))
     no_sideways_scroll(page)
     shot(page, "step")
 
@@ -169,8 +170,8 @@ def test_a_typed_formula_shows_its_gradient(page, server):
     # ∂/∂x1 (x1·x2 + e^x1) = x2 + e^x1 = 3 + e = 5.71828…; ∂/∂x2 = x1 = 1; three decimals shown
     expected = f"∂y/∂x1 = {3 + math.e:.3f}, ∂y/∂x2 = 1"
     expect(page.locator("#view-formula .summary")).to_contain_text(expected)
-    page.wait_for_selector("#view-formula .picture svg")
-    assert page.inner_text("#view-formula .counter").startswith("Frame ")
+    page.wait_for_selector("#view-formula .bp-picture svg")
+    assert page.inner_text("#view-formula .bp-counter").startswith("Frame ")
     assert "x1%2Ax2+%2B+exp%28x1%29" in page.url or "x1*x2" in page.url
     no_sideways_scroll(page)
     shot(page, "formula")
@@ -182,7 +183,7 @@ def test_a_typed_formula_shows_its_gradient(page, server):
     expect(page.locator("#view-formula .stepper")).to_be_hidden()
     page.fill("#formula-form input[name=f]", "x1*x2 + exp(x1)")
     expect(page.locator("#view-formula .summary")).to_contain_text(expected)
-    expect(page.locator("#view-formula .picture svg")).to_be_visible()
+    expect(page.locator("#view-formula .bp-picture svg")).to_be_visible()
     expect(page.locator("#view-formula .error")).to_be_hidden()
     assert page.title() == "backprop-lab live"  # still the page, not an error page
 

@@ -23,8 +23,8 @@ def sigmoid(x):
 
 def page_data(html):
     """The grader's data the page holds: the JSON argument of its script."""
-    return json.loads(re.search(r'getElementById\("bp-exercise"\), (.*)\);\s*</script>', html,
-                                re.S).group(1))
+    return json.loads(re.search(r'<script type="application/json" class="bp-questions">(.*?)'
+                                r"</script>", html, re.S).group(1))
 
 
 def asked(frames):

@@ -78,10 +78,10 @@ def visible(tab):
 # Where each node of the shown frame is in its picture, by the node's Graphviz name (its
 # <title>): relative to the picture, since its box may pan to the frame's node on a phone.
 _NODE_PLACES = """() => {
-  const frame = document.querySelector(".bp-frame:not([hidden])");
-  const svg = frame.querySelector("svg").getBoundingClientRect();
+  const picture = document.querySelector(".bp-picture");
+  const svg = picture.querySelector("svg").getBoundingClientRect();
   const places = {};
-  for (const g of frame.querySelectorAll("g.node")) {
+  for (const g of picture.querySelectorAll("g.node")) {
     const r = g.getBoundingClientRect();
     places[g.querySelector("title").textContent] = [r.x - svg.x, r.y - svg.y, r.width];
   }
@@ -90,7 +90,7 @@ _NODE_PLACES = """() => {
 
 # Whether the highlighted node of the shown frame lies inside the picture's visible box.
 _HOT_NODE_IN_VIEW = """() => {
-  const box = document.querySelector(".bp-frame:not([hidden]) .bp-picture");
+  const box = document.querySelector(".bp-picture");
   const hot = box.querySelector('[fill="#ffe680"]');
   if (!hot) { return null; }
   const b = box.getBoundingClientRect(), h = hot.getBoundingClientRect();
@@ -100,7 +100,7 @@ _HOT_NODE_IN_VIEW = """() => {
 # The smallest node text of the shown picture as rendered, in CSS px: its font size in the SVG's
 # units times the CSS px per unit the picture is drawn at.
 _SMALLEST_NODE_TEXT = """() => {
-  const svg = document.querySelector(".bp-frame:not([hidden]) svg");
+  const svg = document.querySelector(".bp-picture svg");
   const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
   const sizes = [...svg.querySelectorAll("g.node text")].map(
       t => parseFloat(t.getAttribute("font-size")) * scale);
@@ -117,7 +117,7 @@ def test_stepper_walks_from_the_inputs_to_the_updated_weights_offline(open_page,
     first = visible(tab)
     assert first.locator(".bp-text").inner_text() == (
         "Inputs x1 = 1, x2 = 0, x3 = 1 enter units 1–3; the target is t = 1.")
-    pictured = "\n".join(first.locator("svg text").all_text_contents())
+    pictured = "\n".join(tab.locator(".bp-picture svg text").all_text_contents())
     for shown in ("x1 = 1", "x2 = 0", "x3 = 1", "w14 = 0.2", "w46 = −0.3", "t = 1"):
         assert shown in pictured
     assert tab.get_by_role("button", name="Previous").is_disabled()
@@ -137,7 +137,7 @@ def test_stepper_walks_from_the_inputs_to_the_updated_weights_offline(open_page,
         tab.keyboard.press("ArrowRight")
     assert counter.inner_text() == f"Frame {count} / {count}"
     assert tab.get_by_role("button", name="Next").is_disabled()
-    last = "\n".join(visible(tab).locator("svg text").all_text_contents())
+    last = "\n".join(tab.locator(".bp-picture svg text").all_text_contents())
     new = by_hand("squared")["new"]  # w ← w − 0.9·∂E/∂w for E = (t − o6)², by hand
     for name, old in SLIDE.items():
         assert f"{name}: {number(old, 3)} → {number(new[name], 3)}" in last, name
@@ -156,7 +156,7 @@ def test_page_fits_the_screen_with_the_picture_visible_and_its_text_legible(open
     # the viewport meta tag: a phone lays the page out at its own width, not 980 px at 0.4×
     assert tab.evaluate("innerWidth") == width
     assert tab.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
-    box = visible(tab).locator(".bp-picture svg").bounding_box()
+    box = tab.locator(".bp-picture svg").bounding_box()
     assert box["width"] > 100 and box["height"] > 50
     assert box["y"] < viewport["height"]  # on the first screen, not below it
     assert tab.evaluate(_SMALLEST_NODE_TEXT) >= LEGIBLE_PX
@@ -231,7 +231,7 @@ def test_each_frame_is_announced_and_its_picture_labelled_with_its_sentence(open
         sentence = visible(tab).locator(".bp-text").inner_text()
         said.append(live.text_content())
         assert said[-1] == f"Frame {k} of {count}. {sentence}"
-        picture = visible(tab).locator(".bp-picture")
+        picture = tab.locator(".bp-picture")
         assert picture.get_attribute("role") == "img"
         assert picture.get_attribute("aria-label") == sentence
         assert slider.get_attribute("aria-valuetext") == f"Frame {k} of {count}: {sentence}"

@@ -1,6 +1,7 @@
 """viz.steps: numbered frames, each a picture and one sentence; forward node by node, backward in
 the order backward_walk visits, and for the worked example every parameter's update."""
 
+import json
 import math
 import re
 
@@ -217,13 +218,15 @@ def test_save_frames_writes_numbered_pictures_and_the_sentences(tmp_path):
         frames.save_frames(tmp_path / "notes.txt")
 
 
-def test_notebook_view_is_a_slider_with_every_frame_inline():
+def test_notebook_view_is_a_stepper_with_every_frame_inline():
     y, _ = parse("x1*x2", x1=3, x2=4)
     frames = steps(y)
     view = frames._repr_html_()
     assert view.count('class="bp-frame"') == len(frames)
-    assert 'type="range"' in view and view.count("<svg") == len(frames)
-    assert '"), false);' in view  # in a notebook the arrow keys stay with the notebook
+    # the pictures as data: the first whole, each later frame as its changes
+    film = json.loads(re.search(r'class="bp-film">(.*?)</script>', view, re.S).group(1))
+    assert len(film["frames"]) == len(frames) and "svg" in film["frames"][0]
+    assert "BPStepper(root, {keys: false})" in view  # in a notebook the keys stay with it
 
 
 def test_steps_of_something_else_is_a_type_error_naming_what_it_needs():

@@ -47,7 +47,7 @@ from viz.drawing import (
 from viz.graph import draw_graph
 from viz.network import DEFAULT_MAX_UNITS, check_unit_count, draw_network
 from viz.plain_json import finite_or_null
-from viz.stepper_html import export_html
+from viz.stepper_html import check_frame_count, expected_frames, export_html
 from viz.steps import Steps, steps
 from viz.tables import Table, parameter_table, worked_example_tables
 
@@ -189,7 +189,10 @@ def cmd_step(args: argparse.Namespace) -> None:
         raise UsageError("give a spec file (TOML or JSON); `backprop step --example-spec` prints "
                          "one to start from")
     tables, digits = _network_digits(args)
-    run = step(spec.load(args.spec))
+    loaded = spec.load(args.spec)
+    if getattr(args, "html", None):  # a page too large is refused from the spec's sizes alone
+        check_frame_count(expected_frames(loaded))
+    run = step(loaded)
 
     def text() -> str:
         blocks = [f"Step {r.step} (epoch {r.epoch}, "

@@ -55,6 +55,9 @@ class DotFailedError(RuntimeError):
     """Graphviz's ``dot`` ran and refused (a build without cairo has no PNG, say)."""
 
 
+HOT_CLASS = "bp-hot"  # marks in an SVG what a picture is about (a stepper brings it into view)
+
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -104,6 +107,31 @@ def _placed(source: str) -> dict:
     return json.loads(render(source, "json"))
 
 
+# DOT as draw_network and GraphPicture write it: one statement per line
+NODE_LINE = re.compile(r"^\s*(?!(?:node|edge|graph)\b)([A-Za-z_]\w*) \[(.*)\]$")
+_SETTINGS = re.compile(r"^\s*(node \[.*\]|\w+=\S+)$")  # node defaults; rankdir and the like
+
+
+def _node_sizes(states: tuple[str, ...]) -> dict[str, tuple[float, float]]:
+    """Each node's largest (width, height) over several states of a picture. A node's size is
+    its label's: one ``dot`` run over every state's nodes, without edges, measures them all."""
+    lines, names = [line for line in states[0].splitlines() if _SETTINGS.match(line)], []
+    for state in states:
+        for line in state.splitlines():
+            node = NODE_LINE.match(line)
+            if node:
+                lines.append(f"\tbp{len(names)} [{node[2]}]")
+                names.append(node[1])
+    placed = _placed("digraph sizes {\n" + "\n".join(lines) + "\n}\n")
+    size: dict[str, tuple[float, float]] = {}
+    for o in placed.get("objects", []):
+        if o.get("name", "").startswith("bp") and "width" in o:
+            name = names[int(o["name"][2:])]
+            w, h = size.get(name, (0.0, 0.0))
+            size[name] = (max(w, float(o["width"])), max(h, float(o["height"])))
+    return size
+
+
 class Layout:
     """Where ``dot`` placed a picture's nodes and edges, to draw other states of the same picture
     (other labels, other colours) at exactly those places.
@@ -116,13 +144,7 @@ class Layout:
 
     def __init__(self, source: str, *others: str) -> None:
         if others:
-            size: dict[str, tuple[float, float]] = {}
-            for state in (source, *others):
-                for o in _placed(state).get("objects", []):
-                    if "width" not in o:  # a subgraph, not a node
-                        continue
-                    w, h = size.get(o["name"], (0.0, 0.0))
-                    size[o["name"]] = (max(w, float(o["width"])), max(h, float(o["height"])))
+            size = _node_sizes((source, *others))
             # a node statement repeated at the end adds these attributes to the node
             source = source.rstrip().removesuffix("}") + "".join(
                 f'\t"{name}" [width={w} height={h} fixedsize=true]\n'

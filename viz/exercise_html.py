@@ -11,16 +11,13 @@ per number as it is reached; the last frame shows the score.
 
 from __future__ import annotations
 
-import json
 import re
 from html import escape
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from .stepper_html import _POLICY, _STYLE, _width_pt, picture
-
-# the grader's steps in the browser (lab.grading decides what it is handed)
-GRADER = (resources.files("viz") / "static" / "grader.js").read_text(encoding="utf-8")
+from .plain_json import script_json
+from .stepper_html import _POLICY, stepper
 
 if TYPE_CHECKING:
     from .steps import Steps
@@ -38,24 +35,29 @@ h1 { font-size: 1.5em; }
 .bp-verdict.carried-forward { color: #9a6700; }
 .bp-verdict.wrong { color: #cf222e; }
 .bp-hints { overflow-wrap: anywhere; }
+/* the frames not shown keep their room (stepper.css levels them) without their hints and with
+   one line of verdict: a frame whose hints were asked for does not push every later picture
+   down; only the frame being answered grows, by what the student asks to see */
+.bp-captions > .bp-frame[hidden] .bp-hints { display: none; }
+.bp-captions > .bp-frame[hidden] .bp-verdict { height: 1.2em; overflow: hidden; }
+.bp-captions > .bp-frame .bp-reveal[hidden] { display: block; visibility: hidden; }
 .bp-score { font-weight: bold; }
 """
 
-# DATA: viz.exercise's data: the number reader, the precision rule, the grader's fields (each
-# quantity's interval, band, expression, mistakes) and per frame the key it asks for. The
-# grading steps are BPGrader's (viz/static/grader.js); this script shows questions and verdicts.
-_SCRIPT = """
+# The questions and their verdicts: everything of the page's script but the navigation, which
+# is stepper.js's (BPStepper asks this script which frames are still hidden and which may be
+# left), and the grading steps, which are BPGrader's (viz/static/grader.js, on lab.grading's
+# data: intervals, bands, expressions, mistakes). DATA: {reader, precision, fields, frames},
+# frames[k] the key of the number frame k asks for, or null.
+GRADING_SCRIPT = """
 (function (root, DATA) {
-  var frames = root.querySelectorAll(".bp-frame");
-  var counter = root.querySelector(".bp-counter");
-  var prev = root.querySelector(".bp-prev"), next = root.querySelector(".bp-next");
+  var frames = root.querySelectorAll(".bp-captions > .bp-frame");
   var rows = root.querySelector(".bp-answers tbody"), score = root.querySelector(".bp-score");
-  var tableRows = root.querySelectorAll("tr[data-frame]");
   var sheet = new BPGrader.Sheet(DATA);
   root.bpData = DATA;  // for tests: the same data a fresh BPGrader.Sheet can grade
   var ask = DATA.frames.map(function (key) { return key ? sheet.fields[key] : null; });
   var done = {}, tally = {"right": 0, "carried-forward": 0, "wrong": 0, "shown": 0};
-  var asked = ask.filter(function (q) { return q; }).length, current = 0, furthest = 0;
+  var asked = ask.filter(function (q) { return q; }).length, furthest = 0, stepper = null;
   function shown(x) { return String(Number(x.toPrecision(4))).replace("-", "\\u2212"); }
   function right(q) { return (q.interval[0] + q.interval[1]) / 2; }
   var WORDS = {"right": "Right.", "carried-forward": "Carried forward:", "wrong": "Wrong.",
@@ -75,50 +77,20 @@ _SCRIPT = """
       + why + (why ? "." : "")
       + (result.verdict === "right" ? "" : " The right value: " + shown(right(q)));
     f.querySelector(".bp-reveal").hidden = false;
-    f.querySelector(".bp-before").hidden = true;
     var tr = document.createElement("tr");
     [q.display, given === null ? "\\u2013" : given, shown(right(q)), result.verdict]
       .forEach(function (c) { var td = document.createElement("td"); td.textContent = c;
                               tr.appendChild(td); });
     rows.appendChild(tr);
     update();
-    next.focus();
+    stepper.refresh();  // the frame's sentence and picture now, and Next
+    root.querySelector(".bp-next").focus();
   }
   function update() {
     var n = Object.keys(done).length;
     score.textContent = "Score: " + tally.right + " right, " + tally["carried-forward"]
       + " carried forward, " + tally.wrong + " wrong, " + tally.shown + " shown; "
       + n + " of " + asked + " answered" + (n === asked ? ". Done!" : ".");
-    next.disabled = current === frames.length - 1 || (ask[current] && !(current in done));
-    prev.disabled = current === 0;
-    // a table row computed at frame k shows once frame k's number is answered (or, for a
-    // frame that asks nothing, once it is reached)
-    for (var r = 0; r < tableRows.length; r++) {
-      var k = Number(tableRows[r].getAttribute("data-frame")) - 1;
-      tableRows[r].hidden = ask[k] ? !(k in done) : k > furthest;
-      tableRows[r].classList.toggle("bp-now", k === current);
-    }
-  }
-  function show(k) {
-    current = Math.max(0, Math.min(frames.length - 1, k));
-    furthest = Math.max(furthest, current);
-    for (var j = 0; j < frames.length; j++) { frames[j].hidden = (j !== current); }
-    counter.textContent = "Frame " + (current + 1) + " / " + frames.length;
-    var f = frames[current], before = f.querySelector(".bp-before");
-    if (before && !before.firstChild && current > 0) {
-      // until answered, the picture of the frame before: this one would show the number
-      var pic = frames[current - 1].querySelector(".bp-reveal .bp-picture");
-      if (pic) {
-        var copy = pic.cloneNode(true);
-        copy.removeAttribute("aria-label");  // the sentence belongs to the frame before
-        Array.prototype.forEach.call(copy.querySelectorAll("[id]"),
-                                     function (e) { e.removeAttribute("id"); });
-        before.appendChild(copy);
-      }
-    }
-    update();
-    var input = f.querySelector(".bp-answer");
-    if (input && !input.disabled) { input.focus(); }
   }
   Array.prototype.forEach.call(frames, function (f, k) {
     var q = ask[k];
@@ -154,25 +126,37 @@ _SCRIPT = """
       if (ladder === 3) { reveal(k, {verdict: "shown"}, null); }
     });
   });
-  prev.addEventListener("click", function () { show(current - 1); });
-  next.addEventListener("click", function () { show(current + 1); });
-  document.addEventListener("keydown", function (e) {
-    if (e.target && e.target.tagName === "INPUT") { return; }
-    if (e.key === "ArrowRight" && !next.disabled) { show(current + 1); e.preventDefault(); }
-    if (e.key === "ArrowLeft") { show(current - 1); e.preventDefault(); }
+  stepper = BPStepper(root, {
+    keys: true,
+    fold: false,  // the score is among the tables
+    // a frame that asks for a number is left once it is answered; until then its sentence
+    // and its picture (which would show the number) stay hidden
+    gate: function (k) { return !ask[k] || k in done; },
+    masked: function (k) { return !!ask[k] && !(k in done); },
+    // a table row computed at frame k shows once frame k's number is answered (or, for a
+    // frame that asks nothing, once it is reached)
+    row: function (k) { return ask[k] ? k in done : k <= furthest; },
+    onshow: function (k) {
+      furthest = Math.max(furthest, k);
+      var input = frames[k].querySelector(".bp-answer");
+      if (input && !input.disabled) { input.focus(); }
+    }
   });
-  show(0);
-})(document.getElementById("bp-exercise"), %s);
+  update();
+})(root, JSON.parse(root.querySelector("script.bp-questions").textContent));
 """
+# the grader's steps in the browser (lab.grading decides what it is handed)
+GRADER = (resources.files("viz") / "static" / "grader.js").read_text(encoding="utf-8")
 
 
-def _frame(number: int, phase: str, text: str, svg: str, question: dict | None,
-           precision: str) -> str:
-    reveal = f'<p class="bp-text">{escape(text)}</p>{picture(number, svg, text)}'
-    head = (f'<section class="bp-frame" data-number="{number}" hidden>'
+def _section(number: int, phase: str, text: str, question: dict | None, precision: str) -> str:
+    """Frame ``number``'s caption: its sentence, and for a frame that asks for a number the
+    question first (the sentence stays hidden until it is answered)."""
+    head = (f'<section class="bp-frame" data-number="{number}"{" hidden" if number > 1 else ""}>'
             f'<div class="bp-phase">{escape(phase)}</div>')
+    sentence = f'<p class="bp-text">{escape(text)}</p>'
     if question is None:
-        return f'{head}<div class="bp-reveal">{reveal}</div></section>'
+        return f'{head}<div class="bp-reveal">{sentence}</div></section>'
     name = escape(question["display"])
     where = escape(f" ({question['where']})" if question["where"] else "")
     # the accessible name holds the answers-file name too ("δ6 (delta6)"): tests and screen
@@ -185,7 +169,7 @@ def _frame(number: int, phase: str, text: str, svg: str, question: dict | None,
             f'<button type="button" class="bp-hint">Hint</button>'
             f'<div class="bp-hints" aria-live="polite"></div>'
             f'<p class="bp-verdict" role="status" aria-live="polite"></p></div>'
-            f'<div class="bp-before"></div><div class="bp-reveal" hidden>{reveal}</div></section>')
+            f'<div class="bp-reveal" hidden>{sentence}</div></section>')
 
 
 def _hide_loss(table: str) -> str:
@@ -199,43 +183,34 @@ def exercise_page(steps: Steps) -> str:
     data = steps.exercise or {"frames": [], "fields": [], "precision": ""}
     fields = {f["key"]: f for f in data["fields"]}
     questions = [fields.get(key) if key else None for key in data["frames"]]
-    svgs = steps.svgs()
-    frames = "\n".join(_frame(f.number, f.phase, f.text, svg, q, data["precision"])
-                       for f, svg, q in zip(steps.frames, svgs, questions, strict=True))
-    width = max(map(_width_pt, svgs), default=0.0)
+    sections = "\n".join(_section(f.number, f.phase, f.text, q, data["precision"])
+                         for f, q in zip(steps.frames, questions, strict=True))
     tables = "\n".join(f'<div class="bp-scroll">{_hide_loss(t)}</div>' for t in steps.tables)
     title = escape(steps.title)
     try:
-        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+        text = script_json(data)
     except ValueError:
         raise ValueError("an exercise needs finite numbers, and this run has an infinite or NaN "
                          "value (a step too large?)") from None
-    # inside a script element no name may start a tag, a comment or an entity
-    text = text.translate({ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
-                           0x2028: "\\u2028", 0x2029: "\\u2029"})
+    aside = f"""<details class="bp-tables" open><summary>Tables</summary>
+<div class="bp-scroll"><table class="bp-answers"><caption>Your answers so far</caption>
+<thead><tr><th>number</th><th>yours</th><th>right</th><th>verdict</th></tr></thead>
+<tbody></tbody></table></div><p class="bp-score" aria-live="polite"></p>
+{tables}</details>
+<script type="application/json" class="bp-questions">{text}</script>
+<script>{GRADER}</script>"""
+    body = stepper("bp-exercise", steps, sections, aside, "", GRADING_SCRIPT)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="{_POLICY}">
-<title>{title}: exercise</title><style>{_STYLE}{_EXERCISE_STYLE}</style></head>
+<title>{title}: exercise</title><style>{_EXERCISE_STYLE}</style></head>
 <body><main class="bp-stepper" id="bp-exercise">
 <h1>{title}: exercise</h1>
 <p>Predict each number before it is shown: type it and press Enter. Hint gives the formula,
 then the formula with the numbers, then the answer. Next (or →) goes on once a number is
 answered; ← goes back. A number counts as right {escape(data["precision"])}.</p>
-<div class="bp-controls">
-<button type="button" class="bp-prev" aria-label="Previous frame">◀ Previous</button>
-<span class="bp-counter" aria-live="polite">Frame 1 / {len(steps.frames)}</span>
-<button type="button" class="bp-next" aria-label="Next frame">Next ▶</button>
-</div>
-<div class="bp-body"><div class="bp-frames" style="flex-basis: {width:.0f}pt">{frames}</div>
-<details class="bp-tables" open><summary>Tables</summary>
-<div class="bp-scroll"><table class="bp-answers"><caption>Your answers so far</caption>
-<thead><tr><th>number</th><th>yours</th><th>right</th><th>verdict</th></tr></thead>
-<tbody></tbody></table></div><p class="bp-score" aria-live="polite"></p>
-{tables}</details></div>
-<script>{GRADER}</script>
-<script>{_SCRIPT % text}</script>
+{body}
 </main></body></html>
 """
 

@@ -15,7 +15,16 @@ from typing import Any
 from autograd_core import RULES, Constant, Value, topological_order
 from autograd_core.trace import render_rule_text, variable_names
 
-from .drawing import DEFAULT_DIGITS, Drawing, Layout, check_digits, dot_text, exact, number
+from .drawing import (
+    DEFAULT_DIGITS,
+    HOT_CLASS,
+    Drawing,
+    Layout,
+    check_digits,
+    dot_text,
+    exact,
+    number,
+)
 
 MODES = ("forward", "backward", "both")
 RANKDIRS = ("LR", "TB", "RL", "BT")
@@ -208,7 +217,9 @@ class GraphPicture:
         for v in self.nodes:
             shape = ("plaintext" if isinstance(v, Constant) else "box" if not v.parents
                      else "ellipse")
-            fill = ' style="filled" fillcolor="#ffe680"' if v in highlight else ""
+            # what a stepper's frame is about: marked for its script to bring into view
+            fill = (f' style="filled" fillcolor="#ffe680" class="{HOT_CLASS}"'
+                    if v in highlight else "")
             pin = "" if layout is None else " " + layout.node(self.ids[v])
             lines.append(f"\t{self.ids[v]} [label={self._label(v, mode, values, grads)} "
                          f"shape={shape}{fill}{pin}]")
@@ -218,7 +229,7 @@ class GraphPicture:
                 tip = dot_text(f"∂{self.short[v]}/∂{self.short[p]}")
                 attrs.append(f'label="{number(local, self.digits)}" tooltip="{tip}"')
             if (p, v) in hot_edges:
-                attrs.append('color="#d62728" penwidth=2')
+                attrs.append(f'color="#d62728" penwidth=2 class="{HOT_CLASS}"')
             attrs.append(f'id="e{k}"' if layout is None else layout.edge(f"e{k}"))
             lines.append(f"\t{self.ids[p]} -> {self.ids[v]}" + (f" [{' '.join(attrs)}]" if attrs
                                                                  else ""))

@@ -8,9 +8,18 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from .drawing import DEFAULT_DIGITS, Drawing, Layout, check_digits, dot_text, number
+from .drawing import (
+    DEFAULT_DIGITS,
+    HOT_CLASS,
+    Drawing,
+    Layout,
+    check_digits,
+    dot_text,
+    number,
+)
 
 DEFAULT_MAX_UNITS = 60
 _HOT = "#ffe680"
@@ -84,7 +93,9 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
         params: parameter name → value to show instead of the model's current value.
         old: parameter name → value before the update: those edges read "old → new".
         gradients: parameter name → ∂E/∂w, shown under the parameter once known.
-        highlight: unit numbers ("4") and parameter names ("w46") to draw in colour.
+        highlight: unit numbers ("4") and parameter names ("w46", "b4") to draw in colour; they
+            are what the picture is about, marked ``class="bp-hot"`` in its SVG (a bias marks
+            its unit), so that a stepper can bring them into view.
         rankdir: "LR" (layers left to right) or "TB".
         digits: decimals shown, and at least as many significant figures (`drawing.number`).
         max_units: refuse larger networks (suggesting `draw_graph(..., collapse_neurons=True)`).
@@ -92,6 +103,24 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
     """
     neurons = _neurons(model)
     digits = check_digits(digits)
+    _check(model, neurons, inputs, rankdir, max_units)
+    last_forward, last_errors = _last_pass(neurons)
+    shown = dict(model.state_dict())
+    shown.update(params or {})
+    style = _Style(shown, old or {}, gradients or {}, set(highlight), digits, layout)
+    out = _header(rankdir, layout)
+    out += _input_units(model.n_in, inputs, style)
+    out += _layer_units(model, last_forward if forward is None else forward,
+                        last_errors if errors is None else errors, style)
+    nodes, edges = _target_and_loss(model, _targets(target, model), loss, style)
+    out += nodes
+    out += _edges(neurons, edges, style)
+    return Drawing("\n".join(out) + "\n}\n", fixed=layout is not None)
+
+
+def _check(model: Any, neurons: list[Any], inputs: Sequence[float] | None, rankdir: str,
+           max_units: int) -> None:
+    """ValueError/TypeError for a direction, size or inputs draw_network cannot draw."""
     if rankdir not in ("LR", "TB"):
         raise ValueError(f"rankdir must be 'LR' or 'TB', got {rankdir!r}")
     check_unit_count(model.n_in + len(neurons), max_units)
@@ -100,73 +129,113 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
             raise ValueError(f"expected {model.n_in} inputs, got {len(inputs)}")
         if not all(isinstance(x, numbers.Real) and not isinstance(x, bool) for x in inputs):
             raise TypeError(f"inputs must be numbers, got {list(inputs)!r}")
-    last_forward, last_errors = _last_pass(neurons)
-    forward = last_forward if forward is None else forward
-    errors = last_errors if errors is None else errors
-    shown = dict(model.state_dict())
-    shown.update(params or {})
-    old, gradients = old or {}, gradients or {}
-    last = model.layers[-1].neurons
-    targets = _targets(target, model)
 
-    def param(name: str) -> str:
-        shown_name = dot_text(name)
-        if name in old:
-            text = f"{shown_name}: {number(old[name], digits)} → {number(shown[name], digits)}"
+
+@dataclass(frozen=True)
+class _Style:
+    """What every unit and edge is drawn with: the parameters' values (shown, before the
+    update, gradients), what is highlighted, the digits, the layout pinning them."""
+
+    shown: Mapping[str, float]
+    old: Mapping[str, float]
+    gradients: Mapping[str, float]
+    highlight: set[str]
+    digits: int
+    layout: Layout | None
+
+    def param(self, name: str) -> str:
+        """A parameter's line(s): "w14 = 0.2" or "w14: 0.2 → 0.191", and ∂E/∂w14 once known."""
+        shown_name, digits = dot_text(name), self.digits
+        if name in self.old:
+            text = (f"{shown_name}: {number(self.old[name], digits)} → "
+                    f"{number(self.shown[name], digits)}")
         else:
-            text = f"{shown_name} = {number(shown[name], digits)}"
-        if name in gradients:
+            text = f"{shown_name} = {number(self.shown[name], digits)}"
+        if name in self.gradients:
             text += (f'<BR/><FONT COLOR="{_GRADIENT}">∂E/∂{shown_name} = '
-                     f"{number(gradients[name], digits)}</FONT>")
+                     f"{number(self.gradients[name], digits)}</FONT>")
         return text
 
-    def pin(key: str) -> str:
-        return "" if layout is None else " " + layout.node(key)
+    def pin(self, key: str) -> str:
+        return "" if self.layout is None else " " + self.layout.node(key)
 
-    def fill(key: str) -> str:
-        return f' style="filled" fillcolor="{_HOT}"' if key in highlight else ""
-
-    def circle(key: str, lines: list[str]) -> str:
+    def circle(self, key: str, lines: list[str], bias: str | None = None) -> str:
+        """Unit ``key`` as a circle: its number over ``lines``; coloured if it (or its bias)
+        is highlighted."""
         rows = [f'<FONT POINT-SIZE="18"><B>{key}</B></FONT>'] + lines
-        return f'\tu{key} [label=<{"<BR/>".join(rows)}> shape=circle{fill(key)}{pin("u" + key)}]'
+        hot = key in self.highlight or bias in self.highlight
+        fill = f' style="filled" fillcolor="{_HOT}" class="{HOT_CLASS}"' if hot else ""
+        return (f'\t\tu{key} [label=<{"<BR/>".join(rows)}> shape=circle{fill}'
+                f'{self.pin("u" + key)}]')
 
+
+def _header(rankdir: str, layout: Layout | None) -> list[str]:
     out = [f"digraph network {{\n\trankdir={rankdir}\n\tnodesep=0.4\n\tranksep=1.6",
            '\tnode [fontname="Helvetica" fontsize=11]',
            '\tedge [fontname="Helvetica" fontsize=10]']
-    if layout is not None:
-        out.append(layout.frame())
-    out.append("\t{ rank=same")
-    for i in range(1, model.n_in + 1):
-        value = [f"x{i} = {number(inputs[i - 1], digits)}"] if inputs is not None else [f"x{i}"]
-        out.append("\t" + circle(str(i), value))
-    out.append(_in_order(range(1, model.n_in + 1)))
+    return out if layout is None else [*out, layout.frame()]
+
+
+def _input_units(n_in: int, inputs: Sequence[float] | None, style: _Style) -> list[str]:
+    """The input units 1..n in one column, each with its value x_i if given."""
+    out = ["\t{ rank=same"]
+    for i in range(1, n_in + 1):
+        value = f"x{i} = {number(inputs[i - 1], style.digits)}" if inputs is not None else f"x{i}"
+        out.append(style.circle(str(i), [value]))
+    return [*out, _in_order(range(1, n_in + 1))]
+
+
+def _layer_units(model: Any, forward: Mapping[str, Mapping[str, float]],
+                 errors: Mapping[str, float], style: _Style) -> list[str]:
+    """Each layer's units in a column: bias, activation, i_j and o_j once known, δ_j."""
+    out = []
     for layer in model.layers:
         out.append("\t{ rank=same")
         for n in layer.neurons:
             key = str(n.unit)
             values = forward.get(key, {})
-            lines = [param(n.b.label), dot_text(n.activation)]
-            lines += [f"{s}{key} = {number(values[k], digits)}"
+            lines = [style.param(n.b.label), dot_text(n.activation)]
+            lines += [f"{s}{key} = {number(values[k], style.digits)}"
                       for s, k in (("i", "net"), ("o", "out")) if k in values]
             if key in errors:
-                lines.append(f"δ{key} = {number(errors[key], digits)}")
-            out.append("\t" + circle(key, lines))
+                lines.append(f"δ{key} = {number(errors[key], style.digits)}")
+            out.append(style.circle(key, lines, n.b.label))
         out.append(_in_order(layer.units))
-    # (tail, head, id, label, style); the id is what a Layout pins the edge by
-    edges = [(f"u{i}", f"u{n.unit}", f"w{i}-{n.unit}", f"<{param(w.label)}>",
-              ' color="#d62728" penwidth=2' if w.label in highlight else "")
-             for n in neurons for i, w in zip(n.input_units, n.w, strict=True)]
-    units = [n.unit for n in last]
+    return out
+
+
+# (tail, head, id, label, attributes); the id is what a Layout pins the edge by
+_Edge = tuple[str, str, str, str, str]
+
+
+def _target_and_loss(model: Any, targets: list[tuple[str, float]], loss: float | None,
+                     style: _Style) -> tuple[list[str], list[_Edge]]:
+    """Beside each output unit its target (dashed), and under the targets E (dotted)."""
+    units = [n.unit for n in model.layers[-1].neurons]
+    nodes, edges = [], []
     for u, (name, t) in zip(units, targets, strict=False):  # no targets: none drawn
-        out.append(f'\ttarget{u} [label="{name} = {number(t, digits)}" shape=plaintext'
-                   f'{pin(f"target{u}")}]')
+        nodes.append(f'\ttarget{u} [label="{name} = {number(t, style.digits)}" shape=plaintext'
+                     f'{style.pin(f"target{u}")}]')
         edges.append((f"u{u}", f"target{u}", f"t{u}", "", " style=dashed arrowhead=none"))
     if targets and loss is not None:
         # E sums over the output units: one E in the targets' column, under them
-        out.append(f'\tE [label="E = {number(loss, digits)}" shape=plaintext{pin("E")}]')
-        out.append("\t{ rank=same; " + "; ".join(f"target{u}" for u in units) + "; E }")
-        edges += [(f"target{u}", "E", f"E{u}", "", " style=dotted arrowhead=none") for u in units]
-    for a, b, id_, label, style in edges:
-        where = f'id="{id_}"' if layout is None else layout.edge(id_)
-        out.append(f"\t{a} -> {b} [{where}{f' label={label}' if label else ''}{style}]")
-    return Drawing("\n".join(out) + "\n}\n", fixed=layout is not None)
+        nodes.append(f'\tE [label="E = {number(loss, style.digits)}" shape=plaintext'
+                     f'{style.pin("E")}]')
+        nodes.append("\t{ rank=same; " + "; ".join(f"target{u}" for u in units) + "; E }")
+        edges += [(f"target{u}", "E", f"E{u}", "", " style=dotted arrowhead=none")
+                  for u in units]
+    return nodes, edges
+
+
+def _edges(neurons: list[Any], extra: list[_Edge], style: _Style) -> list[str]:
+    """Every weight's edge, labelled with the weight (red if highlighted), then ``extra``."""
+    hot = f' color="#d62728" penwidth=2 class="{HOT_CLASS}"'
+    edges: list[_Edge] = [
+        (f"u{i}", f"u{n.unit}", f"w{i}-{n.unit}", f"<{style.param(w.label)}>",
+         hot if w.label in style.highlight else "")
+        for n in neurons for i, w in zip(n.input_units, n.w, strict=True)]
+    out = []
+    for a, b, id_, label, attributes in [*edges, *extra]:
+        where = f'id="{id_}"' if style.layout is None else style.layout.edge(id_)
+        out.append(f"\t{a} -> {b} [{where}{f' label={label}' if label else ''}{attributes}]")
+    return out

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from typing import Any
 
 
@@ -24,3 +26,18 @@ def finite_or_null(x: Any) -> tuple[Any, bool]:
         return v
 
     return clean(x), replaced
+
+
+# Inside <script> the HTML parser ends the element at "</script", and "<!--" followed by
+# "<script" puts it in a state where even that does not end it; "&" and ">" take part in neither
+# but are escaped with "<" so that no markup can form. U+2028 and U+2029 end a line in older
+# JavaScript. Each is written as its \u escape, which JSON.parse reads back unchanged.
+_UNSAFE_IN_SCRIPT = re.compile("[<>&\u2028\u2029]")
+
+
+def script_json(obj: Any) -> str:
+    """``obj`` as JSON that is safe as the text of an HTML ``<script>`` element: no character of
+    it can end the element or start markup, whatever strings ``obj`` holds; NaN and infinities
+    are refused (ValueError), as JSON has none."""
+    text = json.dumps(obj, ensure_ascii=False, allow_nan=False)
+    return _UNSAFE_IN_SCRIPT.sub(lambda c: f"\\u{ord(c[0]):04x}", text)

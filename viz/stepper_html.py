@@ -1,8 +1,11 @@
 """The stepper as HTML: one self-contained page (`export_html`) or a notebook widget.
 
-Everything is inline (SVGs, style, script), so the page works offline and fetches nothing. One
-script drives both: a frame counter, previous/next buttons, a slider, and on the page the arrow
-keys.
+Everything is inline (pictures, style, script), so the page works offline and fetches nothing.
+The script and the style are viz/static/stepper.js and stepper.css, the same files the exercise
+page and the live app use: a frame counter, previous/next buttons, a slider, on the page the
+arrow keys, and on a small screen the picture panned to what the frame is about. The pictures are
+one SVG and, per frame, the nodes and edges that change (`viz.film`): the page grows linearly
+with the frames.
 """
 
 from __future__ import annotations
@@ -15,140 +18,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .drawing import svg_element, writable_path
+from .film import film
+from .plain_json import script_json
 
 if TYPE_CHECKING:
+    from lab.spec import Spec
+
     from .steps import Steps
+
+STATIC = Path(__file__).resolve().parent / "static"
+# Measured on a 10-12-4 network (184 parameters, 5 updates, 2,175 frames): about 2.3 kB of page
+# and 11 ms of work a frame (the pictures' changes, the sentence, the tables). 6,000 frames are a
+# page of about 14 MB, written in a minute or so.
+MAX_PAGE_FRAMES = 6_000
 
 # The page may load nothing from anywhere: everything it needs is inline.
 _POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 # The smallest text a picture may be shrunk to, in CSS px; below it the picture scrolls instead.
 LEGIBLE_PX = 10.5
 PT = 4 / 3  # CSS px per point: Graphviz sizes its SVGs and fonts in points
-# Picture first, as wide as it is drawn (the frames' flex-basis); the tables beside it when both
-# fit, else below it, folded on a narrow screen.
-_STYLE = """
-.bp-stepper { font-family: Helvetica, Arial, sans-serif; color: #222; max-width: 100%; }
-.bp-stepper .bp-controls { display: flex; flex-wrap: wrap; gap: 0.5em 0.8em; align-items: center;
-  margin: 0.5em 0; }
-.bp-stepper button { font-size: 1em; padding: 0.45em 1em; min-height: 44px; }
-.bp-stepper .bp-counter { min-width: 7em; font-variant-numeric: tabular-nums; }
-.bp-stepper .bp-slider { flex: 1 1 12em; min-width: 8em; min-height: 44px; }
-.bp-stepper .bp-body { display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; }
-.bp-stepper .bp-frames { flex: 1 1 auto; min-width: 0; max-width: 100%; }
-.bp-stepper .bp-tables { flex: 1 1 22em; min-width: 0; max-width: 100%; }
-.bp-stepper .bp-text { font-size: 1.15em; margin: 0.4em 0 0.8em; overflow-wrap: anywhere; }
-.bp-stepper .bp-phase { color: #666; font-size: 0.8em; text-transform: uppercase; }
-.bp-stepper .bp-picture { overflow: auto; max-width: 100%; -webkit-overflow-scrolling: touch; }
-.bp-stepper .bp-picture svg { display: block; max-width: 100%; height: auto; }
-.bp-stepper .bp-scroll { overflow-x: auto; max-width: 100%; }
-.bp-stepper summary { cursor: pointer; font-weight: bold; margin-bottom: 0.5em; }
-.bp-stepper table { border-collapse: collapse; margin-bottom: 1em; font-size: 0.9em; }
-.bp-stepper td, .bp-stepper th { border: 1px solid #ccc; padding: 0.2em 0.6em; }
-.bp-stepper td { font-variant-numeric: tabular-nums; }
-.bp-stepper tr.bp-now td { background: #ffe680; font-weight: bold; }
-.bp-stepper .bp-sr { position: absolute; width: 1px; height: 1px; overflow: hidden;
-  clip: rect(0 0 0 0); white-space: nowrap; }
-"""
-
-# Shows frame k of the widget ``root``; ``keys`` binds ← → Home End on the whole page. A table
-# row with data-frame="k" is computed at frame k: hidden before it, highlighted at it.
-_SCRIPT = """
-(function (root, keys) {
-  var frames = root.querySelectorAll(".bp-frame");
-  var rows = root.querySelectorAll("tr[data-frame]");
-  var counter = root.querySelector(".bp-counter");
-  var slider = root.querySelector(".bp-slider");
-  var prev = root.querySelector(".bp-prev");
-  var next = root.querySelector(".bp-next");
-  var live = root.querySelector(".bp-live");
-  var tables = root.querySelector(".bp-tables");
-  var current = 0;
-  if (tables && window.matchMedia("(max-width: 900px)").matches) { tables.open = false; }
-  // every sentence as high as the highest, so the pictures below them never move
-  function level() {
-    var texts = root.querySelectorAll(".bp-frame .bp-text"), high = 0, j;
-    for (j = 0; j < frames.length; j++) {
-      var hidden = frames[j].hidden;
-      frames[j].hidden = false;
-      texts[j].style.minHeight = "";
-      high = Math.max(high, texts[j].offsetHeight);
-      frames[j].hidden = hidden;
-    }
-    for (j = 0; j < texts.length; j++) { texts[j].style.minHeight = high + "px"; }
-  }
-  // scroll ``box`` so that the elements' joint rectangle is centred, if it is not in view
-  function center(box, elements) {
-    var b = box.getBoundingClientRect(), r = elements[0].getBoundingClientRect();
-    var left = r.left, right = r.right, top = r.top, bottom = r.bottom;
-    for (var i = 1; i < elements.length; i++) {
-      r = elements[i].getBoundingClientRect();
-      left = Math.min(left, r.left); right = Math.max(right, r.right);
-      top = Math.min(top, r.top); bottom = Math.max(bottom, r.bottom);
-    }
-    if (left < b.left || right > b.right) {
-      box.scrollLeft += (left + right - b.left - b.right) / 2;
-    }
-    if (top < b.top || bottom > b.bottom) {
-      box.scrollTop += (top + bottom - b.top - b.bottom) / 2;
-    }
-  }
-  function show(k, announce) {
-    var from = frames[current].querySelector(".bp-picture");
-    current = Math.max(0, Math.min(frames.length - 1, k));
-    for (var j = 0; j < frames.length; j++) { frames[j].hidden = (j !== current); }
-    // a picture panned on a small screen stays panned on the next frame
-    var to = frames[current].querySelector(".bp-picture");
-    to.scrollLeft = from.scrollLeft;
-    to.scrollTop = from.scrollTop;
-    // ... unless what this frame is about (its node, with its highlighted edges' labels) lies
-    // outside the box: bring it to the middle, the node at least in view
-    var hot = to.querySelector('[fill="#ffe680"]');
-    if (hot) {
-      var parts = [hot], edges = to.querySelectorAll('[stroke="#d62728"]');
-      for (var e = 0; e < edges.length; e++) {
-        var labels = edges[e].parentNode.querySelectorAll("text");
-        for (var l = 0; l < labels.length; l++) { parts.push(labels[l]); }
-      }
-      center(to, parts);
-      center(to, [hot]);
-    }
-    var n = current + 1;
-    for (var r = 0; r < rows.length; r++) {
-      var at = Number(rows[r].getAttribute("data-frame"));
-      rows[r].hidden = at > n;
-      rows[r].classList.toggle("bp-now", at === n);
-    }
-    var sentence = frames[current].querySelector(".bp-text").textContent;
-    counter.textContent = "Frame " + n + " / " + frames.length;
-    slider.value = n;
-    slider.setAttribute("aria-valuetext", "Frame " + n + " of " + frames.length + ": " + sentence);
-    if (announce) { live.textContent = "Frame " + n + " of " + frames.length + ". " + sentence; }
-    // a disabled button drops the focus to the page: hand it to the slider, where Enter does
-    // nothing unexpected (on Previous it would step back) and the arrow keys still step
-    var focused = document.activeElement;
-    prev.disabled = current === 0;
-    next.disabled = current === frames.length - 1;
-    if ((focused === next || focused === prev) && focused.disabled) { slider.focus(); }
-  }
-  prev.addEventListener("click", function () { show(current - 1, true); });
-  next.addEventListener("click", function () { show(current + 1, true); });
-  slider.addEventListener("input", function () { show(Number(slider.value) - 1, true); });
-  if (keys) {
-    var moves = {ArrowRight: 1, ArrowLeft: -1};
-    document.addEventListener("keydown", function (e) {
-      if (e.altKey || e.ctrlKey || e.metaKey) { return; }
-      if (e.key in moves) { show(current + moves[e.key], true); }
-      else if (e.key === "Home") { show(0, true); }
-      else if (e.key === "End") { show(frames.length - 1, true); }
-      else { return; }
-      e.preventDefault();
-    });
-  }
-  level();
-  window.addEventListener("resize", level);
-  show(0, false);
-})(document.getElementById("%s"), %s);
-"""
 
 
 def legible(svg: str) -> str:
@@ -169,47 +57,82 @@ def _width_pt(svg: str) -> float:
     return float(width[1]) if width else 0.0
 
 
-def picture(k: int, svg: str, label: str) -> str:
-    """Frame k's picture, `legible`, labelled for a screen reader by ``label``."""
-    # each frame's SVG repeats Graphviz's ids (node1, edge1, …): prefix them to keep ids unique
-    svg = re.sub(r'\bid="', f'id="f{k}-', legible(svg))
-    return f'<div class="bp-picture" role="img" aria-label="{escape(label)}">{svg}</div>'
+def assets() -> tuple[str, str]:
+    """The stepper's stylesheet and script (viz/static), as every page inlines them."""
+    return ((STATIC / "stepper.css").read_text(encoding="utf-8"),
+            (STATIC / "stepper.js").read_text(encoding="utf-8"))
 
 
-def _frame(k: int, phase: str, text: str, svg: str) -> str:
+def expected_frames(spec: Spec) -> int:
+    """How many frames the pages of ``spec``'s updates have, from its sizes alone: per pass the
+    inputs, each unit's net input and output, E, each unit's ∂E/∂o and δ, each parameter's
+    gradient; per update each parameter's new value and a summary."""
+    units = sum(spec.layers)
+    params = sum(n * (m + 1) for m, n in zip((spec.inputs, *spec.layers), spec.layers))
+    passes = 1 if spec.update == "per-example" else len(spec.examples)
+    updates = spec.epochs * (len(spec.examples) if spec.update == "per-example" else 1)
+    return updates * (passes * (2 + 4 * units + params) + params + 1)
+
+
+def check_frame_count(frames: int) -> None:
+    """A ValueError if a page of ``frames`` frames would be too large to write and open."""
+    if frames > MAX_PAGE_FRAMES:
+        raise ValueError(
+            f"a page of these updates would have {frames:,} frames, more than the "
+            f"{MAX_PAGE_FRAMES:,} a step-by-step page holds (its file and its wait grow with "
+            "them): step fewer updates (epochs, examples) or a smaller network; the tables "
+            "and --json have no such limit")
+
+
+def _film(steps: Steps) -> tuple[str, float]:
+    """The frames' pictures as a `viz.film.Film` in JSON for the page's script (each whole
+    picture `legible`), and the width of the widest, in points."""
+    check_frame_count(len(steps.frames))
+    pictures = film([f.picture for f in steps.frames])
+    whole = [f["svg"] for f in pictures.frames if "svg" in f]
+    for i in whole:
+        pictures.parts[i] = legible(pictures.parts[i])
+    width = max((_width_pt(pictures.parts[i]) for i in whole), default=0.0)
+    return script_json(pictures.to_dict()), width
+
+
+def stepper(uid: str, steps: Steps, sections: str, aside: str, options: str,
+            script: str = "") -> str:
+    """The stepper's markup, shared by the step page and the exercise page: the frames'
+    ``sections`` (a caption each) over one picture box, ``aside`` beside them, the pictures as
+    data, stepper.js (which adds the controls above), and the script starting it
+    (``BPStepper(root, options)``, or ``script``, which gets ``root`` and starts it itself)."""
+    data, width = _film(steps)
+    style, code = assets()
+    start = script or f"BPStepper(root, {options});"
+    return f"""<style>{style}</style>
+<div class="bp-body"><div class="bp-frames" style="flex-basis: {width:.0f}pt">
+<div class="bp-captions">{sections}</div>
+<div class="bp-picture" role="img"></div></div>
+{aside}</div>
+<script type="application/json" class="bp-film">{data}</script>
+<script>{code}</script>
+<script>(function (root) {{ {start} }})(document.getElementById("{uid}"));</script>"""
+
+
+def _section(k: int, phase: str, text: str) -> str:
     return (f'<section class="bp-frame" data-number="{k}"{" hidden" if k > 1 else ""}>'
             f'<div class="bp-phase">{escape(phase)}</div><p class="bp-text">{escape(text)}</p>'
-            f'{picture(k, svg, text)}</section>')
+            "</section>")
 
 
 def widget(steps: Steps, keys: bool) -> str:
-    """The stepper as an HTML fragment: controls, every frame (sentence and inlined SVG, all but
-    the first hidden), the tables beside or below, and the script that drives them."""
+    """The stepper as an HTML fragment: controls, every frame's sentence over one picture (the
+    pictures as data, put together frame by frame by stepper.js), the tables beside or below,
+    and the script that drives them."""
     uid = f"bp-{uuid.uuid4().hex[:12]}"
-    svgs = steps.svgs()
-    frames = "\n".join(_frame(f.number, f.phase, f.text, svg)
-                       for f, svg in zip(steps.frames, svgs, strict=True))
-    width = max(map(_width_pt, svgs), default=0.0)
+    sections = "\n".join(_section(f.number, f.phase, f.text) for f in steps.frames)
     tables = "\n".join(f'<div class="bp-scroll">{t}</div>' for t in steps.tables)
     aside = (f'<details class="bp-tables" open><summary>Tables</summary>{tables}</details>'
              if tables else "")
-    n = len(steps.frames)
-    return f"""<div class="bp-stepper" id="{uid}">
-<style>{_STYLE}</style>
-<div class="bp-controls">
-<button type="button" class="bp-prev" aria-label="Previous">◀ Previous</button>
-<span class="bp-counter">Frame 1 / {n}</span>
-<button type="button" class="bp-next" aria-label="Next">Next ▶</button>
-<input type="range" class="bp-slider" min="1" max="{n}" value="1" aria-label="frame">
-</div>
-<p class="bp-live bp-sr" aria-live="polite" aria-atomic="true"></p>
-<div class="bp-body"><div class="bp-frames" style="flex-basis: {width:.0f}pt">
-{frames}</div>
-{aside}</div>
-<script>{_SCRIPT % (uid, "true" if keys else "false")}</script>
-</div>"""
-
-
+    options = "{keys: true}" if keys else "{keys: false}"
+    return (f'<div class="bp-stepper" id="{uid}">\n'
+            f"{stepper(uid, steps, sections, aside, options)}\n</div>")
 def page(steps: Steps) -> str:
     """A whole HTML document around the `widget`, with the arrow keys bound."""
     title = escape(steps.title)

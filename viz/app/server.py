@@ -45,6 +45,7 @@ from viz.plain_json import finite_or_null
 from . import fields, limits, stepping, training
 
 STATIC = Path(__file__).resolve().parent / "static"
+STEPPER = STATIC.parent.parent / "static"  # stepper.js and .css, shared with the pages
 # the page loads only its own script and style; pictures arrive as inline SVG
 _POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
            "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
@@ -255,6 +256,7 @@ def create_app(spec: Spec | None = None, allowed_hosts: list[str] | None = None)
         Route("/api/{view}/frame/{number}", _answers(frame)),
         Route("/api/{view}", _answers(describe)),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Mount("/stepper", StaticFiles(directory=STEPPER), name="stepper"),
     ]
     hosts = allowed_hosts if allowed_hosts is not None else LOOPBACK_NAMES
     app = Starlette(routes=routes, middleware=[

@@ -14,7 +14,8 @@ from lab import spec as specs
 from lab import step
 from lab.numbers import assignments, number_from_text
 from lab.spec import Spec
-from viz.drawing import DEFAULT_DIGITS, MAX_DIGITS, number, svg_element
+from viz.drawing import DEFAULT_DIGITS, MAX_DIGITS, number
+from viz.stepper_html import legible
 from viz.steps import Steps, steps
 
 from . import fields, limits
@@ -120,11 +121,12 @@ class Views:
                            for f in frames]}
 
     def frame_svg(self, view: str, query: fields.Query, number: int) -> str:
-        """The picture of frame ``number`` (from 1) as an inline ``<svg>`` element."""
+        """The picture of frame ``number`` (from 1) as an inline ``<svg>`` element, `legible` as
+        on the pages."""
         frames, _ = self._subject(view, query)
         if not 1 <= number <= len(frames):
             raise ValueError(f"there is no frame {number}: this has frames 1 to {len(frames)}")
-        return svg_element(frames[number - 1].picture.svg())
+        return legible(frames[number - 1].picture.svg())
 
     def exercise_page(self, view: str, query: fields.Query) -> str:
         """The view's subject as the exercise page of ``backprop step --exercise``: one

@@ -48,27 +48,25 @@ function debounce(fn) {
   return () => { clearTimeout(timer); timer = setTimeout(fn, DEBOUNCE_MS); };
 }
 
-// ---- the stepper: sentences and tables at once, each frame's picture when it is shown ----
+// ---- the stepper (viz/static/stepper.js, as on the pages): the sentences and tables at once,
+// each frame's picture when it is shown ----
 class Stepper {
   constructor(root, view) {
     this.view = view;
     this.root = root;
-    root.innerHTML = `<div class="controls">
-      <button type="button" class="prev">◀ Previous</button>
-      <span class="counter"></span>
-      <button type="button" class="next">Next ▶</button>
-      <input type="range" class="slider" min="1" value="1" aria-label="frame">
-      <a class="exercise" target="_blank" rel="noopener">Exercise: predict each number ↗</a>
-    </div>
-    <div class="phase"></div><p class="text" aria-live="polite"></p>
-    <div class="body"><div class="picture" role="img"></div><aside class="tables"></aside></div>`;
-    this.frames = [];
-    this.index = 0;
     this.query = "";
     this.asked = 0;
-    $(".prev", root).addEventListener("click", () => this.show(this.index - 1));
-    $(".next", root).addEventListener("click", () => this.show(this.index + 1));
-    $(".slider", root).addEventListener("input", (e) => this.show(Number(e.target.value) - 1));
+    this.stepper = BPStepper(root, {
+      keys: () => current === view,  // ← → step the view on show, unless a field is edited
+      row: () => true,  // every row at once; the current frame's marked
+      picture: (k) => api(`/api/${view}/frame/${k + 1}?${this.query}`).then((d) => d.svg),
+    });
+    const link = document.createElement("a");
+    link.className = "exercise";
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.textContent = "Exercise: predict each number ↗";
+    $(".bp-controls", root).appendChild(link);
   }
 
   // Loads the subject of ``query``; keeps the frame number if it still exists, else ``start``.
@@ -76,44 +74,17 @@ class Stepper {
     const asked = ++this.asked;
     const data = await api(`/api/${this.view}?${query}`);
     if (asked !== this.asked) { return null; }  // a newer edit has been sent since
-    const before = $$("td", $(".tables", this.root)).map((td) => td.textContent);
+    const tables = $(".bp-tables", this.root);
+    const before = $$("td", tables).map((td) => td.textContent);
     this.query = query;
-    this.frames = data.frames;
     $(".exercise", this.root).href = `/exercise/${this.view}?${query}`;
-    const tables = $(".tables", this.root);
     tables.innerHTML = data.tables.join("\n");
     const cells = $$("td", tables);
     if (before.length === cells.length) {
       cells.forEach((td, i) => td.classList.toggle("changed", td.textContent !== before[i]));
     }
-    const slider = $(".slider", this.root);
-    slider.max = String(this.frames.length);
-    const keep = this.index < this.frames.length && before.length > 0;
-    await this.show(keep ? this.index : (start === "last" ? this.frames.length - 1 : 0));
+    this.stepper.load(data.frames, start);
     return data;
-  }
-
-  async show(k) {
-    if (!this.frames.length) { return; }
-    this.index = Math.max(0, Math.min(this.frames.length - 1, k));
-    const frame = this.frames[this.index];
-    $(".counter", this.root).textContent = `Frame ${this.index + 1} / ${this.frames.length}`;
-    $(".slider", this.root).value = String(this.index + 1);
-    $(".phase", this.root).textContent = frame.phase;
-    $(".text", this.root).textContent = frame.text;
-    $(".prev", this.root).disabled = this.index === 0;
-    $(".next", this.root).disabled = this.index === this.frames.length - 1;
-    for (const row of $$("tr[data-frame]", this.root)) {  // the rows this frame computes
-      row.classList.toggle("current", row.dataset.frame === String(frame.number));
-    }
-    const picture = $(".picture", this.root);
-    picture.setAttribute("aria-label", frame.text);
-    const shown = this.index;
-    const data = await api(`/api/${this.view}/frame/${frame.number}?${this.query}`);
-    if (shown === this.index) {
-      picture.innerHTML = data.svg;
-      picture.dataset.frame = String(frame.number);  // which frame the picture shows
-    }
   }
 }
 
@@ -409,7 +380,7 @@ async function start() {
   $("#formula-form").addEventListener("submit", (e) => e.preventDefault());
   $("#step-form").addEventListener("input", debounce(step.update));
   // a number on the picture ("w14 = 0.2", "x1 = 1", "b4 = −0.4") opens its field
-  $("#view-step .picture").addEventListener("click", (e) => {
+  $("#view-step .bp-picture").addEventListener("click", (e) => {
     const text = e.target.closest("text");
     const name = text ? text.textContent.split(" = ")[0].trim() : "";
     const field = $$("#step-form input").find((el) => el.dataset.label === name);
@@ -429,12 +400,6 @@ async function start() {
   for (const tab of $$("nav [role=tab]")) {
     tab.addEventListener("click", () => showView(tab.dataset.view));
   }
-  document.addEventListener("keydown", (e) => {  // ← → step, unless a field is being edited
-    const stepper = views[current] && views[current].stepper;
-    if (!stepper || ["INPUT", "SELECT"].includes(e.target.tagName)) { return; }
-    if (e.key === "ArrowRight") { stepper.show(stepper.index + 1); e.preventDefault(); }
-    if (e.key === "ArrowLeft") { stepper.show(stepper.index - 1); e.preventDefault(); }
-  });
   showView(view);
   await Promise.all([formula.update(), step.update(), train.reset()]);
   showView(view);
