@@ -66,12 +66,15 @@ def assets() -> tuple[str, str]:
 def expected_frames(spec: Spec) -> int:
     """How many frames the pages of ``spec``'s updates have, from its sizes alone: per pass the
     inputs, each unit's net input and output, E, each unit's ∂E/∂o and δ, each parameter's
-    gradient; per update each parameter's new value and a summary."""
+    gradient; per update (per epoch: each parameter's summed gradient first) each parameter's
+    new value and a summary."""
     units = sum(spec.layers)
     params = sum(n * (m + 1) for m, n in zip((spec.inputs, *spec.layers), spec.layers))
-    passes = 1 if spec.update == "per-example" else len(spec.examples)
-    updates = spec.epochs * (len(spec.examples) if spec.update == "per-example" else 1)
-    return updates * (passes * (2 + 4 * units + params) + params + 1)
+    per_example = spec.update == "per-example"
+    passes = 1 if per_example else len(spec.examples)
+    updates = spec.epochs * (len(spec.examples) if per_example else 1)
+    sums = 0 if per_example else params
+    return updates * (passes * (2 + 4 * units + params) + sums + params + 1)
 
 
 def check_frame_count(frames: int) -> None:
