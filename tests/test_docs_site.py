@@ -188,7 +188,7 @@ def test_the_formats_page_has_the_readmes_spec_section_and_the_shipped_spec(site
     section = readme.split("## Your own network: spec files", 1)[1]
     first_paragraph = section.strip().split("\n\n", 1)[0].replace("`", "")  # code marks
     assert " ".join(first_paragraph.split()) in page
-    shipped = (ROOT / "nn" / "specs" / "worked_example.toml").read_text(encoding="utf-8")
+    shipped = (ROOT / "lab" / "specs" / "worked_example.toml").read_text(encoding="utf-8")
     for line in ("w14 = 0.2", "x = [1, 0, 1]", 'update = "per-example"'):
         assert line in shipped and line in page, line
     assert (site / "specs" / "two_examples_per_epoch.toml").is_file()
