@@ -171,7 +171,8 @@ def section(rounds: int, width: int, gc_on: bool) -> None:
     print(f"width {width}, {EPOCHS[width]} epochs, gc {'on' if gc_on else 'off'} "
           f"(first-epoch loss {firsts[0]:.12f} in both):")
     print(f"    median ms: ours {statistics.median(times['ours']) * 1e3:.0f} (an epoch "
-          f"{ours_epoch * 1e3:.1f}; recording and compiling about {setup * 1e3:.0f}), PyTorch "
+          f"{ours_epoch * 1e3:.1f}; the rest, {setup * 1e3:.0f}: recording and compiling, and "
+          "any time the machine gave to other work), PyTorch "
           f"{statistics.median(times['torch64']) * 1e3:.0f} (an epoch "
           f"{statistics.median(epoch['torch64']) * 1e3:.1f})")
     print(f"    whole training: ours ÷ PyTorch {med:.2f}× [{lo:.2f}–{hi:.2f}]: target ≤ "

@@ -14,7 +14,7 @@ Query = Mapping[str, str]
 class FieldError(ValueError):
     """A field of the page that cannot be read; ``field`` is its name in the query."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, message: str, field: str = "") -> None:
         super().__init__(message)
         self.field = field
 
@@ -23,8 +23,8 @@ def text(query: Query, name: str, default: str, max_chars: int) -> str:
     """The field as text, at most ``max_chars`` characters long."""
     value = query.get(name, default)
     if len(value) > max_chars:
-        raise FieldError(name, f"{name} is {len(value)} characters long; the limit here is "
-                         f"{max_chars}")
+        raise FieldError(f"{name} is {len(value)} characters long; the limit here is "
+                         f"{max_chars}", field=name)
     return value
 
 
@@ -36,9 +36,9 @@ def number(query: Query, name: str, default: float, least: float | None = None,
     try:
         x = number_from_text(name, query[name])
     except ValueError as e:
-        raise FieldError(name, str(e)) from None
+        raise FieldError(str(e), field=name) from None
     if (least is not None and x < least) or (most is not None and x > most):
-        raise FieldError(name, f"{name} must be between {least:g} and {most:g}, got {x:g}")
+        raise FieldError(f"{name} must be between {least:g} and {most:g}, got {x:g}", field=name)
     return x
 
 
@@ -49,9 +49,10 @@ def whole(query: Query, name: str, default: int, least: int, most: int) -> int:
     try:
         n = int(query[name])
     except ValueError:
-        raise FieldError(name, f"{name} must be a whole number, got {query[name]!r}") from None
+        raise FieldError(f"{name} must be a whole number, got {query[name]!r}",
+                         field=name) from None
     if not least <= n <= most:
-        raise FieldError(name, f"{name} must be from {least} to {most}, got {n}")
+        raise FieldError(f"{name} must be from {least} to {most}, got {n}", field=name)
     return n
 
 
@@ -59,7 +60,8 @@ def choice(query: Query, name: str, default: str, options: Sequence[str]) -> str
     """The field as one of ``options``."""
     value = query.get(name, default)
     if value not in options:
-        raise FieldError(name, f"unknown {name} {value!r}: choose one of {', '.join(options)}")
+        raise FieldError(f"unknown {name} {value!r}: choose one of {', '.join(options)}",
+                         field=name)
     return value
 
 
@@ -71,23 +73,23 @@ def layer_sizes(query: Query, name: str, default: Sequence[int], most_units: int
         return list(default)
     parts = [p.strip() for p in query[name].split(",")]
     if parts == [""]:
-        raise FieldError(name, "give the units of at least one hidden layer, e.g. 8, or 8,8 "
-                               "for two layers of 8")
+        raise FieldError("give the units of at least one hidden layer, e.g. 8, or 8,8 for two "
+                         "layers of 8", field=name)
     if "" in parts:
-        raise FieldError(name, f"{query[name].strip()!r} has an empty place between commas: "
-                               "give the units of each hidden layer, e.g. 8,8")
+        raise FieldError(f"{query[name].strip()!r} has an empty place between commas: give "
+                         "the units of each hidden layer, e.g. 8,8", field=name)
     if len(parts) > most_layers:
-        raise FieldError(name, f"at most {most_layers} hidden layers, got {len(parts)}: give "
-                               "the units of each layer, separated by commas (e.g. 8,8)")
+        raise FieldError(f"at most {most_layers} hidden layers, got {len(parts)}: give the "
+                         "units of each layer, separated by commas (e.g. 8,8)", field=name)
     sizes = []
     for p in parts:
         try:
             n = int(p)
         except ValueError:
-            raise FieldError(name, f"hidden layers are numbers of units separated by commas "
-                                   f"(e.g. 8,8), got {p!r}") from None
+            raise FieldError(f"hidden layers are numbers of units separated by commas "
+                             f"(e.g. 8,8), got {p!r}", field=name) from None
         if not 1 <= n <= most_units:
-            raise FieldError(name, f"each hidden layer has 1 to {most_units} units, got {n}")
+            raise FieldError(f"each hidden layer has 1 to {most_units} units, got {n}", field=name)
         sizes.append(n)
     return sizes
 
@@ -100,22 +102,23 @@ def points(query: Query, name: str, classes: int, most: int) -> str:
         return ""
     rows = given.split(";")
     if len(rows) > most:
-        raise FieldError(name, f"at most {most} points, got {len(rows)}: clear some")
+        raise FieldError(f"at most {most} points, got {len(rows)}: clear some", field=name)
     kept = []
     for k, row in enumerate(rows, 1):
         parts = row.split(",")
         if len(parts) != 3:
-            raise FieldError(name, f"point {k} must be x1,x2,class, got {row!r}")
+            raise FieldError(f"point {k} must be x1,x2,class, got {row!r}", field=name)
         try:
             x1, x2 = (number_from_text(name, p) for p in parts[:2])
             c = int(parts[2])
         except ValueError:
-            raise FieldError(name, f"point {k} must be two numbers and a class, got "
-                                   f"{row!r}") from None
+            raise FieldError(f"point {k} must be two numbers and a class, got {row!r}",
+                             field=name) from None
         if not (-1 <= x1 <= 1 and -1 <= x2 <= 1):
-            raise FieldError(name, f"point {k} lies outside the plot [−1, 1]²: {row!r}")
+            raise FieldError(f"point {k} lies outside the plot [−1, 1]²: {row!r}", field=name)
         if not 0 <= c < classes:
-            raise FieldError(name, f"point {k} has class {c}, but there are {classes} classes "
-                                   f"(0 to {classes - 1}): raise Classes or clear the points")
+            raise FieldError(f"point {k} has class {c}, but there are {classes} classes "
+                             f"(0 to {classes - 1}): raise Classes or clear the points",
+                             field=name)
         kept.append(f"{x1:.3f},{x2:.3f},{c}")
     return ";".join(kept)

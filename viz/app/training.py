@@ -92,13 +92,14 @@ class Settings:
         data = fields.choice(query, "data", d.data, [*DATASETS, OWN])
         classes = fields.whole(query, "classes", d.classes, 2, MAX_CLASSES)
         if classes > 2 and data not in (*MANY_CLASSES, OWN):
-            raise fields.FieldError("classes", f"{data} has 2 classes: for {classes}, choose "
-                                               f"{', '.join(MANY_CLASSES)} or your own points")
+            raise fields.FieldError(f"{data} has 2 classes: for {classes}, choose "
+                                    f"{', '.join(MANY_CLASSES)} or your own points",
+                                    field="classes")
         loss = fields.choice(query, "loss", d.loss, LOSSES)
         if classes > 2 and loss not in CLASS_LOSSES:
-            raise fields.FieldError("loss", f"{loss} fits one probability (two classes): for "
-                                            f"{classes} classes choose "
-                                            f"{' or '.join(CLASS_LOSSES)} (softmax)")
+            raise fields.FieldError(f"{loss} fits one probability (two classes): for "
+                                    f"{classes} classes choose {' or '.join(CLASS_LOSSES)} "
+                                    "(softmax)", field="loss")
         return cls(
             data=data, classes=classes,
             own=fields.points(query, "own", classes, limits.MAX_POINTS),
