@@ -18,6 +18,7 @@ import random
 from pathlib import Path
 
 import pytest
+from test_grading_mistakes import TANH  # the 2-3-1 tanh network, three examples per epoch
 
 import lab
 from lab.expressions import evaluate
@@ -29,37 +30,6 @@ from viz.cli import main
 SIZES = {"phone": dict(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
                        device_scale_factor=3),
          "laptop": dict(viewport={"width": 1366, "height": 768})}
-TANH = """title = "2-3-1 tanh, three examples per epoch"
-inputs = 2
-layers = [3, 1]
-activation = "tanh"
-output_activation = "tanh"
-lr = 0.1
-update = "per-epoch"
-[weights]
-w13 = 0.1
-w23 = -0.2
-w14 = 0.3
-w24 = 0.4
-w15 = -0.5
-w25 = 0.2
-w36 = 0.6
-w46 = -0.1
-w56 = 0.3
-b3 = 0.0
-b4 = 0.1
-b5 = -0.1
-b6 = 0.05
-[[examples]]
-x = [1.0, 0.5]
-t = [0.5]
-[[examples]]
-x = [-0.5, 1.0]
-t = [-0.2]
-[[examples]]
-x = [0.3, -0.8]
-t = [0.1]
-"""
 
 
 @pytest.fixture(scope="module")
