@@ -359,3 +359,20 @@ def test_step_hand_in_flag(tmp_path):
     assert '"ann.csv"' in (tmp_path / "lecture.html").read_text()
     done = backprop("step", spec, "--html", tmp_path / "x.html", "--hand-in")
     assert done.returncode == 2 and "--exercise" in done.stderr
+
+
+def test_pictures_drawn_once_per_shape_say_each_students_numbers():
+    """The second student's picture (the first's layout, its labels rewritten) has the same
+    texts as a picture drawn for them alone."""
+    import re
+
+    from viz.class_pages import NetworkPictures, network_svg
+
+    template = loads_template(TEMPLATE.replace('x = [1, 0, 1]', 'x = [1, 0.5, 1]'))
+    runs = template.runs(["a", "b", "c"])
+    pictures = NetworkPictures()
+    texts = [re.findall(r"<text[^>]*>([^<]*)</text>", pictures(r)) for r in runs.values()]
+    alone = [re.findall(r"<text[^>]*>([^<]*)</text>", network_svg(r)) for r in runs.values()]
+    assert texts == alone
+    assert texts[0] != texts[1]
+    assert "x2 = 0.5" in texts[1]

@@ -10,6 +10,7 @@ interval, no expression a script could evaluate. What makes a number right is de
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from html import escape
 
@@ -17,7 +18,7 @@ from lab.grading import Report
 from lab.quantities import Worked
 from lab.stepping import StepRun
 
-from .drawing import svg_element
+from .drawing import number, svg_element
 from .network import draw_network
 from .stepper_html import _POLICY
 
@@ -149,6 +150,41 @@ def network_svg(run: StepRun) -> str:
     drawing = draw_network(spec.model(), inputs=first.x, target=list(first.t), forward={},
                            errors={}, digits=_digits(run))
     return svg_element(drawing.svg())
+
+
+class NetworkPictures:
+    """Every student's network picture, with one Graphviz run per network shape: students of one
+    template differ only in their numbers, so each picture is the first one drawn with the
+    numbers' labels (weights, biases, inputs, targets) rewritten."""
+
+    def __init__(self) -> None:
+        self._drawn: dict[tuple, str] = {}
+
+    def __call__(self, run: StepRun) -> str:
+        """The picture of ``run``'s network with its given numbers (as `network_svg`)."""
+        spec, digits = run.spec, _digits(run)
+        shape = (spec.inputs, spec.layers, spec.activation, spec.output_activation,
+                 tuple(sorted(spec.names.items())), digits)
+        if shape not in self._drawn:
+            self._drawn[shape] = network_svg(run)
+            return self._drawn[shape]
+        labels = _given_labels(run, digits)
+        names = "|".join(re.escape(escape(n)) for n in sorted(labels, key=len, reverse=True))
+        return re.sub(rf">({names}) = [^<]*<", lambda m: f">{m[1]} = {labels[m[1]]}<",
+                      self._drawn[shape])
+
+
+def _given_labels(run: StepRun, digits: int) -> dict[str, str]:
+    """Each given number's label in the picture, as `draw_network` writes it, by its name."""
+    spec = run.spec
+    first = spec.examples[0]
+    shown = {escape(spec.display(n)): v for n, v in spec.weights.items()}
+    shown |= {f"x{i}": x for i, x in enumerate(first.x, 1)}
+    outputs = range(spec.inputs + sum(spec.layers) - spec.layers[-1] + 1,
+                    spec.inputs + sum(spec.layers) + 1)
+    shown |= ({"t": first.t[0]} if len(first.t) == 1 else
+              {f"t{u}": t for u, t in zip(outputs, first.t, strict=True)})
+    return {name: escape(number(v, digits)) for name, v in shown.items()}
 
 
 def _digits(run: StepRun) -> int:
