@@ -7,6 +7,7 @@ tests/class_by_hand.py (plain floats), never from the grader."""
 import csv
 import json
 import math
+from pathlib import Path
 
 import pytest
 from class_by_hand import ASKED, TEMPLATE, assign_class, backprop, by_hand, right_at_3
@@ -376,3 +377,15 @@ def test_pictures_drawn_once_per_shape_say_each_students_numbers():
     assert texts == alone
     assert texts[0] != texts[1]
     assert "x2 = 0.5" in texts[1]
+
+
+def test_the_docs_template_and_roster_assign_as_the_page_says(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    done = backprop("assign", root / "docs/specs/homework_template.toml", "--roster",
+                    root / "docs/specs/roster.csv", "--out", tmp_path / "class")
+    assert done.returncode == 0, done.stderr
+    page = (root / "docs/classes.md").read_text()
+    for name in ("spec.toml", "exercise.html", "worksheet.html"):
+        assert (tmp_path / "class" / "ada" / name).is_file() and f"<id>/{name}" in page
+    for name in ("key.csv", "answers-template.csv", "template.toml", "roster.csv"):
+        assert (tmp_path / "class" / name).is_file() and name in page

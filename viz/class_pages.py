@@ -56,6 +56,7 @@ _PRINT_STYLE = """
 body { max-width: 180mm; font-size: 10.5pt; }
 .bp-picture svg { max-height: 95mm; width: auto; margin: 0 auto; }
 .bp-blanks td.bp-blank { width: 30mm; }
+.bp-blanks td { height: 7mm; }
 .bp-blanks tr { break-inside: avoid; }
 .bp-name { margin: 0.6em 0; }
 @media print { body { margin: 0; } }
