@@ -288,6 +288,9 @@ def test_feedback_pages_explain_in_the_students_numbers(assigned, graded):
     page = (assigned / "feedback" / "s3.html").read_text()
     assert "missing-derivative" in page and "s3" in page
     assert "o6·(1 − o6)" in page  # the rule broken, in the explanation
+    # every number asked has its row; those not handed in are blank
+    assert page.count('<tr class="bp-') == len(ASKED)
+    assert page.count('<tr class="bp-blank">') == len(ASKED) - 4
     slip = (assigned / "feedback" / "s2.html").read_text()
     assert "carried-forward" in slip and "consistent with your earlier values" in slip
     assert "no file" in (assigned / "feedback" / "s5.html").read_text()

@@ -96,5 +96,5 @@ def grade(folder: str | Path, submissions: str | Path, gradebook: str | Path,
             _write(feedback / f"{g.student}.html",
                    feedback_page(g.run, g.report, student=g.student, title=template.title,
                                  score=g.row["score"], max_score=g.row["max_score"],
-                                 error=g.row["error"], problems=g.problems))
+                                 error=g.row["error"], problems=g.problems, asked=g.asked))
     return graded

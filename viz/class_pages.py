@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from html import escape
 
-from lab.grading import Report
+from lab.grading import Item, Report
 from lab.quantities import Worked
 from lab.stepping import StepRun
 
@@ -301,22 +301,26 @@ rate.</p>
 
 
 def feedback_page(run: StepRun, report: Report | None, *, student: str, title: str,
-                  score: str, max_score: str, error: str = "",
-                  problems: Sequence[str] = ()) -> str:
-    """The page handed back: each quantity with the student's number, the right one, the
-    verdict and the explanation in the student's own numbers."""
+                  score: str, max_score: str, error: str = "", problems: Sequence[str] = (),
+                  asked: Sequence[Worked] = ()) -> str:
+    """The page handed back: each quantity asked with the student's number, the right one, the
+    verdict and the explanation in the student's own numbers (one not handed in: blank)."""
     if report is None:
         table = f"<p><strong>Not graded:</strong> {escape(error)}</p>"
     else:
-        rows = "".join(
+        items = {i.quantity: i for i in report.items}
+        rows = [items.get(w.answer_name) or Item(w.answer_name, None, w.value, "blank", None,
+                                                 "not in your file", w.where())
+                for w in asked] or list(report.items)
+        cells = "".join(
             f'<tr class="bp-{escape(i.verdict)}"><td>{escape(i.quantity)}</td>'
             f"<td>{escape(i.where)}</td><td>{'' if i.given is None else f'{i.given:g}'}</td>"
             f"<td>{i.expected:.4g}</td><td>{escape(i.verdict)}</td>"
             f"<td>{escape(i.mistake or '')}</td><td>{escape(i.explanation)}</td></tr>"
-            for i in report.items)
+            for i in rows)
         table = ("<table><tr><th>quantity</th><th>where</th><th>yours</th><th>right</th>"
                  "<th>verdict</th><th>mistake</th><th>explanation</th></tr>"
-                 f"{rows}</table>")
+                 f"{cells}</table>")
     notes = "".join(f"<li>{escape(p)}</li>" for p in problems)
     body = f"""<h1>{escape(title or run.spec.title or 'Feedback')}</h1>
 <p>Student: <strong>{escape(student)}</strong>. Score: <strong>{escape(score)}</strong> of
