@@ -392,3 +392,21 @@ def test_the_docs_template_and_roster_assign_as_the_page_says(tmp_path):
         assert (tmp_path / "class" / "ada" / name).is_file() and f"<id>/{name}" in page
     for name in ("key.csv", "answers-template.csv", "template.toml", "roster.csv"):
         assert (tmp_path / "class" / name).is_file() and name in page
+
+
+def test_no_two_students_alike_when_the_ranges_barely_allow():
+    """Six networks (w56 from 0.1 to 0.6) for five students: first draws collide, redraws make
+    all five different, and each one's numbers are still on the grid."""
+    text = TEMPLATE
+    for name in ("w14", "w15", "w34", "w46"):
+        text = text.replace(f"{name} = {{ from = -0.5, to = 0.5, step = 0.1 }}", f"{name} = 0.3")
+    text = text.replace("w56 = { from = -0.5, to = 0.5, step = 0.1 }",
+                        "w56 = { from = 0.1, to = 0.6, step = 0.1 }")
+    template = loads_template(text)
+    assert template.count == 6
+    ids = [f"s{k}" for k in range(1, 6)]
+    specs = template.variants(ids)
+    w56 = [specs[s].weights["w56"] for s in ids]
+    assert len(set(w56)) == 5 and set(w56) <= {0.1, 0.2, 0.3, 0.4, 0.5, 0.6}
+    firsts = [template.variant(s).weights["w56"] for s in ids]  # each drawn alone
+    assert len(set(firsts)) < 5  # five draws from six values collided
