@@ -55,6 +55,8 @@ from viz.stepper_html import check_frame_count, expected_frames, export_html
 from viz.steps import Steps, steps
 from viz.tables import Table, parameter_table, worked_example_tables
 
+MAX_PROBLEMS_SHOWN = 10  # lines of an answers file reported on stderr; --json has all
+
 
 class UsageError(Exception):
     """A user's mistake: reported in one line, exit status 2."""
@@ -251,8 +253,11 @@ def cmd_check(args: argparse.Namespace) -> None:
     if args.answers is None:
         raise UsageError("check needs an answers file (or --template to print one to fill in)")
     given = answers.read(args.answers, run)
-    for problem in given.problems:  # the other lines are still checked
+    for problem in given.problems[:MAX_PROBLEMS_SHOWN]:  # the other lines are still checked
         print(f"{args.answers}, {problem}", file=sys.stderr)
+    if len(given.problems) > MAX_PROBLEMS_SHOWN:
+        print(f"{args.answers}: {len(given.problems) - MAX_PROBLEMS_SHOWN} more lines could not "
+              "be read (--json lists every one)", file=sys.stderr)
     report = check(run, given)
     if args.json:
         print(_json_text({**report.to_dict(), "problems": given.problems,
