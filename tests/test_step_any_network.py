@@ -163,7 +163,7 @@ def test_json_of_a_run_has_one_entry_per_update_and_the_final_parameters():
     assert [s["step"] for s in data["steps"]] == [1, 2]
     entry = data["steps"][0]
     assert list(entry) == ["step", "epoch", "example", "forward", "loss", "errors", "gradients",
-                           "updated"]
+                           "updated", "quantities"]
     assert entry["example"] is None and len(entry["forward"]) == 2 and len(entry["loss"]) == 2
 
 
