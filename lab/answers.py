@@ -153,6 +153,9 @@ def _rows_toml(text: str, problems: list[str]) -> list[Row]:
         raise AnswersError(f"not valid TOML: {message}") from None
     except RecursionError:
         raise AnswersError("not valid TOML: nested too deeply to be an answers file") from None
+    except ValueError:  # Python's own limit on a whole number's digits
+        raise AnswersError("not valid TOML: a whole number of more than 4,300 digits (no "
+                           "hand-calculated number has that many)") from None
     written = {}
     for k, line in enumerate(text.splitlines(), 1):
         # quantity = value; a table's header [quantity] or a dotted key quantity.x = value

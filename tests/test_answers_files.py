@@ -63,3 +63,11 @@ def test_an_answers_file_of_100_000_bytes_is_read_and_one_byte_more_is_not(run, 
     over.write_text(head + "#" * (100_001 - len(head) - 1) + "\n", encoding="ascii")
     with pytest.raises(ValueError, match="may be at most 100,000 bytes"):
         answers.read(over, run)
+
+
+def test_a_whole_number_of_5000_digits_in_a_toml_file_is_named_not_pythons_message(run):
+    with pytest.raises(answers.AnswersError, match="more than 4,300 digits"):
+        answers.parse("o4 = " + "1" * 5000 + "\n", run, "toml")
+    # in CSV the number reader refuses it as too long: an unreadable answer, the rest read
+    read = answers.parse("o4," + "1" * 5000 + "\ni4,-0.7\n", run)
+    assert [a.problem for a in read.values()] == ["unreadable", None]
