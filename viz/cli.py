@@ -293,6 +293,20 @@ def cmd_serve(args: argparse.Namespace) -> None:
     serve(network, host=args.host, port=args.port, open_browser=not args.no_browser)
 
 
+def cmd_export(args: argparse.Namespace) -> None:
+    """An assignment for the platform a class hands work in on: a Gradescope autograder zip or
+    a PrairieLearn question in a course folder."""
+    if args.platform == "gradescope":
+        from viz.export_gradescope import export_gradescope
+
+        out = export_gradescope(args.template, args.out, roster=args.roster)
+    else:
+        from viz.export_prairielearn import export_prairielearn
+
+        out = export_prairielearn(args.template, args.out, name=args.name)
+    print(f"wrote {out}", file=sys.stderr)
+
+
 def _add_picture_flags(p: argparse.ArgumentParser, views: Sequence[str], default: str) -> None:
     p.add_argument("--svg", metavar="FILE", help="write the picture as SVG")
     p.add_argument("--png", metavar="FILE", help="write the picture as PNG")
@@ -378,6 +392,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--png", metavar="FILE", help="write PNG")
     p.add_argument("--dot", metavar="FILE", help="write the DOT source")
     p.set_defaults(run=cmd_draw)
+    p = sub.add_parser("export", help="an assignment for Gradescope (an autograder zip) or "
+                       "PrairieLearn (a question in a course folder)")
+    platforms = p.add_subparsers(dest="platform", required=True)
+    q = platforms.add_parser("gradescope", help="an autograder zip: setup.sh, run_autograder, "
+                             "the project's wheel, the template")
+    q.add_argument("template", help="the assignment's template (a spec file, numbers may be "
+                   "ranges)")
+    q.add_argument("--out", required=True, metavar="ZIP", help="the zip to write")
+    q.add_argument("--roster", metavar="CSV", help="maps Gradescope users to the assignment's "
+                   "student ids: columns id and gradescope_id or email")
+    q.set_defaults(run=cmd_export)
+    q = platforms.add_parser("prairielearn", help="a question folder and its shared code in a "
+                             "PrairieLearn course")
+    q.add_argument("template", help="the assignment's template (a spec file, numbers may be "
+                   "ranges)")
+    q.add_argument("--out", required=True, metavar="COURSE_DIR", help="the course folder")
+    q.add_argument("--name", help="the question's folder name (default: the template's name)")
+    q.set_defaults(run=cmd_export)
     p = sub.add_parser("serve", help="the live web app: step, formula and training views")
     p.add_argument("spec", nargs="?", help="a network spec file for the Step view")
     p.add_argument("--host", default="127.0.0.1",
