@@ -43,7 +43,7 @@ def asked_quantities(run: StepRun, asked: Callable[[Worked], bool] | None = None
 
 def feedback_line(item: Item, display: str) -> str:
     """"δ6 = −0.5: wrong (mistake sigmoid-slope-with-input): …" as a student reads it."""
-    given = "" if item.given is None else f" = {item.given:g}"
+    given = "" if item.given is None else f" = {item.given:g}".replace("-", "−")
     head = f"{display}{given}: {item.verdict}"
     if item.mistake:
         head += f" (mistake {item.mistake})"

@@ -27,7 +27,7 @@ from .variants import load_variant
 
 
 def field(key: str) -> str:
-    """A quantity's key as an ``answers-name`` (letters, digits and _ only): o6@2 → o6_at2,
+    """An answers-file name as an ``answers-name`` (letters, digits and _ only): o6@2 → o6_at2,
     grad_w14@1/2 → grad_w14_at1_ex2."""
     return key.replace("@", "_at").replace("/", "_ex")
 
@@ -56,12 +56,12 @@ def generate(data: dict[str, Any], template: str | PathLike[str]) -> None:
     params = data.setdefault("params", {})
     params.update(shown_numbers(variant))
     params["spec"] = variant.to_dict()  # grade() rebuilds the run from it, not the template
-    params["fields"] = [{"name": field(w.key), "key": w.key, "display": w.display}
+    params["fields"] = [{"name": field(w.answer_name), "key": w.key, "display": w.display}
                         for w in wanted]
     params["precision"] = variant.precision.describe()
     correct = data.setdefault("correct_answers", {})
     for w in wanted:
-        correct[field(w.key)] = w.value
+        correct[field(w.answer_name)] = w.value
 
 
 def _answer(raw: Any, parsed: Any) -> Answer:

@@ -5,8 +5,14 @@ mistake (δ6 without the sigmoid's derivative) whose later numbers follow from i
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 from test_grading_mistakes import LECTURE_W, lecture
 
+LECTURE = Path(__file__).parent.parent / "lab" / "specs" / "worked_example.toml"
 LR = 0.9
 ORDER = ["i4", "o4", "i5", "o5", "i6", "o6", "E", "delta6", "grad_w46", "grad_w56", "grad_b6",
          "delta5", "grad_w15", "grad_w25", "grad_w35", "grad_b5", "delta4", "grad_w14",
@@ -35,3 +41,14 @@ def missing_derivative() -> dict[str, float]:
 
 def csv_text(values: dict[str, float]) -> str:
     return "quantity,value\n" + "".join(f"{k},{v:.5g}\n" for k, v in values.items())
+
+
+def check_json(tmp: Path, text: str) -> dict:
+    """`backprop check --json` on the lecture with ``text`` as the answers file (its exit
+    status 3 means "not all right")."""
+    path = tmp / "answers.csv"
+    path.write_text(text)
+    done = subprocess.run([sys.executable, "-m", "viz.cli", "check", str(LECTURE), str(path),
+                           "--json"], capture_output=True, text=True)
+    assert done.returncode in (0, 3), done.stderr
+    return json.loads(done.stdout)

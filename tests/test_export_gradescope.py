@@ -17,11 +17,10 @@ from pathlib import Path
 
 import numpy
 import pytest
-from planted_lecture import GARBAGE, ORDER, csv_text, missing_derivative, right
+from planted_lecture import GARBAGE, LECTURE, ORDER, check_json, csv_text, missing_derivative, right
 
 from viz.cli import main
 
-LECTURE = Path(__file__).parent.parent / "lab" / "specs" / "worked_example.toml"
 ROSTER = "id,name,email,gradescope_id\ns1,Ada,ada@uni.edu,1001\ns2,Ben,ben@uni.edu,\n"
 # the fields of Gradescope's results.json (specs page): top level, and per test
 TOP = {"score", "execution_time", "output", "visibility", "stdout_visibility", "extra_data",
@@ -99,15 +98,6 @@ def assert_gradescope_schema(results: dict) -> None:
         assert 0 <= t["score"] <= t["max_score"]
         assert t["visibility"] in VISIBILITY and isinstance(t["number"], str)
 
-
-def check_json(tmp: Path, text: str) -> dict:
-    """`backprop check --json` on the same file (its exit status 3 means "not all right")."""
-    path = tmp / "answers.csv"
-    path.write_text(text)
-    done = subprocess.run([sys.executable, "-m", "viz.cli", "check", str(LECTURE), str(path),
-                           "--json"], capture_output=True, text=True)
-    assert done.returncode in (0, 3), done.stderr
-    return json.loads(done.stdout)
 
 
 def test_the_zip_has_gradescopes_files_at_its_root(autograder):

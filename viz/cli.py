@@ -166,6 +166,12 @@ def cmd_step(args: argparse.Namespace) -> None:
                          "one to start from")
     tables, digits = _network_digits(args)
     run = step(spec.load(args.spec))
+    if args.solution:
+        from viz.solution_sheet import write_solution
+
+        print(f"wrote {write_solution(run, args.solution)}", file=sys.stderr)
+        if not (args.json or _picture_paths(args)):
+            return
 
     def text() -> str:
         blocks = [f"Step {r.step} (epoch {r.epoch}, "
@@ -370,6 +376,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--example-spec", action="store_true",
                    help="print the lecture's spec file, a start to copy and edit")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--solution", metavar="FILE", help="write the worked solution sheet: every "
+                   "number's formula, with the numbers, and result (.html, or .pdf through "
+                   "headless Chromium), for A4")
     _add_network_digits(p)
     _add_picture_flags(p, ("forward", "backward", "network"), "network")
     p.set_defaults(run=cmd_step)

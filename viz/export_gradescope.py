@@ -30,7 +30,11 @@ set -euo pipefail
 ROOT="${{{ROOT_VARIABLE}:-/autograder}}"
 if python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
   PY=python3
-  python3 -m venv --help >/dev/null 2>&1 || {{ apt-get update -y && apt-get install -y python3-venv; }}
+  # Ubuntu's python3 makes a venv only with its python3-venv package (ensurepip)
+  if ! python3 -c 'import ensurepip' 2>/dev/null; then
+    apt-get update -y
+    apt-get install -y python3-venv
+  fi
 else
   # Ubuntu 22.04 (Gradescope's default image) has Python 3.10; its archive has 3.11
   apt-get update -y

@@ -31,9 +31,9 @@ from .network import draw_network
 SHARED = "backprop_lab"
 PACKAGES = (autograd_core, nn, lab)
 
-SERVER_PY = '''"""A backprop-lab question: generate() draws a variant of template{suffix}, grade() grades
-all the inputs together (carried-forward credit, mistakes named). The code is in the course's
-serverFilesCourse/{shared}/ (pure Python and numpy)."""
+SERVER_PY = '''"""A backprop-lab question: generate() draws a variant of template{suffix},
+grade() grades all the inputs together (carried-forward credit, mistakes named). The code is
+in the course's serverFilesCourse/{shared}/ (pure Python and numpy)."""
 
 import os
 import sys
@@ -82,7 +82,7 @@ def _picture(variant: lab.spec.Spec) -> str:
     svg = svg_element(draw_network(model, inputs=xs, target=target, params=params, forward={},
                                    errors={}).svg())
     for n, x in stand_in.items():
-        svg = svg.replace(number(x), "{{params.%s}}" % n)
+        svg = svg.replace(number(x), "{{params." + n + "}}")
     return svg
 
 
@@ -145,7 +145,7 @@ def export_prairielearn(template: str | PathLike[str], course: str | PathLike[st
     shutil.copyfile(template, folder / f"template{suffix}")
     (folder / "server.py").write_text(SERVER_PY.format(suffix=suffix, shared=SHARED),
                                       encoding="utf-8")
-    fields = [(field(w.key), w.display) for w in wanted]
+    fields = [(field(w.answer_name), w.display) for w in wanted]
     (folder / "question.html").write_text(_question_html(variant, fields), encoding="utf-8")
     _vendor(course / "serverFilesCourse" / SHARED)
     return folder
