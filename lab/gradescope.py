@@ -67,6 +67,15 @@ def student_id(base: Path, roster: str | None) -> str:
                           "the assignment's roster; ask your teacher to add you")
 
 
+def roster_ids(base: Path, roster: str | None) -> list[str] | None:
+    """The roster's student ids in order (None without a roster): variants are drawn for them
+    in this order, as ``backprop assign`` drew them."""
+    if not roster:
+        return None
+    with open(base / "source" / roster, encoding="utf-8-sig", newline="") as f:
+        return [row["id"].strip() for row in csv.DictReader(f)]
+
+
 def submission_file(base: Path) -> Path:
     """The student's answers file: the one .csv/.toml/.txt file in ``submission``."""
     folder = base / "submission"
@@ -106,19 +115,20 @@ def results(base: Path) -> dict[str, Any]:
     template = base / "source" / config["template"]
     try:
         student = student_id(base, config.get("roster"))
-        variant, asked = load_variant(template, student)
-        run = step(variant)
+        variant = load_variant(template, student, roster_ids(base, config.get("roster")))
+        run = step(variant.spec)
         path = submission_file(base)
         answers = parse(_read(path), run, "toml" if path.suffix.lower() == ".toml" else "csv")
     except (SubmissionError, AnswersError) as e:
         return _ungraded(base, config, str(e))
-    marks = mark(run, answers, asked)
+    marks = mark(run, answers, variant.asked, variant.points, variant.credit)
     total = sum(m.score for m in marks)
     lines = [f"{path.name}: {sum(m.verdict == 'right' for m in marks)} right, "
              f"{sum(m.verdict == 'carried-forward' for m in marks)} carried forward, "
              f"{sum(m.verdict == 'wrong' for m in marks)} wrong, "
              f"{sum(m.verdict in ('blank', 'unreadable') for m in marks)} blank or unreadable "
-             f"(of {len(marks)}); graded {run.spec.precision.describe()}"]
+             f"(of {len(marks)}); graded {run.spec.precision.describe()}",
+             f"score {total:g} of {sum(m.max_score for m in marks):g}"]
     lines += [f"{path.name}, {p} (not graded)" for p in answers.problems]
     return {"score": total, "output": "\n".join(lines), "visibility": "visible",
             "stdout_visibility": "hidden",
@@ -130,9 +140,9 @@ def _ungraded(base: Path, config: dict[str, Any], message: str) -> dict[str, Any
     assignment is out of), when the template can say which they are."""
     tests = []
     try:
-        variant, asked = load_variant(base / "source" / config["template"], "")
-        marks = [Mark(w.answer_name, w.display, 0.0, 1.0, "blank", None, "")
-                 for w in asked_quantities(step(variant), asked)]
+        variant = load_variant(base / "source" / config["template"], "")
+        marks = [Mark(w.answer_name, w.display, 0.0, variant.points(w), "blank", None, "")
+                 for w in asked_quantities(step(variant.spec), variant.asked)]
         tests = [_test(n, m, "not graded: " + message) for n, m in enumerate(marks, 1)]
     except ValueError:
         pass

@@ -1,8 +1,8 @@
 """Marks per asked quantity, for the platforms a class hands work in on (Gradescope,
 PrairieLearn): the grader's verdicts (`lab.grading.check`) turned into points.
 
-A quantity earns its points when right, ``carried_share`` of them when carried forward (what
-the student's own earlier numbers give; full credit unless a template's ``[grading]`` says
+A quantity earns its points when right, a share of them when carried forward (what the
+student's own earlier numbers give; all of them unless a template's ``[grading]`` says
 otherwise) and none when wrong, blank or unreadable. An asked quantity the student did not
 write at all counts as blank.
 """
@@ -50,18 +50,25 @@ def feedback_line(item: Item, display: str) -> str:
     return f"{head}: {item.explanation}" if item.explanation else head
 
 
+def full_credit(verdict: str) -> float:
+    """The share of its points a verdict earns by default: right and carried forward all."""
+    return 1.0 if verdict in ("right", "carried-forward") else 0.0
+
+
 def mark(run: StepRun, answers: Mapping[Quantity, Answer],
-         asked: Callable[[Worked], bool] | None = None, points: float = 1.0,
-         carried_share: float = 1.0) -> list[Mark]:
-    """Each asked quantity's mark: ``points`` when right, ``carried_share``·``points`` when
-    carried forward, 0 otherwise (blank where the student wrote nothing for it)."""
+         asked: Callable[[Worked], bool] | None = None,
+         points: Callable[[Worked], float] | None = None,
+         credit: Callable[[str], float] = full_credit) -> list[Mark]:
+    """Each asked quantity's mark: its ``points`` (1 each unless given) times the ``credit``
+    its verdict earns (blank where the student wrote nothing for it)."""
     wanted = asked_quantities(run, asked)
     given = dict(answers)
     for w in wanted:
         given.setdefault(w.quantity, Answer(None, "blank", NOT_GIVEN))
     items = {i.quantity: i for i in check(run, given).items}
-    share = {"right": 1.0, "carried-forward": carried_share}
-    return [Mark(w.answer_name, w.display, points * share.get(items[w.answer_name].verdict, 0.0),
-                 points, items[w.answer_name].verdict, items[w.answer_name].mistake,
-                 feedback_line(items[w.answer_name], w.display))
-            for w in wanted]
+    marks = []
+    for w in wanted:
+        item, most = items[w.answer_name], points(w) if points else 1.0
+        marks.append(Mark(w.answer_name, w.display, most * credit(item.verdict), most,
+                          item.verdict, item.mistake, feedback_line(item, w.display)))
+    return marks

@@ -51,13 +51,15 @@ def generate(data: dict[str, Any], template: str | PathLike[str]) -> None:
     """Draw this variant's numbers from ``template`` (seeded by ``data["variant_seed"]``): the
     spec, the shown numbers and the asked fields go in ``data["params"]``, each asked field's
     right value in ``data["correct_answers"]``."""
-    variant, asked = load_variant(template, str(data.get("variant_seed", "")))
-    wanted = asked_quantities(step(variant), asked)
+    chosen = load_variant(template, str(data.get("variant_seed", "")))
+    variant = chosen.spec
+    wanted = asked_quantities(step(variant), chosen.asked)
     params = data.setdefault("params", {})
     params.update(shown_numbers(variant))
     params["spec"] = variant.to_dict()  # grade() rebuilds the run from it, not the template
-    params["fields"] = [{"name": field(w.answer_name), "key": w.key, "display": w.display}
-                        for w in wanted]
+    params["fields"] = [{"name": field(w.answer_name), "key": w.key, "display": w.display,
+                         "points": chosen.points(w)} for w in wanted]
+    params["carried_forward_credit"] = chosen.credit("carried-forward")
     params["precision"] = variant.precision.describe()
     correct = data.setdefault("correct_answers", {})
     for w in wanted:
@@ -87,12 +89,17 @@ def grade(data: dict[str, Any]) -> None:
     it follows from the student's own numbers, 0 otherwise) and feedback (the verdict, the
     mistake named, the formula with the student's numbers); the question's score their mean."""
     run = step(spec.from_dict(data["params"]["spec"], source="the question's spec"))
-    keys = {f["key"] for f in data["params"]["fields"]}
-    marks = mark(run, answers_of(data, run), lambda w: w.key in keys)
+    params = data["params"]
+    points = {f["key"]: f["points"] for f in params["fields"]}
+    share = params["carried_forward_credit"]
+    marks = mark(run, answers_of(data, run), lambda w: w.key in points, lambda w: points[w.key],
+                 lambda verdict: {"right": 1.0, "carried-forward": share}.get(verdict, 0.0))
     partial = data.setdefault("partial_scores", {})
     feedback = data.setdefault("feedback", {})
     for m, f in zip(marks, data["params"]["fields"], strict=True):
         name = f["name"]
-        partial[name] = {"score": m.score / m.max_score, "weight": 1, "feedback": m.feedback}
+        partial[name] = {"score": m.score / m.max_score if m.max_score else 1.0,
+                         "weight": m.max_score, "feedback": m.feedback}
         feedback[name] = m.feedback
-    data["score"] = sum(m.score for m in marks) / sum(m.max_score for m in marks)
+    most = sum(m.max_score for m in marks)
+    data["score"] = sum(m.score for m in marks) / most if most else 1.0

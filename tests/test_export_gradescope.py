@@ -17,8 +17,18 @@ from pathlib import Path
 
 import numpy
 import pytest
-from planted_lecture import GARBAGE, LECTURE, ORDER, check_json, csv_text, missing_derivative, right
+from planted_lecture import (
+    GARBAGE,
+    ORDER,
+    TEMPLATE,
+    check_json,
+    csv_text,
+    missing_derivative,
+    points,
+    right,
+)
 
+from lab.templates import load_template
 from viz.cli import main
 
 ROSTER = "id,name,email,gradescope_id\ns1,Ada,ada@uni.edu,1001\ns2,Ben,ben@uni.edu,\n"
@@ -33,10 +43,26 @@ VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
 def autograder(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("gradescope")
     (tmp / "roster.csv").write_text(ROSTER)
+    (tmp / "homework.toml").write_text(TEMPLATE)
     out = tmp / "autograder.zip"
-    assert main(["export", "gradescope", str(LECTURE), "--out", str(out), "--roster",
-                 str(tmp / "roster.csv")]) == 0
+    assert main(["export", "gradescope", str(tmp / "homework.toml"), "--out", str(out),
+                 "--roster", str(tmp / "roster.csv")]) == 0
     return out
+
+
+@pytest.fixture(scope="module")
+def variants(tmp_path_factory):
+    """Each student's network, as `backprop assign` draws it for the roster."""
+    path = tmp_path_factory.mktemp("template") / "homework.toml"
+    path.write_text(TEMPLATE)
+    return load_template(path).variants(["s1", "s2"])
+
+
+def expected_score(planted: dict[str, float], right_values: dict[str, float]) -> float:
+    """TEMPLATE's points by hand: a number equal to the right one earns its points, one that
+    differs (it follows from the student's slip) half of them; δ6, the slip, none."""
+    return sum(0.0 if k == "delta6" else points(k) * (1.0 if planted[k] == right_values[k]
+                                                       else 0.5) for k in ORDER)
 
 
 @pytest.fixture(scope="module")
@@ -115,20 +141,28 @@ def test_the_zip_has_gradescopes_files_at_its_root(autograder):
     assert 'pip install "$ROOT"/source/backprop_lab-*.whl' in setup
 
 
-def test_a_right_hand_in_scores_full_marks(autograder, interpreter, tmp_path):
-    text = csv_text(right())
+def weighted(report: dict) -> float:
+    """`backprop check`'s verdicts weighted by TEMPLATE's points and carried-forward share."""
+    share = {"right": 1.0, "carried-forward": 0.5}
+    return sum(points(i["quantity"]) * share.get(i["verdict"], 0.0) for i in report["items"])
+
+
+def test_a_right_hand_in_scores_full_marks(autograder, interpreter, variants, tmp_path):
+    assert variants["s1"].weights != variants["s2"].weights  # numbers of their own
+    text = csv_text(right(variants["s1"]))
     results = run_autograder(autograder, interpreter, tmp_path,
                              {"answers.csv": text}, {"id": 1001, "email": "ada@uni.edu"})
     assert_gradescope_schema(results)
     assert [t["name"].split("(")[1].rstrip(")") for t in results["tests"]] == ORDER
-    assert results["score"] == len(ORDER) == sum(t["max_score"] for t in results["tests"])
-    report = check_json(tmp_path, text)
-    assert results["score"] == report["right"] + report["carried_forward"]
+    full = sum(points(k) for k in ORDER)
+    assert results["score"] == full == sum(t["max_score"] for t in results["tests"]) == 35
+    assert results["score"] == weighted(check_json(tmp_path, text, variants["s1"]))
 
 
-def test_a_named_mistake_loses_its_point_and_later_numbers_carry_forward(autograder,
-                                                                          interpreter, tmp_path):
-    text = csv_text(missing_derivative())
+def test_a_named_mistake_loses_its_point_and_later_numbers_carry_forward(
+        autograder, interpreter, variants, tmp_path):
+    planted = missing_derivative(variants["s2"])
+    text = csv_text(planted)
     # Ben has no Gradescope id in the roster: he is found by his email
     results = run_autograder(autograder, interpreter, tmp_path,
                              {"ben.csv": text}, {"id": 2002, "email": "Ben@uni.edu"})
@@ -139,13 +173,14 @@ def test_a_named_mistake_loses_its_point_and_later_numbers_carry_forward(autogra
     after = ORDER[ORDER.index("delta6") + 1:]
     # every number computed from δ6 follows from the student's own δ6: full credit
     assert any("carried-forward" in tests[k]["output"] for k in after)
-    assert all(tests[k]["score"] == 1 for k in ORDER if k != "delta6")
-    assert results["score"] == len(ORDER) - 1
-    report = check_json(tmp_path, text)
-    assert results["score"] == report["right"] + report["carried_forward"]
+    assert tests["delta5"]["score"] == 1 and tests["delta5"]["max_score"] == 2  # half of 2
+    assert tests["o6"]["score"] == 1 and tests["new_w25"]["score"] == 1  # untouched by δ6
+    assert results["score"] == pytest.approx(expected_score(planted, right(variants["s2"])))
+    report = check_json(tmp_path, text, variants["s2"])
+    assert results["score"] == pytest.approx(weighted(report))
     by_name = {i["quantity"]: i for i in report["items"]}
     for k in ORDER:  # the same verdict and explanation as `backprop check`
-        assert by_name[k]["verdict"] in tests[k]["output"]
+        assert f": {by_name[k]['verdict']}" in tests[k]["output"]
         assert by_name[k]["explanation"] in tests[k]["output"]
 
 
@@ -156,6 +191,7 @@ def test_an_unreadable_file_scores_zero_with_a_message(autograder, interpreter, 
     assert results["score"] == 0
     assert "no answers could be read" in results["output"]
     assert len(results["tests"]) == len(ORDER)
+    assert sum(t["max_score"] for t in results["tests"]) == 35
     assert all(t["score"] == 0 and "not graded" in t["output"] for t in results["tests"])
 
 

@@ -68,8 +68,8 @@ def export_gradescope(template: str | PathLike[str], out: str | PathLike[str],
     template, out = Path(template), Path(out)
     if out.suffix.lower() != ".zip":
         raise ValueError(f"--out should name a .zip file (Gradescope takes a zip), got {out}")
-    variant, asked = load_variant(template, "export-check")
-    if not asked_quantities(step(variant), asked):
+    variant = load_variant(template, "export-check")
+    if not asked_quantities(step(variant.spec), variant.asked):
         raise ValueError(f"{template} asks for no quantity: nothing to grade")
     config = {"template": "template" + template.suffix.lower(),
               "roster": "roster.csv" if roster else None}

@@ -128,8 +128,9 @@ def export_prairielearn(template: str | PathLike[str], course: str | PathLike[st
     """Write the question for ``template`` into the course folder ``course`` and return the
     question's folder (an existing one of the same name keeps its uuid)."""
     template, course = Path(template), Path(course)
-    variant, asked = load_variant(template, "export-check")
-    wanted = asked_quantities(step(variant), asked)
+    chosen = load_variant(template, "export-check")
+    variant = chosen.spec
+    wanted = asked_quantities(step(variant), chosen.asked)
     if not wanted:
         raise ValueError(f"{template} asks for no quantity: nothing to grade")
     qid = _name(name or template.stem)
