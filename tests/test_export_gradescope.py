@@ -207,3 +207,16 @@ def test_a_submission_that_cannot_be_graded_scores_zero(autograder, interpreter,
     results = run_autograder(autograder, interpreter, tmp_path, files, user)
     assert_gradescope_schema(results)
     assert results["score"] == 0 and message in results["output"]
+
+
+@pytest.mark.parametrize("roster, message", [
+    ("name,email\nAda,ada@uni.edu\n", "a column id"),
+    ("id,name\ns1,Ada\n", "gradescope_id or email"),
+])
+def test_a_roster_that_cannot_find_students_is_refused(tmp_path, capsys, roster, message):
+    (tmp_path / "roster.csv").write_text(roster)
+    (tmp_path / "homework.toml").write_text(TEMPLATE)
+    assert main(["export", "gradescope", str(tmp_path / "homework.toml"), "--out",
+                 str(tmp_path / "a.zip"), "--roster", str(tmp_path / "roster.csv")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and not (tmp_path / "a.zip").exists()

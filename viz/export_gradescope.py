@@ -8,6 +8,7 @@ template and ``assignment.json`` naming it (and the roster, when given).
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import tempfile
@@ -61,6 +62,18 @@ def _add(z: zipfile.ZipFile, name: str, data: bytes | str, executable: bool = Fa
     z.writestr(info, data)
 
 
+def _check_roster(path: Path) -> None:
+    """A roster has a header with ``id`` and a column that finds the Gradescope user in it."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        header = [h.strip() for h in next(csv.reader(f), [])]
+    if "id" not in header:
+        raise ValueError(f"{path}: the roster needs a header row with a column id (the "
+                         f"assignment's student ids), got {', '.join(header) or 'no header'}")
+    if not {"gradescope_id", "email"} & set(header):
+        raise ValueError(f"{path}: the roster needs a column gradescope_id or email to find "
+                         "each Gradescope user in it")
+
+
 def export_gradescope(template: str | PathLike[str], out: str | PathLike[str],
                       roster: str | PathLike[str] | None = None) -> Path:
     """Write the autograder zip for ``template`` to ``out`` (checked first: a template that
@@ -68,6 +81,8 @@ def export_gradescope(template: str | PathLike[str], out: str | PathLike[str],
     template, out = Path(template), Path(out)
     if out.suffix.lower() != ".zip":
         raise ValueError(f"--out should name a .zip file (Gradescope takes a zip), got {out}")
+    if roster:
+        _check_roster(Path(roster))
     variant = load_variant(template, "export-check")
     if not asked_quantities(step(variant.spec), variant.asked):
         raise ValueError(f"{template} asks for no quantity: nothing to grade")

@@ -25,7 +25,7 @@ def print_pdf(html: Path, pdf: Path, timeout: float = 120) -> Path:
     """Print the page ``html`` to ``pdf`` (no header or footer lines) and return ``pdf``."""
     browser = chromium()
     if browser is None:
-        raise RuntimeError("writing a PDF needs Chromium (or Chrome) installed; the HTML page "
+        raise OSError("writing a PDF needs Chromium (or Chrome) installed; the HTML page "
                            "prints to PDF from any browser too")
     pdf = Path(pdf).resolve()
     with tempfile.TemporaryDirectory() as profile:  # no trace left in the user's own profile
@@ -36,5 +36,5 @@ def print_pdf(html: Path, pdf: Path, timeout: float = 120) -> Path:
             capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0 or not pdf.is_file():
         tail = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise RuntimeError(f"Chromium could not print {html} to PDF ({tail})")
+        raise OSError(f"Chromium could not print {html} to PDF ({tail})")
     return pdf

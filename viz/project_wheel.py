@@ -38,8 +38,8 @@ def build_wheel(out_dir: Path) -> Path:
                                "-w", str(out_dir), str(copy)], capture_output=True, text=True)
         if done.returncode != 0:
             tail = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
-            raise RuntimeError(f"building the project's wheel failed: {tail}")
+            raise OSError(f"building the project's wheel failed: {tail}")
     wheels = sorted(out_dir.glob("backprop_lab-*.whl"))
     if not wheels:
-        raise RuntimeError("building the project's wheel gave no backprop_lab-*.whl file")
+        raise OSError("building the project's wheel gave no backprop_lab-*.whl file")
     return wheels[-1]
