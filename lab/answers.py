@@ -18,7 +18,7 @@ import csv
 import difflib
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from os import PathLike
 
@@ -26,7 +26,7 @@ from nn._files import read_text
 
 from .grading import Answer
 from .numbers import UnreadableNumber, read_number
-from .quantities import Quantity
+from .quantities import Quantity, Worked
 from .stepping import StepRun
 
 # A hand calculation has tens of numbers, a long homework a few hundred: 100 kB is far beyond
@@ -209,14 +209,14 @@ def parse(text: str, run: StepRun, fmt: str = "csv") -> Answers:
     return answers
 
 
-def template(run: StepRun) -> str:
-    """An answers file to fill in: every number the run asks for, in the order of the
-    calculation, each with an empty value after a comment naming it (display name, update,
-    example)."""
+def template(run: StepRun, asked: Callable[[Worked], bool] | None = None) -> str:
+    """An answers file to fill in: every number the run asks for (those ``asked`` accepts, if
+    given), in the order of the calculation, each with an empty value after a comment naming it
+    (display name, update, example)."""
     lines = ["# your numbers: write each after its comma (a decimal point or comma, e.g. 0.474)",
              "quantity,value"]
     for record in run:
         for w in record.quantities:
-            if w.asked:
+            if w.asked and (asked is None or asked(w)):
                 lines += [f"# {w.display}, {w.where()}", f"{w.answer_name},"]
     return "\n".join(lines) + "\n"

@@ -259,6 +259,7 @@ class Template:
     def _variant(self, student: str, taken: Collection[tuple[float, ...]]
                  ) -> tuple[tuple[float, ...], Spec]:
         flaws: Counter[str] = Counter()
+        example: dict[str, str] = {}
         for attempt in range(MAX_ATTEMPTS if self.ranges else 1):
             numbers, spec = self._draw(student, attempt)
             if numbers in taken and self.ranges:
@@ -270,12 +271,15 @@ class Template:
                 problem = str(e)
             if problem is None:
                 return numbers, spec
-            flaws[_kind(problem)] += 1
+            kind = _kind(problem)
+            flaws[kind] += 1
+            example.setdefault(kind, problem)
         reason, n = flaws.most_common(1)[0]
-        tries = sum(flaws.values())
+        shown = f"{reason} (e.g. {example[reason]})" if example.get(reason, reason) != reason \
+            else reason
         raise ValueError(f"{self.source}: cannot give student {student!r} a network that can be "
-                         f"worked by hand: {n} of {tries} draws had {reason}; widen or move the "
-                         "ranges")
+                         f"worked by hand: {n} of {sum(flaws.values())} draws had {shown}; widen "
+                         "or move the ranges")
 
     def variants(self, student_ids: Sequence[str]) -> dict[str, Spec]:
         """Each student's spec, in roster order, no two alike where the ranges allow: a student
@@ -319,9 +323,12 @@ def _names(worked: Worked) -> tuple[str, ...]:
 
 
 def _kind(problem: str) -> str:
-    """A flaw's kind, to count draws alike ("unit 6 is saturated" whatever its number)."""
-    return problem.split(" (")[0].split(" = ")[0] if "saturated" in problem or \
-        "rounds" in problem else problem
+    """A flaw's kind, to count draws alike whatever unit or weight it is about."""
+    if "saturated" in problem:
+        return "a saturated unit"
+    if "rounds to zero" in problem:
+        return "a gradient that rounds to zero at the precision asked"
+    return problem
 
 
 def _points(source: str, value: object) -> dict[str, float]:

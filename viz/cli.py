@@ -1,5 +1,6 @@
 """The ``backprop`` command line: ``backprop trace``, ``backprop worked-example``,
-``backprop step``, ``backprop check``, ``backprop draw``, ``backprop serve``.
+``backprop step``, ``backprop check``, ``backprop assign``, ``backprop grade``,
+``backprop draw``, ``backprop serve``.
 
 Every error reaches one place, `error_message`, which turns it into one message on standard error
 and the exit status: 0 done; 1 a failure around the input (an unwritable path, ``dot`` missing or
@@ -32,11 +33,20 @@ from lab import answers, spec, step
 from lab.examples import WORKED_LOSSES, worked_example_step
 from lab.grading import Report, check
 from lab.numbers import assignments
-from lab.stepping import StepRecord
+from lab.stepping import StepRecord, StepRun
 from nn import ACTIVATIONS, MLP, load
 from nn._files import MissingFileError
 from nn.limits import check_sizes
-from viz.drawing import DEFAULT_DIGITS, DotFailedError, DotNotFoundError, Drawing, check_digits
+from viz.assign import assign, grade
+from viz.class_pages import hand_in_page
+from viz.drawing import (
+    DEFAULT_DIGITS,
+    DotFailedError,
+    DotNotFoundError,
+    Drawing,
+    check_digits,
+    writable_path,
+)
 from viz.graph import draw_graph
 from viz.network import DEFAULT_MAX_UNITS, check_unit_count, draw_network
 from viz.plain_json import finite_or_null
@@ -170,8 +180,11 @@ def cmd_step(args: argparse.Namespace) -> None:
         from viz.solution_sheet import write_solution
 
         print(f"wrote {write_solution(run, args.solution)}", file=sys.stderr)
-        if not (args.json or _picture_paths(args)):
+        if not (args.json or args.hand_in or _picture_paths(args)):
             return
+    if args.hand_in:
+        _hand_in(args, run)
+        return
 
     def text() -> str:
         blocks = [f"Step {r.step} (epoch {r.epoch}, "
@@ -181,6 +194,36 @@ def cmd_step(args: argparse.Namespace) -> None:
 
     _report(args, run.to_dict, text, lambda: _record_view(run[-1], args.view, digits),
             lambda: steps(run, digits=digits, exercise=args.exercise))
+
+
+def _hand_in(args: argparse.Namespace, run: StepRun) -> None:
+    """``step SPEC --html F --exercise --hand-in``: the hand-in page (no right answers in it)."""
+    if not (args.exercise and args.html):
+        raise UsageError("--hand-in makes a hand-in exercise page: give it with --html FILE "
+                         "--exercise")
+    student = args.student or Path(args.spec).stem
+    page = hand_in_page(run, student=student, assignment=run.spec.title or Path(args.spec).stem)
+    path = writable_path(_picture_paths(args)["html"])
+    path.write_text(page, encoding="utf-8")
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def cmd_assign(args: argparse.Namespace) -> None:
+    """A class assignment: from a template (a spec with ranges) and a roster, every student's
+    spec, hand-in page and worksheet, the key and an answers template."""
+    ids = assign(args.template, args.roster, args.out, pdf=args.pdf,
+                 note=lambda line: print(line, file=sys.stderr), solutions=args.solutions)
+    print(f"wrote {len(ids)} students' files, key.csv and answers-template.csv to {args.out}",
+          file=sys.stderr)
+
+
+def cmd_grade(args: argparse.Namespace) -> None:
+    """Every student's submission graded against their own network: a gradebook (CSV) and,
+    with --feedback, one page per student. A bad or missing file is a row with its error."""
+    graded = grade(args.dir, args.submissions, args.out, args.feedback)
+    errors = sum(bool(g.row["error"]) for g in graded)
+    print(f"wrote {args.out}: {len(graded)} students, {len(graded) - errors} graded, "
+          f"{errors} with an error", file=sys.stderr)
 
 
 def cmd_check(args: argparse.Namespace) -> None:
@@ -381,7 +424,32 @@ def build_parser() -> argparse.ArgumentParser:
                    "headless Chromium), for A4")
     _add_network_digits(p)
     _add_picture_flags(p, ("forward", "backward", "network"), "network")
+    p.add_argument("--hand-in", action="store_true",
+                   help="with --html F --exercise: a hand-in page (no right answers in it; what "
+                   "is typed is kept in the browser; Download answers saves an answers file)")
+    p.add_argument("--student", metavar="ID", help="with --hand-in: the student's id (names the "
+                   "downloaded file; default: the spec file's name)")
     p.set_defaults(run=cmd_step)
+    p = sub.add_parser("assign", help="a class assignment: a network of their own for every "
+                       "student of a roster, from a template")
+    p.add_argument("template", help="the template: a spec file whose numbers may be ranges "
+                   "{ from = A, to = B, step = S }")
+    p.add_argument("--roster", required=True, metavar="ROSTER.csv",
+                   help="a CSV file with a header row and a column id")
+    p.add_argument("--out", required=True, metavar="DIR", help="the folder to write into")
+    p.add_argument("--pdf", action="store_true",
+                   help="also print each worksheet (and solution sheet) to PDF (needs Chromium)")
+    p.add_argument("--solutions", action="store_true",
+                   help="also write each student's worked solution sheet, DIR/<id>/solution.html "
+                        "(every number: the formula, with the student's numbers, the result)")
+    p.set_defaults(run=cmd_assign)
+    p = sub.add_parser("grade", help="grade a class's submissions into a gradebook (CSV)")
+    p.add_argument("dir", help="the folder backprop assign wrote")
+    p.add_argument("submissions", help="a folder of answers files named <id>.csv or <id>.toml")
+    p.add_argument("--out", required=True, metavar="GRADEBOOK.csv", help="the gradebook to write")
+    p.add_argument("--feedback", metavar="FEEDBACK_DIR",
+                   help="also write one feedback page per student into this folder")
+    p.set_defaults(run=cmd_grade)
     p = sub.add_parser("check", help="check your own numbers (an answers file) against a spec's "
                        "updates; exit 3 if any is wrong")
     p.add_argument("spec", help="the spec file (.toml or .json)")
