@@ -7,6 +7,7 @@ scores against `backprop check` on the same files and against the planted number
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -31,7 +32,8 @@ from planted_lecture import (
 from lab.templates import load_template
 from viz.cli import main
 
-ROSTER = "id,name,email,gradescope_id\ns1,Ada,ada@uni.edu,1001\ns2,Ben,ben@uni.edu,\n"
+ROSTER = ("id,name,email,gradescope_id\ns1,Ada,ada@uni.edu,1001\ns2,Ben,ben@uni.edu,\n"
+          "s3,Cy,cy@uni.edu,\n")
 # the fields of Gradescope's results.json (specs page): top level, and per test
 TOP = {"score", "execution_time", "output", "visibility", "stdout_visibility", "extra_data",
        "tests", "leaderboard"}
@@ -220,3 +222,33 @@ def test_a_roster_that_cannot_find_students_is_refused(tmp_path, capsys, roster,
                  str(tmp_path / "a.zip"), "--roster", str(tmp_path / "roster.csv")]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err and not (tmp_path / "a.zip").exists()
+
+
+def test_the_scores_are_those_backprop_grade_gives(autograder, interpreter, variants, tmp_path):
+    """The same two hand-ins (right; a named mistake carried forward) and a garbage file,
+    graded on Gradescope and by `backprop assign` + `backprop grade` for the class."""
+    hand_ins = {"s1": csv_text(right(variants["s1"])),
+                "s2": csv_text(missing_derivative(variants["s2"])), "s3": GARBAGE}
+    users = {"s1": {"id": 1001}, "s2": {"id": 2002, "email": "ben@uni.edu"},
+             "s3": {"id": 3003, "email": "cy@uni.edu"}}
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER)
+    (tmp_path / "homework.toml").write_text(TEMPLATE)
+    assert main(["assign", str(tmp_path / "homework.toml"), "--roster", str(roster), "--out",
+                 str(tmp_path / "class")]) == 0
+    (tmp_path / "in").mkdir()
+    for student, text in hand_ins.items():
+        (tmp_path / "in" / f"{student}.csv").write_text(text)
+    assert main(["grade", str(tmp_path / "class"), str(tmp_path / "in"), "--out",
+                 str(tmp_path / "gradebook.csv")]) == 0
+    with open(tmp_path / "gradebook.csv", newline="") as f:
+        book = {row["id"]: row for row in csv.DictReader(f)}
+    for student, text in hand_ins.items():
+        results = run_autograder(autograder, interpreter, tmp_path / f"gs-{student}",
+                                 {f"{student}.csv": text}, users[student])
+        assert results["score"] == pytest.approx(float(book[student]["score"]), abs=1e-3)
+        assert sum(t["max_score"] for t in results["tests"]) == float(book[student]["max_score"])
+        if student == "s3":  # graded as unreadable, not refused as unknown
+            assert "no answers could be read" in results["output"]
+    assert float(book["s1"]["score"]) == 35 and book["s2"]["mistakes"] == "missing-derivative"
+    assert book["s3"]["error"] and float(book["s3"]["score"]) == 0

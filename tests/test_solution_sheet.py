@@ -11,7 +11,7 @@ import sys
 
 import pypdfium2
 import pytest
-from planted_lecture import LECTURE
+from planted_lecture import LECTURE, TEMPLATE, right
 from test_grading_mistakes import TANH
 from worked_by_hand import by_hand
 
@@ -83,3 +83,26 @@ def test_the_sheet_prints_on_a4_with_nothing_cut_off(tmp_path, which, browser):
         .map(e => e.dataset.name || e.tagName)""")
     page.close()
     assert too_wide == []
+
+
+def test_assign_solutions_writes_each_students_own_sheet(tmp_path):
+    (tmp_path / "homework.toml").write_text(TEMPLATE)
+    (tmp_path / "roster.csv").write_text("id,name\ns1,Ada\ns2,Ben\n")
+    done = subprocess.run([sys.executable, "-m", "viz.cli", "assign",
+                           str(tmp_path / "homework.toml"), "--roster",
+                           str(tmp_path / "roster.csv"), "--out", str(tmp_path / "class"),
+                           "--solutions"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    for student in ("s1", "s2"):
+        spec = lab.spec.load(tmp_path / "class" / student / "spec.toml")
+        html = (tmp_path / "class" / student / "solution.html").read_text()
+        lines = sheet_lines(html)
+        w46 = spec.weights["w46"]
+        # the update of w46 with this student's w46, and the result worked by hand
+        assert lines["new_w46"][2].startswith(f"= {w46:g}".replace("-", "−") + " − 0.9·")
+        mine = right(spec)
+        for name in ("o6", "delta6", "delta4", "new_w46"):
+            assert float(lines[name][-1].replace("−", "-")) == pytest.approx(mine[name],
+                                                                               rel=5e-4)
+        assert f"for {student}" in html
