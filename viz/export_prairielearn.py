@@ -69,7 +69,7 @@ def _picture(variant: lab.spec.Spec) -> str:
     """The network as inline SVG with a Mustache placeholder in place of every number: drawn
     with stand-in numbers (distinct, as wide as real ones) that are then replaced."""
     names = list(shown_numbers(variant))
-    stand_in = {n: 100.0 + k + 0.125 for k, n in enumerate(names)}
+    stand_in = {n: 10.0 + k + 0.25 for k, n in enumerate(names)}  # "10.25": a number's width
     first = variant.examples[0]
     xs = [stand_in[f"x{i}"] for i in range(1, len(first.x) + 1)]
     outputs = [n for n in names if re.fullmatch(r"t\d+", n)]
@@ -82,8 +82,9 @@ def _picture(variant: lab.spec.Spec) -> str:
     svg = svg_element(draw_network(model, inputs=xs, target=target, params=params, forward={},
                                    errors={}).svg())
     for n, x in stand_in.items():
-        svg = svg.replace(number(x), "{{params." + n + "}}")
-    return svg
+        svg = svg.replace(f"= {number(x)}<", "= {{params." + n + "}}<")
+    # as wide as the page allows, never so small on a phone that it cannot be read (it scrolls)
+    return svg.replace("<svg ", '<svg style="max-width:100%;min-width:600px;height:auto" ', 1)
 
 
 def _question_html(variant: lab.spec.Spec, fields: list[tuple[str, str]]) -> str:
