@@ -59,7 +59,7 @@ def _row(student: str, template: Template, asked: list[Worked], report: Report |
     row["id"] = student
     row["max_score"] = _score(sum(template.points_for(w) for w in asked))
     if report is None:
-        return row | {"score": "0", "error": error, "blank": str(len(asked))}
+        return row | {"score": "0", "error": error}  # counts left empty: nothing was graded
     by_name = {i.quantity: i for i in report.items}
     verdicts = {w.answer_name: by_name[w.answer_name].verdict if w.answer_name in by_name
                 else "blank" for w in asked}

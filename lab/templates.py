@@ -254,10 +254,10 @@ class Template:
         """The student's spec: the first draw (from the seed and the id alone) without a flaw,
         and not one of ``taken`` (the numbers of students already given a variant: see
         `variants`). ValueError when no draw in `MAX_ATTEMPTS` will do, with the usual flaw."""
-        return self._variant(str(student_id), taken)[1]
+        return self._variant(str(student_id), taken)[1].spec
 
     def _variant(self, student: str, taken: Collection[tuple[float, ...]]
-                 ) -> tuple[tuple[float, ...], Spec]:
+                 ) -> tuple[tuple[float, ...], StepRun]:
         flaws: Counter[str] = Counter()
         example: dict[str, str] = {}
         for attempt in range(MAX_ATTEMPTS if self.ranges else 1):
@@ -266,11 +266,12 @@ class Template:
                 flaws["the numbers another student already has"] += 1
                 continue
             try:
-                problem = self.flaw(step(spec))
+                run = step(spec)
+                problem = self.flaw(run)
             except (ValueError, ArithmeticError) as e:
                 problem = str(e)
             if problem is None:
-                return numbers, spec
+                return numbers, run
             kind = _kind(problem)
             flaws[kind] += 1
             example.setdefault(kind, problem)
@@ -285,6 +286,10 @@ class Template:
         """Each student's spec, in roster order, no two alike where the ranges allow: a student
         whose draw repeats an earlier student's numbers draws again (so adding a student at the
         end of a roster changes no one else's numbers)."""
+        return {student: run.spec for student, run in self.runs(student_ids).items()}
+
+    def runs(self, student_ids: Sequence[str]) -> dict[str, StepRun]:
+        """As `variants`, each spec's updates run (`lab.step`), as checking it needed."""
         ids = [str(s) for s in student_ids]
         if 1 < self.count < len(ids):
             raise ValueError(f"{self.source}: the ranges give only {self.count} different "

@@ -7,6 +7,7 @@ tests/class_by_hand.py (plain floats), never from the grader."""
 import csv
 import json
 import math
+from pathlib import Path
 
 import pytest
 from class_by_hand import ASKED, TEMPLATE, assign_class, backprop, by_hand, right_at_3
@@ -287,6 +288,9 @@ def test_feedback_pages_explain_in_the_students_numbers(assigned, graded):
     page = (assigned / "feedback" / "s3.html").read_text()
     assert "missing-derivative" in page and "s3" in page
     assert "o6·(1 − o6)" in page  # the rule broken, in the explanation
+    # every number asked has its row; those not handed in are blank
+    assert page.count('<tr class="bp-') == len(ASKED)
+    assert page.count('<tr class="bp-blank">') == len(ASKED) - 4
     slip = (assigned / "feedback" / "s2.html").read_text()
     assert "carried-forward" in slip and "consistent with your earlier values" in slip
     assert "no file" in (assigned / "feedback" / "s5.html").read_text()
@@ -359,3 +363,50 @@ def test_step_hand_in_flag(tmp_path):
     assert '"ann.csv"' in (tmp_path / "lecture.html").read_text()
     done = backprop("step", spec, "--html", tmp_path / "x.html", "--hand-in")
     assert done.returncode == 2 and "--exercise" in done.stderr
+
+
+def test_pictures_drawn_once_per_shape_say_each_students_numbers():
+    """The second student's picture (the first's layout, its labels rewritten) has the same
+    texts as a picture drawn for them alone."""
+    import re
+
+    from viz.class_pages import NetworkPictures, network_svg
+
+    template = loads_template(TEMPLATE.replace('x = [1, 0, 1]', 'x = [1, 0.5, 1]'))
+    runs = template.runs(["a", "b", "c"])
+    pictures = NetworkPictures()
+    texts = [re.findall(r"<text[^>]*>([^<]*)</text>", pictures(r)) for r in runs.values()]
+    alone = [re.findall(r"<text[^>]*>([^<]*)</text>", network_svg(r)) for r in runs.values()]
+    assert texts == alone
+    assert texts[0] != texts[1]
+    assert "x2 = 0.5" in texts[1]
+
+
+def test_the_docs_template_and_roster_assign_as_the_page_says(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    done = backprop("assign", root / "docs/specs/homework_template.toml", "--roster",
+                    root / "docs/specs/roster.csv", "--out", tmp_path / "class")
+    assert done.returncode == 0, done.stderr
+    page = (root / "docs/classes.md").read_text()
+    for name in ("spec.toml", "exercise.html", "worksheet.html"):
+        assert (tmp_path / "class" / "ada" / name).is_file() and f"<id>/{name}" in page
+    for name in ("key.csv", "answers-template.csv", "template.toml", "roster.csv"):
+        assert (tmp_path / "class" / name).is_file() and name in page
+
+
+def test_no_two_students_alike_when_the_ranges_barely_allow():
+    """Six networks (w56 from 0.1 to 0.6) for five students: first draws collide, redraws make
+    all five different, and each one's numbers are still on the grid."""
+    text = TEMPLATE
+    for name in ("w14", "w15", "w34", "w46"):
+        text = text.replace(f"{name} = {{ from = -0.5, to = 0.5, step = 0.1 }}", f"{name} = 0.3")
+    text = text.replace("w56 = { from = -0.5, to = 0.5, step = 0.1 }",
+                        "w56 = { from = 0.1, to = 0.6, step = 0.1 }")
+    template = loads_template(text)
+    assert template.count == 6
+    ids = [f"s{k}" for k in range(1, 6)]
+    specs = template.variants(ids)
+    w56 = [specs[s].weights["w56"] for s in ids]
+    assert len(set(w56)) == 5 and set(w56) <= {0.1, 0.2, 0.3, 0.4, 0.5, 0.6}
+    firsts = [template.variant(s).weights["w56"] for s in ids]  # each drawn alone
+    assert len(set(firsts)) < 5  # five draws from six values collided

@@ -126,3 +126,34 @@ def test_downloaded_file_grades_as_check_says(browser, served, tmp_path):
     assert expected["o4"] == "right" and expected["o5"] == "wrong"
     assert expected["new_b6"] == "unreadable" and expected["new_w35"] == "blank"
     assert "carried-forward" in expected.values()
+
+
+@pytest.mark.parametrize("paper, width_mm", [("A4", 210), ("Letter", 215.9)])
+def test_worksheet_prints_on_a4_and_letter(browser, served, paper, width_mm):
+    """Printed, nothing is wider than the paper less its margins (12 mm each side), and the
+    network, the rules and a blank per asked quantity are on it."""
+    root, url = served
+    px = (width_mm - 24) / 25.4 * 96
+    tab = browser.new_page(viewport={"width": int(px), "height": 1000})
+    tab.emulate_media(media="print")
+    tab.goto(f"{url}/ann/worksheet.html")
+    assert tab.evaluate("document.documentElement.scrollWidth") <= int(px) + 1
+    assert tab.locator("svg").count() == 1
+    assert tab.locator(".bp-blanks td.bp-blank").count() == len(ASKED)
+    assert "w ← w − η·∂E/∂w" in tab.locator(".bp-rules").inner_text()
+    pdf = tab.pdf(format=paper)
+    assert pdf.startswith(b"%PDF")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"worksheet-{paper}.pdf").write_bytes(pdf)
+    tab.emulate_media(media="screen")
+    tab.screenshot(path=str(ARTIFACTS / f"worksheet-{paper}.png"), full_page=True)
+    tab.close()
+
+
+def test_assign_pdf_writes_worksheet_pdfs(tmp_path):
+    out = assign_class(tmp_path, "id\nann\n")
+    again = backprop("assign", tmp_path / "template.toml", "--roster", tmp_path / "roster.csv",
+                     "--out", tmp_path / "pdf", "--pdf")
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "pdf" / "ann" / "worksheet.pdf").read_bytes().startswith(b"%PDF")
+    assert not (out / "ann" / "worksheet.pdf").exists()

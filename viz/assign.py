@@ -17,10 +17,9 @@ from lab import answers
 from lab.gradebook import Graded, asked_quantities, grade_class, gradebook_csv, load_assignment
 from lab.roster import read_roster
 from lab.spec_toml import dumps
-from lab.stepping import step
 from lab.templates import load_template
 
-from .class_pages import feedback_page, hand_in_page, network_svg, worksheet_page
+from .class_pages import NetworkPictures, feedback_page, hand_in_page, worksheet_page
 from .pdf import chromium, print_pdf
 from .solution_sheet import solution_html
 
@@ -38,7 +37,7 @@ def assign(template_path: str | Path, roster_path: str | Path, out: str | Path,
     template_path, out = Path(template_path), Path(out)
     template = load_template(template_path)
     roster = read_roster(roster_path)
-    variants = template.variants(roster.ids)  # refused before anything is written
+    runs = template.runs(roster.ids)  # refused before anything is written
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template_path, out / f"template{template_path.suffix.lower()}")
     shutil.copyfile(roster_path, out / "roster.csv")
@@ -51,13 +50,13 @@ def assign(template_path: str | Path, roster_path: str | Path, out: str | Path,
         note("backprop assign: note: --pdf needs Chromium (chromium or google-chrome on the "
              "PATH); wrote the HTML worksheets only")
     first_run = None
-    for student, spec in variants.items():
+    pictures = NetworkPictures()
+    for student, run in runs.items():
         folder = out / student
         folder.mkdir(exist_ok=True)
-        run = step(spec)
         first_run = first_run or run
-        _write(folder / "spec.toml", dumps(spec))
-        svg = network_svg(run)
+        _write(folder / "spec.toml", dumps(run.spec))
+        svg = pictures(run)
         _write(folder / "exercise.html", hand_in_page(run, student=student, assignment=title,
                                                       asked=template.asked, svg=svg))
         _write(folder / "worksheet.html", worksheet_page(run, student=student, assignment=title,
@@ -72,7 +71,7 @@ def assign(template_path: str | Path, roster_path: str | Path, out: str | Path,
             rows.writerow([student, w.answer_name, repr(w.value)])
     _write(out / "key.csv", key.getvalue())
     _write(out / "answers-template.csv", answers.template(first_run, template.asked))
-    return list(variants)
+    return list(runs)
 
 
 def grade(folder: str | Path, submissions: str | Path, gradebook: str | Path,
@@ -91,5 +90,5 @@ def grade(folder: str | Path, submissions: str | Path, gradebook: str | Path,
             _write(feedback / f"{g.student}.html",
                    feedback_page(g.run, g.report, student=g.student, title=template.title,
                                  score=g.row["score"], max_score=g.row["max_score"],
-                                 error=g.row["error"], problems=g.problems))
+                                 error=g.row["error"], problems=g.problems, asked=g.asked))
     return graded

@@ -10,14 +10,15 @@ interval, no expression a script could evaluate. What makes a number right is de
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from html import escape
 
-from lab.grading import Report
+from lab.grading import Item, Report
 from lab.quantities import Worked
 from lab.stepping import StepRun
 
-from .drawing import svg_element
+from .drawing import number, svg_element
 from .network import draw_network
 from .stepper_html import _POLICY
 
@@ -55,6 +56,7 @@ _PRINT_STYLE = """
 body { max-width: 180mm; font-size: 10.5pt; }
 .bp-picture svg { max-height: 95mm; width: auto; margin: 0 auto; }
 .bp-blanks td.bp-blank { width: 30mm; }
+.bp-blanks td { height: 7mm; }
 .bp-blanks tr { break-inside: avoid; }
 .bp-name { margin: 0.6em 0; }
 @media print { body { margin: 0; } }
@@ -149,6 +151,41 @@ def network_svg(run: StepRun) -> str:
     drawing = draw_network(spec.model(), inputs=first.x, target=list(first.t), forward={},
                            errors={}, digits=_digits(run))
     return svg_element(drawing.svg())
+
+
+class NetworkPictures:
+    """Every student's network picture, with one Graphviz run per network shape: students of one
+    template differ only in their numbers, so each picture is the first one drawn with the
+    numbers' labels (weights, biases, inputs, targets) rewritten."""
+
+    def __init__(self) -> None:
+        self._drawn: dict[tuple, str] = {}
+
+    def __call__(self, run: StepRun) -> str:
+        """The picture of ``run``'s network with its given numbers (as `network_svg`)."""
+        spec, digits = run.spec, _digits(run)
+        shape = (spec.inputs, spec.layers, spec.activation, spec.output_activation,
+                 tuple(sorted(spec.names.items())), digits)
+        if shape not in self._drawn:
+            self._drawn[shape] = network_svg(run)
+            return self._drawn[shape]
+        labels = _given_labels(run, digits)
+        names = "|".join(re.escape(escape(n)) for n in sorted(labels, key=len, reverse=True))
+        return re.sub(rf">({names}) = [^<]*<", lambda m: f">{m[1]} = {labels[m[1]]}<",
+                      self._drawn[shape])
+
+
+def _given_labels(run: StepRun, digits: int) -> dict[str, str]:
+    """Each given number's label in the picture, as `draw_network` writes it, by its name."""
+    spec = run.spec
+    first = spec.examples[0]
+    shown = {escape(spec.display(n)): v for n, v in spec.weights.items()}
+    shown |= {f"x{i}": x for i, x in enumerate(first.x, 1)}
+    outputs = range(spec.inputs + sum(spec.layers) - spec.layers[-1] + 1,
+                    spec.inputs + sum(spec.layers) + 1)
+    shown |= ({"t": first.t[0]} if len(first.t) == 1 else
+              {f"t{u}": t for u, t in zip(outputs, first.t, strict=True)})
+    return {name: escape(number(v, digits)) for name, v in shown.items()}
 
 
 def _digits(run: StepRun) -> int:
@@ -264,22 +301,26 @@ rate.</p>
 
 
 def feedback_page(run: StepRun, report: Report | None, *, student: str, title: str,
-                  score: str, max_score: str, error: str = "",
-                  problems: Sequence[str] = ()) -> str:
-    """The page handed back: each quantity with the student's number, the right one, the
-    verdict and the explanation in the student's own numbers."""
+                  score: str, max_score: str, error: str = "", problems: Sequence[str] = (),
+                  asked: Sequence[Worked] = ()) -> str:
+    """The page handed back: each quantity asked with the student's number, the right one, the
+    verdict and the explanation in the student's own numbers (one not handed in: blank)."""
     if report is None:
         table = f"<p><strong>Not graded:</strong> {escape(error)}</p>"
     else:
-        rows = "".join(
+        items = {i.quantity: i for i in report.items}
+        rows = [items.get(w.answer_name) or Item(w.answer_name, None, w.value, "blank", None,
+                                                 "not in your file", w.where())
+                for w in asked] or list(report.items)
+        cells = "".join(
             f'<tr class="bp-{escape(i.verdict)}"><td>{escape(i.quantity)}</td>'
             f"<td>{escape(i.where)}</td><td>{'' if i.given is None else f'{i.given:g}'}</td>"
             f"<td>{i.expected:.4g}</td><td>{escape(i.verdict)}</td>"
             f"<td>{escape(i.mistake or '')}</td><td>{escape(i.explanation)}</td></tr>"
-            for i in report.items)
+            for i in rows)
         table = ("<table><tr><th>quantity</th><th>where</th><th>yours</th><th>right</th>"
                  "<th>verdict</th><th>mistake</th><th>explanation</th></tr>"
-                 f"{rows}</table>")
+                 f"{cells}</table>")
     notes = "".join(f"<li>{escape(p)}</li>" for p in problems)
     body = f"""<h1>{escape(title or run.spec.title or 'Feedback')}</h1>
 <p>Student: <strong>{escape(student)}</strong>. Score: <strong>{escape(score)}</strong> of
