@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from tqdm import tqdm
 
 from autograd_core import BatchValue, CompileError, DomainError, PerBatch, Value, batch_mean
 
@@ -214,6 +213,10 @@ def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
     history = History()
     run = _Run(model, plan, history, _compiled_training(model, plan, history))
     show = sys.stderr.isatty() if progress is None else bool(progress)
+    # tqdm loads here, not with the package: grading (Gradescope, PrairieLearn) imports nn where
+    # only numpy is installed
+    from tqdm import tqdm
+
     bar = tqdm(range(plan.epochs), desc="training", unit="epoch", disable=not show)
     try:
         for epoch in bar:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,8 +20,8 @@ from lab.spec_toml import dumps
 from lab.templates import load_template
 
 from .class_pages import NetworkPictures, feedback_page, hand_in_page, worksheet_page
-
-CHROMIUMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+from .pdf import chromium, print_pdf
+from .solution_sheet import solution_html
 
 
 def _write(path: Path, text: str) -> None:
@@ -30,9 +29,11 @@ def _write(path: Path, text: str) -> None:
 
 
 def assign(template_path: str | Path, roster_path: str | Path, out: str | Path,
-           pdf: bool = False, note: Callable[[str], None] = print) -> list[str]:
-    """Write the assignment's files into ``out`` for every student of the roster; the ids, in
-    roster order. ValueError (nothing written) for a template the roster cannot be served by."""
+           pdf: bool = False, note: Callable[[str], None] = print,
+           solutions: bool = False) -> list[str]:
+    """Write the assignment's files into ``out`` for every student of the roster (with
+    ``solutions`` each one's worked solution sheet too); the ids, in roster order. ValueError
+    (nothing written) for a template the roster cannot be served by."""
     template_path, out = Path(template_path), Path(out)
     template = load_template(template_path)
     roster = read_roster(roster_path)
@@ -44,7 +45,7 @@ def assign(template_path: str | Path, roster_path: str | Path, out: str | Path,
     rows = csv.writer(key, lineterminator="\n")
     rows.writerow(["student", "quantity", "value"])
     title = template.title or template.first.title
-    browser = _chromium() if pdf else None
+    browser = chromium() if pdf else None
     if pdf and browser is None:
         note("backprop assign: note: --pdf needs Chromium (chromium or google-chrome on the "
              "PATH); wrote the HTML worksheets only")
@@ -60,24 +61,17 @@ def assign(template_path: str | Path, roster_path: str | Path, out: str | Path,
                                                       asked=template.asked, svg=svg))
         _write(folder / "worksheet.html", worksheet_page(run, student=student, assignment=title,
                                                          asked=template.asked, svg=svg))
+        if solutions:
+            _write(folder / "solution.html", solution_html(run, student))
         if browser:
-            _print_pdf(browser, folder / "worksheet.html", folder / "worksheet.pdf")
+            print_pdf(folder / "worksheet.html", folder / "worksheet.pdf")
+            if solutions:
+                print_pdf(folder / "solution.html", folder / "solution.pdf")
         for w in asked_quantities(template, run):
             rows.writerow([student, w.answer_name, repr(w.value)])
     _write(out / "key.csv", key.getvalue())
     _write(out / "answers-template.csv", answers.template(first_run, template.asked))
     return list(runs)
-
-
-def _chromium() -> str | None:
-    return next((p for p in map(shutil.which, CHROMIUMS) if p), None)
-
-
-def _print_pdf(browser: str, page: Path, pdf: Path) -> None:
-    """The page printed to PDF by headless Chromium (its default paper, A4 or Letter)."""
-    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
-                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.resolve().as_uri()],
-                   check=True, capture_output=True, timeout=120)
 
 
 def grade(folder: str | Path, submissions: str | Path, gradebook: str | Path,

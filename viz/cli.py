@@ -199,6 +199,12 @@ def cmd_step(args: argparse.Namespace) -> None:
     if getattr(args, "html", None):  # a page too large is refused from the spec's sizes alone
         check_frame_count(expected_frames(loaded))
     run = step(loaded)
+    if args.solution:
+        from viz.solution_sheet import write_solution
+
+        print(f"wrote {write_solution(run, args.solution)}", file=sys.stderr)
+        if not (args.json or args.hand_in or _picture_paths(args)):
+            return
     if args.hand_in:
         _hand_in(args, run)
         return
@@ -229,7 +235,7 @@ def cmd_assign(args: argparse.Namespace) -> None:
     """A class assignment: from a template (a spec with ranges) and a roster, every student's
     spec, hand-in page and worksheet, the key and an answers template."""
     ids = assign(args.template, args.roster, args.out, pdf=args.pdf,
-                 note=lambda line: print(line, file=sys.stderr))
+                 note=lambda line: print(line, file=sys.stderr), solutions=args.solutions)
     print(f"wrote {len(ids)} students' files, key.csv and answers-template.csv to {args.out}",
           file=sys.stderr)
 
@@ -391,6 +397,20 @@ def cmd_serve(args: argparse.Namespace) -> None:
           allow_hosts=args.allow_host)
 
 
+def cmd_export(args: argparse.Namespace) -> None:
+    """An assignment for the platform a class hands work in on: a Gradescope autograder zip or
+    a PrairieLearn question in a course folder."""
+    if args.platform == "gradescope":
+        from viz.export_gradescope import export_gradescope
+
+        out = export_gradescope(args.template, args.out, roster=args.roster)
+    else:
+        from viz.export_prairielearn import export_prairielearn
+
+        out = export_prairielearn(args.template, args.out, name=args.name)
+    print(f"wrote {out}", file=sys.stderr)
+
+
 def _add_picture_flags(p: argparse.ArgumentParser, views: Sequence[str], default: str) -> None:
     p.add_argument("--svg", metavar="FILE", help="write the picture as SVG")
     p.add_argument("--png", metavar="FILE", help="write the picture as PNG")
@@ -455,6 +475,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--example-spec", action="store_true",
                    help="print the lecture's spec file, a start to copy and edit")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--solution", metavar="FILE", help="write the worked solution sheet: every "
+                   "number's formula, with the numbers, and result (.html, or .pdf through "
+                   "headless Chromium), for A4")
     _add_network_digits(p)
     _add_picture_flags(p, ("forward", "backward", "network"), "network")
     p.add_argument("--hand-in", action="store_true",
@@ -471,7 +494,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a CSV file with a header row and a column id")
     p.add_argument("--out", required=True, metavar="DIR", help="the folder to write into")
     p.add_argument("--pdf", action="store_true",
-                   help="also print each worksheet to PDF (needs Chromium)")
+                   help="also print each worksheet (and solution sheet) to PDF (needs Chromium)")
+    p.add_argument("--solutions", action="store_true",
+                   help="also write each student's worked solution sheet, DIR/<id>/solution.html "
+                        "(every number: the formula, with the student's numbers, the result)")
     p.set_defaults(run=cmd_assign)
     p = sub.add_parser("grade", help="grade a class's submissions into a gradebook (CSV)")
     p.add_argument("dir", help="the folder backprop assign wrote")
@@ -499,6 +525,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--png", metavar="FILE", help="write PNG")
     p.add_argument("--dot", metavar="FILE", help="write the DOT source")
     p.set_defaults(run=cmd_draw)
+    p = sub.add_parser("export", help="an assignment for Gradescope (an autograder zip) or "
+                       "PrairieLearn (a question in a course folder)")
+    platforms = p.add_subparsers(dest="platform", required=True)
+    q = platforms.add_parser("gradescope", help="an autograder zip: setup.sh, run_autograder, "
+                             "the project's wheel, the template")
+    q.add_argument("template", help="the assignment's template (a spec file, numbers may be "
+                   "ranges)")
+    q.add_argument("--out", required=True, metavar="ZIP", help="the zip to write")
+    q.add_argument("--roster", metavar="CSV", help="maps Gradescope users to the assignment's "
+                   "student ids: columns id and gradescope_id or email")
+    q.set_defaults(run=cmd_export)
+    q = platforms.add_parser("prairielearn", help="a question folder and its shared code in a "
+                             "PrairieLearn course")
+    q.add_argument("template", help="the assignment's template (a spec file, numbers may be "
+                   "ranges)")
+    q.add_argument("--out", required=True, metavar="COURSE_DIR", help="the course folder")
+    q.add_argument("--name", help="the question's folder name (default: the template's name)")
+    q.set_defaults(run=cmd_export)
     p = sub.add_parser("serve", help="the live web app: step, formula and training views")
     p.add_argument("spec", nargs="?", help="a network spec file for the Step view")
     p.add_argument("--host", default="127.0.0.1",
