@@ -64,7 +64,7 @@ test: $(VENV)/.installed-test
 # micrograd and PyTorch (CPU), the peers measured against; bench/test_peers.py first checks
 # that the PyTorch workloads compute what ours compute
 bench: $(VENV)/.installed-bench
-	$(BIN)/python -m pytest -q -p no:cacheprovider bench/test_peers.py
+	$(BIN)/python -m pytest -q -p no:cacheprovider bench/test_peers.py bench/test_class_training.py
 	$(BIN)/python bench/micrograd_step.py
 	$(BIN)/python bench/batched_step.py
 	$(BIN)/python bench/compiled_step.py

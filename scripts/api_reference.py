@@ -153,6 +153,7 @@ and adds each parent's share adjoint × local derivative. Import from `autograd_
              "autograd_core.rules.DomainError", "autograd_core.batch.BatchConstant",
              "autograd_core.batch.apply_batch", "autograd_core.batch.batch_mean",
              "autograd_core.batch.batch_sum", "autograd_core.batch.is_batched",
+             "autograd_core.batch.Detached", "autograd_core.batch.PerBatch",
              "autograd_core.compile.Program", "autograd_core.compile.CompileError")),
     "modules": Topic("Modules", """\
 Networks of Values with PyTorch's habits: `parameters()`, `zero_grad()`, `state_dict()`,

@@ -327,7 +327,7 @@ def test_stream_sends_updates_of_a_2_8_8_1_network_on_200_points_in_order(server
     epochs = [s["epoch"] for s in snapshots]
     assert epochs == sorted(epochs) and epochs[-1] >= 1
     # 8 + 8 hidden units' images of 20 × 20, the boundary on 40 × 40 points
-    assert all(len(s["units"]) == 16 and len(s["boundary"]["values"]) == 1600
+    assert all(len(s["units"]) == 16 and len(s["boundary"]["classes"]) == 1600
                for s in snapshots)
 
 
