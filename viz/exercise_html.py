@@ -149,7 +149,7 @@ GRADING_SCRIPT = """
 GRADER = (resources.files("viz") / "static" / "grader.js").read_text(encoding="utf-8")
 
 
-def _section(number: int, phase: str, text: str, question: dict | None, precision: str) -> str:
+def _section(number: int, phase: str, text: str, question: dict | None) -> str:
     """Frame ``number``'s caption: its sentence, and for a frame that asks for a number the
     question first (the sentence stays hidden until it is answered)."""
     head = (f'<section class="bp-frame" data-number="{number}"{" hidden" if number > 1 else ""}>'
@@ -163,7 +163,7 @@ def _section(number: int, phase: str, text: str, question: dict | None, precisio
     # readers find a field by either
     label = f"{name} ({escape(question['name'])})"
     return (f'{head}<div class="bp-question"><p class="bp-prompt">{name} = ?{where}</p>'
-            f'<label>Your value of {label}, {escape(precision)}: <input class="bp-answer" '
+            f'<label>Your value of {label}: <input class="bp-answer" '
             f'type="text" inputmode="decimal" autocomplete="off" spellcheck="false"></label>'
             f'<button type="button" class="bp-check">Check (Enter)</button> '
             f'<button type="button" class="bp-hint">Hint</button>'
@@ -183,7 +183,7 @@ def exercise_page(steps: Steps) -> str:
     data = steps.exercise or {"frames": [], "fields": [], "precision": ""}
     fields = {f["key"]: f for f in data["fields"]}
     questions = [fields.get(key) if key else None for key in data["frames"]]
-    sections = "\n".join(_section(f.number, f.phase, f.text, q, data["precision"])
+    sections = "\n".join(_section(f.number, f.phase, f.text, q)
                          for f, q in zip(steps.frames, questions, strict=True))
     tables = "\n".join(f'<div class="bp-scroll">{_hide_loss(t)}</div>' for t in steps.tables)
     title = escape(steps.title)
