@@ -121,26 +121,36 @@ def test_exercise_page_asks_for_the_numbers_of_the_network_as_edited(client):
     assert bad.status_code == 400 and bad.text == "the value of w14 must be a number, got 'x'"
 
 
-@pytest.mark.parametrize("path, params, message", [
-    ("/api/formula", {"f": "ln(x1 +", "at": "x1=2"}, "was never closed"),
-    ("/api/formula", {"f": "__import__('os')", "at": ""}, "not allowed"),
-    ("/api/formula", {"f": "foo(x1)", "at": "x1=1"}, "unknown function 'foo'"),
-    ("/api/formula", {"f": "x1 + " * 60 + "x1", "at": "x1=1"}, "the limit here is 200"),
-    ("/api/formula", {"f": "x1*x2", "at": "x1=2"}, "no value given for 'x2'"),
-    ("/api/formula", {"f": "x1", "at": "x1=two"}, "the value of x1 must be a number"),
-    ("/api/formula", {"f": "x1", "at": "x1=inf"}, "finite"),
-    ("/api/step", {"w99": "1"}, "no number 'w99'"),
-    ("/api/step", {"lr": "0"}, "the learning rate must be above 0"),
-    ("/api/step", {"w14": "nan"}, "the value of w14 must be a finite number"),
-    ("/api/nothing", {}, "there is no view 'nothing'"),
-    ("/api/step", {"digits": "0"}, "digits must be from 1 to 17"),
-    ("/api/formula", {"digits": "x"}, "digits must be a whole number"),
-    ("/api/formula/frame/99", {}, "there is no frame 99"),
+@pytest.mark.parametrize("path, params, field, message", [
+    ("/api/formula", {"f": "ln(x1 +", "at": "x1=2"}, "f", "was never closed"),
+    ("/api/formula", {"f": "__import__('os')", "at": ""}, "f", "not allowed"),
+    ("/api/formula", {"f": "foo(x1)", "at": "x1=1"}, "f", "unknown function 'foo'"),
+    ("/api/formula", {"f": "x1 + " * 60 + "x1", "at": "x1=1"}, "f", "the limit here is 200"),
+    ("/api/formula", {"f": "x1*x2", "at": "x1=2"}, "f", "no value given for 'x2'"),
+    ("/api/formula", {"f": "x1", "at": "x1=two"}, "at", "the value of x1 must be a number"),
+    ("/api/formula", {"f": "x1", "at": "x1=inf"}, "at", "finite"),
+    ("/api/step", {"w99": "1"}, "", "no number 'w99'"),
+    ("/api/step", {"lr": "0"}, "", "the learning rate must be above 0"),
+    ("/api/step", {"w14": "nan"}, "w14", "the value of w14 must be a finite number"),
+    ("/api/step", {"w14": "0.3x"}, "w14", "the value of w14 must be a number, got '0.3x'"),
+    ("/api/step", {"frozen": "w14,w99"}, "frozen", "'w99' is not a weight or bias"),
+    ("/api/step", {"epochs": "0"}, "epochs", "epochs must be from 1 to 20"),
+    ("/api/nothing", {}, "", "there is no view 'nothing'"),
+    ("/api/step", {"digits": "0"}, "digits", "digits must be from 1 to 17"),
+    ("/api/formula", {"digits": "x"}, "digits", "digits must be a whole number"),
 ])
-def test_bad_input_to_a_stepped_view_is_a_400_with_a_message(client, path, params, message):
+def test_fields_a_view_cannot_read_are_its_answer_with_the_field_named(client, path, params,
+                                                                       field, message):
+    # a student typing "0.3" passes through "0.3x"-like states: not a failed request
     r = client.get(path, params=params)
-    assert r.status_code == 400
-    assert message in r.json()["error"]
+    assert r.status_code == 200 and set(r.json()) == {"problem"}
+    assert message in r.json()["problem"]["message"]
+    assert r.json()["problem"]["field"] == field
+
+
+def test_a_frame_that_does_not_exist_is_a_400_with_a_message(client):
+    r = client.get("/api/formula/frame/99")
+    assert r.status_code == 400 and "there is no frame 99" in r.json()["error"]
 
 
 @pytest.mark.parametrize("params, message", [
@@ -176,7 +186,7 @@ def test_an_ended_session_a_bad_point_and_a_long_address_are_answered(client):
     # the Step view's address holds every number of a spec: 200 parameters × 40 characters
     # ("w12_13=-0.123456789&" and room to spare) = 8,000 characters at most
     r = client.get("/api/formula?f=" + "x" * (8_000 - len("f=")))
-    assert r.status_code == 400 and "the limit here is 200" in r.json()["error"]
+    assert r.status_code == 200 and "the limit here is 200" in r.json()["problem"]["message"]
     r = client.get("/api/formula?f=" + "x" * (8_001 - len("f=")))
     assert r.status_code == 414
 

@@ -101,10 +101,10 @@ def test_worked_example_table_rows_name_the_frame_that_computes_them(worked):
         assert frame[int(k)].startswith(f"o{unit} = "), unit
     for k, unit in re.findall(r'<tr data-frame="(\d+)"><td>(\d)</td>', errors):
         assert frame[int(k)].startswith(f"δ{unit} = "), unit
-    rows = re.findall(r'<tr data-frame="(\d+)"><td>(\w+)</td>', updates)
-    assert sorted(name for _, name in rows) == sorted(SLIDE)
-    for k, name in rows:
-        assert frame[int(k)].startswith(f"{name} ← "), name
+    rows = re.findall(r'<tr data-frame="(\d+)" data-key="(\w+)"><td>(\w+)</td>', updates)
+    assert sorted(name for _, _, name in rows) == sorted(SLIDE)
+    for k, key, name in rows:  # each row also says which parameter it is about
+        assert frame[int(k)].startswith(f"{name} ← ") and key == name, name
 
 
 def test_worked_example_updates_every_parameter_once_with_w_minus_lr_times_gradient(worked):

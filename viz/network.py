@@ -78,8 +78,9 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
                  params: Mapping[str, float] | None = None,
                  old: Mapping[str, float] | None = None,
                  gradients: Mapping[str, float] | None = None, highlight: Collection[str] = (),
-                 rankdir: str = "LR", digits: int = DEFAULT_DIGITS,
-                 max_units: int = DEFAULT_MAX_UNITS, layout: Layout | None = None) -> Drawing:
+                 frozen: Collection[str] = (), rankdir: str = "LR", digits: int = DEFAULT_DIGITS,
+                 max_units: int = DEFAULT_MAX_UNITS, layout: Layout | None = None,
+                 links: bool = False) -> Drawing:
     """The network as on the slide.
 
     Args:
@@ -96,10 +97,15 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
         highlight: unit numbers ("4") and parameter names ("w46", "b4") to draw in colour; they
             are what the picture is about, marked ``class="bp-hot"`` in its SVG (a bias marks
             its unit), so that a stepper can bring them into view.
+        frozen: parameter names kept out of the update: "(frozen)" beside them, their edges
+            dashed.
         rankdir: "LR" (layers left to right) or "TB".
         digits: decimals shown, and at least as many significant figures (`drawing.number`).
         max_units: refuse larger networks (suggesting `draw_graph(..., collapse_neurons=True)`).
         layout: draw every unit and edge where this `Layout` placed them (a stepper's frames).
+        links: make each number one may change a link (``#p:w14``, ``#x:1``, ``#t:1``) and each
+            unit's number one (``#u:4``), for a page that edits them in place: in the SVG they
+            are ``<a>`` elements, reached with Tab and followed with Enter.
     """
     neurons = _neurons(model)
     digits = check_digits(digits)
@@ -107,7 +113,8 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
     last_forward, last_errors = _last_pass(neurons)
     shown = dict(model.state_dict())
     shown.update(params or {})
-    style = _Style(shown, old or {}, gradients or {}, set(highlight), digits, layout)
+    style = _Style(shown, old or {}, gradients or {}, set(highlight), set(frozen), digits, layout,
+                   links)
     out = _header(rankdir, layout)
     out += _input_units(model.n_in, inputs, style)
     out += _layer_units(model, last_forward if forward is None else forward,
@@ -140,17 +147,22 @@ class _Style:
     old: Mapping[str, float]
     gradients: Mapping[str, float]
     highlight: set[str]
+    frozen: set[str]
     digits: int
     layout: Layout | None
+    links: bool
 
     def param(self, name: str) -> str:
-        """A parameter's line(s): "w14 = 0.2" or "w14: 0.2 → 0.191", and ∂E/∂w14 once known."""
+        """A parameter's line(s): "w14 = 0.2" or "w14: 0.2 → 0.191" (and "(frozen)" if it
+        is), and ∂E/∂w14 once known."""
         shown_name, digits = dot_text(name), self.digits
         if name in self.old:
             text = (f"{shown_name}: {number(self.old[name], digits)} → "
                     f"{number(self.shown[name], digits)}")
         else:
             text = f"{shown_name} = {number(self.shown[name], digits)}"
+        if name in self.frozen:
+            text += " (frozen)"
         if name in self.gradients:
             text += (f'<BR/><FONT COLOR="{_GRADIENT}">∂E/∂{shown_name} = '
                      f"{number(self.gradients[name], digits)}</FONT>")
@@ -159,14 +171,25 @@ class _Style:
     def pin(self, key: str) -> str:
         return "" if self.layout is None else " " + self.layout.node(key)
 
-    def circle(self, key: str, lines: list[str], bias: str | None = None) -> str:
+    def circle(self, key: str, lines: list[str], bias: str | None = None,
+               first: tuple[str, str] | None = None, formulas: bool = True) -> str:
         """Unit ``key`` as a circle: its number over ``lines``; coloured if it (or its bias)
-        is highlighted."""
+        is highlighted. With links, its number links to ``#u:key`` (if it has ``formulas``)
+        and ``lines[0]`` to ``first``'s link (href, name): its bias, or an input unit's x."""
         rows = [f'<FONT POINT-SIZE="18"><B>{key}</B></FONT>'] + lines
         hot = key in self.highlight or bias in self.highlight
         fill = f' style="filled" fillcolor="{_HOT}" class="{HOT_CLASS}"' if hot else ""
-        return (f'\t\tu{key} [label=<{"<BR/>".join(rows)}> shape=circle{fill}'
-                f'{self.pin("u" + key)}]')
+        if self.links:  # one cell per line: a cell is what Graphviz can make a link
+            hrefs = {0: (f"#u:{key}", f"unit {key}: its formulas")} if formulas else {}
+            if first:
+                hrefs[1] = (first[0], f"change {first[1]}")
+            cells = [f'<TD HREF="{hrefs[k][0]}" TITLE="{dot_text(hrefs[k][1])}">{row}</TD>'
+                     if k in hrefs else f"<TD>{row}</TD>" for k, row in enumerate(rows)]
+            label = ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
+                     + "".join(f"<TR>{cell}</TR>" for cell in cells) + "</TABLE>")
+        else:
+            label = "<BR/>".join(rows)
+        return f'\t\tu{key} [label=<{label}> shape=circle{fill}{self.pin("u" + key)}]'
 
 
 def _header(rankdir: str, layout: Layout | None) -> list[str]:
@@ -181,7 +204,8 @@ def _input_units(n_in: int, inputs: Sequence[float] | None, style: _Style) -> li
     out = ["\t{ rank=same"]
     for i in range(1, n_in + 1):
         value = f"x{i} = {number(inputs[i - 1], style.digits)}" if inputs is not None else f"x{i}"
-        out.append(style.circle(str(i), [value]))
+        out.append(style.circle(str(i), [value], first=(f"#x:{i}", f"x{i}") if inputs is not None else None,
+                                formulas=False))
     return [*out, _in_order(range(1, n_in + 1))]
 
 
@@ -199,7 +223,7 @@ def _layer_units(model: Any, forward: Mapping[str, Mapping[str, float]],
                       for s, k in (("i", "net"), ("o", "out")) if k in values]
             if key in errors:
                 lines.append(f"δ{key} = {number(errors[key], style.digits)}")
-            out.append(style.circle(key, lines, n.b.label))
+            out.append(style.circle(key, lines, n.b.label, first=(f"#p:{n.b.label}", n.b.label)))
         out.append(_in_order(layer.units))
     return out
 
@@ -213,9 +237,10 @@ def _target_and_loss(model: Any, targets: list[tuple[str, float]], loss: float |
     """Beside each output unit its target (dashed), and under the targets E (dotted)."""
     units = [n.unit for n in model.layers[-1].neurons]
     nodes, edges = [], []
-    for u, (name, t) in zip(units, targets, strict=False):  # no targets: none drawn
+    for k, (u, (name, t)) in enumerate(zip(units, targets, strict=False), 1):  # none: none drawn
+        link = f' href="#t:{k}" tooltip="change {name}"' if style.links else ""
         nodes.append(f'\ttarget{u} [label="{name} = {number(t, style.digits)}" shape=plaintext'
-                     f'{style.pin(f"target{u}")}]')
+                     f'{link}{style.pin(f"target{u}")}]')
         edges.append((f"u{u}", f"target{u}", f"t{u}", "", " style=dashed arrowhead=none"))
     if targets and loss is not None:
         # E sums over the output units: one E in the targets' column, under them
@@ -228,11 +253,18 @@ def _target_and_loss(model: Any, targets: list[tuple[str, float]], loss: float |
 
 
 def _edges(neurons: list[Any], extra: list[_Edge], style: _Style) -> list[str]:
-    """Every weight's edge, labelled with the weight (red if highlighted), then ``extra``."""
+    """Every weight's edge, labelled with the weight (red if highlighted, dashed if frozen),
+    then ``extra``."""
     hot = f' color="#d62728" penwidth=2 class="{HOT_CLASS}"'
+
+    def look(name: str) -> str:
+        link = (f' labelhref="#p:{dot_text(name)}" labeltooltip="change {dot_text(name)}"'
+                if style.links else "")
+        return ((hot if name in style.highlight else "")
+                + (" style=dashed" if name in style.frozen else "") + link)
+
     edges: list[_Edge] = [
-        (f"u{i}", f"u{n.unit}", f"w{i}-{n.unit}", f"<{style.param(w.label)}>",
-         hot if w.label in style.highlight else "")
+        (f"u{i}", f"u{n.unit}", f"w{i}-{n.unit}", f"<{style.param(w.label)}>", look(w.label))
         for n in neurons for i, w in zip(n.input_units, n.w, strict=True)]
     out = []
     for a, b, id_, label, attributes in [*edges, *extra]:

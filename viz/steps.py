@@ -44,6 +44,9 @@ class Frame:
     picture: Drawing
     # what the frame computes: a network's record key (o6@1), a trace's row (primal:3)
     quantity: str | None = None
+    # a network's frame: its update (from 1) and the example its picture shows (None: all)
+    update: int | None = None
+    example: int | None = None
 
 
 @dataclass
@@ -117,7 +120,7 @@ def _values(template: Any, values: Sequence[float], params: tuple[float, ...],
 
 def steps(subject: Value | StepRecord | StepRun, *, digits: int = DEFAULT_DIGITS,
           rankdir: str = "LR", max_nodes: int = DEFAULT_MAX_NODES,
-          lr: float | None = None, exercise: bool = False) -> Steps:
+          lr: float | None = None, exercise: bool = False, links: bool = False) -> Steps:
     """The frames of a forward and backward pass (a Value: this runs its backward pass after
     resetting the adjoints of its graph, as `autograd_core.trace` does), or of a network's
     forward passes, backward passes and updates: one update (a `lab.StepRecord`, such as
@@ -134,8 +137,10 @@ def steps(subject: Value | StepRecord | StepRun, *, digits: int = DEFAULT_DIGITS
             inputs themselves are not changed). A network's updates have their own η.
         exercise: hide each number a frame computes until predicted (`viz.exercise`); the
             page (`to_html`, `export_html`) then checks each prediction.
+        links: a network's pictures link each number one may change and each unit
+            (`draw_network`'s ``links``), for the live app, which edits them in place.
     """
-    result = _steps(subject, digits, rankdir, max_nodes, lr)
+    result = _steps(subject, digits, rankdir, max_nodes, lr, links)
     if exercise:
         from .exercise import graph_exercise, network_exercise
         if isinstance(subject, Value):
@@ -148,7 +153,7 @@ def steps(subject: Value | StepRecord | StepRun, *, digits: int = DEFAULT_DIGITS
 
 
 def _steps(subject: Value | StepRecord | StepRun, digits: int, rankdir: str, max_nodes: int,
-           lr: float | None) -> Steps:
+           lr: float | None, links: bool = False) -> Steps:
     digits = check_digits(digits)
     if isinstance(subject, StepRecord | StepRun):
         if lr is not None:
@@ -156,10 +161,10 @@ def _steps(subject: Value | StepRecord | StepRun, digits: int, rankdir: str, max
                              "spec (or give it to worked_example_step(lr=...))")
         if isinstance(subject, StepRecord):
             return _run_steps([subject], digits, rankdir,
-                              "The worked example: forward pass, backward pass, update")
+                              "The worked example: forward pass, backward pass, update", links)
         title = subject.spec.title or "A network, step by step"
         return _run_steps(list(subject), digits, rankdir,
-                          f"{title}: forward passes, backward passes, updates")
+                          f"{title}: forward passes, backward passes, updates", links)
     if isinstance(subject, Value):
         lr = None if lr is None else learning_rate(lr, "lr")
         return _graph_steps(subject, digits, rankdir, max_nodes, lr)
@@ -254,13 +259,14 @@ class _Marks:
     update: dict[str, int] = field(default_factory=dict)
 
 
-def _widest(record: StepRecord, digits: int, rankdir: str) -> str:
+def _widest(record: StepRecord, digits: int, rankdir: str, links: bool) -> str:
     """The network of an update in its widest state, to lay its frames out by: every number
     known, every edge old → new with its gradient."""
     last = record.passes[-1]
     return draw_network(record.model, inputs=last.x, target=last.t, loss=last.loss,
                         forward=last.forward, errors=last.errors, old=record.old,
-                        gradients=record.gradients, rankdir=rankdir, digits=digits).source
+                        gradients=record.gradients, frozen=record.frozen, rankdir=rankdir,
+                        digits=digits, links=links).source
 
 
 # what a frame's sentence says a quantity is, before its formula
@@ -286,8 +292,9 @@ class _Frames:
     """One update's frames, each the picture of the state after its quantity is known."""
 
     def __init__(self, record: StepRecord, digits: int, rankdir: str, layout: Layout,
-                 frames: list[Frame], prefix: str) -> None:
+                 frames: list[Frame], prefix: str, links: bool) -> None:
         self.record, self.digits, self.rankdir, self.layout = record, digits, rankdir, layout
+        self.links = links
         self.frames, self.prefix = frames, prefix
         self.state: dict[str, Any] = {}
         self.marks = _Marks()
@@ -305,17 +312,17 @@ class _Frames:
                                forward={k: dict(v) for k, v in st["forward"].items()},
                                errors=dict(st["deltas"]), gradients=dict(st["gradients"]),
                                params=r.old if params is None else params, old=before,
-                               highlight=highlight, rankdir=self.rankdir, digits=self.digits,
-                               layout=self.layout)
+                               highlight=highlight, frozen=r.frozen, rankdir=self.rankdir,
+                               digits=self.digits, layout=self.layout, links=self.links)
         self.frames.append(Frame(len(self.frames) + 1, phase, self.prefix + st["tag"] + text,
-                                 picture, quantity))
+                                 picture, quantity, r.step, st.get("example")))
         return len(self.frames)
 
     def start_pass(self, p: Pass) -> None:
         """A pass begins: its inputs and targets on the input units."""
         r, outputs = self.record, [str(n.unit) for n in self.record.model.layers[-1].neurons]
         self.state.update(x=p.x, t=p.t, loss=None, forward={}, deltas={}, gradients={},
-                          tag=f"(example {p.example}) " if r.example is None else "")
+                          example=p.example, tag=f"(example {p.example}) " if r.example is None else "")
         xs = ", ".join(f"x{i} = {number(x, self.digits)}" for i, x in enumerate(p.x, 1))
         ts = (f"the target is t = {number(p.t[0], self.digits)}" if len(p.t) == 1 else
               "the targets are " + ", ".join(f"t{k} = {number(x, self.digits)}"
@@ -359,7 +366,7 @@ class _Frames:
         st, r = self.state, self.record
         if r.example is None and st["x"] is not None:
             st.update(x=None, t=None, loss=sum(p.loss for p in r.passes), forward={},
-                      deltas={}, gradients={}, tag="(all examples) ")
+                      deltas={}, gradients={}, example=None, tag="(all examples) ")
 
     def update(self, w: Worked, text: str) -> None:
         st, r, name = self.state, self.record, w.quantity.name
@@ -373,10 +380,11 @@ class _Frames:
 
 
 def _record_frames(record: StepRecord, digits: int, rankdir: str, layout: Layout,
-                   frames: list[Frame], prefix: str, value_of: Callable[[str], float]) -> _Marks:
+                   frames: list[Frame], prefix: str, value_of: Callable[[str], float],
+                   links: bool) -> _Marks:
     """Append the frames of one update, one per quantity of its record (each pass forward and
     backward, the update of every parameter) and a last one with every weight old → new."""
-    f = _Frames(record, digits, rankdir, layout, frames, prefix)
+    f = _Frames(record, digits, rankdir, layout, frames, prefix, links)
     first = {p.example: True for p in record.passes}
     for w in record.quantities:
         example = w.example if record.example is None else record.example
@@ -391,27 +399,29 @@ def _record_frames(record: StepRecord, digits: int, rankdir: str, layout: Layout
     return f.marks
 
 
-def _run_steps(records: Sequence[StepRecord], digits: int, rankdir: str, title: str) -> Steps:
+def _run_steps(records: Sequence[StepRecord], digits: int, rankdir: str, title: str,
+               links: bool) -> Steps:
     """The frames of every update in order; with more than one, each sentence says which. Each
     table row appears at the frame that computes it."""
     frames: list[Frame] = []
     tables: list[str] = []
     # one layout for every update, so that the units and edges never move
-    layout = Layout(*(_widest(r, digits, rankdir) for r in records))
+    layout = Layout(*(_widest(r, digits, rankdir, links) for r in records))
     value_of = values([w for r in records for w in r.quantities]).__getitem__
     for r in records:
         several = len(records) > 1
         where = (f"Step {r.step} (epoch {r.epoch}, "
                  + (f"example {r.example}): " if r.example is not None else "all examples): ")
                  if several else "")
-        marks = _record_frames(r, digits, rankdir, layout, frames, where, value_of)
+        marks = _record_frames(r, digits, rankdir, layout, frames, where, value_of, links)
         forward, errors, updates = worked_example_tables(r, digits=digits)
         # a per-epoch update's rows start with their example's number
         keys = [[(row[0] if r.example is None else r.example, row[-width]) for row in t.rows]
                 for t, width in ((forward, 3), (errors, 2))]
         row_frames = [[marks.out[k] for k in keys[0]], [marks.delta[k] for k in keys[1]],
                       [marks.update[name] for name in r.gradients]]
+        keys = [None, None, list(r.gradients)]  # the updates' rows: their parameters
         tables += [(t if not several else replace(t, title=f"Step {r.step}: {t.title}")
-                    ).to_html(k) for t, k in zip((forward, errors, updates), row_frames,
-                                                 strict=True)]
+                    ).to_html(k, key) for t, k, key in zip((forward, errors, updates), row_frames,
+                                                           keys, strict=True)]
     return Steps(frames, title=title, tables=tables)

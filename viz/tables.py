@@ -77,22 +77,28 @@ class Table:
         rows = [list(self.headers), align] + [[self._cell(x) for x in r] for r in self.rows]
         return "\n".join([f"**{self.title}**", ""] + ["| " + " | ".join(r) + " |" for r in rows])
 
-    def to_html(self, row_frames: Sequence[int] | None = None) -> str:
+    def to_html(self, row_frames: Sequence[int] | None = None,
+                row_keys: Sequence[str] | None = None) -> str:
         """An HTML ``<table>`` with the title as its caption, every cell escaped, numbers as the
         pictures show them (`drawing.number`). ``row_frames`` gives each row the number of the
-        stepper frame that computes it (``data-frame``): the stepper reveals the row there."""
-        if row_frames is not None and len(row_frames) != len(self.rows):
-            raise ValueError(f"row_frames has {len(row_frames)} frame numbers for the "
-                             f"{len(self.rows)} rows of table {self.title!r}")
+        stepper frame that computes it (``data-frame``): the stepper reveals the row there;
+        ``row_keys`` each row what it is about (``data-key``, e.g. a parameter's name)."""
+        for given, what in ((row_frames, "frame numbers"), (row_keys, "keys")):
+            if given is not None and len(given) != len(self.rows):
+                raise ValueError(f"{len(given)} row {what} given for the {len(self.rows)} rows "
+                                 f"of table {self.title!r}")
 
-        def tr(cells: Sequence[str], tag: str, frame: int | None = None) -> str:
+        def tr(cells: Sequence[str], tag: str, frame: int | None = None,
+               key: str | None = None) -> str:
             attr = "" if frame is None else f' data-frame="{frame}"'
+            attr += "" if key is None else f' data-key="{html.escape(key)}"'
             return (f"<tr{attr}>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in cells)
                     + "</tr>")
 
-        frames = row_frames if row_frames is not None else [None] * len(self.rows)
-        body = "".join(tr([self._html_cell(x) for x in r], "td", k)
-                       for r, k in zip(self.rows, frames, strict=True))
+        none = [None] * len(self.rows)
+        body = "".join(tr([self._html_cell(x) for x in r], "td", k, key)
+                       for r, k, key in zip(self.rows, row_frames or none, row_keys or none,
+                                            strict=True))
         return (f"<table><caption>{html.escape(self.title)}</caption>"
                 f"<thead>{tr(self.headers, 'th')}</thead><tbody>{body}</tbody></table>")
 

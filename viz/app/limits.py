@@ -6,6 +6,7 @@ from nn.limits import MAX_SPEC_PARAMETERS
 
 MAX_FORMULA_CHARS = 200  # the lecture's formulas are under 40 characters
 MAX_FORMULA_NODES = 60  # each node makes a forward and a backward frame
+MAX_STEP_EPOCHS = 20  # passes the Step view runs: each update adds its frames
 MAX_POINTS = 500  # TensorFlow Playground's largest data set
 MAX_FRAME_NUMBER = 100_000  # far past the frames of the largest view (the limits below)
 MAX_HIDDEN_LAYERS = 4

@@ -1,8 +1,9 @@
 """The live app as an ASGI application (Starlette): the page, its assets, and a small JSON API
 over the same functions the command line calls.
 
-Every field from the page is checked by the library's own checks; a bad one is answered with
-status 400 and ``{"error": message}``, an ended training session with 404, a busy one with 409,
+Every field from the page is checked by the library's own checks. A view's fields that cannot
+be read are its answer ``{"problem": {"message", "field"}}`` (a student is typing); elsewhere a
+bad one is answered with status 400 and ``{"error": message}``, an ended training session with 404, a busy one with 409,
 a server with no room for another session or stream with 503, a request that a page of
 another site sent with 403. Nothing here reads a file but the page's own assets (and the spec
 given on the command line).
@@ -183,7 +184,14 @@ def create_app(spec: Spec | None = None, allowed_hosts: list[str] | None = None)
                 "limits": {k.lower(): v for k, v in vars(limits).items() if k.isupper()}}
 
     def describe(request: Request) -> dict:
-        return views.describe(request.path_params["view"], dict(request.query_params))
+        # fields a student is typing are often unreadable for a moment: that is the answer,
+        # ``{"problem": {"message", "field"}}``, not a failure (a browser logs each 4xx it
+        # fetches as an error in its console)
+        try:
+            return views.describe(request.path_params["view"], dict(request.query_params))
+        except (ValueError, TypeError) as e:
+            return {"problem": {"message": _shortened(str(e)),
+                                "field": getattr(e, "field", "")}}
 
     def frame(request: Request) -> dict:
         p = request.path_params

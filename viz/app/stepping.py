@@ -13,7 +13,9 @@ from autograd_core import parse
 from lab import spec as specs
 from lab import step
 from lab.numbers import assignments, number_from_text
+from lab.quantities import values
 from lab.spec import Spec
+from lab.stepping import StepRun
 from viz.drawing import DEFAULT_DIGITS, MAX_DIGITS, number
 from viz.stepper_html import legible
 from viz.steps import Steps, steps
@@ -32,7 +34,14 @@ def formula(query: fields.Query, exercise: bool = False) -> tuple[Steps, dict[st
     ∂y/∂x for each input."""
     expr = fields.text(query, "f", DEFAULT_FORMULA, limits.MAX_FORMULA_CHARS)
     at = fields.text(query, "at", DEFAULT_AT, limits.MAX_FORMULA_CHARS)
-    output, inputs = parse(expr, **assignments(at.replace(",", " ").split(), where="the values"))
+    try:
+        given = assignments(at.replace(",", " ").split(), where="the values")
+    except ValueError as e:
+        raise fields.FieldError(str(e), field="at") from None
+    try:
+        output, inputs = parse(expr, **given)
+    except (ValueError, TypeError) as e:
+        raise fields.FieldError(str(e), field="f") from None
     digits = _digits(query)  # the page's one precision: frames, tables and the summary
     frames = steps(output, digits=digits,  # this runs the backward pass
                    max_nodes=limits.MAX_FORMULA_NODES, exercise=exercise)
@@ -67,28 +76,78 @@ def leaves(spec: Spec) -> dict[str, tuple[str, float]]:
     return out | {"lr": ("η (lr)", spec.lr)}
 
 
+def _leaf(name: str, label: str, text: str) -> float:
+    try:
+        return number_from_text(label, text)
+    except ValueError as e:  # the page shows it beside the number's field
+        raise fields.FieldError(str(e), field=name) from None
+
+
+def _frozen(spec: Spec, query: fields.Query) -> list[str]:
+    """The ``frozen`` field: the lecture's names of the parameters kept out of the update,
+    comma-separated ("w14,b4"), each one of the spec's."""
+    names = [n for n in fields.text(query, "frozen", ",".join(sorted(spec.frozen)),
+                                    limits.MAX_QUERY_CHARS).split(",") if n]
+    unknown = [n for n in names if n not in spec.weights]
+    if unknown:
+        raise fields.FieldError(f"{unknown[0][:20]!r} is not a weight or bias of this network; "
+                                f"they are {', '.join(spec.weights)}", field="frozen")
+    return names
+
+
 def network(spec: Spec, query: fields.Query, exercise: bool = False
             ) -> tuple[Steps, dict[str, Any]]:
-    """The spec with the numbers the page changed (checked as the spec file's would be): every
-    update's frames and tables (`lab.step`, the records the command line prints); with
+    """The spec with the numbers the page changed (checked as the spec file's would be), the
+    parameters it froze and its number of passes (``epochs``): every update's frames and tables
+    (`lab.step`, the records the command line prints), and each unit's formulas; with
     ``exercise``, each number to predict first (`lab.grading`, as ``backprop step --exercise``)."""
     given = leaves(spec)
-    unknown = sorted(set(query) - set(given) - {"digits"})
+    unknown = sorted(set(query) - set(given) - {"digits", "frozen", "epochs"})
     if unknown:
         raise ValueError(f"this network has no number {unknown[0]!r}; its numbers are "
                          f"{', '.join(given)}")
-    value = {name: number_from_text(label, query[name]) if name in query else default
+    value = {name: _leaf(name, label, query[name]) if name in query else default
              for name, (label, default) in given.items()}
     examples = [{"x": [value[f"x{i}{_at(spec, k)}"] for i in range(1, len(e.x) + 1)],
                  "t": [value[f"t{i}{_at(spec, k)}"] for i in range(1, len(e.t) + 1)]}
                 for k, e in enumerate(spec.examples, 1)]
-    changed = spec.with_settings(lr=value["lr"], examples=examples,
+    frozen = _frozen(spec, query)
+    epochs = fields.whole(query, "epochs", spec.epochs, 1, limits.MAX_STEP_EPOCHS)
+    changed = spec.with_settings(lr=value["lr"], examples=examples, frozen=frozen,
+                                 epochs=epochs,
                                  weights={name: value[name] for name in spec.weights})
     run = step(changed)
+    digits = _digits(query)
     summary = {"leaves": {name: {"label": label, "value": value[name], "default": default}
                           for name, (label, default) in given.items()},
-               "final": run.final, "title": spec.title}
-    return steps(run, digits=_digits(query), exercise=exercise), summary
+               "frozen": frozen, "epochs": epochs, "final": run.final, "title": spec.title,
+               "units": unit_formulas(run, digits)}
+    return steps(run, digits=digits, exercise=exercise, links=not exercise), summary
+
+
+def unit_formulas(run: StepRun, digits: int) -> dict[int, dict[str, list[dict[str, Any]]]]:
+    """Per update and unit j: its net input i_j, output o_j, ∂E/∂o_j and δ_j (each example's,
+    in a per-epoch update), then each of its weights' and its bias's gradient and new value,
+    each as its formula in symbols, with the numbers put in, and its value (the step
+    records' own `Worked.symbolic` and `numeric`)."""
+    value_of = values([w for r in run for w in r.quantities]).__getitem__
+    fmt = partial(number, digits=digits)
+    out: dict[int, dict[str, list[dict[str, Any]]]] = {}
+    for r in run:
+        units: dict[str, list[dict[str, Any]]] = {}
+        owner = {p.label: str(n.unit) for layer in r.model.layers for n in layer.neurons
+                 for p in [*n.w, n.b]}
+        for w in r.quantities:
+            q = w.quantity
+            unit = owner.get(q.name) if q.kind in ("grad", "new") else q.name
+            if unit is None or q.kind == "E":
+                continue
+            units.setdefault(unit, []).append(
+                {"name": w.display, "where": w.where(), "example": w.example,
+                 "symbolic": w.symbolic(), "numeric": w.numeric(value_of, fmt),
+                 "value": fmt(w.value), "frozen": q.kind == "new" and not w.asked})
+        out[r.step] = units
+    return out
 
 
 class Views:
@@ -117,8 +176,8 @@ class Views:
         """The frames' sentences, the tables (HTML) and the summary of the view's subject."""
         frames, summary = self._subject(view, query)
         return {"title": frames.title, "tables": frames.tables, "summary": summary,
-                "frames": [{"number": f.number, "phase": f.phase, "text": f.text}
-                           for f in frames]}
+                "frames": [{"number": f.number, "phase": f.phase, "text": f.text,
+                            "update": f.update, "example": f.example} for f in frames]}
 
     def frame_svg(self, view: str, query: fields.Query, number: int) -> str:
         """The picture of frame ``number`` (from 1) as an inline ``<svg>`` element, `legible` as

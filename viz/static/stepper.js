@@ -194,7 +194,8 @@
         rows[r].classList.toggle("bp-now", at === current);
       }
     }
-    // frames supplied later: [{phase, text}], each made a section; keeps the frame if it exists
+    // frames supplied later: [{phase, text}], each made a section; keeps the frame if it exists,
+    // else shows ``start``: "first", "last" or a frame's index
     function load(list, start) {
       var keep = frames.length > 0 && current < list.length;
       captions.innerHTML = "";
@@ -209,7 +210,8 @@
         captions.appendChild(section);
         return section;
       });
-      var to = keep ? current : (start === "last" ? list.length - 1 : 0);
+      var to = keep ? current : typeof start === "number" ? start
+        : start === "last" ? list.length - 1 : 0;
       current = 0;
       show(to, false);
     }

@@ -24,14 +24,19 @@ function showError(view, message) {
 
 function formQuery(form) {
   const q = new URLSearchParams();
-  for (const el of form.elements) { if (el.name) { q.set(el.name, el.value); } }
+  // a disabled field is the spec's own setting, not sent (the Step view's frozen and epochs
+  // until the server has said what the spec's are)
+  for (const el of form.elements) { if (el.name && !el.disabled) { q.set(el.name, el.value); } }
   return q;
 }
 
-// The address holds the view and its fields, so that copying it reproduces the page.
+// The address holds the view, its fields and the frame shown, so that reloading or sharing it
+// brings back the same state.
 function saveAddress() {
   const q = formQuery($("#" + current + "-form"));
   q.set("view", current);
+  const stepper = views[current] && views[current].stepper;
+  if (stepper && stepper.shown) { q.set("frame", String(stepper.stepper.current() + 1)); }
   history.replaceState(null, "", "?" + q.toString());
 }
 
@@ -39,6 +44,7 @@ function fillForm(form, values) {
   for (const el of form.elements) {
     if (el.name && values[el.name] !== undefined && values[el.name] !== null) {
       el.value = String(values[el.name]);
+      el.disabled = false;
     }
   }
 }
@@ -51,15 +57,18 @@ function debounce(fn) {
 // ---- the stepper (viz/static/stepper.js, as on the pages): the sentences and tables at once,
 // each frame's picture when it is shown ----
 class Stepper {
-  constructor(root, view) {
+  constructor(root, view, onshow) {
     this.view = view;
     this.root = root;
     this.query = "";
     this.asked = 0;
+    this.shown = false;  // frames have been loaded
+    this.frames = [];
     this.stepper = BPStepper(root, {
       keys: () => current === view,  // ← → step the view on show, unless a field is edited
       row: () => true,  // every row at once; the current frame's marked
       picture: (k) => api(`/api/${view}/frame/${k + 1}?${this.query}`).then((d) => d.svg),
+      onshow: (k) => { if (this.shown) { onshow(this.frames[k]); } },
     });
     const link = document.createElement("a");
     link.className = "exercise";
@@ -69,11 +78,14 @@ class Stepper {
     $(".bp-controls", root).appendChild(link);
   }
 
-  // Loads the subject of ``query``; keeps the frame number if it still exists, else ``start``.
+  // Loads the subject of ``query``; keeps the frame number if it still exists, else ``start``
+  // ("first", "last" or a frame's index). Fields that cannot be read change nothing shown: the
+  // answer's ``problem`` is returned for the page to show beside its field.
   async load(query, start) {
     const asked = ++this.asked;
     const data = await api(`/api/${this.view}?${query}`);
     if (asked !== this.asked) { return null; }  // a newer edit has been sent since
+    if (data.problem) { return data; }
     const tables = $(".bp-tables", this.root);
     const before = $$("td", tables).map((td) => td.textContent);
     this.query = query;
@@ -83,14 +95,35 @@ class Stepper {
     if (before.length === cells.length) {
       cells.forEach((td, i) => td.classList.toggle("changed", td.textContent !== before[i]));
     }
+    this.frames = data.frames;
+    this.shown = true;
     this.stepper.load(data.frames, start);
     return data;
   }
 }
 
+// A field's message beside it (and it marked), or the view's message for the rest; none: clear.
+function fieldProblem(view, problem) {
+  const form = $(`#${view}-form`);
+  for (const el of $$(".field-error", form)) { el.remove(); }
+  for (const el of $$("[aria-invalid]", form)) { el.removeAttribute("aria-invalid"); }
+  const field = problem && problem.field && form.elements[problem.field];
+  if (field && field.type !== "hidden" && field.tagName) {
+    field.setAttribute("aria-invalid", "true");
+    const note = document.createElement("span");
+    note.className = "field-error";
+    note.setAttribute("role", "alert");
+    note.textContent = problem.message;
+    field.insertAdjacentElement("afterend", note);
+    showError(view, "");
+  } else {
+    showError(view, problem ? problem.message : "");
+  }
+}
+
 // The Formula and Step views: send the form, show the frames; ``shown`` fills in the rest.
-// While the fields have an error, the results of the last fields that could be read are hidden
-// (they would look like the answer to the fields shown).
+// While a field cannot be read, its message stands beside it and the last picture, tables and
+// controls stay (marked stale), so that what one was looking at does not vanish mid-word.
 async function stepped(view, start, shown) {
   saveAddress();
   const stepper = views[view].stepper;
@@ -98,23 +131,27 @@ async function stepped(view, start, shown) {
   const asked = stepper.asked + 1;  // the number load gives this request
   try {
     const data = await stepper.load(formQuery($(`#${view}-form`)).toString(), start);
-    if (data) {
-      showError(view, "");
+    if (!data) { return null; }  // a newer edit has been sent since
+    fieldProblem(view, data.problem);
+    results.forEach((el) => { el.classList.toggle("stale", Boolean(data.problem)); });
+    if (!data.problem) {
       results.forEach((el) => { el.hidden = false; });
       shown(data.summary);
+      saveAddress();
     }
-  } catch (e) {
-    if (asked !== stepper.asked) { return; }  // a newer edit has been sent since
+    return data.problem || null;
+  } catch (e) {  // the server could not answer at all (stopped, or a request it refused)
+    if (asked !== stepper.asked) { return null; }
     showError(view, e.message);
-    results.forEach((el) => { el.hidden = true; });
+    return { message: e.message };
   }
 }
 
 // ---- Formula ----
 const formula = {
   stepper: null,
-  update() {
-    return stepped("formula", "last", (summary) => {
+  update(start = "last") {
+    return stepped("formula", start, (summary) => {
       $("#view-formula .summary").textContent = summary.text;
     });
   },
@@ -123,7 +160,18 @@ const formula = {
 // ---- Step ----
 const step = {
   stepper: null,
-  update() { return stepped("step", "first", (summary) => step.fields(summary.leaves)); },
+  summary: null,
+  unitShown: null,  // the unit whose formulas are open
+  update(start = "first") {
+    return stepped("step", start, (summary) => {
+      step.summary = summary;
+      step.fields(summary.leaves);
+      fillForm(step.form(), { frozen: summary.frozen.join(","), epochs: summary.epochs });
+      step.formulas();
+    });
+  },
+  form() { return $("#step-form"); },
+  frozen() { return step.form().elements.frozen.value.split(",").filter((n) => n); },
   // one field per leaf number of the network (inputs, weights, biases, targets, η)
   fields(leaves) {
     const form = $("#step-form .leaves");
@@ -143,9 +191,135 @@ const step = {
         form.appendChild(label);
       }
     }
+    const frozen = step.frozen();
     for (const el of $$("input", form)) {  // the spec's own numbers unmarked, the others marked
       el.classList.toggle("changed", leaves[el.name].value !== leaves[el.name].default);
+      el.classList.toggle("frozen", frozen.includes(el.name));
     }
+  },
+  // The field a link of the picture (#p:w14, #x:1, #t:1) stands for, on the frame shown: an
+  // input or a target of a spec of several examples is the frame's example's.
+  fieldOf(kind, name) {
+    const frame = step.stepper.frames[step.stepper.stepper.current()] || {};
+    const form = step.form();
+    if (kind === "p") { return $$("input", $(".leaves", form)).find((el) => el.dataset.label === name); }
+    const plain = form.elements[kind + name];
+    return frame.example ? form.elements[`${kind}${name}@${frame.example}`] || plain : plain;
+  },
+  // ---- a number changed in place: a small box over the number clicked ----
+  editing: null,
+  edit(field, over) {
+    const box = $("#view-step .editor");
+    const input = $("label:first-child input", box);
+    const freeze = $(".freeze", box);
+    step.editing = { field, back: document.activeElement };
+    $(".name", box).textContent = field.dataset.label;
+    box.setAttribute("aria-label", `change ${field.dataset.label}`);
+    input.value = field.value;
+    const isParameter = !/^[xt]\d/.test(field.name) && field.name !== "lr";
+    freeze.hidden = !isParameter;
+    $("input", freeze).checked = step.frozen().includes(field.name);
+    step.editorProblem("");
+    const r = over.getBoundingClientRect(), page = $("#view-step").getBoundingClientRect();
+    box.style.left = `${Math.max(0, Math.min(r.left - page.left, page.width - 260))}px`;
+    box.style.top = `${r.bottom - page.top + 4}px`;
+    box.hidden = false;
+    input.focus();
+    input.select();
+  },
+  editorProblem(message) {
+    const note = $("#view-step .editor .field-error");
+    note.textContent = message;
+    note.hidden = !message;
+    $("#view-step .editor label:first-child input").toggleAttribute("aria-invalid", Boolean(message));
+  },
+  closeEditor() {
+    const editing = step.editing;
+    step.editing = null;
+    $("#view-step .editor").hidden = true;
+    if (editing && editing.back && editing.back.isConnected) { editing.back.focus(); }
+  },
+  // OK: the number and the frozen mark go into the fields, and the network is recomputed; a
+  // number that cannot be read stays in the box with its message, nothing else changes
+  async commitEditor() {
+    const editing = step.editing;
+    if (!editing) { return; }
+    const box = $("#view-step .editor");
+    const field = editing.field, before = field.value, frozenBefore = step.form().elements.frozen.value;
+    field.value = $("label:first-child input", box).value;
+    if (!$(".freeze", box).hidden) {
+      const names = step.frozen().filter((n) => n !== field.name);
+      if ($(".freeze input", box).checked) { names.push(field.name); }
+      step.form().elements.frozen.value = names.join(",");
+    }
+    const problem = await step.update(step.stepper.stepper.current());
+    if (problem) {  // put the fields back as they were: the box keeps the text and says why
+      step.editorProblem(problem.message);
+      field.value = before;
+      step.form().elements.frozen.value = frozenBefore;
+      await step.update(step.stepper.stepper.current());
+      return;
+    }
+    step.closeEditor();
+  },
+  // ---- a unit's formulas, for the update (and example) of the frame shown ----
+  unit(j) {
+    step.unitShown = j;
+    step.formulas();
+    $("#view-step .unit-formulas h2").focus();
+  },
+  formulas() {
+    const box = $("#view-step .unit-formulas");
+    const j = step.unitShown;
+    const frame = step.stepper.frames[step.stepper.stepper.current()];
+    const units = step.summary && frame && step.summary.units[frame.update];
+    if (j === null || !units || !units[j]) { box.hidden = true; return; }
+    const rows = units[j].filter((r) => r.example === null || !frame.example || r.example === frame.example);
+    $("h2", box).textContent = `Unit ${j}: its formulas in ${rows.length ? rows[0].where.split(",")[0] : ""}` +
+      (frame.example ? `, example ${frame.example}` : "");
+    const body = $("tbody", box);
+    body.innerHTML = "";
+    for (const r of rows) {
+      const tr = document.createElement("tr");
+      for (const text of [r.name, r.frozen ? "frozen: kept" : r.symbolic, r.numeric, r.value]) {
+        const td = document.createElement("td");
+        td.textContent = text;
+        tr.appendChild(td);
+      }
+      body.appendChild(tr);
+    }
+    box.hidden = false;
+  },
+  // ---- moving by updates ----
+  firstFrameOf(update) { return step.stepper.frames.findIndex((f) => f.update === update); },
+  async moveUpdate(by) {
+    const frames = step.stepper.frames;
+    const now = frames[step.stepper.stepper.current()];
+    if (!now) { return; }
+    const to = now.update + by;
+    if (to < 1) { step.stepper.stepper.show(0); return; }
+    const last = frames[frames.length - 1].update;
+    if (to > last) {  // one more pass over the examples, so that there is a next update
+      const epochs = step.form().elements.epochs;
+      epochs.value = String(Number(step.summary.epochs) + 1);
+      await step.update(step.stepper.stepper.current());
+    }
+    const k = step.firstFrameOf(to);
+    if (k >= 0) { step.stepper.stepper.show(k); }
+  },
+  undo() {
+    for (const el of $$("#step-form .leaves input")) { el.value = String(step.summary.leaves[el.name].default); }
+    step.form().elements.frozen.disabled = true;  // the spec's own
+    step.form().elements.epochs.disabled = true;
+    return step.update();
+  },
+  // a link of the picture: a unit's formulas, or a number to change
+  follow(link) {
+    const [kind, name] = (link.getAttribute("href") || link.getAttribute("xlink:href") || "")
+      .replace(/^#/, "").split(":");
+    if (kind === "u") { step.unit(name); return; }
+    const field = step.fieldOf(kind, name);
+    if (field) { step.edit(field, link); }
   },
 };
 
@@ -368,24 +542,51 @@ async function start() {
 
   fillForm($("#step-form"), mine("step"));
   for (const [name, value] of Object.entries(mine("step"))) {  // the spec's numbers as changed
-    if (name === "view" || name === "digits") { continue; }
+    if (["view", "digits", "frame", "frozen", "epochs"].includes(name)) { continue; }
     const input = document.createElement("input");
     input.type = "hidden"; input.name = name; input.value = value;
     $("#step-form .leaves").appendChild(input);
   }
 
-  formula.stepper = new Stepper($("#view-formula .stepper"), "formula");
-  step.stepper = new Stepper($("#view-step .stepper"), "step");
+  formula.stepper = new Stepper($("#view-formula .stepper"), "formula", () => saveAddress());
+  step.stepper = new Stepper($("#view-step .stepper"), "step", () => {
+    saveAddress();
+    step.formulas();
+  });
   $("#formula-form").addEventListener("input", debounce(formula.update));
   $("#formula-form").addEventListener("submit", (e) => e.preventDefault());
   $("#step-form").addEventListener("input", debounce(step.update));
-  // a number on the picture ("w14 = 0.2", "x1 = 1", "b4 = −0.4") opens its field
+  // the picture's links (a unit, a number one may change), by mouse or by Tab and Enter
   $("#view-step .bp-picture").addEventListener("click", (e) => {
-    const text = e.target.closest("text");
-    const name = text ? text.textContent.split(" = ")[0].trim() : "";
-    const field = $$("#step-form input").find((el) => el.dataset.label === name);
-    if (field) { field.focus(); field.select(); }
+    const link = e.target.closest("a");
+    if (!link) { return; }
+    e.preventDefault();
+    step.follow(link);
   });
+  // an old value in the first update's table: that parameter's number
+  $("#view-step .bp-tables").addEventListener("click", (e) => {
+    const cell = e.target.closest("td");
+    const row = cell && cell.closest("tr[data-key]");
+    const first = $("#view-step .bp-tables tr[data-key]");
+    if (!row || cell.cellIndex !== 1 || row.closest("table") !== first.closest("table")) { return; }
+    const field = step.fieldOf("p", row.dataset.key);
+    if (field) { step.edit(field, cell); }
+  });
+  const editor = $("#view-step .editor");
+  $(".ok", editor).addEventListener("click", step.commitEditor);
+  $(".cancel", editor).addEventListener("click", step.closeEditor);
+  editor.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") { e.preventDefault(); step.commitEditor(); }
+    if (e.key === "Escape") { e.preventDefault(); step.closeEditor(); }
+  });
+  $("#view-step .unit-formulas .close").addEventListener("click", () => {
+    step.unitShown = null;
+    step.formulas();
+  });
+  $("#step-rewind").addEventListener("click", () => step.stepper.stepper.show(0));
+  $("#step-back-update").addEventListener("click", () => step.moveUpdate(-1));
+  $("#step-next-update").addEventListener("click", () => step.moveUpdate(1));
+  $("#step-undo").addEventListener("click", step.undo);
   $("#step-form").addEventListener("submit", (e) => e.preventDefault());
   $("#train-form").addEventListener("change", train.reset);
   $("#train-form").addEventListener("submit", (e) => { e.preventDefault(); train.reset(); });
@@ -401,7 +602,10 @@ async function start() {
     tab.addEventListener("click", () => showView(tab.dataset.view));
   }
   showView(view);
-  await Promise.all([formula.update(), step.update(), train.reset()]);
+  // the frame of the address, in the view it names (frame 1 of the others)
+  const frame = (v) => (view === v && /^\d{1,6}$/.test(given.frame || "") ? Number(given.frame) - 1 : null);
+  await Promise.all([formula.update(frame("formula") ?? "last"),
+    step.update(frame("step") ?? "first"), train.reset()]);
   showView(view);
   document.body.dataset.ready = "true";
 }
