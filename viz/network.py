@@ -204,8 +204,8 @@ def _input_units(n_in: int, inputs: Sequence[float] | None, style: _Style) -> li
     out = ["\t{ rank=same"]
     for i in range(1, n_in + 1):
         value = f"x{i} = {number(inputs[i - 1], style.digits)}" if inputs is not None else f"x{i}"
-        out.append(style.circle(str(i), [value], first=(f"#x:{i}", f"x{i}") if inputs is not None else None,
-                                formulas=False))
+        link = (f"#x:{i}", f"x{i}") if inputs is not None else None
+        out.append(style.circle(str(i), [value], first=link, formulas=False))
     return [*out, _in_order(range(1, n_in + 1))]
 
 

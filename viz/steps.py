@@ -322,7 +322,8 @@ class _Frames:
         """A pass begins: its inputs and targets on the input units."""
         r, outputs = self.record, [str(n.unit) for n in self.record.model.layers[-1].neurons]
         self.state.update(x=p.x, t=p.t, loss=None, forward={}, deltas={}, gradients={},
-                          example=p.example, tag=f"(example {p.example}) " if r.example is None else "")
+                          example=p.example,
+                          tag=f"(example {p.example}) " if r.example is None else "")
         xs = ", ".join(f"x{i} = {number(x, self.digits)}" for i, x in enumerate(p.x, 1))
         ts = (f"the target is t = {number(p.t[0], self.digits)}" if len(p.t) == 1 else
               "the targets are " + ", ".join(f"t{k} = {number(x, self.digits)}"

@@ -373,23 +373,6 @@ const train = {
     $("#train-form input[name=own]").value = "";
     train.reset();
   },
-  // a field's message beside it (and it marked), or the view's message for the rest
-  fieldErrors(error) {
-    for (const el of $$("#train-form .field-error")) { el.remove(); }
-    for (const el of $$("#train-form [aria-invalid]")) { el.removeAttribute("aria-invalid"); }
-    const field = error && error.field && $(`#train-form [name=${error.field}]`);
-    if (field && field.type !== "hidden") {
-      field.setAttribute("aria-invalid", "true");
-      const note = document.createElement("span");
-      note.className = "field-error";
-      note.setAttribute("role", "alert");
-      note.textContent = error.message;
-      field.insertAdjacentElement("afterend", note);
-      showError("train", "");
-    } else {
-      showError("train", error ? error.message : "");
-    }
-  },
   percent(x) { return x === null ? "–" : `${Math.round(100 * x)}%`; },
   loss(x) { return x === null ? "∞" : x.toFixed(4); },
   render(s) {
@@ -431,14 +414,14 @@ const train = {
         const s = await api(`/api/train?${query}`, "POST");
         if (train.pending !== making) { return; }  // a newer session has been asked for
         train.id = s.id;
-        train.fieldErrors(null);
+        fieldProblem("train", null);
         $("#view-train .overlay").innerHTML = s.points;
         $("#view-train .example").hidden = true;
         train.render(s);
       } catch (e) {
         if (train.pending !== making) { return; }
         train.id = null;
-        train.fieldErrors(e);
+        fieldProblem("train", e);
       }
     })();
     train.pending = making;
