@@ -57,3 +57,15 @@ def browser():
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A `backprop serve` of the lecture's network for the tests of one module, stopped with
+    Ctrl-C at its end, which must exit 0 without a traceback."""
+    from app_server import start_server, stop
+
+    proc, url = start_server()
+    yield url
+    code, _, err = stop(proc)
+    assert code == 0 and "Traceback" not in err, err

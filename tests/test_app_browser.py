@@ -16,40 +16,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from app_server import start_server, stop
 from playwright.sync_api import expect
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 SIZES = {"phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True,
                    "has_touch": True, "device_scale_factor": 3},
          "laptop": {"viewport": {"width": 1366, "height": 768}}}
-
-
-def start_server(*args: str) -> tuple[subprocess.Popen, str]:
-    """``backprop serve --no-browser --port 0 ARGS`` and the address it prints."""
-    proc = subprocess.Popen([sys.executable, "-m", "viz.cli", "serve", "--no-browser",
-                             "--port", "0", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()  # the first line says where it listens
-    match = re.search(r"http://\S+/", line)
-    if not match:
-        proc.kill()
-        pytest.fail(f"no address printed: {line!r} {proc.stderr.read()}")
-    return proc, match.group(0)
-
-
-def stop(proc: subprocess.Popen) -> tuple[int, str, str]:
-    """Ctrl-C, as a user stops it; the exit status and what it printed."""
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=15)
-    return proc.returncode, out, err
-
-
-@pytest.fixture(scope="module")
-def server():
-    proc, url = start_server()
-    yield url
-    code, _, err = stop(proc)
-    assert code == 0 and "Traceback" not in err, err
 
 
 @pytest.fixture(params=list(SIZES))

@@ -14,17 +14,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from test_app_browser import SIZES, cell, open_view, shown, sigmoid, start_server, stop
+from test_app_browser import SIZES, cell, open_view, shown, sigmoid
 
 from lab import spec as specs
-
-
-@pytest.fixture(scope="module")
-def server():
-    proc, url = start_server()
-    yield url
-    code, _, err = stop(proc)
-    assert code == 0 and "Traceback" not in err, err
 
 
 @pytest.fixture(params=list(SIZES))

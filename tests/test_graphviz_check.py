@@ -39,7 +39,10 @@ def test_the_step_view_without_graphviz_answers_in_words(monkeypatch, tmp_path):
         warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
         from starlette.testclient import TestClient
     monkeypatch.setenv("PATH", str(tmp_path))
-    r = TestClient(create_app(), base_url="http://127.0.0.1").get("/api/step")
+    client = TestClient(create_app(), base_url="http://127.0.0.1")
+    numbers = client.get("/api/step")  # the numbers need no Graphviz: the frames' sentences
+    assert numbers.status_code == 200 and numbers.json()["frames"][1]["text"].startswith("i4 = ")
+    r = client.get("/api/step/frame/1")
     assert r.status_code == 503
     message = r.json()["error"]
     assert message == GRAPHVIZ_MISSING_IN_APP

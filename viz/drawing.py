@@ -14,6 +14,8 @@ import json
 import os
 import re
 import subprocess
+from collections.abc import Callable
+from functools import cached_property
 from html import escape
 from pathlib import Path
 
@@ -211,3 +213,24 @@ class Drawing:
 
     def __repr__(self) -> str:
         return f"<Drawing: {len(self.source)} characters of DOT in .source>"
+
+
+class Deferred(Drawing):
+    """A `Drawing` made by ``make`` when it is first used: a stepper has many frames and a page
+    shows one at a time, so the numbers need not wait for every picture's DOT (nor the layout's
+    ``dot`` run)."""
+
+    def __init__(self, make: Callable[[], Drawing]) -> None:
+        self._make = make
+
+    @cached_property
+    def made(self) -> Drawing:
+        return self._make()
+
+    @property  # type: ignore[override]
+    def source(self) -> str:
+        return self.made.source
+
+    @property  # type: ignore[override]
+    def fixed(self) -> bool:
+        return self.made.fixed

@@ -25,7 +25,16 @@ from lab.quantities import Worked, values
 from lab.stepping import Pass, StepRecord, StepRun
 from nn._checks import learning_rate
 
-from .drawing import DEFAULT_DIGITS, Drawing, Layout, check_digits, exact, number, writable_path
+from .drawing import (
+    DEFAULT_DIGITS,
+    Deferred,
+    Drawing,
+    Layout,
+    check_digits,
+    exact,
+    number,
+    writable_path,
+)
 from .graph import GraphPicture, GraphTooLargeError
 from .network import draw_network
 from .tables import trace_tables, worked_example_tables
@@ -291,8 +300,9 @@ def sentence(w: Worked, value_of: Callable[[str], float], digits: int) -> str:
 class _Frames:
     """One update's frames, each the picture of the state after its quantity is known."""
 
-    def __init__(self, record: StepRecord, digits: int, rankdir: str, layout: Layout,
-                 frames: list[Frame], prefix: str, links: bool) -> None:
+    def __init__(self, record: StepRecord, digits: int, rankdir: str,
+                 layout: Callable[[], Layout], frames: list[Frame], prefix: str,
+                 links: bool) -> None:
         self.record, self.digits, self.rankdir, self.layout = record, digits, rankdir, layout
         self.links = links
         self.frames, self.prefix = frames, prefix
@@ -308,12 +318,14 @@ class _Frames:
             params: Mapping[str, float] | None = None,
             before: Mapping[str, float] | None = None) -> int:
         st, r = self.state, self.record
-        picture = draw_network(r.model, inputs=st["x"], target=st["t"], loss=st["loss"],
-                               forward={k: dict(v) for k, v in st["forward"].items()},
-                               errors=dict(st["deltas"]), gradients=dict(st["gradients"]),
-                               params=r.old if params is None else params, old=before,
-                               highlight=highlight, frozen=r.frozen, rankdir=self.rankdir,
-                               digits=self.digits, layout=self.layout, links=self.links)
+        # the state as it is now (copied), drawn when the picture is first used
+        state = dict(inputs=st["x"], target=st["t"], loss=st["loss"],
+                     forward={k: dict(v) for k, v in st["forward"].items()},
+                     errors=dict(st["deltas"]), gradients=dict(st["gradients"]),
+                     params=r.old if params is None else params, old=before,
+                     highlight=highlight, frozen=r.frozen, rankdir=self.rankdir,
+                     digits=self.digits, links=self.links)
+        picture = Deferred(lambda: draw_network(r.model, layout=self.layout(), **state))
         self.frames.append(Frame(len(self.frames) + 1, phase, self.prefix + st["tag"] + text,
                                  picture, quantity, r.step, st.get("example")))
         return len(self.frames)
@@ -380,7 +392,7 @@ class _Frames:
             before=dict(st["done"]))
 
 
-def _record_frames(record: StepRecord, digits: int, rankdir: str, layout: Layout,
+def _record_frames(record: StepRecord, digits: int, rankdir: str, layout: Callable[[], Layout],
                    frames: list[Frame], prefix: str, value_of: Callable[[str], float],
                    links: bool) -> _Marks:
     """Append the frames of one update, one per quantity of its record (each pass forward and
@@ -406,8 +418,10 @@ def _run_steps(records: Sequence[StepRecord], digits: int, rankdir: str, title: 
     table row appears at the frame that computes it."""
     frames: list[Frame] = []
     tables: list[str] = []
-    # one layout for every update, so that the units and edges never move
-    layout = Layout(*(_widest(r, digits, rankdir, links) for r in records))
+    # one layout for every update, so that the units and edges never move; made (a dot run)
+    # when a first picture is drawn
+    layout = functools.cache(lambda: Layout(*(_widest(r, digits, rankdir, links)
+                                               for r in records)))
     value_of = values([w for r in records for w in r.quantities]).__getitem__
     for r in records:
         several = len(records) > 1

@@ -67,7 +67,9 @@ class Stepper {
     this.stepper = BPStepper(root, {
       keys: () => current === view,  // ← → step the view on show, unless a field is edited
       row: () => true,  // every row at once; the current frame's marked
-      picture: (k) => api(`/api/${view}/frame/${k + 1}?${this.query}`).then((d) => d.svg),
+      // a picture that cannot be drawn (no Graphviz here) is said in the view's message box
+      picture: (k) => api(`/api/${view}/frame/${k + 1}?${this.query}`).then((d) => d.svg,
+        (e) => { showError(view, e.message); throw e; }),
       onshow: (k) => { if (this.shown) { onshow(this.frames[k]); } },
     });
     const link = document.createElement("a");
