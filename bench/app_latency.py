@@ -10,14 +10,11 @@ answered from the server's cache), and prints the medians and their ratios to th
 from __future__ import annotations
 
 import argparse
-import re
-import signal
 import statistics
-import subprocess
-import sys
 import time
 
 import httpx
+from runner import app_server
 
 TARGETS = {"numbers": 0.050, "picture": 0.150}  # seconds, median: an edit feels immediate
 
@@ -36,10 +33,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edits", type=int, default=41)
     edits = parser.parse_args().edits
-    proc = subprocess.Popen([sys.executable, "-m", "viz.cli", "serve", "--no-browser",
-                             "--port", "0"], stdout=subprocess.PIPE, text=True)
-    try:
-        url = re.search(r"http://\S+/", proc.stdout.readline()).group(0)
+    with app_server() as url:
         times: dict[str, list[float]] = {"numbers": [], "picture": []}
         with httpx.Client(timeout=30) as client:
             _timed(client, f"{url}api/step")  # the first answer imports and warms the server
@@ -48,14 +42,11 @@ def main() -> None:
                 times["numbers"].append(_timed(client, f"{url}api/step?{query}"))
                 # the frame the page shows after an edit: frame 9, o6 on the picture
                 times["picture"].append(_timed(client, f"{url}api/step/frame/9?{query}"))
-        for what, seconds in times.items():
-            median = statistics.median(seconds)
-            print(f"{what}: median {1000 * median:.0f} ms over {edits} edits "
-                  f"(range {1000 * min(seconds):.0f}–{1000 * max(seconds):.0f} ms), "
-                  f"{median / TARGETS[what]:.2f}× the target of {1000 * TARGETS[what]:.0f} ms")
-    finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=30)
+    for what, seconds in times.items():
+        median = statistics.median(seconds)
+        print(f"{what}: median {1000 * median:.0f} ms over {edits} edits "
+              f"(range {1000 * min(seconds):.0f}–{1000 * max(seconds):.0f} ms), "
+              f"{median / TARGETS[what]:.2f}× the target of {1000 * TARGETS[what]:.0f} ms")
 
 
 if __name__ == "__main__":

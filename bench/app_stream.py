@@ -7,22 +7,16 @@ free port, reads 31 updates of one stream, and prints the rate and its ratio to 
 
 from __future__ import annotations
 
-import re
-import signal
-import subprocess
-import sys
 import time
 
 import httpx
+from runner import app_server
 
 TARGET = 5.0  # updates a second: below this the boundary visibly jumps
 
 
 def main() -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "viz.cli", "serve", "--no-browser",
-                             "--port", "0"], stdout=subprocess.PIPE, text=True)
-    try:
-        url = re.search(r"http://\S+/", proc.stdout.readline()).group(0)
+    with app_server() as url:
         sid = httpx.post(url + "api/train", params={"layers": "8,8", "points": "200",
                                                     "data": "moons"}).json()["id"]
         times = []
@@ -35,9 +29,6 @@ def main() -> None:
         rate = (len(times) - 1) / (times[-1] - times[0])
         print(f"stream: {rate:.1f} updates a second, {rate / TARGET:.2f}× the target of "
               f"{TARGET:g}")
-    finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=30)
 
 
 if __name__ == "__main__":

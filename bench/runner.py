@@ -14,7 +14,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 # numpy's BLAS (OpenBLAS, or MKL, through OpenMP) reads these when it loads: one thread, as
 # PyTorch is set to one; on a busy 2-core machine a second BLAS thread waits for a core, and a
@@ -90,3 +91,22 @@ def command_line(doc: str, children: Mapping[str, Callable[..., dict]],
         serve_child(children, *args.child)
     else:
         main(args.rounds)
+
+
+@contextmanager
+def app_server() -> Iterator[str]:
+    """``backprop serve`` started for real on a free port: its address, then Ctrl-C."""
+    import re
+    import signal
+
+    proc = subprocess.Popen([sys.executable, "-m", "viz.cli", "serve", "--no-browser",
+                             "--port", "0"], stdout=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        address = re.search(r"http://\S+/", line)
+        if not address:
+            raise SystemExit(f"backprop serve printed no address: {line!r}")
+        yield address.group(0)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
