@@ -175,3 +175,15 @@ def test_tab_reaches_a_unit_and_enter_shows_its_formulas(tab, server):
     live = tab.locator("#view-step .bp-live")
     assert live.get_attribute("aria-live") == "polite"
     expect(live).to_contain_text("Frame 2 of 37. i4 = w14·x1")
+
+
+def test_the_learning_rate_changed_on_the_picture_changes_every_update(tab, server):
+    open_view(tab, server, "?view=step&digits=4")
+    change_in_place(tab, "#lr:η", "0.5")
+    expect(tab.locator("#step-form input[name=lr]")).to_have_value("0.5")
+    # by hand, the slide's network: ∂E/∂w46 = −δ6·o4, w46 ← w46 − η·∂E/∂w46 with η = 0.5
+    o4, o5 = sigmoid(-0.7), sigmoid(0.1)
+    o6 = sigmoid(-0.3 * o4 - 0.2 * o5 + 0.1)
+    d6 = 2 * (1 - o6) * o6 * (1 - o6)
+    assert cell(tab, "Updates", "w46", 4) == shown(-0.3 - 0.5 * (-d6 * o4))
+    expect(link(tab, "#lr:η")).to_have_text(re.compile(r"^\s*η = 0\.5\s*$"))

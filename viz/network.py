@@ -80,7 +80,7 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
                  gradients: Mapping[str, float] | None = None, highlight: Collection[str] = (),
                  frozen: Collection[str] = (), rankdir: str = "LR", digits: int = DEFAULT_DIGITS,
                  max_units: int = DEFAULT_MAX_UNITS, layout: Layout | None = None,
-                 links: bool = False) -> Drawing:
+                 links: bool = False, lr: float | None = None) -> Drawing:
     """The network as on the slide.
 
     Args:
@@ -106,6 +106,7 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
         links: make each number one may change a link (``#p:w14``, ``#x:1``, ``#t:1``) and each
             unit's number one (``#u:4``), for a page that edits them in place: in the SVG they
             are ``<a>`` elements, reached with Tab and followed with Enter.
+        lr: the learning rate η, shown under the error E (a link ``#lr:η`` with links).
     """
     neurons = _neurons(model)
     digits = check_digits(digits)
@@ -121,6 +122,10 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
                         last_errors if errors is None else errors, style)
     nodes, edges = _target_and_loss(model, _targets(target, model), loss, style)
     out += nodes
+    if lr is not None:
+        link = ' href="#lr:η" tooltip="change η"' if links else ""
+        out.append(f'\teta [label="η = {number(lr, digits)}" shape=plaintext{link}'
+                   f'{style.pin("eta")}]')
     out += _edges(neurons, edges, style)
     return Drawing("\n".join(out) + "\n}\n", fixed=layout is not None)
 

@@ -275,7 +275,7 @@ def _widest(record: StepRecord, digits: int, rankdir: str, links: bool) -> str:
     return draw_network(record.model, inputs=last.x, target=last.t, loss=last.loss,
                         forward=last.forward, errors=last.errors, old=record.old,
                         gradients=record.gradients, frozen=record.frozen, rankdir=rankdir,
-                        digits=digits, links=links).source
+                        digits=digits, links=links, lr=record.lr if links else None).source
 
 
 # what a frame's sentence says a quantity is, before its formula
@@ -324,7 +324,8 @@ class _Frames:
                      errors=dict(st["deltas"]), gradients=dict(st["gradients"]),
                      params=r.old if params is None else params, old=before,
                      highlight=highlight, frozen=r.frozen, rankdir=self.rankdir,
-                     digits=self.digits, links=self.links)
+                     digits=self.digits, links=self.links,
+                     lr=r.lr if self.links else None)
         picture = Deferred(lambda: draw_network(r.model, layout=self.layout(), **state))
         self.frames.append(Frame(len(self.frames) + 1, phase, self.prefix + st["tag"] + text,
                                  picture, quantity, r.step, st.get("example")))

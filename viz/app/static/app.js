@@ -205,6 +205,7 @@ const step = {
     const frame = step.stepper.frames[step.stepper.stepper.current()] || {};
     const form = step.form();
     if (kind === "p") { return $$("input", $(".leaves", form)).find((el) => el.dataset.label === name); }
+    if (kind === "lr") { return form.elements.lr; }
     const plain = form.elements[kind + name];
     return frame.example ? form.elements[`${kind}${name}@${frame.example}`] || plain : plain;
   },
