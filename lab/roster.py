@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from os import PathLike
 
+from nn._checks import short_repr
 from nn._files import read_text
 
 MAX_FILE_BYTES = 5_000_000
@@ -46,8 +47,9 @@ def parse_roster(text: str, source: str = "the roster") -> Roster:
         row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
         student = row["id"]
         if not _ID.fullmatch(student) or student in (".", ".."):
-            raise ValueError(f"{source}, line {k}: the id {student!r} cannot name a file: use "
-                             "letters, digits and . _ @ + - (at most 64, not starting with .)")
+            raise ValueError(f"{source}, line {k}: the id {short_repr(student)} cannot name a "
+                             "file: use letters, digits and . _ @ + - (at most 64, not starting "
+                             "with .)")
         if student in seen:
             raise ValueError(f"{source}, line {k}: the id {student} is also on line "
                              f"{seen[student]}")

@@ -318,11 +318,14 @@ def test_grade_bad_usage(assigned, tmp_path):
 def test_roster_problems_named(tmp_path):
     (tmp_path / "t.toml").write_text(TEMPLATE)
     for text, message in (("name\nAnn\n", "no column id"), ("id\n../x\n", "cannot name a file"),
-                          ("id\na\na\n", "also on line 2")):
+                          ("id\na\na\n", "also on line 2"),
+                          ("id\n" + "x/" * 500 + "\n",  # its repr: 1,002 characters, 40 shown
+                           "'" + "x/" * 19 + "x… (1,002 characters) cannot name a file")):
         (tmp_path / "r.csv").write_text(text)
         done = backprop("assign", tmp_path / "t.toml", "--roster", tmp_path / "r.csv", "--out",
                         tmp_path / "out")
         assert done.returncode == 2 and message in done.stderr, done.stderr
+        assert len(done.stderr) < 400  # a 1,000-character id is not echoed whole
 
 
 def test_hand_in_page_holds_no_right_value(assigned):
