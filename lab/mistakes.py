@@ -121,10 +121,7 @@ def _wrong_activation(w: Worked, sheet: Sheet) -> list[Expr]:
 def _updated_weight(w: Worked, sheet: Sheet) -> list[Expr]:
     """A hidden δ with the weights after the update (and the gradients through it)."""
     def updated(d: Worked) -> list[Expr]:
-        record = sheet.record(d)
-        by = {sheet.parameter(p, d.step): Ref(Quantity("new", p, d.step).key, f"new {p}")
-              for p in record.old}
-        changed = substitute(d.expr, by)
+        changed = substitute(d.expr, sheet.updated(d.step))
         return [] if changed == d.expr else [changed]
     if w.quantity.kind == "delta":
         return updated(w)

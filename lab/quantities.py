@@ -311,9 +311,19 @@ class Sheet:
 
     records: list[StepRecord]
     worked: dict[str, Worked] = field(default_factory=dict)
+    _updated: dict[int, dict[Expr, Expr]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.worked = {w.key: w for r in self.records for w in r.quantities}
+
+    def updated(self, step: int) -> dict[Expr, Expr]:
+        """Each parameter as update ``step`` starts from it → its value after that update (what
+        the expressions of a student who used the updated weights read), made once per update."""
+        if step not in self._updated:
+            self._updated[step] = {
+                self.parameter(p, step): Ref(Quantity("new", p, step).key, f"new {p}")
+                for p in self.records[step - 1].old}
+        return self._updated[step]
 
     def record(self, w: Worked) -> StepRecord:
         """The update ``w`` belongs to."""
