@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from nn._files import read_text
 from . import answers as answer_files
 from . import spec as specs
 from .grading import Report, check
+from .marking import asked_quantities, marks, with_blanks
 from .quantities import Worked
 from .roster import Roster, read_roster
 from .stepping import StepRun, step
@@ -44,11 +46,6 @@ class Graded:
     problems: list[str] = field(default_factory=list)
 
 
-def asked_quantities(template: Template, run: StepRun) -> list[Worked]:
-    """The quantities the assignment asks for, in the order of the calculation."""
-    return [w for r in run for w in r.quantities if template.asked(w)]
-
-
 def _score(x: float) -> str:
     return f"{x:.4g}"
 
@@ -60,15 +57,11 @@ def _row(student: str, template: Template, asked: list[Worked], report: Report |
     row["max_score"] = _score(sum(template.points_for(w) for w in asked))
     if report is None:
         return row | {"score": "0", "error": error}  # counts left empty: nothing was graded
-    by_name = {i.quantity: i for i in report.items}
-    verdicts = {w.answer_name: by_name[w.answer_name].verdict if w.answer_name in by_name
-                else "blank" for w in asked}
-    counts = {v: sum(x == v for x in verdicts.values()) for v in
-              ("right", "carried-forward", "wrong", "blank", "unreadable")}
-    score = sum(template.points_for(w) * template.credit(verdicts[w.answer_name]) for w in asked)
+    marked = marks(asked, report, template.points_for, template.credit)
+    counts = Counter(m.verdict for m in marked)
     mistakes = list(dict.fromkeys(i.mistake for i in report.items if i.mistake))
     first = next((i.quantity for i in report.items if i.verdict == "wrong"), "")
-    return row | {"score": _score(score), "right": str(counts["right"]),
+    return row | {"score": _score(sum(m.score for m in marked)), "right": str(counts["right"]),
                   "carried_forward": str(counts["carried-forward"]),
                   "wrong": str(counts["wrong"]), "blank": str(counts["blank"]),
                   "unreadable": str(counts["unreadable"]), "first_wrong": first,
@@ -98,7 +91,7 @@ def submission(folder: Path, student: str) -> Path | None:
 def grade_student(student: str, template: Template, run: StepRun,
                   path: Path | None) -> Graded:
     """One student's submission graded on their own ``run`` (never raising for a bad file)."""
-    asked = asked_quantities(template, run)
+    asked = asked_quantities(run, template.asked)
     keys = {w.key for w in asked}
     if path is None:
         return Graded(student, _row(student, template, asked, None, "no file"), run, asked)
@@ -114,7 +107,7 @@ def grade_student(student: str, template: Template, run: StepRun,
         return Graded(student, _row(student, template, asked, None, f"{why}: {message}"), run,
                       asked)
     mine = {q: a for q, a in given.items() if q.key in keys}
-    report = check(run, mine)
+    report = check(run, with_blanks(mine, asked))
     return Graded(student, _row(student, template, asked, report), run, asked, report,
                   list(given.problems))
 

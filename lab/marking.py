@@ -9,10 +9,10 @@ write at all counts as blank.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .grading import Answer, Item, check
+from .grading import Answer, Item, Report, check
 from .quantities import Quantity, Worked
 from .stepping import StepRun
 
@@ -55,6 +55,29 @@ def full_credit(verdict: str) -> float:
     return 1.0 if verdict in ("right", "carried-forward") else 0.0
 
 
+def with_blanks(answers: Mapping[Quantity, Answer], wanted: Sequence[Worked]
+                ) -> dict[Quantity, Answer]:
+    """The answers, with a blank one for each wanted quantity the student did not write."""
+    given = dict(answers)
+    for w in wanted:
+        given.setdefault(w.quantity, Answer(None, "blank", NOT_GIVEN))
+    return given
+
+
+def marks(wanted: Sequence[Worked], report: Report,
+          points: Callable[[Worked], float] | None = None,
+          credit: Callable[[str], float] = full_credit) -> list[Mark]:
+    """Each wanted quantity's mark from the grader's ``report`` (which has an item for each:
+    see `with_blanks`): its ``points`` (1 each unless given) times its verdict's ``credit``."""
+    items = {i.quantity: i for i in report.items}
+    out = []
+    for w in wanted:
+        item, most = items[w.answer_name], points(w) if points else 1.0
+        out.append(Mark(w.answer_name, w.display, most * credit(item.verdict), most,
+                        item.verdict, item.mistake, feedback_line(item, w.display)))
+    return out
+
+
 def mark(run: StepRun, answers: Mapping[Quantity, Answer],
          asked: Callable[[Worked], bool] | None = None,
          points: Callable[[Worked], float] | None = None,
@@ -62,13 +85,4 @@ def mark(run: StepRun, answers: Mapping[Quantity, Answer],
     """Each asked quantity's mark: its ``points`` (1 each unless given) times the ``credit``
     its verdict earns (blank where the student wrote nothing for it)."""
     wanted = asked_quantities(run, asked)
-    given = dict(answers)
-    for w in wanted:
-        given.setdefault(w.quantity, Answer(None, "blank", NOT_GIVEN))
-    items = {i.quantity: i for i in check(run, given).items}
-    marks = []
-    for w in wanted:
-        item, most = items[w.answer_name], points(w) if points else 1.0
-        marks.append(Mark(w.answer_name, w.display, most * credit(item.verdict), most,
-                          item.verdict, item.mistake, feedback_line(item, w.display)))
-    return marks
+    return marks(wanted, check(run, with_blanks(answers, wanted)), points, credit)

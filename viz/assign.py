@@ -14,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lab import answers
-from lab.gradebook import Graded, asked_quantities, grade_class, gradebook_csv, load_assignment
+from lab.gradebook import Graded, grade_class, gradebook_csv, load_assignment
+from lab.marking import asked_quantities
 from lab.roster import read_roster
 from lab.spec_toml import dumps
 from lab.templates import load_template
@@ -67,7 +68,7 @@ def assign(template_path: str | Path, roster_path: str | Path, out: str | Path,
             print_pdf(folder / "worksheet.html", folder / "worksheet.pdf")
             if solutions:
                 print_pdf(folder / "solution.html", folder / "solution.pdf")
-        for w in asked_quantities(template, run):
+        for w in asked_quantities(run, template.asked):
             rows.writerow([student, w.answer_name, repr(w.value)])
     _write(out / "key.csv", key.getvalue())
     _write(out / "answers-template.csv", answers.template(first_run, template.asked))
