@@ -6,6 +6,7 @@ import json
 import re
 import threading
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import anyio
 import numpy as np
@@ -114,8 +115,12 @@ def _events(session, stopping=None):
             out.append(event)
         return out
 
+    # in a thread of its own: this worker's thread may already run an event loop (Playwright's
+    # sync API keeps one for the browser tests run before this one), and anyio.run needs none
+    with ThreadPoolExecutor(1) as thread:
+        events = thread.submit(anyio.run, collect).result()
     return [(re.search(r"event: (\w+)", e).group(1), json.loads(e.split("data: ", 1)[1]))
-            for e in anyio.run(collect)]
+            for e in events]
 
 
 def test_a_stream_ends_when_the_session_stops_saying_why(monkeypatch):

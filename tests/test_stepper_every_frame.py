@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 
 import pytest
-from test_app_browser import server  # noqa: F401  (the app, started as a user starts it)
 
 from viz.cli import main
 

@@ -153,7 +153,7 @@ def test_a_layout_of_several_updates_gives_each_unit_the_room_of_its_largest_lab
     from viz.drawing import Layout, _placed
     from viz.steps import _widest
 
-    states = [_widest(r, 3, "LR") for r in lab.step(lab.spec.load(PER_EPOCH))]
+    states = [_widest(r, 3, "LR", False) for r in lab.step(lab.spec.load(PER_EPOCH))]
     assert len(states) == 2 and states[0] != states[1]
     largest: dict[str, tuple[float, float]] = {}
     for state in states:  # each state laid out on its own by dot, as drawn alone
