@@ -13,7 +13,7 @@ from functools import reduce
 
 import numpy as np
 
-from autograd_core import Detached, Value, vsum
+from autograd_core import Constant, Detached, Value, vsum
 
 from ._inputs import Scalar, as_node, data_of, is_batch, scalars
 
@@ -35,8 +35,8 @@ def _shifted_exps(scores: Sequence[Scalar], what: str) -> tuple[list[Value], lis
     if is_batch(zs):
         zs = [as_node(z) for z in zs]
         m = Detached(largest, zs)
-    else:
-        m = max(data)
+    else:  # named, so that a formula written from the graph says m, not its number
+        m = Constant(max(data), label="m")
     shifted = [as_node(z) - m for z in zs]
     return shifted, [s.exp() for s in shifted]
 
