@@ -67,11 +67,20 @@ def evaluate(expr: Expr, value_of: Callable[[str], float]) -> float:
 
 def refs(expr: Expr) -> Iterator[Ref]:
     """Every `Ref` in ``expr``, left to right (repeats included)."""
-    if isinstance(expr, Ref):
+    yield from _leaves(expr, Ref)
+
+
+def consts(expr: Expr) -> Iterator[Const]:
+    """Every `Const` in ``expr``, left to right (repeats included)."""
+    yield from _leaves(expr, Const)
+
+
+def _leaves(expr: Expr, kind: type) -> Iterator[Any]:
+    if isinstance(expr, kind):
         yield expr
     elif isinstance(expr, Op):
         for a in expr.args:
-            yield from refs(a)
+            yield from _leaves(a, kind)
 
 
 def substitute(expr: Expr, by: Mapping[Any, Expr]) -> Expr:

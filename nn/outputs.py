@@ -23,6 +23,9 @@ def largest(*xs: np.ndarray) -> np.ndarray:
     return reduce(np.maximum, xs)
 
 
+SHIFT = "m"  # the name of softmax's shift m = maxⱼ zⱼ in a scalar graph
+
+
 def _shifted_exps(scores: Sequence[Scalar], what: str) -> tuple[list[Value], list[Value]]:
     """zᵢ − m and e^(zᵢ − m) with m = maxⱼ zⱼ taken as a constant.
 
@@ -36,7 +39,7 @@ def _shifted_exps(scores: Sequence[Scalar], what: str) -> tuple[list[Value], lis
         zs = [as_node(z) for z in zs]
         m = Detached(largest, zs)
     else:  # named, so that a formula written from the graph says m, not its number
-        m = Constant(max(data), label="m")
+        m = Constant(max(data), label=SHIFT)
     shifted = [as_node(z) - m for z in zs]
     return shifted, [s.exp() for s in shifted]
 

@@ -20,10 +20,12 @@ from typing import Any
 
 from autograd_core import RULES, Value, trace
 from autograd_core.trace import BAR, render_rule_text  # the rule table's own templates
+from lab.expressions import consts
 from lab.precision import Precision
 from lab.quantities import Worked, values
 from lab.stepping import Pass, StepRecord, StepRun
 from nn._checks import learning_rate
+from nn.outputs import SHIFT
 
 from .drawing import (
     DEFAULT_DIGITS,
@@ -294,7 +296,10 @@ def sentence(w: Worked, value_of: Callable[[str], float], digits: int) -> str:
         head = _DEFINED.get(q.kind, "{name} = ").format(j=q.name, name=w.display)
     numeric, value = w.numeric(value_of, fmt), number(w.value, digits)
     # a formula whose numbers are the result already (−δ6 = −0.0381) says it once
-    return f"{head}{w.symbolic()} = {numeric}" + ("" if numeric == value else f" = {value}")
+    text = f"{head}{w.symbolic()} = {numeric}" + ("" if numeric == value else f" = {value}")
+    shift = next((c for c in consts(w.expr) if c.name == SHIFT), None)
+    return text + ("" if shift is None else
+                   f", where {SHIFT} = the largest output = {number(shift.value, digits)}")
 
 
 class _Frames:
