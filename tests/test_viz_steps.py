@@ -320,3 +320,16 @@ def test_every_frame_of_every_update_pins_each_node_at_the_same_place():
     assert len(places[0]) >= 6  # units 1–6, pinned
     for k, p in enumerate(places):
         assert all(p[name] == places[0][name] for name in p.keys() & places[0].keys()), k
+
+
+def test_cross_entropys_frame_writes_the_softmax_shift_as_m_and_says_what_m_is():
+    from lab.spec import from_dict
+    spec = from_dict({"inputs": 1, "layers": [2], "activation": [], "loss": "cross-entropy",
+                      "output_activation": "linear", "lr": 0.1,
+                      "weights": {"w12": 0.5, "b2": 0.0, "w13": -0.25, "b3": 0.0},
+                      "examples": [{"x": [1], "t": [0, 1]}]})
+    text = next(f.text for f in steps(lab.step(spec)) if f.text.startswith("E = "))
+    # by hand: o2 = 0.5, o3 = −0.25, m = 0.5; E = −(o3 − m − ln(e^(o2−m) + e^(o3−m)))
+    e = -(-0.25 - 0.5 - math.log(math.exp(0.0) + math.exp(-0.75)))
+    assert text.startswith("E = −(o3 − m − ln(exp(o2 − m) + exp(o3 − m))) = ")
+    assert text.endswith(f" = {e:.4g}, where m = the largest output = 0.5")
