@@ -171,10 +171,12 @@ def test_a_frame_that_does_not_exist_is_a_400_with_a_message(client):
     ({"activation": "gelu"}, "unknown activation 'gelu'"),
     ({"batch": "0"}, "batch must be from 1"),
 ])
-def test_bad_training_settings_are_a_400_with_a_message(client, params, message):
+def test_bad_training_settings_are_answered_with_the_problem_and_no_session(client, params,
+                                                                            message):
     r = client.post("/api/train", params=params)
-    assert r.status_code == 400
-    assert message in r.json()["error"]
+    assert r.status_code == 200 and set(r.json()) == {"problem"}  # no session id
+    assert message in r.json()["problem"]["message"]
+    assert r.json()["problem"]["field"] == next(iter(params))
 
 
 def test_an_ended_session_a_bad_point_and_a_long_address_are_answered(client):
@@ -333,9 +335,8 @@ def test_loss_chart_puts_the_largest_loss_at_the_top_and_thins_long_runs():
 def test_a_bad_training_field_is_named_so_the_page_shows_its_message_beside_it(client, params,
                                                                             field, message):
     r = client.post("/api/train", params=params)
-    assert r.status_code == 400
-    assert r.json()["field"] == field
-    assert message in r.json()["error"]
+    assert r.status_code == 200 and r.json()["problem"]["field"] == field
+    assert message in r.json()["problem"]["message"]
 
 
 def _clusters(per_class: int = 5) -> str:

@@ -2,8 +2,8 @@
 over the same functions the command line calls.
 
 Every field from the page is checked by the library's own checks. A view's fields that cannot
-be read are its answer ``{"problem": {"message", "field"}}`` (a student is typing); elsewhere a
-bad one is answered with status 400 and ``{"error": message}``, an ended training session with
+be read (the Step, Formula and Train views') are its answer ``{"problem": {"message",
+"field"}}``, status 200: a student is typing; elsewhere a bad one is answered with status 400 and ``{"error": message}``, an ended training session with
 404, a busy one with 409, a server with no room for another session or stream with 503, a
 request that a page of another site sent with 403. Nothing here reads a file but the page's own
 assets (and the spec given on the command line).
@@ -67,6 +67,11 @@ def _shortened(message: str) -> str:
     is named, not sent back whole."""
     most = limits.MAX_MESSAGE_CHARS
     return message if len(message) <= most else f"{message[:most]}… ({len(message):,} characters)"
+
+
+def _problem(e: Exception) -> dict:
+    """A view's fields that cannot be read, as its answer: the message and the field's name."""
+    return {"problem": {"message": _shortened(str(e)), "field": getattr(e, "field", "")}}
 
 
 def _error(message: str, status: int = 400) -> Response:
@@ -190,8 +195,7 @@ def create_app(spec: Spec | None = None, allowed_hosts: list[str] | None = None)
         try:
             return views.describe(request.path_params["view"], dict(request.query_params))
         except (ValueError, TypeError) as e:
-            return {"problem": {"message": _shortened(str(e)),
-                                "field": getattr(e, "field", "")}}
+            return _problem(e)
 
     def frame(request: Request) -> dict:
         p = request.path_params
@@ -199,7 +203,10 @@ def create_app(spec: Spec | None = None, allowed_hosts: list[str] | None = None)
         return {"svg": views.frame_svg(p["view"], dict(request.query_params), number)}
 
     def new_session(request: Request) -> dict:
-        settings = training.Settings.from_query(request.query_params)
+        try:  # the Train view's fields, as the other views': a problem is the answer
+            settings = training.Settings.from_query(request.query_params)
+        except (ValueError, TypeError) as e:
+            return _problem(e)
         sid, session = sessions.create(settings, _client(request))
         return {"id": sid, "points": session.points_svg(), **session.snapshot()}
 

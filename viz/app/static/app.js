@@ -416,6 +416,7 @@ const train = {
       try {
         const s = await api(`/api/train?${query}`, "POST");
         if (train.pending !== making) { return; }  // a newer session has been asked for
+        if (s.problem) { train.id = null; fieldProblem("train", s.problem); return; }
         train.id = s.id;
         fieldProblem("train", null);
         $("#view-train .overlay").innerHTML = s.points;
