@@ -3,10 +3,11 @@ over the same functions the command line calls.
 
 Every field from the page is checked by the library's own checks. A view's fields that cannot
 be read (the Step, Formula and Train views') are its answer ``{"problem": {"message",
-"field"}}``, status 200: a student is typing; elsewhere a bad one is answered with status 400 and ``{"error": message}``, an ended training session with
-404, a busy one with 409, a server with no room for another session or stream with 503, a
-request that a page of another site sent with 403. Nothing here reads a file but the page's own
-assets (and the spec given on the command line).
+"field"}}``, status 200: a student is typing. Elsewhere a bad request is answered with status
+400 and ``{"error": message}``, an ended training session with 404, a busy one with 409, a
+server with no room for another session or stream with 503, a request that a page of another
+site sent with 403. Nothing here reads a file but the page's own assets (and the spec given on
+the command line).
 """
 
 from __future__ import annotations
