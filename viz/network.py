@@ -122,10 +122,14 @@ def draw_network(model: Any, *, inputs: Sequence[float] | None = None,
                         last_errors if errors is None else errors, style)
     nodes, edges = _target_and_loss(model, _targets(target, model), loss, style)
     out += nodes
-    if lr is not None:
+    if lr is not None:  # under the targets and E, in their column
         link = ' href="#lr:η" tooltip="change η"' if links else ""
         out.append(f'\teta [label="η = {number(lr, digits)}" shape=plaintext{link}'
                    f'{style.pin("eta")}]')
+        column = [f"target{n.unit}" for n in model.layers[-1].neurons] if target is not None \
+            else []
+        if column:
+            out.append("\t{ rank=same; " + "; ".join([*column, "eta"]) + " }")
     out += _edges(neurons, edges, style)
     return Drawing("\n".join(out) + "\n}\n", fixed=layout is not None)
 
