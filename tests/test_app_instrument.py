@@ -187,3 +187,15 @@ def test_the_learning_rate_changed_on_the_picture_changes_every_update(tab, serv
     d6 = 2 * (1 - o6) * o6 * (1 - o6)
     assert cell(tab, "Updates", "w46", 4) == shown(-0.3 - 0.5 * (-d6 * o4))
     expect(link(tab, "#lr:η")).to_have_text(re.compile(r"^\s*η = 0\.5\s*$"))
+
+
+def test_a_number_changed_with_the_keyboard_gives_the_focus_back_to_it(tab, server):
+    open_view(tab, server, "?view=step")
+    link(tab, "#p:w14").focus()
+    tab.keyboard.press("Enter")
+    number = tab.locator("#view-step .editor input[inputmode]")
+    expect(number).to_be_focused()
+    tab.keyboard.type("0.5")  # the number was selected: typing replaces it
+    tab.keyboard.press("Enter")
+    expect(link(tab, "#p:w14")).to_contain_text("w14 = 0.5")
+    expect(link(tab, "#p:w14")).to_be_focused()  # the new picture's w14, ready for Tab

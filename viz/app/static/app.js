@@ -236,11 +236,29 @@ const step = {
     note.hidden = !message;
     $("#view-step .editor label:first-child input").toggleAttribute("aria-invalid", Boolean(message));
   },
+  // Closes the box; the focus goes back where it was: to the same link of the picture, and to
+  // the recomputed picture's once it is in (a keyboard user goes on from the number changed)
   closeEditor() {
     const editing = step.editing;
     step.editing = null;
     $("#view-step .editor").hidden = true;
-    if (editing && editing.back && editing.back.isConnected) { editing.back.focus(); }
+    const back = editing && editing.back;
+    if (!back) { return; }
+    const href = back.getAttribute("xlink:href");
+    if (!href) { if (back.isConnected) { back.focus(); } return; }
+    const box = $("#view-step .bp-picture");
+    const refocus = () => {
+      const link = $$("a", box).find((a) => a.getAttribute("xlink:href") === href);
+      // only while the focus is nowhere else (a replaced picture drops it to the body)
+      const now = document.activeElement;
+      if (link && (now === document.body || now === back || $("#view-step .editor").contains(now))) {
+        link.focus();
+      }
+    };
+    refocus();
+    const watch = new MutationObserver(refocus);
+    watch.observe(box, { childList: true });
+    setTimeout(() => watch.disconnect(), 10000);
   },
   // OK: the number and the frozen mark go into the fields, and the network is recomputed; a
   // number that cannot be read stays in the box with its message, nothing else changes
