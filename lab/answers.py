@@ -143,6 +143,14 @@ def _csv_rows(reader: Iterator[list[str]]) -> Iterator[list[str]]:
         raise AnswersError(f"line {reader.line_num}: not readable as CSV ({e})") from None
 
 
+def _unescaped(name: str) -> str:
+    """A double-quoted TOML key's text with its escapes read (as TOML reads them)."""
+    try:
+        return str(tomllib.loads(f'k = "{name}"')["k"])
+    except tomllib.TOMLDecodeError:
+        return name
+
+
 def _rows_toml(text: str, problems: list[str]) -> list[Row]:
     try:
         data = tomllib.loads(text)
@@ -163,6 +171,8 @@ def _rows_toml(text: str, problems: list[str]) -> list[Row]:
                      line)
         if m:
             name = m.group(1) or m.group(2) or m.group(3)
+            if m.group(1) and "\\" in name:  # a basic string's escapes: "o\u0034" is o4
+                name = _unescaped(name)
             written.setdefault(name, (k, m.group(5).strip() if m.group(4) == "=" else ""))
     rows = []
     for key, value in data.items():
