@@ -12,6 +12,12 @@ whole batch:
   one reduction of gathered rows (each operand receives the node's adjoint): the only maths here
   that is not taken from the rule table.
 
+A wide layer's units make one `linear` node with 2n + 1 parents each (a layer 256 wide: 131,000
+edges), and recording and grouping them edge by edge costs more than many runs. `Dense` names
+such a layer without recording it: its units' `linear` nodes and their activation, which become
+exactly the two groups the grouping would make (the same matrix product, the same rule on the
+same rows, so the same numbers); the recorded graph then starts from the layer's outputs.
+
 Every node keeps a row in one of two buffers (one column for single numbers, one column per
 example for batches). The parameters are the first rows of the single-number buffer, so
 `Program.data` and `Program.grad` are flat views of all parameters at once; `write_values` and
@@ -116,6 +122,27 @@ class _Group:
 DETACHED = "detached"  # the group op of `Detached` constants: recomputed forward, no backward
 
 
+@dataclass(frozen=True)
+class Dense:
+    """A layer of units o_j = f(Σᵢ W[j][i]·xᵢ + b_j), j = 1 … k, given to `compile` instead of
+    recorded: the units' `linear` nodes run as one matrix product, f as one group of its op.
+
+    weights: W[j] is unit j's list of weights (parameters), one per input.
+    biases: b_j, parameters.
+    inputs: the xᵢ: inputs of the program, or outputs of an earlier `Dense`.
+    outputs: one `BatchValue` leaf per unit standing for o_j in the recorded graph that reads
+        the layer (their numbers serve the recording only).
+    op, params: f as an op of the rule table with its parameters; None for f(x) = x.
+    """
+
+    weights: Sequence[Sequence[Value]]
+    biases: Sequence[Value]
+    inputs: Sequence[Value]
+    outputs: Sequence[Value]
+    op: str | None = None
+    params: tuple[float, ...] = ()
+
+
 def _kind(node: Value) -> int:
     return BATCH if isinstance(node.data, np.ndarray) else ONE
 
@@ -155,7 +182,7 @@ class Program:
     docstring. Make one with `compile`."""
 
     def __init__(self, output: Value, inputs: Sequence[Value], params: Sequence[Value],
-                 batch_size: int | None = None) -> None:
+                 batch_size: int | None = None, layers: Sequence[Dense] = ()) -> None:
         order, needs = _recorded_order(output)
         self.inputs = list(inputs)
         self.params = list(params)
@@ -175,15 +202,25 @@ class Program:
             count[kind] += 1
 
         for p in self.params:
-            if not isinstance(p, Value) or p.parents or isinstance(p, BatchValue):
+            # a type look-up first: a wide network has tens of thousands of parameters
+            if type(p) is not Value and (not isinstance(p, Value) or isinstance(p, BatchValue)) \
+                    or p.parents:
                 raise CompileError(f"a parameter must be a leaf Value holding one number, got "
                                    f"{p!r}")
-            place(p, ONE)
+        self._row.update(zip(self.params, zip([ONE] * len(self.params), range(len(self.params)),
+                                              strict=True), strict=True))
+        if len(self._row) != len(self.params):
+            twice = next(p for k, p in enumerate(self.params) if self._row[p][1] != k)
+            raise CompileError(f"{twice!r} is listed twice among the inputs and parameters")
+        count[ONE] = len(self.params)
         for x in self.inputs:
             if not isinstance(x, BatchValue) or x.parents:
                 raise CompileError(f"an input must be a leaf BatchValue (one number per "
                                    f"example), got {x!r}")
             place(x, BATCH)
+        self._groups: list[_Group] = []
+        for layer in layers:
+            self._groups += self._dense_groups(layer, place, count)
         constants: list[Value] = []
         for v in order:
             if v.parents or v in needs or v in self._row:
@@ -202,7 +239,6 @@ class Program:
         for v in order:
             if v.parents or v in needs:
                 keyed.setdefault(_group_key(v, depth[v], kind_of), []).append(v)
-        self._groups: list[_Group] = []
         for key in sorted(keyed, key=lambda k: k[0]):  # by depth; a stable sort keeps the rest
             nodes = keyed[key]
             kind = _kind(nodes[0])
@@ -224,6 +260,49 @@ class Program:
         self.grad: np.ndarray = self._adjoints[ONE][:n, 0]
         """∂output/∂parameter after a run, a flat view in the order of ``params``."""
         self.read_values()
+
+    def _dense_groups(self, layer: Dense, place: Any, count: list[int]) -> list[_Group]:
+        """A `Dense` layer's matrix product and activation groups, its rows placed (the net
+        inputs' rows have no node: nothing outside the layer reads them)."""
+        units = len(layer.outputs)
+        if len(layer.weights) != units or len(layer.biases) != units or not units:
+            raise CompileError(f"a dense layer needs one list of weights and one bias per output "
+                               f"unit, got {len(layer.weights)} lists, {len(layer.biases)} biases "
+                               f"and {units} outputs")
+        if any(len(w) != len(layer.inputs) for w in layer.weights):
+            raise CompileError(f"each unit of a dense layer needs one weight per input "
+                               f"({len(layer.inputs)})")
+        if not all(x in self._row and self._row[x][0] == BATCH for x in layer.inputs):
+            raise CompileError("a dense layer's inputs must be the program's inputs or an "
+                               "earlier dense layer's outputs")
+        n_params = len(self.params)
+        try:
+            weights = np.array([[self._row[w] for w in unit] for unit in layer.weights],
+                               dtype=np.intp).reshape(units, len(layer.inputs), 2)
+            biases = np.array([self._row[b] for b in layer.biases], dtype=np.intp)
+        except (KeyError, TypeError):
+            weights = biases = np.zeros((1, 2), dtype=np.intp) + n_params
+        # rows below n_params of the single-number buffer are exactly the parameters
+        if (weights[..., 1] >= n_params).any() or (biases[:, 1] >= n_params).any() or \
+                (weights[..., 0] != ONE).any() or (biases[:, 0] != ONE).any():
+            raise CompileError("a dense layer's weights and biases must be among the parameters")
+        net = slice(count[BATCH], count[BATCH] + units)
+        count[BATCH] += units if layer.op is not None else 0
+        for o in layer.outputs:
+            if not isinstance(o, BatchValue) or o.parents:
+                raise CompileError(f"a dense layer's outputs must be leaf BatchValues, got {o!r}")
+            place(o, BATCH)
+        bias_rows = _index(biases[:, 1].tolist())
+        groups = [_Group("matmul", BATCH, net, [
+            _Operand(ONE, weights[..., 1], _is_unique(weights[..., 1])),
+            self._operand(layer.inputs),
+            _Operand(ONE, bias_rows, _is_unique(bias_rows)),
+        ])]
+        if layer.op is not None:
+            out = slice(net.stop, count[BATCH])
+            groups.append(_Group(layer.op, BATCH, out, [_Operand(BATCH, net, True)],
+                                 tuple(layer.params)))
+        return groups
 
     def _plan_adjoints(self, n_params: int, n_constants: int, detached: set[int]) -> Index:
         """Choose how each operand position sends its contributions: nothing to the inputs,
@@ -423,7 +502,8 @@ def cycle_collector_paused() -> Iterator[None]:
 
 
 def compile(output: Value, inputs: Sequence[Value] = (),
-            params: Sequence[Value] | None = None, batch_size: int | None = None) -> Program:
+            params: Sequence[Value] | None = None, batch_size: int | None = None,
+            layers: Sequence[Dense] = ()) -> Program:
     """Record the graph of ``output`` and compile it for batches of its size, or of
     ``batch_size`` examples (a graph recorded on a few examples serves a batch of many: every
     per-example number is an input or `Detached`, and a mean's 1/B is a `PerBatch` constant).
@@ -433,9 +513,11 @@ def compile(output: Value, inputs: Sequence[Value] = (),
     params: the leaves whose gradients a run computes, in the order of the flat `Program.data`
         (default: every single-number leaf that is not a `Constant`, in topological order).
     Other single-number leaves are constants, baked in with the values they had.
+    layers: `Dense` layers in the order they run, before the recorded graph, which reads their
+        outputs (their weights and biases must be among ``params``).
     """
     with cycle_collector_paused():
         if params is None:
             params = [v for v in topological_order(output)
                       if not v.parents and not isinstance(v, BatchValue | Constant)]
-        return Program(output, inputs, params, batch_size)
+        return Program(output, inputs, params, batch_size, layers)

@@ -112,6 +112,11 @@ class Neuron(Module):
         self.out.label = self._labels[1]
         return self.out
 
+    @property
+    def activation_fn(self) -> Activation:
+        """The function f of o_j = f(i_j), Value → Value."""
+        return self._fn
+
     def named_weights(self) -> list[tuple[str, Value]]:
         return [(w.label, w) for w in self.w]
 
