@@ -178,7 +178,8 @@ class Layer(Module):
 
     def weights(self) -> list[Value]:
         """By input unit, then by receiving unit: w14 w15 w24 w25 …, as the slide lists them."""
-        return [n.w[i] for i in range(len(self.input_units)) for n in self.neurons]
+        # zip transposes the units' lists of weights in one C call (66,000 weights at width 256)
+        return [w for by_input in zip(*[n.w for n in self.neurons]) for w in by_input]
 
     def named_weights(self) -> list[tuple[str, Value]]:
         return [(w.label, w) for w in self.weights()]

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import math
 import numbers
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from os import PathLike
 
 from autograd_core import Value, zero_grad
+from autograd_core.compile import cycle_collector_paused
 
 from ._checks import plain_name, short_repr
 
@@ -95,9 +96,12 @@ class Module:
             raise TypeError(f"a state must be a dict of name -> number, got {type(state).__name__}")
         if not isinstance(strict, bool):
             raise TypeError(f"strict must be True or False, got {strict!r}")
-        params = dict(self.named_parameters())
-        missing = [n for n in params if n not in state] if strict else []
+        with cycle_collector_paused():  # a wide network has 66,000 (name, Value) pairs
+            params = dict(self.named_parameters())
         unknown = [str(n) for n in state if n not in params]
+        # with every name known, as many names as parameters means none is missing
+        missing = ([n for n in params if n not in state]
+                   if strict and (unknown or len(state) != len(params)) else [])
         for name in unknown:  # "w14" with a zero-width space would read as "w14 not in it"
             plain_name("a parameter name", name)
         if missing or unknown:
@@ -107,9 +111,11 @@ class Module:
             if unknown:
                 parts.append(f"not in this model: {_first_few(unknown)}")
             raise ValueError("; ".join(parts))
-        values = {name: _finite_number(state[name], name) for name in params if name in state}
-        for name, value in values.items():
-            params[name].data = value
+        if len(state) != len(params):
+            params = {n: p for n, p in params.items() if n in state}
+        values = _finite_numbers([state[name] for name in params], params)
+        for p, value in zip(params.values(), values, strict=True):
+            p.data = value
 
     def save(self, path: str | PathLike) -> None:
         """Write the model's shape and parameters to ``path`` as JSON; `nn.load` reads it back."""
@@ -139,6 +145,13 @@ def _first_few(names: list[str], shown: int = 5) -> str:
     """'w14, w15' or, for a long list, its first few names and how many there are in all."""
     head = ", ".join(n if len(n) <= 20 else f"{n[:20]}…" for n in names[:shown])
     return head if len(names) <= shown else f"{head} … ({len(names):,} in all)"
+
+
+def _finite_numbers(xs: list[object], names: Iterable[str]) -> list[float]:
+    """Each x as a finite float (`_finite_number`), at once when all are already such floats."""
+    if set(map(type, xs)) <= {float} and all(map(math.isfinite, xs)):
+        return xs  # type: ignore[return-value]
+    return [_finite_number(x, name) for x, name in zip(xs, names, strict=True)]
 
 
 def _finite_number(x: object, name: str) -> float:
