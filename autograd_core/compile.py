@@ -35,10 +35,12 @@ from __future__ import annotations
 
 import gc
 import types
+from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -49,6 +51,7 @@ from .graph import depths, topological_order
 from .rules import RULES, DomainError
 from .value import Constant, Value
 
+_DATA, _PARENTS = attrgetter("data"), attrgetter("parents")
 ONE, BATCH = 0, 1  # a node's kind: one number, or one per example; also its buffer's index
 
 # The rule table's array namespace for stacked batches (one row per node): the same elementwise
@@ -89,20 +92,31 @@ def _matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.n
     return np.matmul(a, b, out=out)
 
 
-def _strided(column: np.ndarray, index: np.ndarray) -> np.ndarray | None:
-    """``column[index]`` as a view, when the 2-D index steps regularly (start + s₀·j + s₁·i,
-    s₀, s₁ > 0, as an MLP lists a layer's weights: by input, then by unit), else None; with a
-    view a matrix product reads the weights in place and its gradient is added in place,
-    instead of a gather and a scatter of every weight on every run."""
+def _regular(index: np.ndarray) -> tuple[int, int, int] | None:
+    """(start, s₀, s₁) if the 2-D index is start + s₀·j + s₁·i with s₀, s₁ > 0 and no row twice
+    (as an MLP lists a layer's weights: by input, then by unit), else None."""
     rows, cols = index.shape
     start = int(index[0, 0])
     s0 = int(index[1, 0]) - start if rows > 1 else 1
     s1 = int(index[0, 1]) - start if cols > 1 else 1
-    regular = start + s0 * np.arange(rows)[:, None] + s1 * np.arange(cols)
-    if s0 <= 0 or s1 <= 0 or not np.array_equal(index, regular) or not _is_unique(index):
+    # steps this far apart never land on the same row twice
+    apart = s1 >= s0 * rows or s0 >= s1 * cols
+    if s0 <= 0 or s1 <= 0 or not apart:
         return None
+    regular = start + s0 * np.arange(rows)[:, None] + s1 * np.arange(cols)
+    return (start, s0, s1) if np.array_equal(index, regular) else None
+
+
+def _strided(column: np.ndarray, index: np.ndarray) -> np.ndarray | None:
+    """``column[index]`` as a view when the index is `_regular`, else None. With a view a
+    matrix product reads its weights in place and adds their gradient in place, instead of a
+    gather and a scatter of every weight on every run."""
+    steps = _regular(index)
+    if steps is None:
+        return None
+    start, s0, s1 = steps
     step = column.strides[0]
-    return np.lib.stride_tricks.as_strided(column[start:], (rows, cols), (s0 * step, s1 * step))
+    return np.lib.stride_tricks.as_strided(column[start:], index.shape, (s0 * step, s1 * step))
 
 
 def _is_unique(index: Index) -> bool:
@@ -162,6 +176,22 @@ class Dense:
     params: tuple[float, ...] = ()
 
 
+class _Rows(dict):
+    """Each node's (kind, row) in the buffers. The parameters, the first rows of the
+    single-number buffer, are looked up by their position in ``params`` (node → row) instead of
+    stored as pairs: a wide network has 66,000 of them."""
+
+    def __init__(self, params: dict[Value, int]) -> None:
+        super().__init__()
+        self.params = params
+
+    def __missing__(self, node: Value) -> tuple[int, int]:
+        return ONE, self.params[node]
+
+    def __contains__(self, node: object) -> bool:
+        return dict.__contains__(self, node) or node in self.params
+
+
 def _kind(node: Value) -> int:
     return BATCH if isinstance(node.data, np.ndarray) else ONE
 
@@ -211,7 +241,6 @@ class Program:
             raise CompileError(f"the graph mixes batches of sizes {sorted(sizes)}")
         recorded = sizes.pop() if sizes else 1
         self.batch_size = recorded if batch_size is None else batch_size
-        self._row: dict[Value, tuple[int, int]] = {}
         count = [0, 0]
 
         def place(node: Value, kind: int) -> None:
@@ -220,17 +249,17 @@ class Program:
             self._row[node] = (kind, count[kind])
             count[kind] += 1
 
-        for p in self.params:
-            # a type look-up first: a wide network has tens of thousands of parameters
-            if type(p) is not Value and (not isinstance(p, Value) or isinstance(p, BatchValue)) \
-                    or p.parents:
-                raise CompileError(f"a parameter must be a leaf Value holding one number, got "
-                                   f"{p!r}")
+        # at C speed for plain leaf Values first: a wide network has 66,000 parameters
+        if not set(map(type, self.params)) <= {Value} or any(map(_PARENTS, self.params)):
+            for p in self.params:
+                if not isinstance(p, Value) or p.parents or isinstance(p, BatchValue):
+                    raise CompileError(f"a parameter must be a leaf Value holding one number, "
+                                       f"got {p!r}")
         self._param_row = dict(zip(self.params, range(len(self.params))))
         if len(self._param_row) != len(self.params):
             twice = next(p for k, p in enumerate(self.params) if self._param_row[p] != k)
             raise CompileError(f"{twice!r} is listed twice among the inputs and parameters")
-        self._row.update(zip(self.params, zip(repeat(ONE), range(len(self.params)))))
+        self._row = _Rows(self._param_row)
         count[ONE] = len(self.params)
         for x in self.inputs:
             if not isinstance(x, BatchValue) or x.parents:
@@ -301,8 +330,8 @@ class Program:
                                "earlier dense layer's outputs")
         try:
             # one flat list: numpy reads 66,000 ints far faster than as many (kind, row) pairs
-            weights = np.array([self._param_row[w] for unit in layer.weights for w in unit],
-                               dtype=np.intp).reshape(units, len(layer.inputs))
+            weights = np.fromiter(map(self._param_row.__getitem__, chain(*layer.weights)),
+                                  np.intp, units * len(layer.inputs)).reshape(units, -1)
             biases = [self._param_row[b] for b in layer.biases]
         except (KeyError, TypeError):
             raise CompileError("a dense layer's weights and biases must be among the "
@@ -314,8 +343,10 @@ class Program:
                 raise CompileError(f"a dense layer's outputs must be leaf BatchValues, got {o!r}")
             place(o, BATCH)
         bias_rows = _index(biases)
+        # a regular layout (as an MLP's) is unique without sorting its 66,000 rows
+        unique = _regular(weights) is not None or _is_unique(weights)
         groups = [_Group("matmul", BATCH, net, [
-            _Operand(ONE, weights, _is_unique(weights)),
+            _Operand(ONE, weights, unique),
             self._operand(layer.inputs),
             _Operand(ONE, bias_rows, _is_unique(bias_rows)),
         ])]
@@ -384,7 +415,7 @@ class Program:
     # -- the Value view ----------------------------------------------------------------------
     def read_values(self) -> None:
         """Copy each parameter Value's ``data`` into the flat `data`."""
-        self.data[:] = [p.data for p in self.params]
+        self.data[:] = np.fromiter(map(_DATA, self.params), float, len(self.params))
 
     def write_values(self) -> None:
         """Copy the flat `data` and `grad` into each parameter Value's ``data`` and ``grad``."""
@@ -506,8 +537,11 @@ class Program:
 
 def write_values(params: Sequence[Value], data: np.ndarray, grad: np.ndarray) -> None:
     """Set each parameter Value's ``data`` and ``grad`` from flat arrays in the same order."""
-    for p, x, g in zip(params, data.tolist(), grad.tolist(), strict=True):
-        p.data, p.grad = x, g
+    if not len(params) == len(data) == len(grad):
+        raise ValueError(f"{len(params)} parameters, {len(data)} values, {len(grad)} gradients")
+    # setattr mapped at C speed: a wide network has 66,000 parameters
+    deque(map(setattr, params, repeat("data"), data.tolist()), maxlen=0)
+    deque(map(setattr, params, repeat("grad"), grad.tolist()), maxlen=0)
 
 
 @contextmanager

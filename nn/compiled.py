@@ -12,6 +12,8 @@ uncompiled.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import chain
+from operator import attrgetter
 
 import numpy as np
 
@@ -33,6 +35,7 @@ from .losses import LOSSES, binary_cross_entropy, kl_divergence
 from .module import Module
 from .optim import Optimizer
 
+_DATA = attrgetter("data")
 # built in, so they take the targets as the program's own inputs (a list of per-example columns;
 # the class losses make their per-example masks from it as `Detached` constants)
 _BUILT_IN_LOSSES = frozenset(LOSSES.values())
@@ -66,7 +69,7 @@ class CompiledTraining:
         self.model, self.loss_fn, self.optimizer = model, loss_fn, optimizer
         self.batch_loss = batch_loss
         self.params = optimizer.params
-        self.data = np.array([p.data for p in self.params])
+        self.data = np.fromiter(map(_DATA, self.params), float, len(self.params))
         """The parameters' values while training compiled, in the order of ``params``."""
         self.state = optimizer.pack_state()
         self.last_step = np.array(optimizer.last_step)
@@ -155,7 +158,8 @@ def dense_layers(model: Module, xs: list[Value]) -> list[Dense]:
         activation = _activation_op(neurons)
         if activation is None:
             return []
-        W = np.array([[w.data for w in n.w] for n in neurons])
+        W = np.fromiter(map(_DATA, chain(*[n.w for n in neurons])), float,
+                        len(neurons) * len(inputs)).reshape(len(neurons), -1)
         net = W @ h + np.array([[n.b.data] for n in neurons])
         # each stand-in holds what its unit's own activation node gives on the net input
         outs = [BatchValue(neurons[0].activation_fn(BatchValue(row)).data, label=f"o{n.unit}")
