@@ -22,13 +22,14 @@ from autograd_core import (
     BatchConstant,
     BatchValue,
     CompileError,
+    Dense,
     Program,
     Value,
     anomaly,
     topological_order,
 )
 from autograd_core import compile as compile_graph
-from autograd_core.compile import Dense, cycle_collector_paused, write_values
+from autograd_core.compile import cycle_collector_paused, write_values
 
 from .layers import MLP, Layer, Neuron
 from .losses import LOSSES, binary_cross_entropy, kl_divergence

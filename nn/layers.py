@@ -8,6 +8,7 @@ the weight from unit i to unit j is named w{i}{j} (w{i}_{j} once any unit number
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from .limits import check_sizes
 from .module import Module, refuse_duplicate_names
 
 Inputs = Sequence[Value | float] | np.ndarray
+_LABEL = attrgetter("label")
 
 
 def _is_table(xs: object) -> bool:
@@ -182,7 +184,8 @@ class Layer(Module):
         return [w for by_input in zip(*[n.w for n in self.neurons]) for w in by_input]
 
     def named_weights(self) -> list[tuple[str, Value]]:
-        return [(w.label, w) for w in self.weights()]
+        weights = self.weights()
+        return list(zip(map(_LABEL, weights), weights))
 
     def named_biases(self) -> list[tuple[str, Value]]:
         return [(n.b.label, n.b) for n in self.neurons]

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import math
 import numbers
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
+from itertools import repeat
 from os import PathLike
 
 from autograd_core import Value, zero_grad
@@ -98,7 +100,9 @@ class Module:
             raise TypeError(f"strict must be True or False, got {strict!r}")
         with cycle_collector_paused():  # a wide network has 66,000 (name, Value) pairs
             params = dict(self.named_parameters())
-        unknown = [str(n) for n in state if n not in params]
+        # the usual case (every name known) checked at C speed: 66,000 names at width 256
+        unknown = [] if state.keys() <= params.keys() else [
+            str(n) for n in state if n not in params]
         # with every name known, as many names as parameters means none is missing
         missing = ([n for n in params if n not in state]
                    if strict and (unknown or len(state) != len(params)) else [])
@@ -113,9 +117,8 @@ class Module:
             raise ValueError("; ".join(parts))
         if len(state) != len(params):
             params = {n: p for n, p in params.items() if n in state}
-        values = _finite_numbers([state[name] for name in params], params)
-        for p, value in zip(params.values(), values, strict=True):
-            p.data = value
+        values = _finite_numbers(list(map(state.__getitem__, params)), params)
+        deque(map(setattr, params.values(), repeat("data"), values), maxlen=0)
 
     def save(self, path: str | PathLike) -> None:
         """Write the model's shape and parameters to ``path`` as JSON; `nn.load` reads it back."""

@@ -50,7 +50,7 @@ def _parameters(params: Iterable[Value]) -> list[Value]:
         k, p = next((k, p) for k, p in enumerate(ps) if not isinstance(p, Value))
         raise TypeError(f"parameter {k} is a {type(p).__name__}, not a Value: an optimizer "
                         "can only update Values (use model.parameters())")
-    if len(set(map(id, ps))) != len(ps):
+    if len(set(ps)) != len(ps):  # Values hash by identity
         raise ValueError("the same parameter appears twice in the list: it would be updated twice")
     return ps
 
