@@ -162,9 +162,9 @@ def dense_layers(model: Module, xs: list[Value]) -> list[Dense]:
         W = np.fromiter(map(_DATA, chain(*[n.w for n in neurons])), float,
                         len(neurons) * len(inputs)).reshape(len(neurons), -1)
         net = W @ h + np.array([[n.b.data] for n in neurons])
-        # each stand-in holds what its unit's own activation node gives on the net input
-        outs = [BatchValue(neurons[0].activation_fn(BatchValue(row)).data, label=f"o{n.unit}")
-                for row, n in zip(net, neurons, strict=True)]
+        # the units' own activation on all their net inputs at once (one node, elementwise)
+        o = neurons[0].activation_fn(BatchValue(net.ravel())).data.reshape(net.shape)
+        outs = [BatchValue(row, label=f"o{n.unit}") for row, n in zip(o, neurons, strict=True)]
         layers.append(Dense([n.w for n in neurons], [n.b for n in neurons], inputs, outs,
                             *activation))
         inputs, h = outs, np.array([o.data for o in outs])
