@@ -231,7 +231,8 @@ class Program:
     docstring. Make one with `compile`."""
 
     def __init__(self, output: Value, inputs: Sequence[Value], params: Sequence[Value],
-                 batch_size: int | None = None, layers: Sequence[Dense] = ()) -> None:
+                 batch_size: int | None = None, layers: Sequence[Dense] = (),
+                 data: np.ndarray | None = None) -> None:
         order, needs = _recorded_order(output)
         self.inputs = list(inputs)
         self.params = list(params)
@@ -312,7 +313,10 @@ class Program:
         """The parameters' values, a flat view (writing to it changes what the next run uses)."""
         self.grad: np.ndarray = self._adjoints[ONE][:n, 0]
         """∂output/∂parameter after a run, a flat view in the order of ``params``."""
-        self.read_values()
+        if data is None:
+            self.read_values()
+        else:  # the caller's copy of the parameters' values (one pass fewer over them)
+            self.data[:] = data
 
     def _dense_groups(self, layer: Dense, place: Any, count: list[int]) -> list[_Group]:
         """A `Dense` layer's matrix product and activation groups, its rows placed (the net
@@ -564,7 +568,7 @@ def cycle_collector_paused() -> Iterator[None]:
 
 def compile(output: Value, inputs: Sequence[Value] = (),
             params: Sequence[Value] | None = None, batch_size: int | None = None,
-            layers: Sequence[Dense] = ()) -> Program:
+            layers: Sequence[Dense] = (), data: np.ndarray | None = None) -> Program:
     """Record the graph of ``output`` and compile it for batches of its size, or of
     ``batch_size`` examples (a graph recorded on a few examples serves a batch of many: every
     per-example number is an input or `Detached`, and a mean's 1/B is a `PerBatch` constant).
@@ -576,9 +580,11 @@ def compile(output: Value, inputs: Sequence[Value] = (),
     Other single-number leaves are constants, baked in with the values they had.
     layers: `Dense` layers in the order they run, before the recorded graph, which reads their
         outputs (their weights and biases must be among ``params``).
+    data: the parameters' values in the order of ``params``, if the caller has them as an array
+        already (default: read from each parameter's ``data``).
     """
     with cycle_collector_paused():
         if params is None:
             params = [v for v in topological_order(output)
                       if not v.parents and not isinstance(v, BatchValue | Constant)]
-        return Program(output, inputs, params, batch_size, layers)
+        return Program(output, inputs, params, batch_size, layers, data)

@@ -97,7 +97,8 @@ class CompiledTraining:
         loss = self.batch_loss(self.loss_fn, prediction, ts, r)
         if r < n:  # the loss's own checks of every target, on stand-in predictions
             self.loss_fn([BatchConstant(np.full(n, 0.5)) for _ in outputs], y)
-        program = compile_graph(loss, xs + ts, self.params, batch_size=n, layers=layers)
+        program = compile_graph(loss, xs + ts, self.params, batch_size=n, layers=layers,
+                                data=self.data)
         # a layer's outputs are in the program whether the loss reads them or not
         read = set(topological_order(loss)) if layers else program
         if not all(isinstance(o, BatchValue) and o in read for o in outputs):
