@@ -178,7 +178,7 @@ def _activation_op(neurons: list[Neuron]) -> tuple[str | None, tuple[float, ...]
     fn = neurons[0].activation_fn
     if any(type(n) is not Neuron or n.activation_fn is not fn for n in neurons):
         return None
-    probe = BatchValue(np.zeros(1))
+    probe = BatchValue(np.full(1, 0.5))  # inside the domain of every op of one argument
     out = fn(probe)
     if out is probe:
         return None, ()
