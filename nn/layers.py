@@ -191,6 +191,10 @@ class Layer(Module):
     def named_biases(self) -> list[tuple[str, Value]]:
         return [(n.b.label, n.b) for n in self.neurons]
 
+    def parameter_names(self) -> list[str]:
+        # the names are the labels (named_weights, named_biases), read without making 66,000 pairs
+        return list(map(_LABEL, self.parameters()))
+
     def parameters(self) -> list[Value]:
         """The order of `named_parameters`, without making a (name, Value) pair for each: a
         network 256 wide has 66,000 parameters, and fit asks for them at every call."""
@@ -265,6 +269,10 @@ class MLP(Module):
 
     def named_biases(self) -> list[tuple[str, Value]]:
         return [item for layer in self.layers for item in layer.named_biases()]
+
+    def parameter_names(self) -> list[str]:
+        # the names are the labels (each layer's named_weights, named_biases), without pairs
+        return list(map(_LABEL, self.parameters()))
 
     def set_weights(self, weights: Sequence, biases: Sequence) -> None:
         """Set every parameter from nested lists: `weights[layer][unit][input]` and

@@ -48,6 +48,10 @@ class Module:
         """Every trainable Value, in the order of `named_parameters`."""
         return [p for _, p in self.named_parameters()]
 
+    def parameter_names(self) -> list[str]:
+        """The names of `parameters()`, in the same order (w14 … w56, b4 …)."""
+        return [name for name, _ in self.named_parameters()]
+
     def zero_grad(self) -> None:
         """Reset every parameter's gradient to 0 (gradients accumulate across backward calls)."""
         zero_grad(self.parameters())
@@ -98,8 +102,8 @@ class Module:
             raise TypeError(f"a state must be a dict of name -> number, got {type(state).__name__}")
         if not isinstance(strict, bool):
             raise TypeError(f"strict must be True or False, got {strict!r}")
-        with cycle_collector_paused():  # a wide network has 66,000 (name, Value) pairs
-            params = dict(self.named_parameters())
+        with cycle_collector_paused():  # a wide network has 66,000 parameters
+            params = dict(zip(self.parameter_names(), self.parameters(), strict=True))
         if type(state) is dict and len(state) == len(params):
             try:  # the usual case: the same names (the look-ups find them all, none is unknown)
                 values = list(map(state.__getitem__, params))
