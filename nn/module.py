@@ -103,19 +103,13 @@ class Module:
         if not isinstance(strict, bool):
             raise TypeError(f"strict must be True or False, got {strict!r}")
         with cycle_collector_paused():  # a wide network has 66,000 parameters
-            params = dict(zip(self.parameter_names(), self.parameters(), strict=True))
-        if type(state) is dict and len(state) == len(params):
-            try:  # the usual case: the same names (the look-ups find them all, none is unknown)
-                values = list(map(state.__getitem__, params))
-            except KeyError:
-                values = None
-            if values is not None:
-                self._set_data(params, values)
-                return
+            names, values = self.parameter_names(), self.parameters()
+        if type(state) is dict and list(state) == names:  # this model's names in its order
+            self._set_data(names, values, list(state.values()))
+            return
+        params = dict(zip(names, values, strict=True))
         unknown = [str(n) for n in state if n not in params]
-        # with every name known, as many names as parameters means none is missing
-        missing = ([n for n in params if n not in state]
-                   if strict and (unknown or len(state) != len(params)) else [])
+        missing = [n for n in params if n not in state] if strict else []
         for name in unknown:  # "w14" with a zero-width space would read as "w14 not in it"
             plain_name("a parameter name", name)
         if missing or unknown:
@@ -125,16 +119,15 @@ class Module:
             if unknown:
                 parts.append(f"not in this model: {_first_few(unknown)}")
             raise ValueError("; ".join(parts))
-        if len(state) != len(params):
-            params = {n: p for n, p in params.items() if n in state}
-        self._set_data(params, list(map(state.__getitem__, params)))
+        names = [n for n in params if n in state]
+        self._set_data(names, [params[n] for n in names], [state[n] for n in names])
 
     @staticmethod
-    def _set_data(params: dict[str, Value], values: list[object]) -> None:
-        """Each parameter's ``data`` from ``values`` (in the order of ``params``), after
-        checking them all (ValueError naming the first that is not a finite number)."""
-        values = _finite_numbers(values, params)
-        deque(map(setattr, params.values(), repeat("data"), values), maxlen=0)
+    def _set_data(names: list[str], params: list[Value], values: list[object]) -> None:
+        """Each parameter's ``data`` from ``values`` (all in the same order), after checking them
+        all (ValueError naming the first that is not a finite number)."""
+        values = _finite_numbers(values, names)
+        deque(map(setattr, params, repeat("data"), values), maxlen=0)
 
     def save(self, path: str | PathLike) -> None:
         """Write the model's shape and parameters to ``path`` as JSON; `nn.load` reads it back."""
