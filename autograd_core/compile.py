@@ -326,9 +326,12 @@ class Program:
             raise CompileError(f"a dense layer needs one list of weights and one bias per output "
                                f"unit, got {len(layer.weights)} lists, {len(layer.biases)} biases "
                                f"and {units} outputs")
-        if any(len(w) != len(layer.inputs) for w in layer.weights):
+        if not layer.inputs or any(len(w) != len(layer.inputs) for w in layer.weights):
             raise CompileError(f"each unit of a dense layer needs one weight per input "
-                               f"({len(layer.inputs)})")
+                               f"({len(layer.inputs)}), and a layer at least one input")
+        if layer.op is not None and (layer.op not in RULES or RULES[layer.op].arity != 1):
+            raise CompileError(f"a dense layer's activation must be an op of one argument from "
+                               f"the rule table, got {layer.op!r}")
         if not all(x in self._row and self._row[x][0] == BATCH for x in layer.inputs):
             raise CompileError("a dense layer's inputs must be the program's inputs or an "
                                "earlier dense layer's outputs")

@@ -448,3 +448,5 @@ def test_a_dense_layer_refuses_weights_that_are_not_parameters_and_inputs_it_can
         compile(loss, [], [w, b], layers=[Dense([[w]], [b], [x], [o])])
     with pytest.raises(CompileError, match="one weight per input"):
         compile(loss, [x], [w, b], layers=[Dense([[w, w]], [b], [x], [o])])
+    with pytest.raises(CompileError, match="an op of one argument"):
+        compile(loss, [x], [w, b], layers=[Dense([[w]], [b], [x], [o], "mul")])
