@@ -17,7 +17,7 @@ from .batch import (
     linear,
     vsum,
 )
-from .compile import CompileError, Program, compile
+from .compile import CompileError, Dense, Program, compile
 from .gradcheck import GradcheckError, GradcheckReport, gradcheck
 from .graph import (
     backward,
@@ -36,7 +36,7 @@ from .value import Constant, Value, apply, as_value
 __all__ = [
     "BatchConstant", "BatchValue", "Detached", "PerBatch", "apply_batch", "batch_mean", "batch_sum",
     "is_batched",
-    "CompileError", "Program", "compile",
+    "CompileError", "Dense", "Program", "compile",
     "RULES", "AnomalyError", "Constant", "DomainError", "GradcheckError", "GradcheckReport",
     "Trace", "Value", "apply", "as_value", "backward", "backward_walk", "by_depth",
     "detect_anomaly",

@@ -12,6 +12,12 @@ whole batch:
   one reduction of gathered rows (each operand receives the node's adjoint): the only maths here
   that is not taken from the rule table.
 
+A wide layer's units make one `linear` node with 2n + 1 parents each (a layer 256 wide: 131,000
+edges), and recording and grouping them edge by edge costs more than many runs. `Dense` names
+such a layer without recording it: its units' `linear` nodes and their activation, which become
+exactly the two groups the grouping would make (the same matrix product, the same rule on the
+same rows, so the same numbers); the recorded graph then starts from the layer's outputs.
+
 Every node keeps a row in one of two buffers (one column for single numbers, one column per
 example for batches). The parameters are the first rows of the single-number buffer, so
 `Program.data` and `Program.grad` are flat views of all parameters at once; `write_values` and
@@ -29,9 +35,12 @@ from __future__ import annotations
 
 import gc
 import types
+from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain, repeat
+from operator import attrgetter, is_
 from typing import Any
 
 import numpy as np
@@ -42,6 +51,7 @@ from .graph import depths, topological_order
 from .rules import RULES, DomainError
 from .value import Constant, Value
 
+_DATA, _PARENTS = attrgetter("data"), attrgetter("parents")
 ONE, BATCH = 0, 1  # a node's kind: one number, or one per example; also its buffer's index
 
 # The rule table's array namespace for stacked batches (one row per node): the same elementwise
@@ -82,6 +92,33 @@ def _matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.n
     return np.matmul(a, b, out=out)
 
 
+def _regular(index: np.ndarray) -> tuple[int, int, int] | None:
+    """(start, s₀, s₁) if the 2-D index is start + s₀·j + s₁·i with s₀, s₁ > 0 and no row twice
+    (as an MLP lists a layer's weights: by input, then by unit), else None."""
+    rows, cols = index.shape
+    start = int(index[0, 0])
+    s0 = int(index[1, 0]) - start if rows > 1 else 1
+    s1 = int(index[0, 1]) - start if cols > 1 else 1
+    # steps this far apart never land on the same row twice
+    apart = s1 >= s0 * rows or s0 >= s1 * cols
+    if s0 <= 0 or s1 <= 0 or not apart:
+        return None
+    regular = start + s0 * np.arange(rows)[:, None] + s1 * np.arange(cols)
+    return (start, s0, s1) if np.array_equal(index, regular) else None
+
+
+def _strided(column: np.ndarray, index: np.ndarray) -> np.ndarray | None:
+    """``column[index]`` as a view when the index is `_regular`, else None. With a view a
+    matrix product reads its weights in place and adds their gradient in place, instead of a
+    gather and a scatter of every weight on every run."""
+    steps = _regular(index)
+    if steps is None:
+        return None
+    start, s0, s1 = steps
+    step = column.strides[0]
+    return np.lib.stride_tricks.as_strided(column[start:], index.shape, (s0 * step, s1 * step))
+
+
 def _is_unique(index: Index) -> bool:
     return isinstance(index, slice) or len(np.unique(index)) == index.size
 
@@ -111,9 +148,48 @@ class _Group:
     params: tuple[float, ...] = ()
     saved: tuple[Any, ...] = field(default=(), repr=False)
     fn: Any = None  # a `Detached` group's function
+    # a matrix product's weights and their adjoints as views of the buffers, if `_strided`
+    views: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
 
 DETACHED = "detached"  # the group op of `Detached` constants: recomputed forward, no backward
+
+
+@dataclass(frozen=True)
+class Dense:
+    """A layer of units o_j = f(Σᵢ W[j][i]·xᵢ + b_j), j = 1 … k, given to `compile` instead of
+    recorded: the units' `linear` nodes run as one matrix product, f as one group of its op.
+
+    weights: W[j] is unit j's list of weights (parameters), one per input.
+    biases: b_j, parameters.
+    inputs: the xᵢ: inputs of the program, or outputs of an earlier `Dense`.
+    outputs: one `BatchValue` leaf per unit standing for o_j in the recorded graph that reads
+        the layer (their numbers serve the recording only).
+    op, params: f as an op of the rule table with its parameters; None for f(x) = x.
+    """
+
+    weights: Sequence[Sequence[Value]]
+    biases: Sequence[Value]
+    inputs: Sequence[Value]
+    outputs: Sequence[Value]
+    op: str | None = None
+    params: tuple[float, ...] = ()
+
+
+class _Rows(dict):
+    """Each node's (kind, row) in the buffers. The parameters, the first rows of the
+    single-number buffer, are looked up by their position in ``params`` (node → row) instead of
+    stored as pairs: a wide network has 66,000 of them."""
+
+    def __init__(self, params: dict[Value, int]) -> None:
+        super().__init__()
+        self.params = params
+
+    def __missing__(self, node: Value) -> tuple[int, int]:
+        return ONE, self.params[node]
+
+    def __contains__(self, node: object) -> bool:
+        return dict.__contains__(self, node) or node in self.params
 
 
 def _kind(node: Value) -> int:
@@ -155,7 +231,8 @@ class Program:
     docstring. Make one with `compile`."""
 
     def __init__(self, output: Value, inputs: Sequence[Value], params: Sequence[Value],
-                 batch_size: int | None = None) -> None:
+                 batch_size: int | None = None, layers: Sequence[Dense] = (),
+                 data: np.ndarray | None = None) -> None:
         order, needs = _recorded_order(output)
         self.inputs = list(inputs)
         self.params = list(params)
@@ -165,7 +242,6 @@ class Program:
             raise CompileError(f"the graph mixes batches of sizes {sorted(sizes)}")
         recorded = sizes.pop() if sizes else 1
         self.batch_size = recorded if batch_size is None else batch_size
-        self._row: dict[Value, tuple[int, int]] = {}
         count = [0, 0]
 
         def place(node: Value, kind: int) -> None:
@@ -174,16 +250,26 @@ class Program:
             self._row[node] = (kind, count[kind])
             count[kind] += 1
 
-        for p in self.params:
-            if not isinstance(p, Value) or p.parents or isinstance(p, BatchValue):
-                raise CompileError(f"a parameter must be a leaf Value holding one number, got "
-                                   f"{p!r}")
-            place(p, ONE)
+        # at C speed for plain leaf Values first: a wide network has 66,000 parameters
+        if not set(map(type, self.params)) <= {Value} or any(map(_PARENTS, self.params)):
+            for p in self.params:
+                if not isinstance(p, Value) or p.parents or isinstance(p, BatchValue):
+                    raise CompileError(f"a parameter must be a leaf Value holding one number, "
+                                       f"got {p!r}")
+        self._param_row = dict(zip(self.params, range(len(self.params))))
+        if len(self._param_row) != len(self.params):
+            twice = next(p for k, p in enumerate(self.params) if self._param_row[p] != k)
+            raise CompileError(f"{twice!r} is listed twice among the inputs and parameters")
+        self._row = _Rows(self._param_row)
+        count[ONE] = len(self.params)
         for x in self.inputs:
             if not isinstance(x, BatchValue) or x.parents:
                 raise CompileError(f"an input must be a leaf BatchValue (one number per "
                                    f"example), got {x!r}")
             place(x, BATCH)
+        self._groups: list[_Group] = []
+        for layer in layers:
+            self._groups += self._dense_groups(layer, place, count)
         constants: list[Value] = []
         for v in order:
             if v.parents or v in needs or v in self._row:
@@ -202,7 +288,6 @@ class Program:
         for v in order:
             if v.parents or v in needs:
                 keyed.setdefault(_group_key(v, depth[v], kind_of), []).append(v)
-        self._groups: list[_Group] = []
         for key in sorted(keyed, key=lambda k: k[0]):  # by depth; a stable sort keeps the rest
             nodes = keyed[key]
             kind = _kind(nodes[0])
@@ -214,6 +299,11 @@ class Program:
 
         self._values = [np.zeros((count[ONE], 1)), np.zeros((count[BATCH], self.batch_size))]
         self._adjoints = [np.zeros_like(b) for b in self._values]
+        for g in self._groups:
+            if g.op == "matmul":
+                values = _strided(self._values[ONE][:, 0], g.operands[0].index)
+                if values is not None:
+                    g.views = values, _strided(self._adjoints[ONE][:, 0], g.operands[0].index)
         self._zero = self._plan_adjoints(len(self.params), len(constants), detached)
         for c in constants:
             self._values[ONE][self._row[c][1]] = (
@@ -223,7 +313,65 @@ class Program:
         """The parameters' values, a flat view (writing to it changes what the next run uses)."""
         self.grad: np.ndarray = self._adjoints[ONE][:n, 0]
         """∂output/∂parameter after a run, a flat view in the order of ``params``."""
-        self.read_values()
+        if data is None:
+            self.read_values()
+        else:  # the caller's copy of the parameters' values (one pass fewer over them)
+            self.data[:] = data
+
+    def _dense_groups(self, layer: Dense, place: Any, count: list[int]) -> list[_Group]:
+        """A `Dense` layer's matrix product and activation groups, its rows placed (the net
+        inputs' rows have no node: nothing outside the layer reads them)."""
+        units = len(layer.outputs)
+        if len(layer.weights) != units or len(layer.biases) != units or not units:
+            raise CompileError(f"a dense layer needs one list of weights and one bias per output "
+                               f"unit, got {len(layer.weights)} lists, {len(layer.biases)} biases "
+                               f"and {units} outputs")
+        if not layer.inputs or any(len(w) != len(layer.inputs) for w in layer.weights):
+            raise CompileError(f"each unit of a dense layer needs one weight per input "
+                               f"({len(layer.inputs)}), and a layer at least one input")
+        if layer.op is not None and (layer.op not in RULES or RULES[layer.op].arity != 1):
+            raise CompileError(f"a dense layer's activation must be an op of one argument from "
+                               f"the rule table, got {layer.op!r}")
+        if not all(x in self._row and self._row[x][0] == BATCH for x in layer.inputs):
+            raise CompileError("a dense layer's inputs must be the program's inputs or an "
+                               "earlier dense layer's outputs")
+        try:
+            weights = self._weight_rows(layer.weights)
+            biases = [self._param_row[b] for b in layer.biases]
+        except (KeyError, TypeError):
+            raise CompileError("a dense layer's weights and biases must be among the "
+                               "parameters") from None
+        net = slice(count[BATCH], count[BATCH] + units)
+        count[BATCH] += units if layer.op is not None else 0
+        for o in layer.outputs:
+            if not isinstance(o, BatchValue) or o.parents:
+                raise CompileError(f"a dense layer's outputs must be leaf BatchValues, got {o!r}")
+            place(o, BATCH)
+        bias_rows = _index(biases)
+        # a regular layout (as an MLP's) is unique without sorting its 66,000 rows
+        unique = _regular(weights) is not None or _is_unique(weights)
+        groups = [_Group("matmul", BATCH, net, [
+            _Operand(ONE, weights, unique),
+            self._operand(layer.inputs),
+            _Operand(ONE, bias_rows, _is_unique(bias_rows)),
+        ])]
+        if layer.op is not None:
+            out = slice(net.stop, count[BATCH])
+            groups.append(_Group(layer.op, BATCH, out, [_Operand(BATCH, net, True)],
+                                 tuple(layer.params)))
+        return groups
+
+    def _weight_rows(self, weights: Sequence[Sequence[Value]]) -> np.ndarray:
+        """Each weight's row W[j][i] (its position among the parameters; KeyError if one is not a
+        parameter). Where the layer's weights are consecutive parameters listed by input, then by
+        unit (as an MLP lists them), that is checked by identity alone, at C speed."""
+        units, n_in = len(weights), len(weights[0])
+        start = self._param_row[weights[0][0]]
+        block = self.params[start:start + units * n_in]
+        if len(block) == units * n_in and all(map(is_, block, chain(*zip(*weights)))):
+            return start + np.arange(units * n_in).reshape(n_in, units).T
+        return np.fromiter(map(self._param_row.__getitem__, chain(*weights)), np.intp,
+                           units * n_in).reshape(units, n_in)
 
     def _plan_adjoints(self, n_params: int, n_constants: int, detached: set[int]) -> Index:
         """Choose how each operand position sends its contributions: nothing to the inputs,
@@ -284,7 +432,7 @@ class Program:
     # -- the Value view ----------------------------------------------------------------------
     def read_values(self) -> None:
         """Copy each parameter Value's ``data`` into the flat `data`."""
-        self.data[:] = [p.data for p in self.params]
+        self.data[:] = np.fromiter(map(_DATA, self.params), float, len(self.params))
 
     def write_values(self) -> None:
         """Copy the flat `data` and `grad` into each parameter Value's ``data`` and ``grad``."""
@@ -338,7 +486,8 @@ class Program:
             out = self._values[g.kind][g.out]
             if g.op == "matmul":
                 weights, xs, bias = g.operands
-                w, x = self._values[ONE][:, 0][weights.index], self._gather(xs)
+                w = g.views[0] if g.views else self._values[ONE][:, 0][weights.index]
+                x = self._gather(xs)
                 _matmul(w, x, out=out)
                 out += self._gather(bias)
                 g.saved = (w, x)
@@ -365,7 +514,12 @@ class Program:
             if g.op == "matmul":
                 weights, xs, bias = g.operands
                 w, x = g.saved
-                _scatter_add(self._adjoints[ONE][:, 0], weights.index, grad @ x.T, weights.unique)
+                if g.views:
+                    weight_grads = g.views[1]
+                    weight_grads += grad @ x.T
+                else:
+                    _scatter_add(self._adjoints[ONE][:, 0], weights.index, grad @ x.T,
+                                 weights.unique)
                 if xs.mode == ASSIGN and isinstance(xs.index, slice):
                     _matmul(w.T, grad, out=self._adjoints[BATCH][xs.index])
                 elif xs.mode != SKIP:
@@ -400,8 +554,11 @@ class Program:
 
 def write_values(params: Sequence[Value], data: np.ndarray, grad: np.ndarray) -> None:
     """Set each parameter Value's ``data`` and ``grad`` from flat arrays in the same order."""
-    for p, x, g in zip(params, data.tolist(), grad.tolist(), strict=True):
-        p.data, p.grad = x, g
+    if not len(params) == len(data) == len(grad):
+        raise ValueError(f"{len(params)} parameters, {len(data)} values, {len(grad)} gradients")
+    # setattr mapped at C speed: a wide network has 66,000 parameters
+    deque(map(setattr, params, repeat("data"), data.tolist()), maxlen=0)
+    deque(map(setattr, params, repeat("grad"), grad.tolist()), maxlen=0)
 
 
 @contextmanager
@@ -423,7 +580,8 @@ def cycle_collector_paused() -> Iterator[None]:
 
 
 def compile(output: Value, inputs: Sequence[Value] = (),
-            params: Sequence[Value] | None = None, batch_size: int | None = None) -> Program:
+            params: Sequence[Value] | None = None, batch_size: int | None = None,
+            layers: Sequence[Dense] = (), data: np.ndarray | None = None) -> Program:
     """Record the graph of ``output`` and compile it for batches of its size, or of
     ``batch_size`` examples (a graph recorded on a few examples serves a batch of many: every
     per-example number is an input or `Detached`, and a mean's 1/B is a `PerBatch` constant).
@@ -433,9 +591,13 @@ def compile(output: Value, inputs: Sequence[Value] = (),
     params: the leaves whose gradients a run computes, in the order of the flat `Program.data`
         (default: every single-number leaf that is not a `Constant`, in topological order).
     Other single-number leaves are constants, baked in with the values they had.
+    layers: `Dense` layers in the order they run, before the recorded graph, which reads their
+        outputs (their weights and biases must be among ``params``).
+    data: the parameters' values in the order of ``params``, if the caller has them as an array
+        already (default: read from each parameter's ``data``).
     """
     with cycle_collector_paused():
         if params is None:
             params = [v for v in topological_order(output)
                       if not v.parents and not isinstance(v, BatchValue | Constant)]
-        return Program(output, inputs, params, batch_size)
+        return Program(output, inputs, params, batch_size, layers, data)

@@ -12,16 +12,31 @@ uncompiled.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import chain
+from operator import attrgetter
 
 import numpy as np
 
-from autograd_core import BatchConstant, BatchValue, CompileError, Program, Value, anomaly
+from autograd_core import (
+    RULES,
+    BatchConstant,
+    BatchValue,
+    CompileError,
+    Dense,
+    Program,
+    Value,
+    anomaly,
+    topological_order,
+)
 from autograd_core import compile as compile_graph
 from autograd_core.compile import cycle_collector_paused, write_values
 
+from .layers import MLP, Layer, Neuron
 from .losses import LOSSES, binary_cross_entropy, kl_divergence
+from .module import Module
 from .optim import Optimizer
 
+_DATA = attrgetter("data")
 # built in, so they take the targets as the program's own inputs (a list of per-example columns;
 # the class losses make their per-example masks from it as `Detached` constants)
 _BUILT_IN_LOSSES = frozenset(LOSSES.values())
@@ -55,7 +70,7 @@ class CompiledTraining:
         self.model, self.loss_fn, self.optimizer = model, loss_fn, optimizer
         self.batch_loss = batch_loss
         self.params = optimizer.params
-        self.data = np.array([p.data for p in self.params])
+        self.data = np.fromiter(map(_DATA, self.params), float, len(self.params))
         """The parameters' values while training compiled, in the order of ``params``."""
         self.state = optimizer.pack_state()
         self.last_step = np.array(optimizer.last_step)
@@ -72,13 +87,21 @@ class CompiledTraining:
         r = n if self.loss_fn in _SHAPE_FROM_DATA else min(n, RECORD_EXAMPLES)
         xs = [BatchValue(X[:r, k], label=f"x{k + 1}") for k in range(X.shape[1])]
         ts = [BatchConstant(col) for col in _target_columns(y[:r])]
-        prediction = self.model(xs)
+        layers = dense_layers(self.model, xs)
+        if layers:  # the recorded graph starts from the last layer's outputs
+            outs = list(layers[-1].outputs)
+            prediction: Value | list[Value] = outs[0] if len(outs) == 1 else outs
+        else:
+            prediction = self.model(xs)
         outputs = list(prediction) if isinstance(prediction, list | tuple) else [prediction]
         loss = self.batch_loss(self.loss_fn, prediction, ts, r)
         if r < n:  # the loss's own checks of every target, on stand-in predictions
             self.loss_fn([BatchConstant(np.full(n, 0.5)) for _ in outputs], y)
-        program = compile_graph(loss, xs + ts, self.params, batch_size=n)
-        if not all(isinstance(o, BatchValue) and o in program for o in outputs):
+        program = compile_graph(loss, xs + ts, self.params, batch_size=n, layers=layers,
+                                data=self.data)
+        # a layer's outputs are in the program whether the loss reads them or not
+        read = set(topological_order(loss)) if layers else program
+        if not all(isinstance(o, BatchValue) and o in read for o in outputs):
             raise CompileError("the loss does not depend on every output of the model for every "
                                "example")
         return program, outputs
@@ -121,6 +144,47 @@ class CompiledTraining:
         """Write every flat number back: parameters and gradients, optimizer state, last step."""
         self.write_values()
         self.optimizer.unpack_state(self.state, self.last_step)
+
+
+def dense_layers(model: Module, xs: list[Value]) -> list[Dense]:
+    """An `MLP`'s layers as `Dense` layers for the compiler (each layer's `linear` units and
+    their activation, one matrix product and one op), with stand-ins for each layer's outputs on
+    the examples ``xs``; [] if the model is not a plain MLP whose activations are single ops of
+    the rule table (it is then recorded unit by unit)."""
+    if type(model) is not MLP or any(type(layer) is not Layer for layer in model.layers):
+        return []
+    layers: list[Dense] = []
+    inputs, h = xs, np.array([x.data for x in xs])
+    for layer in model.layers:
+        neurons = layer.neurons
+        activation = _activation_op(neurons)
+        if activation is None:
+            return []
+        W = np.fromiter(map(_DATA, chain(*[n.w for n in neurons])), float,
+                        len(neurons) * len(inputs)).reshape(len(neurons), -1)
+        net = W @ h + np.array([[n.b.data] for n in neurons])
+        # the units' own activation on all their net inputs at once (one node, elementwise)
+        o = neurons[0].activation_fn(BatchValue(net.ravel())).data.reshape(net.shape)
+        outs = [BatchValue(row, label=f"o{n.unit}") for row, n in zip(o, neurons, strict=True)]
+        layers.append(Dense([n.w for n in neurons], [n.b for n in neurons], inputs, outs,
+                            *activation))
+        inputs, h = outs, np.array([o.data for o in outs])
+    return layers
+
+
+def _activation_op(neurons: list[Neuron]) -> tuple[str | None, tuple[float, ...]] | None:
+    """The op of the rule table (and its parameters) that the units' shared activation adds on
+    top of their net input: (None, ()) for the identity, None if it is not one op."""
+    fn = neurons[0].activation_fn
+    if any(type(n) is not Neuron or n.activation_fn is not fn for n in neurons):
+        return None
+    probe = BatchValue(np.full(1, 0.5))  # inside the domain of every op of one argument
+    out = fn(probe)
+    if out is probe:
+        return None, ()
+    if isinstance(out, Value) and out.parents == (probe,) and out.op in RULES:
+        return out.op, out.params
+    return None
 
 
 def _target_columns(y: np.ndarray) -> Sequence[np.ndarray]:

@@ -8,6 +8,8 @@ the weight from unit i to unit j is named w{i}{j} (w{i}_{j} once any unit number
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
+from operator import attrgetter
 
 import numpy as np
 
@@ -21,6 +23,7 @@ from .limits import check_sizes
 from .module import Module, refuse_duplicate_names
 
 Inputs = Sequence[Value | float] | np.ndarray
+_LABEL = attrgetter("label")
 
 
 def _is_table(xs: object) -> bool:
@@ -112,6 +115,11 @@ class Neuron(Module):
         self.out.label = self._labels[1]
         return self.out
 
+    @property
+    def activation_fn(self) -> Activation:
+        """The function f of o_j = f(i_j), Value → Value."""
+        return self._fn
+
     def named_weights(self) -> list[tuple[str, Value]]:
         return [(w.label, w) for w in self.w]
 
@@ -173,13 +181,19 @@ class Layer(Module):
 
     def weights(self) -> list[Value]:
         """By input unit, then by receiving unit: w14 w15 w24 w25 …, as the slide lists them."""
-        return [n.w[i] for i in range(len(self.input_units)) for n in self.neurons]
+        # zip transposes the units' lists of weights at C speed (66,000 weights at width 256)
+        return list(chain.from_iterable(zip(*[n.w for n in self.neurons])))
 
     def named_weights(self) -> list[tuple[str, Value]]:
-        return [(w.label, w) for w in self.weights()]
+        weights = self.weights()
+        return list(zip(map(_LABEL, weights), weights))
 
     def named_biases(self) -> list[tuple[str, Value]]:
         return [(n.b.label, n.b) for n in self.neurons]
+
+    def parameter_names(self) -> list[str]:
+        # the names are the labels (named_weights, named_biases), read without making 66,000 pairs
+        return list(map(_LABEL, self.parameters()))
 
     def parameters(self) -> list[Value]:
         """The order of `named_parameters`, without making a (name, Value) pair for each: a
@@ -250,11 +264,15 @@ class MLP(Module):
 
     def parameters(self) -> list[Value]:
         """Every layer's weights, then every layer's biases: the order of `named_parameters`."""
-        return ([w for layer in self.layers for w in layer.weights()]
-                + [n.b for layer in self.layers for n in layer.neurons])
+        return list(chain.from_iterable([layer.weights() for layer in self.layers]
+                                        + [[n.b for n in layer.neurons] for layer in self.layers]))
 
     def named_biases(self) -> list[tuple[str, Value]]:
         return [item for layer in self.layers for item in layer.named_biases()]
+
+    def parameter_names(self) -> list[str]:
+        # the names are the labels (each layer's named_weights, named_biases), without pairs
+        return list(map(_LABEL, self.parameters()))
 
     def set_weights(self, weights: Sequence, biases: Sequence) -> None:
         """Set every parameter from nested lists: `weights[layer][unit][input]` and

@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 import math
 import numbers
-from collections.abc import Callable, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from itertools import repeat
 from os import PathLike
 
 from autograd_core import Value, zero_grad
+from autograd_core.compile import cycle_collector_paused
 
 from ._checks import plain_name, short_repr
 
@@ -44,6 +47,10 @@ class Module:
     def parameters(self) -> list[Value]:
         """Every trainable Value, in the order of `named_parameters`."""
         return [p for _, p in self.named_parameters()]
+
+    def parameter_names(self) -> list[str]:
+        """The names of `parameters()`, in the same order (w14 … w56, b4 …)."""
+        return [name for name, _ in self.named_parameters()]
 
     def zero_grad(self) -> None:
         """Reset every parameter's gradient to 0 (gradients accumulate across backward calls)."""
@@ -95,9 +102,14 @@ class Module:
             raise TypeError(f"a state must be a dict of name -> number, got {type(state).__name__}")
         if not isinstance(strict, bool):
             raise TypeError(f"strict must be True or False, got {strict!r}")
-        params = dict(self.named_parameters())
-        missing = [n for n in params if n not in state] if strict else []
+        with cycle_collector_paused():  # a wide network has 66,000 parameters
+            names, values = self.parameter_names(), self.parameters()
+        if type(state) is dict and list(state) == names:  # this model's names in its order
+            self._set_data(names, values, list(state.values()))
+            return
+        params = dict(zip(names, values, strict=True))
         unknown = [str(n) for n in state if n not in params]
+        missing = [n for n in params if n not in state] if strict else []
         for name in unknown:  # "w14" with a zero-width space would read as "w14 not in it"
             plain_name("a parameter name", name)
         if missing or unknown:
@@ -107,9 +119,15 @@ class Module:
             if unknown:
                 parts.append(f"not in this model: {_first_few(unknown)}")
             raise ValueError("; ".join(parts))
-        values = {name: _finite_number(state[name], name) for name in params if name in state}
-        for name, value in values.items():
-            params[name].data = value
+        names = [n for n in params if n in state]
+        self._set_data(names, [params[n] for n in names], [state[n] for n in names])
+
+    @staticmethod
+    def _set_data(names: list[str], params: list[Value], values: list[object]) -> None:
+        """Each parameter's ``data`` from ``values`` (all in the same order), after checking them
+        all (ValueError naming the first that is not a finite number)."""
+        values = _finite_numbers(values, names)
+        deque(map(setattr, params, repeat("data"), values), maxlen=0)
 
     def save(self, path: str | PathLike) -> None:
         """Write the model's shape and parameters to ``path`` as JSON; `nn.load` reads it back."""
@@ -139,6 +157,13 @@ def _first_few(names: list[str], shown: int = 5) -> str:
     """'w14, w15' or, for a long list, its first few names and how many there are in all."""
     head = ", ".join(n if len(n) <= 20 else f"{n[:20]}…" for n in names[:shown])
     return head if len(names) <= shown else f"{head} … ({len(names):,} in all)"
+
+
+def _finite_numbers(xs: list[object], names: Iterable[str]) -> list[float]:
+    """Each x as a finite float (`_finite_number`), at once when all are already such floats."""
+    if set(map(type, xs)) <= {float} and all(map(math.isfinite, xs)):
+        return xs  # type: ignore[return-value]
+    return [_finite_number(x, name) for x, name in zip(xs, names, strict=True)]
 
 
 def _finite_number(x: object, name: str) -> float:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from itertools import repeat
 
 import numpy as np
 
@@ -45,11 +46,11 @@ def _parameters(params: Iterable[Value]) -> list[Value]:
                         f"got {type(params).__name__}") from None
     if not ps:
         raise ValueError("an optimizer needs at least one parameter, got an empty list")
-    for k, p in enumerate(ps):
-        if not isinstance(p, Value):
-            raise TypeError(f"parameter {k} is a {type(p).__name__}, not a Value: an optimizer "
-                            "can only update Values (use model.parameters())")
-    if len(set(map(id, ps))) != len(ps):
+    if not all(map(isinstance, ps, repeat(Value))):  # 66,000 of them in a wide network
+        k, p = next((k, p) for k, p in enumerate(ps) if not isinstance(p, Value))
+        raise TypeError(f"parameter {k} is a {type(p).__name__}, not a Value: an optimizer "
+                        "can only update Values (use model.parameters())")
+    if len(set(ps)) != len(ps):  # Values hash by identity
         raise ValueError("the same parameter appears twice in the list: it would be updated twice")
     return ps
 
@@ -69,9 +70,25 @@ class Optimizer:
     def __init__(self, params: Iterable[Value], lr: float) -> None:
         self.params = _parameters(params)
         self.lr = lr
-        with cycle_collector_paused():  # one dict per parameter: 66,000 for a wide network
-            self.state: list[dict[str, float]] = [{} for _ in self.params]
+        # The state is kept either per parameter (`state`) or, after a compiled fit, as one
+        # array per quantity (`pack_state`'s); each is made from the other only when asked for:
+        # a wide network has 66,000 parameters, and a compiled fit never needs the dicts.
+        self._state: list[dict[str, float]] | None = None
+        self._packed: dict[str, np.ndarray | float] = {}
         self.last_step: list[float] = [0.0] * len(self.params)
+
+    @property
+    def state(self) -> list[dict[str, float]]:
+        """Each parameter's state, in the order of ``params``: the quantities its rule keeps
+        (v, cache, m, …) by name, empty before the first step."""
+        if self._state is None:
+            n = len(self.params)
+            columns = [np.broadcast_to(v, n).tolist() for v in self._packed.values()]
+            with cycle_collector_paused():  # one dict per parameter
+                self._state = ([dict(zip(self._packed, row)) for row in zip(*columns)]
+                               if columns else [{} for _ in range(n)])
+            self._packed = {}
+        return self._state
 
     @property
     def lr(self) -> float:
@@ -113,15 +130,19 @@ class Optimizer:
 
     def pack_state(self) -> dict[str, np.ndarray]:
         """The per-parameter state as one array per quantity (v, cache, m, …), for `step_flat`."""
-        keys = dict.fromkeys(key for s in self.state for key in s)
-        return {key: np.array([s.get(key, 0.0) for s in self.state]) for key in keys}
+        if self._state is None:
+            return {key: np.array(v) if isinstance(v, np.ndarray) else v
+                    for key, v in self._packed.items()}
+        keys = dict.fromkeys(key for s in self._state for key in s)
+        return {key: np.array([s.get(key, 0.0) for s in self._state]) for key in keys}
 
     def unpack_state(self, state: dict[str, np.ndarray | float], last_step: np.ndarray) -> None:
-        """Write `step_flat`'s state and last Δ back per parameter, as `step` keeps them."""
+        """Take back `step_flat`'s state and last Δ (`state` then shows them per parameter, as
+        `step` keeps them)."""
         n = len(self.params)
-        for key, values in state.items():
-            for s, x in zip(self.state, np.broadcast_to(values, n).tolist(), strict=True):
-                s[key] = x
+        self._packed = {key: np.array(np.broadcast_to(v, n)) if isinstance(v, np.ndarray)
+                        else float(v) for key, v in state.items()}
+        self._state = None  # made from the arrays if someone reads it
         self.last_step = np.broadcast_to(last_step, n).tolist()
 
     def _delta(self, dx: float, state: dict[str, float]) -> float:

@@ -17,6 +17,7 @@ import math
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from operator import is_
 
 import numpy as np
 
@@ -79,7 +80,10 @@ def _optimizer(model: Module, optimizer: Optimizer | str, lr: float | None) -> O
                         f"as nn.SGD(model.parameters(), lr=0.1), got {type(optimizer).__name__}")
     if lr is not None:
         raise ValueError("give the learning rate to the optimizer object, not to fit (lr=...)")
-    if set(map(id, optimizer.params)) != set(map(id, model.parameters())):
+    params = model.parameters()
+    # the same list first (as fit's callers build it): a wide network has 66,000 parameters
+    same = len(params) == len(optimizer.params) and all(map(is_, params, optimizer.params))
+    if not same and set(map(id, optimizer.params)) != set(map(id, params)):
         raise ValueError("the optimizer updates other parameters than the model's: "
                          "build it with this model's parameters (model.parameters())")
     return optimizer

@@ -154,7 +154,8 @@ and adds each parent's share adjoint × local derivative. Import from `autograd_
              "autograd_core.batch.apply_batch", "autograd_core.batch.batch_mean",
              "autograd_core.batch.batch_sum", "autograd_core.batch.is_batched",
              "autograd_core.batch.Detached", "autograd_core.batch.PerBatch",
-             "autograd_core.compile.Program", "autograd_core.compile.CompileError")),
+             "autograd_core.compile.Program", "autograd_core.compile.Dense",
+             "autograd_core.compile.CompileError")),
     "modules": Topic("Modules", """\
 Networks of Values with PyTorch's habits: `parameters()`, `zero_grad()`, `state_dict()`,
 `save`/`nn.load` (JSON), and the lecture's unit numbering (inputs 1…n, then layer by layer)

@@ -11,6 +11,7 @@ from autograd_core import (
     BatchConstant,
     BatchValue,
     CompileError,
+    Dense,
     Detached,
     Value,
     batch_mean,
@@ -356,3 +357,96 @@ def test_the_value_view_follows_the_flat_parameters_both_ways():
     w.data = -1.0
     program.read_values()
     assert program.data.tolist() == [-1.0]
+
+
+# -- Dense: a layer given to compile instead of recorded unit by unit --
+
+JAX_ACTIVATIONS = {None: lambda z: z, "tanh": "tanh", "relu": "relu", "sigmoid": "sigmoid",
+                   "softplus": "softplus"}
+
+
+def _two_layers(rng):
+    """A 3 → 4 → 1 network's weights and biases, as arrays and as parameter Values."""
+    arrays = [rng.normal(size=(4, 3)), rng.normal(size=4), rng.normal(size=(1, 4)),
+              rng.normal(size=1)]
+    W1, b1, W2, b2 = arrays
+    values = ([[Value(v) for v in row] for row in W1], [Value(v) for v in b1],
+              [[Value(v) for v in row] for row in W2], [Value(v) for v in b2])
+    return arrays, values
+
+
+@pytest.mark.parametrize("op", list(JAX_ACTIVATIONS))
+def test_dense_layers_give_the_recorded_units_numbers_bit_for_bit_and_jaxs_gradients(op):
+    import jax
+    import jax.numpy as jnp
+    from jax_oracle import value_and_grads
+
+    rng = _rng(21)
+    X, t = rng.normal(size=(9, 3)), rng.normal(size=9)
+    (W1, b1, W2, b2), (w1, c1, w2, c2) = _two_layers(rng)
+    params = [w for row in w1 for w in row] + c1 + [w for row in w2 for w in row] + c2
+
+    def act(v):
+        return v if op is None else getattr(v, op)()
+
+    # recorded unit by unit on two examples: one linear node per unit, then its activation …
+    xs, ts = [BatchValue(X[:2, i]) for i in range(3)], BatchConstant(t[:2])
+    out = linear(w2[0], [act(linear(w1[j], xs, c1[j])) for j in range(4)], c2[0])
+    recorded = compile(batch_mean((out - ts) ** 2), [*xs, ts], params, batch_size=9)
+    # … and given as two layers, the recorded graph starting from their outputs
+    xs, ts = [BatchValue(X[:2, i]) for i in range(3)], BatchConstant(t[:2])
+    hidden, o = [BatchValue(np.zeros(2)) for _ in range(4)], BatchValue(np.zeros(2))
+    layers = [Dense(w1, c1, xs, hidden, op), Dense(w2, c2, hidden, [o])]
+    dense = compile(batch_mean((o - ts) ** 2), [*xs, ts], params, batch_size=9, layers=layers)
+
+    loss = dense.run([*X.T, t])
+    assert loss == recorded.run([*X.T, t])
+    assert np.array_equal(dense.grad, recorded.grad)
+    assert np.array_equal(dense.value(o), recorded.value(out))
+
+    f = JAX_ACTIVATIONS[op]
+    f = getattr(jax.nn, f) if isinstance(f, str) else f
+
+    def oracle(W1, b1, W2, b2):
+        return jnp.mean(((f(X @ W1.T + b1) @ W2.T + b2)[:, 0] - t) ** 2)
+
+    want, (gW1, gb1, gW2, gb2) = value_and_grads(oracle, W1, b1, W2, b2)
+    assert loss == pytest.approx(want, rel=1e-12)
+    np.testing.assert_allclose(dense.grad, np.concatenate(
+        [np.ravel(gW1), gb1, np.ravel(gW2), gb2]), **TIGHT)
+
+
+def test_a_dense_layer_with_weights_listed_out_of_order_reads_them_where_they_are():
+    # the parameters in an order with no regular layout: the layer gathers its weights
+    rng = _rng(22)
+    X, t = rng.normal(size=(6, 3)), rng.normal(size=6)
+    (W1, b1, W2, b2), (w1, c1, w2, c2) = _two_layers(rng)
+    flat = [w for row in w1 for w in row] + c1 + [w for row in w2 for w in row] + c2
+    order = rng.permutation(len(flat))
+    params = [flat[k] for k in order]
+    xs, ts = [BatchValue(X[:, i]) for i in range(3)], BatchConstant(t)
+    hidden, o = [BatchValue(np.zeros(6)) for _ in range(4)], BatchValue(np.zeros(6))
+    layers = [Dense(w1, c1, xs, hidden, "tanh"), Dense(w2, c2, hidden, [o])]
+    program = compile(batch_mean((o - ts) ** 2), [*xs, ts], params, layers=layers)
+    assert not any(g.views for g in program._groups)
+    program.run([*X.T, t])
+    h = np.tanh(X @ W1.T + b1)
+    r = (h @ W2.T + b2)[:, 0] - t  # by hand: ∂/∂W2 = mean(2r·h), ∂/∂b1 = mean(2r·W2·(1 − h²))
+    by_hand = np.concatenate([(2 * r[:, None, None] * (W2 * (1 - h**2))[:, :, None]
+                               * X[:, None, :]).mean(0).ravel(),
+                              (2 * r[:, None] * W2 * (1 - h**2)).mean(0),
+                              (2 * r[:, None] * h).mean(0), [(2 * r).mean()]])
+    np.testing.assert_allclose(program.grad, by_hand[order], **TIGHT)
+
+
+def test_a_dense_layer_refuses_weights_that_are_not_parameters_and_inputs_it_cannot_read():
+    x, w, b, o = BatchValue([1.0, 2.0]), Value(0.5), Value(0.0), BatchValue([0.0, 0.0])
+    loss = batch_mean(o * o)
+    with pytest.raises(CompileError, match="among the parameters"):
+        compile(loss, [x], [b], layers=[Dense([[w]], [b], [x], [o])])
+    with pytest.raises(CompileError, match="inputs must be the program's inputs"):
+        compile(loss, [], [w, b], layers=[Dense([[w]], [b], [x], [o])])
+    with pytest.raises(CompileError, match="one weight per input"):
+        compile(loss, [x], [w, b], layers=[Dense([[w, w]], [b], [x], [o])])
+    with pytest.raises(CompileError, match="an op of one argument"):
+        compile(loss, [x], [w, b], layers=[Dense([[w]], [b], [x], [o], "mul")])

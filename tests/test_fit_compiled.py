@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import nn
-from autograd_core import detect_anomaly
-from nn.compiled import CompiledTraining
+from autograd_core import BatchValue, detect_anomaly
+from nn.compiled import CompiledTraining, dense_layers
 from nn.train import _batch_loss
 
 X, T = nn.datasets.moons(40, seed=3)
@@ -146,3 +146,52 @@ def test_a_program_recorded_on_two_examples_runs_the_whole_batch():
     program, _ = compiled.programs[len(X)]
     assert program.batch_size == len(X) == 40
     assert {x.data.size for x in program.inputs} == {2}  # recorded on two examples
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "leaky_relu", "elu",
+                                        "softplus"])
+def test_an_mlp_compiled_layer_by_layer_trains_as_recorded_unit_by_unit_bit_for_bit(
+        activation, monkeypatch):
+    X3, y3 = nn.datasets.blobs(45, centers=3, seed=1)
+    runs = []
+    for by_layer in (True, False):
+        model = nn.MLP(2, [6, 5, 3], activation=activation, seed=3)
+        if by_layer:
+            xs = [BatchValue(X3[:2, k]) for k in range(2)]
+            layers = dense_layers(model, xs)
+            assert [d.op for d in layers] == [
+                {"linear": None}.get(activation, activation)] * 2 + [None]
+        else:  # what fit did before layers compiled whole: one linear node per unit
+            monkeypatch.setattr(nn.compiled, "dense_layers", lambda model, xs: [])
+        h = nn.fit(model, X3, y3, loss="cross_entropy", epochs=4, batch_size=16, progress=False,
+                   optimizer=nn.Adam(model.parameters(), lr=0.05), compiled=True)
+        runs.append((h.loss, model.state_dict(), [p.grad for p in model.parameters()]))
+    assert runs[0] == runs[1]
+
+
+def swish(v):
+    """x·σ(x): two ops, so no single op of the rule table stands for it."""
+    return v * v.sigmoid()
+
+
+class Halved(nn.MLP):
+    """An MLP whose call is its own: it cannot be compiled from its layers."""
+
+    def __call__(self, xs):
+        out = super().__call__(xs)
+        return out * 0.5
+
+
+@pytest.mark.parametrize("make", [
+    lambda: nn.MLP(2, [4, 1], activation=swish, output_activation="sigmoid", seed=5),
+    lambda: Halved(2, [4, 1], activation="tanh", output_activation="sigmoid", seed=5),
+])
+def test_a_network_that_is_not_plain_layers_of_one_op_is_recorded_and_still_compiles(make):
+    assert dense_layers(make(), [BatchValue(X[:2, k]) for k in range(2)]) == []
+    (hc, mc), (hu, mu) = [
+        (nn.fit(m, X, T, loss="binary_cross_entropy", optimizer="adam", lr=0.05, epochs=5,
+                progress=False, compiled=compiled), m)
+        for compiled, m in ((True, make()), (False, make()))]
+    assert hc.compiled and not hu.compiled
+    np.testing.assert_allclose(hc.loss, hu.loss, rtol=1e-11)
+    assert mc.state_dict() == pytest.approx(mu.state_dict(), rel=1e-11)

@@ -104,3 +104,21 @@ def test_a_state_with_a_name_holding_a_zero_width_space_says_so():
     model = worked_example()
     with pytest.raises(ValueError, match="U\\+200B ZERO WIDTH SPACE"):
         model.load_state_dict({"w14\u200b": 0.5}, strict=False)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: Neuron(3, unit=7), lambda: Layer(2, 3), lambda: MLP(2, [3, 4, 2]),
+    lambda: MLP(12, [11, 1], seed=1),
+])
+def test_parameter_names_are_the_names_of_named_parameters_in_the_same_order(make):
+    model = make()
+    assert model.parameter_names() == [name for name, _ in model.named_parameters()]
+    assert model.parameters() == [p for _, p in model.named_parameters()]
+
+
+def test_a_state_with_the_names_in_another_order_loads_the_same_numbers():
+    a, b, c = MLP(2, [3, 1], seed=1), MLP(2, [3, 1], seed=2), MLP(2, [3, 1], seed=2)
+    state = a.state_dict()
+    b.load_state_dict(dict(reversed(list(state.items()))))
+    c.load_state_dict(state)
+    assert b.state_dict() == c.state_dict() == state
