@@ -400,6 +400,29 @@ def test_sigterm_stops_the_server_cleanly_and_says_so():
     assert out.strip().endswith("backprop serve: stopped (SIGTERM)") and "Traceback" not in err
 
 
+def test_sigterm_right_after_the_address_is_printed_still_stops_the_server():
+    # a service manager (or a test) may stop it the moment it says where it listens, before
+    # uvicorn has put in its own signal handlers: the server must not then run on for ever
+    code = ("import os, signal, sys\n"
+            "import viz.app.run as run\n"
+            "started = run._Server.run\n"
+            "def late(self, *args, **kwargs):  # the signal comes before uvicorn's handlers\n"
+            "    os.kill(os.getpid(), signal.SIGTERM)\n"
+            "    return started(self, *args, **kwargs)\n"
+            "run._Server.run = late\n"
+            "from viz.cli import main\n"
+            "sys.exit(main(['serve', '--port', '0', '--no-browser']))\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = proc.communicate(timeout=120)  # a hang is the failure; any machine is faster
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("the server ran on after a SIGTERM that came before uvicorn's handlers")
+    assert proc.returncode == 0, err
+    assert out.strip().endswith("backprop serve: stopped (SIGTERM)") and "Traceback" not in err
+
+
 def test_a_stream_no_one_reads_stops_training_after_a_few_updates(server):
     # a client that asks for the stream and then reads nothing: the server's writes wait for
     # it once the connection's buffers are full, and the training waits with them

@@ -122,18 +122,25 @@ def serve(spec: Spec | None = None, host: str = "127.0.0.1", port: int = 8000,
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2,
                             lifespan="off")
     logging.getLogger("uvicorn.error").addFilter(_StalledStreamFilter())
+    server = _Server(config, app.state.stopping)
+    # uvicorn shuts down first, then raises the signal again to the handler that was there
+    # before it: Ctrl-C's KeyboardInterrupt, and this one for SIGTERM (else its default ends
+    # the process at once, status -15, without a word). A SIGTERM that comes before uvicorn
+    # has put in its own handlers (the address is printed, a service manager may stop it at
+    # once) asks the server to stop as soon as it runs.
+    terminated: list[int] = []
+
+    def on_sigterm(sig: int, frame: FrameType | None) -> None:
+        terminated.append(sig)
+        server.handle_exit(sig, frame)
+
+    main = threading.current_thread() is threading.main_thread()  # signals: its only
+    previous = signal.signal(signal.SIGTERM, on_sigterm) if main else None
     print(f"backprop serve: {url}  (Ctrl-C stops it)", flush=True)
     if open_browser:
         threading.Timer(0.5, webbrowser.open, [url]).start()
-    # uvicorn shuts down first, then raises the signal again to the handler that was there
-    # before it: Ctrl-C's KeyboardInterrupt, and this one for SIGTERM (else its default ends
-    # the process at once, status -15, without a word)
-    terminated: list[int] = []
-    main = threading.current_thread() is threading.main_thread()  # signals: its only
-    previous = (signal.signal(signal.SIGTERM, lambda sig, frame: terminated.append(sig))
-                if main else None)
     try:
-        _Server(config, app.state.stopping).run(sockets=[sock])
+        server.run(sockets=[sock])
     except KeyboardInterrupt:
         pass
     finally:
