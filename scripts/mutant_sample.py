@@ -3,15 +3,16 @@
 Usage: python scripts/mutant_sample.py SEED [--size 50] [--timeout 300] [--only MODULE ...]
        python scripts/mutant_sample.py SEED --list   (the sample, without running anything)
 
-Each target module is parsed with ``ast`` and every mutation point listed (a comparison swapped,
-< ↔ <=, == ↔ !=, in ↔ not in; an arithmetic operator swapped, + ↔ -, * ↔ /; and ↔ or; a ``not``
-removed; a number c → c + 1; a returned value → None). SEED draws the sample. One mutant at a
-time is written over the module (the whole module re-written by ``ast.unparse``), only the test
-files mapped to that module run (``pytest -x -q -p no:randomly``), and the original bytes and
-time stamp are put back in a ``finally`` and checked with ``git diff --quiet``. A test failure
-kills the mutant; a run past the timeout is counted on its own line, never as killed. Mutants
-read as equivalent (they cannot change behaviour) are listed in EQUIVALENT with the reason and
-counted neither way. The killed share is killed / (killed + survived).
+Each target module (the teaching and app code, `nn`'s compiled mode and the compiler) is parsed
+with ``ast`` and every mutation point listed (a comparison swapped, < ↔ <=, == ↔ !=, in ↔ not in;
+an arithmetic operator swapped, + ↔ -, * ↔ /; and ↔ or; a ``not`` removed; a number c → c + 1; a
+returned value → None). SEED draws the sample. One mutant at a time is written over the module
+(the whole module re-written by ``ast.unparse``), only the test files mapped to that module run
+(``pytest -x -q -p no:randomly``), and the original bytes and time stamp are put back in a
+``finally`` and checked with ``git diff --quiet``. A test failure kills the mutant; a run past the
+timeout is counted on its own line, never as killed. Mutants read as equivalent (they cannot
+change behaviour) are listed in EQUIVALENT with the reason and counted neither way. The killed
+share is killed / (killed + survived).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import argparse
 import ast
 import os
 import random
+import signal
 import subprocess
 import sys
 import time
@@ -43,6 +45,7 @@ TESTS = {  # module → the test files that exercise it (in process or through `
     "viz/app/server.py": ["test_app_api", "test_app_hostile", "test_app_training"],
     "viz/app/fields.py": ["test_app_api", "test_app_hostile", "test_app_training"],
     "nn/compiled.py": ["test_compile", "test_fit_compiled", "test_train"],
+    "autograd_core/compile.py": ["test_compile", "test_fit_compiled", "test_train"],
 }
 # "module line:col mutation" → why the mutant cannot change behaviour
 EQUIVALENT: dict[str, str] = {}
@@ -164,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", choices=sorted(TESTS), help="modules to sample")
     parser.add_argument("--list", action="store_true", help="print the sample, run nothing")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # still restores the module
     modules = args.only or sorted(TESTS)
     dirty = [m for m in modules if not _clean(m)]
     if dirty:
