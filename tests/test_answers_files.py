@@ -71,3 +71,16 @@ def test_a_whole_number_of_5000_digits_in_a_toml_file_is_named_not_pythons_messa
     # in CSV the number reader refuses it as too long: an unreadable answer, the rest read
     read = answers.parse("o4," + "1" * 5000 + "\ni4,-0.7\n", run)
     assert [a.problem for a in read.values()] == ["unreadable", None]
+
+
+def test_a_misspelt_name_is_offered_names_written_the_same_way_with_or_without_a_step(run):
+    # "delta66": the closest name is delta6 (difflib's ratio 2·6/13), and none offered has "@";
+    # "delta6@3": the lecture has one update, so every name offered is one of update 1
+    def offered(name):
+        problem, = answers.parse(f"{name},0.1\no6,0.474\n", run).problems
+        return problem.split("did you mean ")[1].split("?")[0].split(" or ")
+
+    plain = offered("delta66")
+    assert plain[0] == "delta6" and not any("@" in n for n in plain)
+    with_step = offered("delta6@3")
+    assert with_step[0] == "delta6@1" and all(n.endswith("@1") for n in with_step)

@@ -11,6 +11,7 @@ import anyio
 import numpy as np
 import pytest
 
+import nn
 from viz.app import limits, training
 from viz.app.server import _updates, create_app
 from viz.app.training import Session, Settings
@@ -149,3 +150,30 @@ def test_options_list_what_the_page_offers():
     assert options["digits"] == {"default": 3, "most": 17}
     assert options["views"] == ["formula", "step"]
     assert options["limits"]["max_points"] == 500
+
+
+def test_a_sigmoid_output_of_one_half_or_more_is_class_1_and_its_sureness_is_2p_minus_1():
+    from viz.app.training import class_picture
+
+    model = nn.MLP(2, [1], output_activation="sigmoid")
+    model.load_state_dict({"w13": 1.0, "w23": 0.0, "b3": 0.0})  # p = σ(x1)
+    classes, sure = class_picture(model, np.array([[-1.0, 5.0], [0.0, 0.0], [2.0, -3.0]]))
+    # σ(−1) < ½ < σ(2), σ(0) = ½ exactly; |2σ(x) − 1| = tanh(|x|/2): 0.462, 0, 0.762
+    assert classes == [0, 1, 1]
+    assert sure == [0.462, 0.0, 0.762]
+
+
+def test_training_for_no_time_still_makes_one_update():
+    # 20 points, half of them (10) train, batches of 4: one update leaves 6 of the epoch's 10
+    session = Session(Settings(points=20, split=0.5, batch=4, layers=(2,)))
+    session.train_for(seconds=0.0)
+    assert len(session.pending) == 6 and session.epochs == 0
+
+
+def test_ones_own_points_on_the_edge_of_the_plot_are_kept_and_just_past_it_refused():
+    corners = "1,1,0;-1,-1,1;1,-1,0;-1,1,1"
+    s = Settings.from_query({"data": "own", "own": corners})
+    assert s.own == "1.000,1.000,0;-1.000,-1.000,1;1.000,-1.000,0;-1.000,1.000,1"
+    for outside in ("1.001,0,0", "0,-1.001,1"):
+        with pytest.raises(ValueError, match="point 1 lies outside the plot"):
+            Settings.from_query({"data": "own", "own": outside})

@@ -3,6 +3,7 @@ significant figures, so a small gradient never prints as 0 beside a true 0; the 
 
 import pytest
 
+from lab.numbers import assignments, exact
 from viz.drawing import check_digits, number
 
 
@@ -32,3 +33,16 @@ def test_more_digits_show_more_of_the_same_number():
 def test_digits_outside_1_to_17_are_refused_naming_the_range(bad):
     with pytest.raises(ValueError, match="whole number from 1 to 17"):
         check_digits(bad)
+
+
+def test_a_formulas_own_numbers_are_written_in_their_shortest_form_with_the_true_minus():
+    assert [exact(x) for x in (2.0, 0.5, -0.25, 0.001)] == ["2", "0.5", "−0.25", "0.001"]
+
+
+def test_at_pairs_give_each_name_its_number_and_refuse_a_name_given_twice():
+    # `--at x1=2 --at "w = -0.5"`: the spaces around a name and its number are not part of them
+    assert assignments(["x1=2", " w = -0.5"]) == {"x1": 2.0, "w": -0.5}
+    with pytest.raises(ValueError, match="x1 is given twice in --at"):
+        assignments(["x1=2", "x1=3"])
+    with pytest.raises(ValueError, match="NAME=VALUE pairs, got 'x1'"):
+        assignments(["x1"])
