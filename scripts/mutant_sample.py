@@ -57,6 +57,9 @@ EQUIVALENT: dict[str, str] = {
     "lab/numbers.py 53:7 and → or": "the comma becomes a point also when the text has a point or "
     "several commas; either way it then has two points or more, which PATTERN refuses as it "
     "refuses the commas: the same message",
+    **dict.fromkeys(["nn/compiled.py 73:45 + → -", "nn/compiled.py 73:49 1 → 2"],
+                    "the recorded inputs' labels are shown nowhere: the program is fit's own, and "
+                    "its errors name ops and examples, never an input"),
 }
 
 SWAPS: dict[type, type] = {

@@ -84,3 +84,30 @@ def test_a_misspelt_name_is_offered_names_written_the_same_way_with_or_without_a
     assert plain[0] == "delta6" and not any("@" in n for n in plain)
     with_step = offered("delta6@3")
     assert with_step[0] == "delta6@1" and all(n.endswith("@1") for n in with_step)
+
+
+PER_EPOCH_OF_TWO = """inputs = 1
+layers = [1]
+lr = 0.5
+update = "per-epoch"
+[weights]
+w12 = 0.5
+b2 = 0.0
+[[examples]]
+x = [1.0]
+t = [1.0]
+[[examples]]
+x = [-1.0]
+t = [0.0]
+"""
+
+
+def test_in_a_per_epoch_update_each_examples_numbers_are_named_with_their_example():
+    # "@<step>/<example>" (lab/answers.py's docstring): o2 of example 2 is o2@1/2; o2 and o2@1
+    # name no number of their own, while the summed gradient is grad_w12 or grad_w12@1
+    two = step(spec.loads(PER_EPOCH_OF_TWO))
+    read = answers.parse("o2@1/2,0.4\no2,0.6\no2@1,0.6\ngrad_w12,0.1\n", two)
+    assert [(q.text(), q.example) for q in read] == [("o2@1/2", 2), ("grad_w12@1", None)]
+    assert [p.split(";")[0] for p in read.problems] == ["line 2: unknown quantity 'o2'",
+                                                        "line 3: unknown quantity 'o2@1'"]
+    assert [q.example for q in answers.parse("grad_w12@1,0.1\n", two)] == [None]

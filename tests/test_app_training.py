@@ -177,3 +177,17 @@ def test_ones_own_points_on_the_edge_of_the_plot_are_kept_and_just_past_it_refus
     for outside in ("1.001,0,0", "0,-1.001,1"):
         with pytest.raises(ValueError, match="point 1 lies outside the plot"):
             Settings.from_query({"data": "own", "own": outside})
+
+
+def test_a_point_of_class_k_needs_more_than_k_classes():
+    # classes are numbered 0 … k − 1: with 2 classes a point of class 2 is refused, with 3 kept
+    with pytest.raises(ValueError, match="point 1 has class 2, but there are 2 classes"):
+        Settings.from_query({"data": "own", "own": "0.1,0.2,2"})
+    three = Settings.from_query({"data": "own", "classes": "3", "loss": "cross_entropy",
+                                 "own": "0.1,0.2,2"})
+    assert three.own == "0.100,0.200,2"
+
+
+def test_with_no_split_given_half_the_points_train_and_half_test():
+    session = Session(Settings.from_query({"points": "20"}))
+    assert (len(session.train), len(session.test)) == (10, 10)

@@ -14,6 +14,7 @@ from autograd_core import (
     Detached,
     Value,
     batch_mean,
+    batch_sum,
     compile,
     linear,
     topological_order,
@@ -336,6 +337,12 @@ def test_a_program_refuses_another_batch_size_and_says_to_compile_again():
         program.run([np.ones(4)])
     with pytest.raises(ValueError, match="takes 1 input arrays, got 2"):
         program.run([np.ones(3), np.ones(3)])
+
+
+def test_a_graph_of_two_batch_sizes_is_refused_naming_both():
+    a, b, w = BatchValue([1.0, 2.0, 3.0]), BatchValue([1.0, 2.0, 3.0, 4.0]), Value(2.0)
+    with pytest.raises(CompileError, match=r"mixes batches of sizes \[3, 4\]"):
+        compile(batch_sum(a * w) + batch_sum(b * w), [a, b])
 
 
 def test_an_op_leaving_its_domain_in_a_replay_raises_domain_error_naming_the_op():

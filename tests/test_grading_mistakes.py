@@ -226,6 +226,15 @@ def test_per_epoch_mistakes_after_an_earlier_slip_in_another_example():
     assert items["grad_w36"].mistake == "averaged-gradient"
 
 
+def test_an_averaged_update_is_named_from_the_students_own_summed_gradient():
+    # the summed ∂E/∂w36 written with a slip (+0.05), then w36 updated with a third of it:
+    # 0.6 − 0.1·(G + 0.05)/3 is the averaged-gradient mistake made with the student's own sum
+    total = sum(p["grad_w36"] for p in tanh_hand())
+    slipped = total + 0.05
+    items = tanh_check([("grad_w36", slipped), ("new_w36", 0.6 - 0.1 * slipped / 3)])
+    assert items["grad_w36"].verdict == "wrong"
+    assert (items["new_w36"].verdict, items["new_w36"].mistake) == ("wrong", "averaged-gradient")
+
 def test_the_epochs_summed_gradient_is_right_and_each_share_by_example():
     passes = tanh_hand()
     rows = [(f"grad_w36@1/{k}", p["grad_w36"]) for k, p in enumerate(passes, 1)]

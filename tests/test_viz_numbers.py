@@ -3,7 +3,7 @@ significant figures, so a small gradient never prints as 0 beside a true 0; the 
 
 import pytest
 
-from lab.numbers import assignments, exact
+from lab.numbers import UnreadableNumber, assignments, exact, read_number
 from viz.drawing import check_digits, number
 
 
@@ -29,6 +29,11 @@ def test_more_digits_show_more_of_the_same_number():
     assert number(-0.00044123, 1) == "−0.0004"  # one significant figure
 
 
+def test_one_digit_of_a_tiny_number_is_one_significant_figure():
+    assert number(4.4e-7, 1) == "4×10⁻⁷"  # 4.4 to one figure is 4
+    assert number(-2.6e-9, 2) == "−2.6×10⁻⁹"
+
+
 @pytest.mark.parametrize("bad", [0, 18, 2.5, "3", True])
 def test_digits_outside_1_to_17_are_refused_naming_the_range(bad):
     with pytest.raises(ValueError, match="whole number from 1 to 17"):
@@ -46,3 +51,11 @@ def test_at_pairs_give_each_name_its_number_and_refuse_a_name_given_twice():
         assignments(["x1=2", "x1=3"])
     with pytest.raises(ValueError, match="NAME=VALUE pairs, got 'x1'"):
         assignments(["x1"])
+
+
+
+def test_a_number_of_64_characters_is_read_and_one_of_65_is_too_long():
+    # 64 characters: the limit of the one number reader, an answers file's and a page field's
+    assert read_number("0." + "1" * 62) == pytest.approx(1 / 9, rel=1e-15)
+    with pytest.raises(UnreadableNumber, match=r"too long \(65 characters\)"):
+        read_number("0." + "1" * 63)
