@@ -111,3 +111,10 @@ def test_in_a_per_epoch_update_each_examples_numbers_are_named_with_their_exampl
     assert [p.split(";")[0] for p in read.problems] == ["line 2: unknown quantity 'o2'",
                                                         "line 3: unknown quantity 'o2@1'"]
     assert [q.example for q in answers.parse("grad_w12@1,0.1\n", two)] == [None]
+
+
+def test_a_per_epoch_update_of_one_example_names_its_numbers_with_or_without_the_example():
+    one = step(spec.loads(PER_EPOCH_OF_TWO.rsplit("[[examples]]", 1)[0]))  # example 1 alone
+    for name in ("o2@1/1", "o2@1", "o2"):
+        (q,) = answers.parse(f"{name},0.6\n", one)
+        assert (q.kind, q.name, q.example) == ("o", "2", 1), name

@@ -394,3 +394,9 @@ def test_everything_the_loss_chart_draws_lies_inside_its_view_box():
     # the curves' last epoch is drawn at the plot's right edge, x = 320 (the chart's width)
     assert max(x for x, _ in places) == 320.0
     assert all(x0 < x < x0 + w and y0 < y < y0 + h for x, y in places)
+
+
+def test_the_loss_charts_axis_labels_stand_at_the_middle_of_their_axes():
+    svg = loss_chart([0.7, 0.5], [0.8, 0.6])  # 320 × 120: the middles are x = 160 and y = 60
+    assert '<text class="label" x="160" y="147">epoch</text>' in svg  # 120 + 27 below the axis
+    assert 'transform="translate(-34,60) rotate(-90)">loss</text>' in svg

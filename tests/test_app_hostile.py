@@ -159,3 +159,21 @@ def test_play_right_after_pause_waits_for_the_paused_stream_to_let_go(monkeypatc
     threading.Timer(0.2, setattr, (session, "streaming", False)).start()
     with client.stream("GET", f"/api/train/{sid}/stream") as r:
         assert r.status_code == 200 and next(r.iter_lines()) == "event: update"
+
+
+def test_a_long_foreign_origin_is_named_cut_to_60_characters():
+    origin = "http://" + "a" * 100 + ".example"
+    r = TestClient(create_app(), base_url=OWN).post("/api/train", headers={"origin": origin})
+    assert r.status_code == 403
+    assert r.json()["error"] == f"a page of another site ({origin[:60]}…) may not use this app"
+
+
+def test_a_full_server_answers_a_new_client_with_503_and_keeps_the_sessions_in_use():
+    app = create_app()
+    app.state.sessions.most = 1
+    mine, other = (TestClient(app, base_url=OWN, cookies={"backprop_client": c * 32})
+                   for c in "ab")
+    sid = mine.post("/api/train", params={"points": "8"}).json()["id"]
+    r = other.post("/api/train", params={"points": "8"})
+    assert r.status_code == 503 and "the server trains 1 sessions already" in r.json()["error"]
+    assert mine.post(f"/api/train/{sid}/epoch").json()["epoch"] == 1

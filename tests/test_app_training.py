@@ -174,7 +174,7 @@ def test_ones_own_points_on_the_edge_of_the_plot_are_kept_and_just_past_it_refus
     corners = "1,1,0;-1,-1,1;1,-1,0;-1,1,1"
     s = Settings.from_query({"data": "own", "own": corners})
     assert s.own == "1.000,1.000,0;-1.000,-1.000,1;1.000,-1.000,0;-1.000,1.000,1"
-    for outside in ("1.001,0,0", "0,-1.001,1"):
+    for outside in ("1.001,0,0", "-1.001,0,0", "0,1.001,1", "0,-1.001,1"):
         with pytest.raises(ValueError, match="point 1 lies outside the plot"):
             Settings.from_query({"data": "own", "own": outside})
 
@@ -191,3 +191,8 @@ def test_a_point_of_class_k_needs_more_than_k_classes():
 def test_with_no_split_given_half_the_points_train_and_half_test():
     session = Session(Settings.from_query({"points": "20"}))
     assert (len(session.train), len(session.test)) == (10, 10)
+
+
+def test_the_plot_of_ones_own_points_is_the_square_from_minus_1_to_1():
+    snap = Session(Settings(data="own", own="0.5,0.5,0;-0.5,-0.5,1")).snapshot()
+    assert (snap["boundary"]["lo"], snap["boundary"]["hi"]) == ([-1.0, -1.0], [1.0, 1.0])

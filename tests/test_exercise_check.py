@@ -342,3 +342,24 @@ def test_coarsely_rounded_answers_are_wrong():
     assert items["o4"].verdict == "wrong"
     # σ(0.1) = 0.525 rounded to one figure, 0.5, is too coarse for the default rule
     assert (items["o5"].verdict, items["o5"].mistake) == ("wrong", "too-few-figures")
+
+
+def test_the_coarser_roundings_of_a_right_value_are_each_fewer_figure_and_none_for_zero():
+    from lab.precision import Precision
+
+    # 0.47517 to 1 and 2 significant figures: 0.5 and 0.48; 0 has no coarser form
+    assert Precision(significant_figures=3).coarse(0.47517) == [0.48, 0.5]
+    assert Precision(significant_figures=3).coarse(0.0) == []
+    assert Precision(significant_figures=None, absolute=0.01).coarse(0.47517) == []
+
+
+@pytest.mark.parametrize("rule, table", [
+    (dict(significant_figures=2), {"significant_figures": 2}),
+    (dict(significant_figures=5), {"significant_figures": 5}),
+    (dict(significant_figures=None, absolute=0.01), {"absolute_tolerance": 0.01}),
+    (dict(significant_figures=None, relative=0.02), {"relative_tolerance": 0.02}),
+])
+def test_a_precision_rule_is_written_back_as_the_specs_grading_table_has_it(rule, table):
+    from lab.precision import Precision
+
+    assert Precision(**rule).to_dict() == table
