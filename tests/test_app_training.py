@@ -147,6 +147,10 @@ def test_options_list_what_the_page_offers():
     assert options["train"]["data"] == ["xor", "moons", "circles", "spirals", "blobs", "own"]
     assert options["train"]["optimizer"] == ["sgd", "momentum", "adagrad", "rmsprop", "adam"]
     assert options["train"]["defaults"]["layers"] == "4"
+    # the page's first settings: 200 points of XOR, half of them to train, batches of 10
+    defaults = options["train"]["defaults"]
+    assert {k: defaults[k] for k in ("data", "points", "split", "batch")} == {
+        "data": "xor", "points": 200, "split": 0.5, "batch": 10}
     assert options["digits"] == {"default": 3, "most": 17}
     assert options["views"] == ["formula", "step"]
     assert options["limits"]["max_points"] == 500
@@ -196,3 +200,9 @@ def test_with_no_split_given_half_the_points_train_and_half_test():
 def test_the_plot_of_ones_own_points_is_the_square_from_minus_1_to_1():
     snap = Session(Settings(data="own", own="0.5,0.5,0;-0.5,-0.5,1")).snapshot()
     assert (snap["boundary"]["lo"], snap["boundary"]["hi"]) == ([-1.0, -1.0], [1.0, 1.0])
+
+
+@pytest.mark.parametrize("data", ["xor", "moons", "circles", "spirals", "blobs"])
+def test_every_generated_point_lies_inside_the_plot_with_room_on_each_side(data):
+    session = Session(Settings(data=data, points=40, noise=0.3))
+    assert (session.X.min(axis=0) > session.lo).all() and (session.X.max(axis=0) < session.hi).all()

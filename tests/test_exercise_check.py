@@ -363,3 +363,14 @@ def test_a_precision_rule_is_written_back_as_the_specs_grading_table_has_it(rule
     from lab.precision import Precision
 
     assert Precision(**rule).to_dict() == table
+
+
+def test_a_number_on_either_edge_of_the_band_matches():
+    from lab.precision import matches
+
+    # band (a, r) = (0.5, 0): y matches 1 when 0.5 ≤ y ≤ 1.5, both edges included
+    assert matches(0.5, 1.0, (0.5, 0.0)) and matches(1.5, 1.0, (0.5, 0.0))
+    assert not matches(1.5000000000000002, 1.0, (0.5, 0.0))
+    assert not matches(0.49999999999999994, 1.0, (0.5, 0.0))
+    # (0, 0.25) around −2: h = 0.25·2 = 0.5, so −2.5 and −1.5 are the edges
+    assert matches(-2.5, -2.0, (0.0, 0.25)) and matches(-1.5, -2.0, (0.0, 0.25))

@@ -19,6 +19,8 @@ from viz.drawing import check_digits, number
     (2.0, "2"),
     (-1e-9, "−1×10⁻⁹"),      # far below the decimals: a power of ten, not a row of zeros
     (4.4e-7, "4.4×10⁻⁷"),
+    (1e-5, "0.00001"),        # 10⁻⁵ itself is still written out; below it, a power of ten
+    (9.9e-6, "9.9×10⁻⁶"),
 ])
 def test_numbers_show_three_decimals_and_at_least_three_significant_figures(x, shown):
     assert number(x, 3) == shown
