@@ -194,8 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     everything = [m for module in modules for m in mutants(module)]
     if args.at:
-        sample = [m for m in everything if any(f"{m.module} {m.line}:{m.col} " == f"{at} "
-                                                 for at in args.at)]
+        sample = [m for m in everything if f"{m.module} {m.line}:{m.col}" in args.at]
     else:
         sample = random.Random(args.seed).sample(everything, min(args.size, len(everything)))
     sample.sort(key=lambda m: (m.module, m.line, m.index))
