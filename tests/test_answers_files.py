@@ -80,3 +80,50 @@ def test_a_toml_key_spelt_with_escapes_is_reported_on_its_own_line(run):
     assert [a.value for q, a in got.items() if q.key == "o6@1"] == [0.474]
     assert got.problems == ["line 3: o5 is a table; an answers file gives each quantity a number "
                             "(quantity = value, e.g. o6 = 0.474)"]
+
+
+def test_a_misspelt_name_is_offered_names_written_the_same_way_with_or_without_a_step(run):
+    # "delta66": the closest name is delta6 (difflib's ratio 2·6/13), and none offered has "@";
+    # "delta6@3": the lecture has one update, so every name offered is one of update 1
+    def offered(name):
+        problem, = answers.parse(f"{name},0.1\no6,0.474\n", run).problems
+        return problem.split("did you mean ")[1].split("?")[0].split(" or ")
+
+    plain = offered("delta66")
+    assert plain[0] == "delta6" and not any("@" in n for n in plain)
+    with_step = offered("delta6@3")
+    assert with_step[0] == "delta6@1" and all(n.endswith("@1") for n in with_step)
+
+
+PER_EPOCH_OF_TWO = """inputs = 1
+layers = [1]
+lr = 0.5
+update = "per-epoch"
+[weights]
+w12 = 0.5
+b2 = 0.0
+[[examples]]
+x = [1.0]
+t = [1.0]
+[[examples]]
+x = [-1.0]
+t = [0.0]
+"""
+
+
+def test_in_a_per_epoch_update_each_examples_numbers_are_named_with_their_example():
+    # "@<step>/<example>" (lab/answers.py's docstring): o2 of example 2 is o2@1/2; o2 and o2@1
+    # name no number of their own, while the summed gradient is grad_w12 or grad_w12@1
+    two = step(spec.loads(PER_EPOCH_OF_TWO))
+    read = answers.parse("o2@1/2,0.4\no2,0.6\no2@1,0.6\ngrad_w12,0.1\n", two)
+    assert [(q.text(), q.example) for q in read] == [("o2@1/2", 2), ("grad_w12@1", None)]
+    assert [p.split(";")[0] for p in read.problems] == ["line 2: unknown quantity 'o2'",
+                                                        "line 3: unknown quantity 'o2@1'"]
+    assert [q.example for q in answers.parse("grad_w12@1,0.1\n", two)] == [None]
+
+
+def test_a_per_epoch_update_of_one_example_names_its_numbers_with_or_without_the_example():
+    one = step(spec.loads(PER_EPOCH_OF_TWO.rsplit("[[examples]]", 1)[0]))  # example 1 alone
+    for name in ("o2@1/1", "o2@1", "o2"):
+        (q,) = answers.parse(f"{name},0.6\n", one)
+        assert (q.kind, q.name, q.example) == ("o", "2", 1), name

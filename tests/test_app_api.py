@@ -392,3 +392,22 @@ def test_loss_chart_has_axes_ticks_labels_and_a_legend():
     assert '<path class="tick" d="M-4,60.0 H0"/>' in svg
     assert ">epoch</text>" in svg and ">loss</text>" in svg
     assert re.findall(r'<text class="legend"[^>]*>([^<]*)</text>', svg) == ["train", "test"]
+
+
+def test_everything_the_loss_chart_draws_lies_inside_its_view_box():
+    svg = loss_chart([0.9, 0.6, 0.5, 0.4], [1.0, 0.7, 0.6, 0.55])
+    x0, y0, w, h = map(float, re.search(r'viewBox="([^"]*)"', svg).group(1).split())
+    places = [(float(x), float(y)) for x, y in re.findall(r'x="([-\d.]+)" y="([-\d.]+)"', svg)]
+    places += [(float(x), float(y)) for x, y in re.findall(r"translate\(([-\d.]+),([-\d.]+)\)",
+                                                           svg)]
+    for pts in re.findall(r'<polyline[^>]*points="([^"]*)"', svg):
+        places += [tuple(map(float, p.split(","))) for p in pts.split()]
+    # the curves' last epoch is drawn at the plot's right edge, x = 320 (the chart's width)
+    assert max(x for x, _ in places) == 320.0
+    assert all(x0 < x < x0 + w and y0 < y < y0 + h for x, y in places)
+
+
+def test_the_loss_charts_axis_labels_stand_at_the_middle_of_their_axes():
+    svg = loss_chart([0.7, 0.5], [0.8, 0.6])  # 320 × 120: the middles are x = 160 and y = 60
+    assert '<text class="label" x="160" y="147">epoch</text>' in svg  # 120 + 27 below the axis
+    assert 'transform="translate(-34,60) rotate(-90)">loss</text>' in svg

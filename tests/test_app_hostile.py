@@ -6,6 +6,7 @@ In process (Starlette's TestClient); test_app_browser.py starts the real server.
 import base64
 import hashlib
 import re
+import threading
 import warnings
 
 import pytest
@@ -139,3 +140,42 @@ def test_a_session_training_in_one_request_answers_another_with_409(client):
 def test_an_ended_session_is_a_404_that_says_to_reset(client):
     r = client.post("/api/train/" + "0" * 32 + "/epoch")
     assert r.status_code == 404 and r.json()["error"].endswith("press Reset")
+
+
+@pytest.mark.parametrize("digits, shown", [
+    (20, "there is no frame " + "9" * 20),  # twenty characters are shown whole
+    (21, "there is no frame " + "9" * 20 + "… (21 characters)"),
+])
+def test_a_long_frame_number_is_shown_whole_up_to_twenty_characters(client, digits, shown):
+    r = client.get("/api/formula/frame/" + "9" * digits)
+    assert r.status_code == 400 and r.json()["error"] == shown
+
+
+def test_play_right_after_pause_waits_for_the_paused_stream_to_let_go(monkeypatch):
+    monkeypatch.setattr(limits, "STREAM_SECONDS", 0.0)  # one update, then "time"
+    monkeypatch.setattr(limits, "STREAM_HANDOVER_SECONDS", 60.0)  # how long it may wait at most
+    client = TestClient(create_app(), base_url=OWN)
+    sid = client.post("/api/train", params={"points": "8"}).json()["id"]
+    session = client.app.state.sessions.get(sid)
+    session.streaming = True  # the paused stream, still finishing its last update
+    threading.Timer(0.2, setattr, (session, "streaming", False)).start()
+    with client.stream("GET", f"/api/train/{sid}/stream") as r:
+        assert r.status_code == 200 and next(r.iter_lines()) == "event: update"
+
+
+def test_a_long_foreign_origin_is_named_cut_to_60_characters():
+    origin = "http://" + "a" * 100 + ".example"
+    r = TestClient(create_app(), base_url=OWN).post("/api/train", headers={"origin": origin})
+    assert r.status_code == 403
+    assert r.json()["error"] == f"a page of another site ({origin[:60]}…) may not use this app"
+
+
+def test_a_full_server_answers_a_new_client_with_503_and_keeps_the_sessions_in_use():
+    app = create_app()
+    app.state.sessions.most = 1
+    mine, other = (TestClient(app, base_url=OWN, cookies={"backprop_client": c * 32})
+                   for c in "ab")
+    sid = mine.post("/api/train", params={"points": "8"}).json()["id"]
+    r = other.post("/api/train", params={"points": "8"})
+    assert r.status_code == 503 and "the server trains 1 sessions already" in r.json()["error"]
+    assert mine.post(f"/api/train/{sid}/epoch").json()["epoch"] == 1

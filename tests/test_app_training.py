@@ -12,6 +12,7 @@ import anyio
 import numpy as np
 import pytest
 
+import nn
 from viz.app import limits, training
 from viz.app.server import _updates, create_app
 from viz.app.training import Session, Settings
@@ -151,6 +152,62 @@ def test_options_list_what_the_page_offers():
     assert options["train"]["data"] == ["xor", "moons", "circles", "spirals", "blobs", "own"]
     assert options["train"]["optimizer"] == ["sgd", "momentum", "adagrad", "rmsprop", "adam"]
     assert options["train"]["defaults"]["layers"] == "4"
+    # the page's first settings: 200 points of XOR, half of them to train, batches of 10
+    defaults = options["train"]["defaults"]
+    assert {k: defaults[k] for k in ("data", "points", "split", "batch")} == {
+        "data": "xor", "points": 200, "split": 0.5, "batch": 10}
     assert options["digits"] == {"default": 3, "most": 17}
     assert options["views"] == ["formula", "step"]
     assert options["limits"]["max_points"] == 500
+
+
+def test_a_sigmoid_output_of_one_half_or_more_is_class_1_and_its_sureness_is_2p_minus_1():
+    from viz.app.training import class_picture
+
+    model = nn.MLP(2, [1], output_activation="sigmoid")
+    model.load_state_dict({"w13": 1.0, "w23": 0.0, "b3": 0.0})  # p = σ(x1)
+    classes, sure = class_picture(model, np.array([[-1.0, 5.0], [0.0, 0.0], [2.0, -3.0]]))
+    # σ(−1) < ½ < σ(2), σ(0) = ½ exactly; |2σ(x) − 1| = tanh(|x|/2): 0.462, 0, 0.762
+    assert classes == [0, 1, 1]
+    assert sure == [0.462, 0.0, 0.762]
+
+
+def test_training_for_no_time_still_makes_one_update():
+    # 20 points, half of them (10) train, batches of 4: one update leaves 6 of the epoch's 10
+    session = Session(Settings(points=20, split=0.5, batch=4, layers=(2,)))
+    session.train_for(seconds=0.0)
+    assert len(session.pending) == 6 and session.epochs == 0
+
+
+def test_ones_own_points_on_the_edge_of_the_plot_are_kept_and_just_past_it_refused():
+    corners = "1,1,0;-1,-1,1;1,-1,0;-1,1,1"
+    s = Settings.from_query({"data": "own", "own": corners})
+    assert s.own == "1.000,1.000,0;-1.000,-1.000,1;1.000,-1.000,0;-1.000,1.000,1"
+    for outside in ("1.001,0,0", "-1.001,0,0", "0,1.001,1", "0,-1.001,1"):
+        with pytest.raises(ValueError, match="point 1 lies outside the plot"):
+            Settings.from_query({"data": "own", "own": outside})
+
+
+def test_a_point_of_class_k_needs_more_than_k_classes():
+    # classes are numbered 0 … k − 1: with 2 classes a point of class 2 is refused, with 3 kept
+    with pytest.raises(ValueError, match="point 1 has class 2, but there are 2 classes"):
+        Settings.from_query({"data": "own", "own": "0.1,0.2,2"})
+    three = Settings.from_query({"data": "own", "classes": "3", "loss": "cross_entropy",
+                                 "own": "0.1,0.2,2"})
+    assert three.own == "0.100,0.200,2"
+
+
+def test_with_no_split_given_half_the_points_train_and_half_test():
+    session = Session(Settings.from_query({"points": "20"}))
+    assert (len(session.train), len(session.test)) == (10, 10)
+
+
+def test_the_plot_of_ones_own_points_is_the_square_from_minus_1_to_1():
+    snap = Session(Settings(data="own", own="0.5,0.5,0;-0.5,-0.5,1")).snapshot()
+    assert (snap["boundary"]["lo"], snap["boundary"]["hi"]) == ([-1.0, -1.0], [1.0, 1.0])
+
+
+@pytest.mark.parametrize("data", ["xor", "moons", "circles", "spirals", "blobs"])
+def test_every_generated_point_lies_inside_the_plot_with_room_on_each_side(data):
+    session = Session(Settings(data=data, points=40, noise=0.3))
+    assert (session.X.min(axis=0) > session.lo).all() and (session.X.max(axis=0) < session.hi).all()

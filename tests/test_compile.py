@@ -15,6 +15,7 @@ from autograd_core import (
     Detached,
     Value,
     batch_mean,
+    batch_sum,
     compile,
     linear,
     topological_order,
@@ -330,6 +331,36 @@ def test_a_parameter_listed_twice_is_refused():
         compile(batch_mean(w * x), [x], [w, w])
 
 
+@pytest.mark.parametrize("not_a_leaf", ["w·2", "a batch"])
+def test_a_parameter_that_is_not_a_leaf_holding_one_number_is_refused(not_a_leaf):
+    w, x = Value(2.0), BatchValue([1.0, 2.0, 3.0])
+    param = w * 2.0 if not_a_leaf == "w·2" else BatchValue([1.0, 2.0, 3.0])
+    with pytest.raises(CompileError, match="a parameter must be a leaf Value holding one number"):
+        compile(batch_mean(w * x), [x], [param])
+
+
+def test_consecutive_rows_are_read_as_a_slice_and_others_as_an_index_array():
+    from autograd_core.compile import _index
+
+    assert _index([3, 4, 5]) == slice(3, 6)  # a view of the buffer, no copy
+    assert _index([7]) == slice(7, 8)
+    np.testing.assert_array_equal(_index([5, 3]), [5, 3])
+    np.testing.assert_array_equal(_index([3, 5, 6]), [3, 5, 6])
+
+
+def test_a_constant_is_sent_no_adjoint_since_nobody_reads_it():
+    from autograd_core.compile import ONE
+
+    # L = mean(w·x·c) with c a constant: ∂L/∂w = c·mean(x) = 3·2 = 6; c's own adjoint (which
+    # would be w·mean(x) = 4) is never computed
+    x, w, c = BatchValue([1.0, 2.0, 3.0]), Value(2.0), Value(3.0)
+    program = compile(batch_mean(w * x * c), [x], [w])
+    program.run([np.array([1.0, 2.0, 3.0])])
+    assert program.grad.tolist() == [6.0]
+    kind, row = program._row[c]
+    assert kind == ONE and program._adjoints[ONE][row, 0] == 0.0
+
+
 def test_a_program_refuses_another_batch_size_and_says_to_compile_again():
     x = BatchValue([1.0, 2.0, 3.0])
     program = compile(batch_mean(x * Value(2.0)), [x])
@@ -337,6 +368,12 @@ def test_a_program_refuses_another_batch_size_and_says_to_compile_again():
         program.run([np.ones(4)])
     with pytest.raises(ValueError, match="takes 1 input arrays, got 2"):
         program.run([np.ones(3), np.ones(3)])
+
+
+def test_a_graph_of_two_batch_sizes_is_refused_naming_both():
+    a, b, w = BatchValue([1.0, 2.0, 3.0]), BatchValue([1.0, 2.0, 3.0, 4.0]), Value(2.0)
+    with pytest.raises(CompileError, match=r"mixes batches of sizes \[3, 4\]"):
+        compile(batch_sum(a * w) + batch_sum(b * w), [a, b])
 
 
 def test_an_op_leaving_its_domain_in_a_replay_raises_domain_error_naming_the_op():

@@ -342,3 +342,35 @@ def test_coarsely_rounded_answers_are_wrong():
     assert items["o4"].verdict == "wrong"
     # σ(0.1) = 0.525 rounded to one figure, 0.5, is too coarse for the default rule
     assert (items["o5"].verdict, items["o5"].mistake) == ("wrong", "too-few-figures")
+
+
+def test_the_coarser_roundings_of_a_right_value_are_each_fewer_figure_and_none_for_zero():
+    from lab.precision import Precision
+
+    # 0.47517 to 1 and 2 significant figures: 0.5 and 0.48; 0 has no coarser form
+    assert Precision(significant_figures=3).coarse(0.47517) == [0.48, 0.5]
+    assert Precision(significant_figures=3).coarse(0.0) == []
+    assert Precision(significant_figures=None, absolute=0.01).coarse(0.47517) == []
+
+
+@pytest.mark.parametrize("rule, table", [
+    (dict(significant_figures=2), {"significant_figures": 2}),
+    (dict(significant_figures=5), {"significant_figures": 5}),
+    (dict(significant_figures=None, absolute=0.01), {"absolute_tolerance": 0.01}),
+    (dict(significant_figures=None, relative=0.02), {"relative_tolerance": 0.02}),
+])
+def test_a_precision_rule_is_written_back_as_the_specs_grading_table_has_it(rule, table):
+    from lab.precision import Precision
+
+    assert Precision(**rule).to_dict() == table
+
+
+def test_a_number_on_either_edge_of_the_band_matches():
+    from lab.precision import matches
+
+    # band (a, r) = (0.5, 0): y matches 1 when 0.5 ≤ y ≤ 1.5, both edges included
+    assert matches(0.5, 1.0, (0.5, 0.0)) and matches(1.5, 1.0, (0.5, 0.0))
+    assert not matches(1.5000000000000002, 1.0, (0.5, 0.0))
+    assert not matches(0.49999999999999994, 1.0, (0.5, 0.0))
+    # (0, 0.25) around −2: h = 0.25·2 = 0.5, so −2.5 and −1.5 are the edges
+    assert matches(-2.5, -2.0, (0.0, 0.25)) and matches(-1.5, -2.0, (0.0, 0.25))

@@ -15,7 +15,7 @@ import pytest
 
 import lab
 from lab.answers import parse
-from lab.grading import check
+from lab.grading import check, page_data
 from viz.cli import main
 
 TANH = """inputs = 2
@@ -225,6 +225,28 @@ def test_per_epoch_mistakes_after_an_earlier_slip_in_another_example():
     assert items["o3@1/2"].mistake == "wrong-activation"
     assert items["grad_w36"].mistake == "averaged-gradient"
 
+
+def test_an_averaged_update_is_named_from_the_students_own_summed_gradient():
+    # the summed ∂E/∂w36 written with a slip (+0.05), then w36 updated with a third of it:
+    # 0.6 − 0.1·(G + 0.05)/3 is the averaged-gradient mistake made with the student's own sum
+    total = sum(p["grad_w36"] for p in tanh_hand())
+    slipped = total + 0.05
+    items = tanh_check([("grad_w36", slipped), ("new_w36", 0.6 - 0.1 * slipped / 3)])
+    assert items["grad_w36"].verdict == "wrong"
+    assert (items["new_w36"].verdict, items["new_w36"].mistake) == ("wrong", "averaged-gradient")
+
+def test_a_frozen_parameters_update_keeps_its_value_whatever_mistake_is_looked_for():
+    # b6 = 0.05 is frozen: its "new" value stays 0.05, and every per-epoch mistake written for
+    # it gives 0.05 too, so a wrong 0.3 is wrong with no mistake named
+    frozen = lab.spec.loads(TANH.replace("[weights]", 'frozen = ["b6"]\n[weights]'))
+    items = lecture_check([("new_b6", 0.3)], frozen)
+    assert (items["new_b6"].verdict, items["new_b6"].mistake) == ("wrong", None)
+    assert lecture_check([("new_b6", 0.05)], frozen)["new_b6"].verdict == "right"
+    run = lab.step(frozen)
+    field, = [f for f in page_data(list(run), run.spec.precision)["fields"]
+              if f["name"] == "new_b6"]
+    assert {m["id"] for m in field["mistakes"]} == {"averaged-gradient", "one-example-gradient"}
+    assert {m["expr"] for m in field["mistakes"]} == {0.05}
 
 def test_the_epochs_summed_gradient_is_right_and_each_share_by_example():
     passes = tanh_hand()

@@ -3,6 +3,7 @@ significant figures, so a small gradient never prints as 0 beside a true 0; the 
 
 import pytest
 
+from lab.numbers import UnreadableNumber, assignments, exact, read_number
 from viz.drawing import check_digits, number
 
 
@@ -18,6 +19,8 @@ from viz.drawing import check_digits, number
     (2.0, "2"),
     (-1e-9, "−1×10⁻⁹"),      # far below the decimals: a power of ten, not a row of zeros
     (4.4e-7, "4.4×10⁻⁷"),
+    (1e-5, "0.00001"),        # 10⁻⁵ itself is still written out; below it, a power of ten
+    (9.9e-6, "9.9×10⁻⁶"),
 ])
 def test_numbers_show_three_decimals_and_at_least_three_significant_figures(x, shown):
     assert number(x, 3) == shown
@@ -28,7 +31,33 @@ def test_more_digits_show_more_of_the_same_number():
     assert number(-0.00044123, 1) == "−0.0004"  # one significant figure
 
 
+def test_one_digit_of_a_tiny_number_is_one_significant_figure():
+    assert number(4.4e-7, 1) == "4×10⁻⁷"  # 4.4 to one figure is 4
+    assert number(-2.6e-9, 2) == "−2.6×10⁻⁹"
+
+
 @pytest.mark.parametrize("bad", [0, 18, 2.5, "3", True])
 def test_digits_outside_1_to_17_are_refused_naming_the_range(bad):
     with pytest.raises(ValueError, match="whole number from 1 to 17"):
         check_digits(bad)
+
+
+def test_a_formulas_own_numbers_are_written_in_their_shortest_form_with_the_true_minus():
+    assert [exact(x) for x in (2.0, 0.5, -0.25, 0.001)] == ["2", "0.5", "−0.25", "0.001"]
+
+
+def test_at_pairs_give_each_name_its_number_and_refuse_a_name_given_twice():
+    # `--at x1=2 --at "w = -0.5"`: the spaces around a name and its number are not part of them
+    assert assignments(["x1=2", " w = -0.5"]) == {"x1": 2.0, "w": -0.5}
+    with pytest.raises(ValueError, match="x1 is given twice in --at"):
+        assignments(["x1=2", "x1=3"])
+    with pytest.raises(ValueError, match="NAME=VALUE pairs, got 'x1'"):
+        assignments(["x1"])
+
+
+
+def test_a_number_of_64_characters_is_read_and_one_of_65_is_too_long():
+    # 64 characters: the limit of the one number reader, an answers file's and a page field's
+    assert read_number("0." + "1" * 62) == pytest.approx(1 / 9, rel=1e-15)
+    with pytest.raises(UnreadableNumber, match=r"too long \(65 characters\)"):
+        read_number("0." + "1" * 63)
