@@ -211,3 +211,9 @@ def test_the_plot_of_ones_own_points_is_the_square_from_minus_1_to_1():
 def test_every_generated_point_lies_inside_the_plot_with_room_on_each_side(data):
     session = Session(Settings(data=data, points=40, noise=0.3))
     assert (session.X.min(axis=0) > session.lo).all() and (session.X.max(axis=0) < session.hi).all()
+
+
+def test_a_session_of_ones_own_points_with_no_point_yet_says_to_click_some():
+    snap = Session(Settings(data="own")).train_for(epochs=1)
+    assert snap["epoch"] == 0
+    assert snap["stopped"].startswith("no points to train on: click on the plot")

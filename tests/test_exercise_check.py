@@ -374,3 +374,12 @@ def test_a_number_on_either_edge_of_the_band_matches():
     assert not matches(0.49999999999999994, 1.0, (0.5, 0.0))
     # (0, 0.25) around −2: h = 0.25·2 = 0.5, so −2.5 and −1.5 are the edges
     assert matches(-2.5, -2.0, (0.0, 0.25)) and matches(-1.5, -2.0, (0.0, 0.25))
+
+
+def test_an_absolute_tolerance_is_the_same_width_for_every_right_value():
+    from lab.precision import Precision, matches
+
+    rule = Precision(significant_figures=None, absolute=0.01)
+    # ±0.01 around 0.5 and around 50 alike: 0.509 and 50.009 match, 0.52 and 50.02 do not
+    assert matches(0.509, 0.5, rule.band(0.5)) and matches(50.009, 50.0, rule.band(50.0))
+    assert not matches(0.52, 0.5, rule.band(0.5)) and not matches(50.02, 50.0, rule.band(50.0))
