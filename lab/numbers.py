@@ -121,7 +121,7 @@ def _trimmed(text: str) -> str:
 
 
 def exact(x: float) -> str:
-    """``x`` as Python's shortest general form (2, 0.5, 1e-06) with the true minus sign: for the
+    """``x`` as Python's shortest general form (2, 0.5, 1e−06, −3) with the true minus sign: for the
     numbers a formula is written with, which are not rounded results."""
     return f"{x:g}".replace("-", "−")
 
