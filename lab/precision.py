@@ -32,9 +32,10 @@ class Precision:
 
     def coarse(self, right: float) -> list[float]:
         """``right`` rounded to each smaller number of significant figures (a number written
-        with too few of them)."""
+        with too few of them); none under a tolerance, which is not a count of figures."""
         n = self.significant_figures
-        if n is None or right == 0 or not math.isfinite(right):
+        tolerance = self.absolute is not None or self.relative is not None
+        if n is None or tolerance or right == 0 or not math.isfinite(right):
             return []
         return sorted({float(f"{right:.{k - 1}e}") for k in range(1, n)})
 

@@ -383,3 +383,14 @@ def test_an_absolute_tolerance_is_the_same_width_for_every_right_value():
     # ±0.01 around 0.5 and around 50 alike: 0.509 and 50.009 match, 0.52 and 50.02 do not
     assert matches(0.509, 0.5, rule.band(0.5)) and matches(50.009, 50.0, rule.band(50.0))
     assert not matches(0.52, 0.5, rule.band(0.5)) and not matches(50.02, 50.0, rule.band(50.0))
+
+
+def test_under_a_tolerance_a_rounded_number_is_wrong_not_too_few_figures():
+    # o6 = σ(−0.3·σ(−0.7) − 0.2·σ(0.1) + 0.1) = 0.4739; 0.5 is 0.026 off: outside ±0.01
+    # (and outside 1% of it), and the rule speaks of a tolerance, not of figures
+    for table in ("absolute_tolerance = 0.01", "relative_tolerance = 0.01"):
+        text = lab.spec.lecture_text() + f"\n[grading]\n{table}\n"
+        run = lab.step(lab.spec.loads(text))
+        item = check(run, parse("o6,0.5", run)).items[0]
+        assert (item.verdict, item.mistake) == ("wrong", None), table
+        assert check(run, parse("o6,0.47", run)).items[0].verdict == "right"  # 0.0039 off
