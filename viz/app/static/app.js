@@ -247,7 +247,9 @@ const step = {
     const href = back.getAttribute("xlink:href");
     if (!href) { if (back.isConnected) { back.focus(); } return; }
     const box = $("#view-step .bp-picture");
+    let watch = null;
     const refocus = () => {
+      if (step.editing) { if (watch) { watch.disconnect(); } return; }  // a new change began
       const link = $$("a", box).find((a) => a.getAttribute("xlink:href") === href);
       // only while the focus is nowhere else (a replaced picture drops it to the body)
       const now = document.activeElement;
@@ -256,7 +258,7 @@ const step = {
       }
     };
     refocus();
-    const watch = new MutationObserver(refocus);
+    watch = new MutationObserver(refocus);
     watch.observe(box, { childList: true });
     setTimeout(() => watch.disconnect(), 10000);
   },
