@@ -60,12 +60,13 @@ def sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def cell(tab, caption: str, row: str, column: int) -> str:
-    """The text of a cell of the Step view's table whose caption starts with ``caption``."""
+def cell(tab, caption: str, row: str, column: int):
+    """A cell of the Step view's table whose caption starts with ``caption`` (a locator, so that
+    ``expect(cell(...)).to_have_text(...)`` waits for the server's answer to reach the table)."""
     table = tab.locator("#view-step .bp-tables table", has=tab.locator(
         "caption", has_text=caption))
     return table.locator("tr", has=tab.locator(f"td:text-is('{row}')")).locator(
-        "td").nth(column).inner_text()
+        "td").nth(column)
 
 
 def shown(x: float) -> str:
@@ -85,15 +86,17 @@ def test_editing_w14_gives_the_tables_of_a_hand_calculation(page, server):
     d6 = 2 * (1 - o6) * o6 * (1 - o6)
     d4 = o4 * (1 - o4) * (-0.3) * d6
     new_w14 = 0.5 + 0.9 * d4 * 1  # w ← w − η·∂E/∂w, ∂E/∂w14 = −δ4·x1
-    assert cell(page, "Forward pass", "4", 1) == "−0.7"  # the slide's i4 before the edit
+    # the slide's i4 before the edit
+    expect(cell(page, "Forward pass", "4", 1)).to_have_text("−0.7")
     page.fill("#step-form input[name=w14]", "0.5")
     expect(page.locator("#view-step .bp-tables td.changed").first).to_be_visible()
-    assert cell(page, "Forward pass", "4", 1) == shown(i4) == "−0.4"
-    assert cell(page, "Forward pass", "4", 2) == shown(o4)
-    assert cell(page, "Forward pass", "6", 2) == shown(o6)
-    assert cell(page, "Error terms", "4", 1) == shown(d4)
-    assert cell(page, "Error terms", "6", 1) == shown(d6)
-    assert cell(page, "Updates", "w14", 4) == shown(new_w14)
+    assert shown(i4) == "−0.4"
+    expect(cell(page, "Forward pass", "4", 1)).to_have_text(shown(i4))
+    expect(cell(page, "Forward pass", "4", 2)).to_have_text(shown(o4))
+    expect(cell(page, "Forward pass", "6", 2)).to_have_text(shown(o6))
+    expect(cell(page, "Error terms", "4", 1)).to_have_text(shown(d4))
+    expect(cell(page, "Error terms", "6", 1)).to_have_text(shown(d6))
+    expect(cell(page, "Updates", "w14", 4)).to_have_text(shown(new_w14))
     # the numbers that changed are marked; the untouched unit 5's net input is not
     changed = page.locator("#view-step .bp-tables td.changed")
     assert changed.count() > 10
