@@ -1,13 +1,16 @@
 """Shared test setup: hermetic HOME-like folders, so kernels, matplotlib and Chromium write to
 tmp; the headless Chromium for the browser tests."""
 
+import atexit
 import importlib
 import os
+import shutil
 import tempfile
 
 import pytest
 
 _tmp = tempfile.mkdtemp(prefix="backprop-lab-test-home-")
+atexit.register(shutil.rmtree, _tmp, ignore_errors=True)  # each run (and worker) has its own
 for var in ("MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_RUNTIME_DIR"):
     os.environ.setdefault(var, os.path.join(_tmp, var.lower()))
 os.environ.setdefault("MPLBACKEND", "Agg")

@@ -331,5 +331,6 @@ TARGETS = {"formula": formula, "model_file": model_file, "spec_file": spec_file,
 
 if __name__ == "__main__":
     name, examples = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 100
-    os.chdir(tempfile.mkdtemp(prefix="backprop-fuzz-"))
-    TARGETS[name](examples)
+    with tempfile.TemporaryDirectory(prefix="backprop-fuzz-") as scratch:
+        os.chdir(scratch)  # the files a command writes land here and go with it
+        TARGETS[name](examples)
