@@ -80,6 +80,10 @@ def test_a_toml_key_spelt_with_escapes_is_reported_on_its_own_line(run):
     assert [a.value for q, a in got.items() if q.key == "o6@1"] == [0.474]
     assert got.problems == ["line 3: o5 is a table; an answers file gives each quantity a number "
                             "(quantity = value, e.g. o6 = 0.474)"]
+    # a literal string (single quotes) as the key: line 2's problem is named by its line too
+    single = answers.parse("o4 = 0.332\n'o5' = { a = 1 }\n", run, "toml")
+    assert single.problems == ["line 2: o5 is a table; an answers file gives each quantity a "
+                               "number (quantity = value, e.g. o6 = 0.474)"]
 
 
 def test_a_misspelt_name_is_offered_names_written_the_same_way_with_or_without_a_step(run):
@@ -91,6 +95,9 @@ def test_a_misspelt_name_is_offered_names_written_the_same_way_with_or_without_a
 
     plain = offered("delta66")
     assert plain[0] == "delta6" and not any("@" in n for n in plain)
+    # grad_w14, grad_w24, grad_w34 and grad_w46 all differ from it by one letter: the hint
+    # keeps to three
+    assert len(offered("grad_w4")) == 3
     with_step = offered("delta6@3")
     assert with_step[0] == "delta6@1" and all(n.endswith("@1") for n in with_step)
 

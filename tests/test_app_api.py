@@ -390,6 +390,8 @@ def test_loss_chart_has_axes_ticks_labels_and_a_legend():
     assert y_ticks == ["0", "0.2", "0.4", "0.6", "0.8"] and x_ticks == ["0", "1", "2", "3"]
     # the tick 0.4 sits at (1 − 0.4/0.8)·120 = 60 from the top, its label 3 below the middle
     assert '<path class="tick" d="M-4,60.0 H0"/>' in svg
+    # epoch 2 of 0–3 at 2/3 of the width, 320·2/3 = 213.3; both axes' ticks are 4 long
+    assert '<path class="tick" d="M213.3,120 V124"/>' in svg
     assert ">epoch</text>" in svg and ">loss</text>" in svg
     assert re.findall(r'<text class="legend"[^>]*>([^<]*)</text>', svg) == ["train", "test"]
 

@@ -125,6 +125,16 @@ def test_a_group_of_sums_gives_the_sum_rules_value_and_ones_as_local_derivatives
     np.testing.assert_allclose(program.grad, expected, **TIGHT)
 
 
+def test_a_sum_of_a_single_term_compiles_to_that_term():
+    # Σ over one term is the term: L = mean(Σ(x·p)) = p·mean(x), ∂L/∂p = mean(x)
+    x = BatchValue(_rng(4).normal(size=7))
+    p = Value(0.5)
+    program = compile(batch_mean(vsum([x * p])), [x], [p])
+    assert "rowsum" in [g.op for g in program._groups]
+    np.testing.assert_allclose(program.run([x.data]), 0.5 * np.mean(x.data), **TIGHT)
+    np.testing.assert_allclose(program.grad, [np.mean(x.data)], **TIGHT)
+
+
 # -- every parameter's gradient: scalar path, batched path, compiled path ----------------------
 
 def _every_op_graph(x1, x2, w, v, u):

@@ -119,9 +119,12 @@ def lecture_plants(slip):
         ("E", (1 - o6) ** 2 / 2, "half-factor"),
         ("delta6", -d6, "sign"),
         ("delta6", 2 * (1 - o6), "missing-derivative"),
+        ("grad_w46", -2 * (1 - o6) * o4, "missing-derivative"),  # −δ6·o4, δ6 without σ′
         ("delta6", 2 * (1 - o6) * (1 - o6 * o6), "wrong-activation-derivative"),
         ("o4", math.tanh(h["i4"]), "wrong-activation"),
         ("delta4", o4 * (1 - o4) * new46 * d6, "updated-weight"),
+        # ∂E/∂w14 = −δ4·x1 (x1 = 1), its δ4 made with the updated w46
+        ("grad_w14", -(o4 * (1 - o4) * new46 * d6), "updated-weight"),
         ("i4", 0.2 * 1 + 0.4 * 0 - 0.5 * 1, "no-bias"),
         ("o4", h["i4"], "net-for-out"),
         ("new_w46", -0.3 - h["grad_w46"], "learning-rate"),
