@@ -141,7 +141,18 @@ class Neuron(Module):
         return f"Neuron({len(self.w)}, activation={self.activation!r}, unit={self.unit})"
 
 
-class Layer(Module):
+class _NamedByLabels(Module):
+    """A module whose parameters' names are their labels (as its named_weights and named_biases
+    give them): read without making a (name, Value) pair for each of 66,000 parameters."""
+
+    def parameter_names(self) -> list[str]:
+        return self._names_of(self.parameters())
+
+    def _names_of(self, params: list[Value]) -> list[str]:
+        return list(map(_LABEL, params))
+
+
+class Layer(_NamedByLabels):
     """A layer of ``n_out`` units, each connected to all ``n_in`` inputs (fully connected)."""
 
     def __init__(self, n_in: int, n_out: int, activation: str | Activation = "relu", *,
@@ -191,9 +202,6 @@ class Layer(Module):
     def named_biases(self) -> list[tuple[str, Value]]:
         return [(n.b.label, n.b) for n in self.neurons]
 
-    def parameter_names(self) -> list[str]:
-        # the names are the labels (named_weights, named_biases), read without making 66,000 pairs
-        return list(map(_LABEL, self.parameters()))
 
     def parameters(self) -> list[Value]:
         """The order of `named_parameters`, without making a (name, Value) pair for each: a
@@ -228,7 +236,7 @@ def _layer_activations(activation: object, output_activation: object,
                      f"per hidden layer ({n_layers - 1}) or one per layer ({n_layers})")
 
 
-class MLP(Module):
+class MLP(_NamedByLabels):
     """A multi-layer perceptron: layers of sizes ``sizes`` after ``n_in`` inputs (hidden layers
     use ``activation``, the last layer ``output_activation``), weights drawn by ``init`` from a
     numpy Generator seeded with ``seed``."""
@@ -270,9 +278,6 @@ class MLP(Module):
     def named_biases(self) -> list[tuple[str, Value]]:
         return [item for layer in self.layers for item in layer.named_biases()]
 
-    def parameter_names(self) -> list[str]:
-        # the names are the labels (each layer's named_weights, named_biases), without pairs
-        return list(map(_LABEL, self.parameters()))
 
     def set_weights(self, weights: Sequence, biases: Sequence) -> None:
         """Set every parameter from nested lists: `weights[layer][unit][input]` and

@@ -52,6 +52,10 @@ class Module:
         """The names of `parameters()`, in the same order (w14 … w56, b4 …)."""
         return [name for name, _ in self.named_parameters()]
 
+    def _names_of(self, params: list[Value]) -> list[str]:
+        """The names of ``params``, which are this module's `parameters()` in their order."""
+        return self.parameter_names()
+
     def zero_grad(self) -> None:
         """Reset every parameter's gradient to 0 (gradients accumulate across backward calls)."""
         zero_grad(self.parameters())
@@ -103,7 +107,8 @@ class Module:
         if not isinstance(strict, bool):
             raise TypeError(f"strict must be True or False, got {strict!r}")
         with cycle_collector_paused():  # a wide network has 66,000 parameters
-            names, values = self.parameter_names(), self.parameters()
+            values = self.parameters()
+            names = self._names_of(values)
         if type(state) is dict and list(state) == names:  # this model's names in its order
             self._set_data(names, values, list(state.values()))
             return
