@@ -29,8 +29,10 @@ from planted_lecture import (
     right,
 )
 
+from lab.gradescope import ROOT_VARIABLE
 from lab.templates import load_template
 from viz.cli import main
+from viz.export_gradescope import SETUP_SH
 
 ROSTER = ("id,name,email,gradescope_id\ns1,Ada,ada@uni.edu,1001\ns2,Ben,ben@uni.edu,\n"
           "s3,Cy,cy@uni.edu,\n")
@@ -252,3 +254,50 @@ def test_the_scores_are_those_backprop_grade_gives(autograder, interpreter, vari
             assert "no answers could be read" in results["output"]
     assert float(book["s1"]["score"]) == 35 and book["s2"]["mistakes"] == "missing-derivative"
     assert book["s3"]["error"] and float(book["s3"]["score"]) == 0
+
+
+# A stand-in for an interpreter: it logs its arguments; "-c" programs (the version check and
+# "import ensurepip") succeed or fail as the environment says; "-m venv DIR" makes DIR/bin/python
+# as another such stand-in. apt-get logs its arguments and succeeds.
+FAKE_PYTHON = """#!/bin/bash
+echo "$(basename "$0") $*" >> "$LOG"
+if [ "$1" = -c ]; then
+  case "$2" in
+    *version_info*) [ "$VERSION_OK" = yes ]; exit ;;
+    *ensurepip*) [ "$ENSUREPIP" = yes ]; exit ;;
+  esac
+fi
+if [ "$1 $2" = "-m venv" ]; then
+  mkdir -p "$3/bin" && cp "$0" "$3/bin/python"
+fi
+"""
+
+
+@pytest.mark.parametrize("version_ok, ensurepip, expected", [
+    # Ubuntu 22.04 (Gradescope's default image): Python 3.10, so 3.11 from the archive
+    ("no", "no", ["apt-get update -y", "apt-get install -y python3.11 python3.11-venv",
+                  "python3.11 -m venv {root}/venv"]),
+    # Ubuntu 24.04: Python 3.12 without its venv package
+    ("yes", "no", ["apt-get update -y", "apt-get install -y python3-venv",
+                   "python3 -m venv {root}/venv"]),
+    # an image whose python3 is 3.11 or later with ensurepip: nothing from apt
+    ("yes", "yes", ["python3 -m venv {root}/venv"]),
+])
+def test_setup_sh_takes_the_branch_of_the_images_python(tmp_path, version_ok, ensurepip,
+                                                        expected):
+    bin_dir, root, log = tmp_path / "bin", tmp_path / "autograder", tmp_path / "log"
+    bin_dir.mkdir()
+    (root / "source").mkdir(parents=True)
+    for name in ("python3", "python3.11"):
+        (bin_dir / name).write_text(FAKE_PYTHON)
+        (bin_dir / name).chmod(0o755)
+    (bin_dir / "apt-get").write_text('#!/bin/bash\necho "apt-get $*" >> "$LOG"\n')
+    (bin_dir / "apt-get").chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "LOG": str(log), "VERSION_OK": version_ok,
+           "ENSUREPIP": ensurepip, ROOT_VARIABLE: str(root)}
+    done = subprocess.run(["bash", "-c", SETUP_SH], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    calls = [c for c in log.read_text().splitlines() if " -c " not in c]
+    assert calls == [c.format(root=root) for c in expected] + [
+        "python -m pip install --upgrade pip",
+        f"python -m pip install {root}/source/backprop_lab-*.whl"]
