@@ -22,6 +22,7 @@ from autograd_core import (
     vsum,
 )
 from autograd_core import array_math as A
+from autograd_core.compile import _regular
 from nn.compiled import CompiledTraining
 from nn.train import _batch_loss
 
@@ -461,6 +462,16 @@ def test_dense_layers_give_the_recorded_units_numbers_bit_for_bit_and_jaxs_gradi
     assert loss == pytest.approx(want, rel=1e-12)
     np.testing.assert_allclose(dense.grad, np.concatenate(
         [np.ravel(gW1), gb1, np.ravel(gW2), gb2]), **TIGHT)
+
+
+def test_a_layers_weights_at_regular_steps_are_found_whatever_its_shape():
+    # index[j][i] = start + s0·j + s1·i, written out by hand; a view reads them in place
+    assert _regular(np.array([[7, 8, 9, 10]])) == (7, 1, 1)  # one unit, four inputs
+    assert _regular(np.array([[5], [6], [7]])) == (5, 1, 1)  # three units, one input
+    # as an MLP lists them, w14 w15 w24 w25 w34 w35: unit j's weight from input i at j + 2·i
+    assert _regular(np.array([[0, 2, 4], [1, 3, 5]])) == (0, 1, 2)
+    assert _regular(np.array([[0, 1], [1, 2]])) is None  # row 1 twice: not one weight each
+    assert _regular(np.array([[0, 2], [1, 4]])) is None  # 4 is not 0 + 1 + 2
 
 
 def test_a_dense_layer_with_weights_listed_out_of_order_reads_them_where_they_are():
