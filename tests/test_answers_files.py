@@ -73,13 +73,16 @@ def test_a_whole_number_of_5000_digits_in_a_toml_file_is_named_not_pythons_messa
     assert [a.problem for a in read.values()] == ["unreadable", None]
 
 
-def test_a_toml_key_spelt_with_escapes_is_reported_on_its_own_line(run):
+def test_a_toml_problem_is_reported_on_its_own_line_however_the_key_or_value_is_written(run):
     # "o\u0036" is how TOML may spell o6; line 3's problem is named by its line, not "line 0"
     text = 'o4 = 0.332\n"o\\u0036" = 0.474\n"o\\u0035" = { a = 1 }\n'
     got = answers.parse(text, run, "toml")
     assert [a.value for q, a in got.items() if q.key == "o6@1"] == [0.474]
     assert got.problems == ["line 3: o5 is a table; an answers file gives each quantity a number "
                             "(quantity = value, e.g. o6 = 0.474)"]
+    # a number written as a string, under a name that is not one: named by its line too
+    quoted = answers.parse('o4 = 0.332\ndelta66 = "0.1"\n', run, "toml")
+    assert quoted.problems[0].startswith("line 2: unknown quantity 'delta66'")
     # a literal string (single quotes) as the key: line 2's problem is named by its line too
     single = answers.parse("o4 = 0.332\n'o5' = { a = 1 }\n", run, "toml")
     assert single.problems == ["line 2: o5 is a table; an answers file gives each quantity a "
