@@ -185,11 +185,12 @@ def test_an_ended_session_a_bad_point_and_a_long_address_are_answered(client):
     sid = client.post("/api/train", params={"points": "8"}).json()["id"]
     r = client.get(f"/api/train/{sid}/example/8")
     assert r.status_code == 400 and "there is no point 8" in r.json()["error"]
-    # the Step view's address holds every number of a spec: 200 parameters × 40 characters
-    # ("w12_13=-0.123456789&" and room to spare) = 8,000 characters at most
-    r = client.get("/api/formula?f=" + "x" * (8_000 - len("f=")))
+    # an address holds every number of a spec (200 parameters × 40 characters, 8,000) or the
+    # Train view's 500 own points, 22 characters each once escaped, with 1,000 for the rest:
+    # 12,000 characters at most
+    r = client.get("/api/formula?f=" + "x" * (12_000 - len("f=")))
     assert r.status_code == 200 and "the limit here is 200" in r.json()["problem"]["message"]
-    r = client.get("/api/formula?f=" + "x" * (8_001 - len("f=")))
+    r = client.get("/api/formula?f=" + "x" * (12_001 - len("f=")))
     assert r.status_code == 414
 
 
@@ -337,6 +338,17 @@ def test_a_bad_training_field_is_named_so_the_page_shows_its_message_beside_it(c
     r = client.post("/api/train", params=params)
     assert r.status_code == 200 and r.json()["problem"]["field"] == field
     assert message in r.json()["problem"]["message"]
+
+
+def test_the_own_points_field_takes_500_points_and_refuses_the_501st(client):
+    # 500, TensorFlow Playground's largest data set, is the page's most
+    # each point as long as one can be, "-0.123,-0.456,1", 22 characters once escaped
+    rows = [f"-0.123,-0.456,{k % 2}" for k in range(501)]
+    taken = client.post("/api/train", params={"data": "own", "own": ";".join(rows[:500])})
+    assert taken.status_code == 200 and "problem" not in taken.json()
+    refused = client.post("/api/train", params={"data": "own", "own": ";".join(rows)})
+    assert refused.json()["problem"] == {"field": "own",
+                                         "message": "at most 500 points, got 501: clear some"}
 
 
 def _clusters(per_class: int = 5) -> str:

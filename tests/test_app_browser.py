@@ -13,6 +13,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -497,6 +498,18 @@ def plane_click(tab, x1: float, x2: float) -> None:
     box = tab.locator("#view-train .overlay").bounding_box()
     tab.locator("#view-train .overlay").click(position={
         "x": (x1 + 1) / 2 * box["width"], "y": (1 - x2) / 2 * box["height"]})
+
+
+def test_the_500th_own_point_clicked_trains_with_the_499_in_the_address(page, server):
+    # 500 is the page's most (TensorFlow Playground's largest set); each point written as long
+    # as it can be, "-0.123,-0.456,1": 22 characters a point once escaped in the address
+    points = ";".join(f"-0.{100 + k % 800:03d},-0.{900 - k % 800:03d},{k % 2}" for k in range(499))
+    open_view(page, server, f"?view=train&data=own&own={quote(points)}")
+    expect(page.locator(".overlay .pt.train")).to_have_count(499)
+    plane_click(page, 0.5, 0.5)
+    expect(page.locator(".overlay .pt.train")).to_have_count(500)
+    expect(page.locator("#view-train .status")).to_contain_text("Epoch 0")
+    expect(page.locator("#view-train [role=alert]:visible")).to_have_count(0)
 
 
 def test_three_classes_of_ones_own_clicked_points_train_to_95_percent(page, server):

@@ -25,5 +25,7 @@ STREAM_STALL_SECONDS = 10.0  # a stream whose reader takes no update for this lo
 MAX_MESSAGE_CHARS = 300  # of an error message answered: a 5,000-digit value is not echoed
 GRID = 40  # the decision boundary is computed on GRID × GRID points
 UNIT_GRID = 20  # each hidden unit's image
-# the Step view's address holds every number of a spec ("w12_13=-0.123456789&" < 40 characters)
-MAX_QUERY_CHARS = 40 * MAX_SPEC_PARAMETERS
+# an address holds every number of a spec ("w12_13=-0.123456789&" < 40 characters), or the
+# Train view's own points: "-0.123,-0.456,4;" with its commas and semicolon escaped (%2C, %3B)
+# is 22 characters a point, and the other fields need far less than 1,000
+MAX_QUERY_CHARS = max(40 * MAX_SPEC_PARAMETERS, 22 * MAX_POINTS + 1000)
