@@ -22,6 +22,7 @@ from operator import is_
 import numpy as np
 
 from autograd_core import BatchValue, CompileError, DomainError, PerBatch, Value, batch_mean
+from autograd_core.compile import cycle_collector_paused
 
 from ._checks import finite_number, flag, positive, seeded_rng, whole_number
 from .compiled import CompiledTraining, why_not_compiled
@@ -186,6 +187,10 @@ def evaluate(model: Module, X: object, y: object,
             "accuracy": _count_right(rule, prediction, y) / len(X) if rule else None}
 
 
+# A wide network's fit makes lists and dicts of its 66,000 parameters, and each collection of
+# the young generation would walk them all; a graph of Values holds no cycles. The collector
+# resumes when fit has returned, its frame and all it made gone.
+@cycle_collector_paused()
 def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
         optimizer: Optimizer | str = "sgd", lr: float | None = None, epochs: int = 100,
         batch_size: int | None = None, schedule: Callable[[int], float] | None = None,

@@ -251,6 +251,17 @@ def test_a_frozen_parameters_update_keeps_its_value_whatever_mistake_is_looked_f
     assert {m["id"] for m in field["mistakes"]} == {"averaged-gradient", "one-example-gradient"}
     assert {m["expr"] for m in field["mistakes"]} == {0.05}
 
+def test_an_update_after_each_example_has_no_sum_to_average_or_split():
+    # the lecture updates after its one example: ∂E/∂w = −δ·o is no sum over examples, so
+    # neither the averaged nor the one-example mistake is looked for (−δ6 alone, a factor of
+    # ∂E/∂w46, is no "one example's share")
+    run = lab.step(lab.spec.lecture())
+    epoch_sums = {"averaged-gradient", "one-example-gradient"}
+    for f in page_data(list(run), run.spec.precision)["fields"]:
+        if f["name"].startswith(("grad_", "new_")):
+            assert not epoch_sums & {m["id"] for m in f["mistakes"]}, f["name"]
+
+
 def test_the_epochs_summed_gradient_is_right_and_each_share_by_example():
     passes = tanh_hand()
     rows = [(f"grad_w36@1/{k}", p["grad_w36"]) for k, p in enumerate(passes, 1)]
