@@ -217,3 +217,15 @@ def test_a_session_of_ones_own_points_with_no_point_yet_says_to_click_some():
     snap = Session(Settings(data="own")).train_for(epochs=1)
     assert snap["epoch"] == 0
     assert snap["stopped"].startswith("no points to train on: click on the plot")
+
+
+@pytest.mark.parametrize("classes", [2, 3, 5])
+def test_blobs_lie_on_the_scale_of_the_other_data_sets(classes):
+    # xor, moons and circles span about [−1, 1]²: a network's default learning rate suits that
+    # scale, so each blob's middle lies in it too (the noise, 0.1, moves a middle of 40 points
+    # by about 0.02)
+    for seed in range(5):
+        session = Session(Settings(data="blobs", classes=classes, seed=seed, loss="cross_entropy"))
+        X, y = np.array(session.X), np.array(session.y)
+        for c in range(classes):
+            assert np.all(np.abs(X[y == c].mean(axis=0)) <= 1.05), (seed, c)
