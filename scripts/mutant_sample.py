@@ -65,6 +65,10 @@ EQUIVALENT: dict[str, str] = {
     "nn/compiled.py 78:11 cmp0: < → <=": "with r = n the recorded loss has just checked every "
     "target on the real predictions; a second call on stand-ins of the same shape checks the "
     "same targets again and its result is thrown away",
+    **dict.fromkeys(["autograd_core/compile.py 560:70 0 → 1",
+                     "autograd_core/compile.py 561:70 0 → 1"],
+                    "the deque only drives the map and is thrown away: keeping its last item "
+                    "instead of none changes nothing"),
     "viz/app/server.py 353:15 cmp0: > → >=": "the clock read equal to the stream's end to the "
     "last digit is a moment no request can aim at; either way the stream ends after the next "
     "update",

@@ -134,6 +134,7 @@ def test_a_sum_of_a_single_term_compiles_to_that_term():
     assert "rowsum" in [g.op for g in program._groups]
     np.testing.assert_allclose(program.run([x.data]), 0.5 * np.mean(x.data), **TIGHT)
     np.testing.assert_allclose(program.grad, [np.mean(x.data)], **TIGHT)
+    assert program.value(p) == 0.5  # a single number's value is that number
 
 
 # -- every parameter's gradient: scalar path, batched path, compiled path ----------------------
@@ -336,10 +337,11 @@ def test_per_example_numbers_that_are_not_inputs_are_refused_in_words():
         compile(batch_mean(x * Value(2.0) - shift), [x])
 
 
-def test_a_parameter_listed_twice_is_refused():
-    w, x = Value(1.0), BatchValue([1.0, 2.0])
-    with pytest.raises(CompileError, match="listed twice"):
-        compile(batch_mean(w * x), [x], [w, w])
+def test_a_parameter_listed_twice_is_refused_naming_it():
+    w, v, x = Value(1.0, label="w"), Value(2.0, label="v"), BatchValue([1.0, 2.0])
+    with pytest.raises(CompileError, match="listed twice") as refused:
+        compile(batch_mean(w * v * x), [x], [w, v, w])
+    assert repr(w) in str(refused.value) and repr(v) not in str(refused.value)
 
 
 @pytest.mark.parametrize("not_a_leaf", ["w·2", "a batch"])
