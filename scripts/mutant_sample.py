@@ -65,6 +65,9 @@ EQUIVALENT: dict[str, str] = {
     "nn/compiled.py 78:11 cmp0: < → <=": "with r = n the recorded loss has just checked every "
     "target on the real predictions; a second call on stand-ins of the same shape checks the "
     "same targets again and its result is thrown away",
+    "nn/compiled.py 99:51 0.5 → 1.5": "the stand-in predictions meet only the loss's checks of "
+    "its targets: the two losses that also check a predicted probability's range (binary "
+    "cross-entropy, KL divergence) record every example and never reach this line",
     **dict.fromkeys(["autograd_core/compile.py 560:70 0 → 1",
                      "autograd_core/compile.py 561:70 0 → 1"],
                     "the deque only drives the map and is thrown away: keeping its last item "

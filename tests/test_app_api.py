@@ -402,10 +402,14 @@ def test_loss_chart_has_axes_ticks_labels_and_a_legend():
     assert y_ticks == ["0", "0.2", "0.4", "0.6", "0.8"] and x_ticks == ["0", "1", "2", "3"]
     # the tick 0.4 sits at (1 − 0.4/0.8)·120 = 60 from the top, its label 3 below the middle
     assert '<path class="tick" d="M-4,60.0 H0"/>' in svg
+    assert '<text class="tick y" x="-6" y="63.0">0.4</text>' in svg
     # epoch 2 of 0–3 at 2/3 of the width, 320·2/3 = 213.3; both axes' ticks are 4 long
     assert '<path class="tick" d="M213.3,120 V124"/>' in svg
     assert ">epoch</text>" in svg and ">loss</text>" in svg
     assert re.findall(r'<text class="legend"[^>]*>([^<]*)</text>', svg) == ["train", "test"]
+    # each name 4 to the right of its 18-long line: the lines start at 0 and 70
+    assert '<path class="train" d="M0,-14 h18"/><text class="legend" x="22" y="-10">' in svg
+    assert '<path class="test" d="M70,-14 h18"/><text class="legend" x="92" y="-10">' in svg
 
 
 def test_everything_the_loss_chart_draws_lies_inside_its_view_box():

@@ -59,6 +59,9 @@ def test_a_wrong_answer_exits_3_and_the_json_has_the_issues_shape(capsys, spec, 
     assert set(data) == {"items", "right", "wrong", "carried_forward", "blank", "unreadable",
                          "problems", "precision"}
     assert (data["right"], data["wrong"], data["carried_forward"]) == (1, 1, 0)
+    # the lecture's spec gives no precision: three significant figures, as the slides round
+    assert data["precision"] == ("to 3 significant figures (within half a unit of the right "
+                                 "value's last one)")
     item = data["items"][1]
     assert set(item) == {"quantity", "given", "expected", "verdict", "mistake", "explanation",
                          "where"}
