@@ -15,7 +15,7 @@ from collections.abc import Callable
 from autograd_core import RULES
 from autograd_core.trace import render_rule_text
 
-from .expressions import Const, Expr, Ref
+from .expressions import Const, Expr, Op, Ref
 from .numbers import number
 
 # how tightly each op binds: a sum 1, a product 2, a minus sign 3, a power 4, a function 5
@@ -63,9 +63,12 @@ def _write(e: Expr, value_of: Callable[[str], float] | None,
         (a, pa), (b, pb) = parts
         # a − (b − c), a/(b·c): the right operand of − and / needs brackets at equal precedence
         right = pb < level or (pb == level and e.op in ("sub", "div"))
+        # (1 / o6)·o6: a quotient multiplied is bracketed, as " / " reads looser than "·"
+        left = pa < level or (e.op == "mul" and isinstance(e.args[0], Op)
+                              and e.args[0].op == "div")
         if level == _SUM:
             a = top(a)  # a sum's first term needs no brackets: "−0.3 − 0.9·(−0.087)"
-        return f"{_wrap(a, pa < level)}{sign}{_wrap(b, right)}", level
+        return f"{_wrap(a, left)}{sign}{_wrap(b, right)}", level
     if e.op in ("sum", "linear"):
         names = [p for p, _ in parts]
         if e.op == "linear":

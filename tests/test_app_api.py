@@ -185,6 +185,9 @@ def test_an_ended_session_a_bad_point_and_a_long_address_are_answered(client):
     sid = client.post("/api/train", params={"points": "8"}).json()["id"]
     r = client.get(f"/api/train/{sid}/example/8")
     assert r.status_code == 400 and "there is no point 8" in r.json()["error"]
+    # 500, the most points a session has, is read as a number and found missing by the session
+    r = client.get(f"/api/train/{sid}/example/500")
+    assert r.json()["error"] == "there is no point 500: the data has 8 points"
     # an address holds every number of a spec (200 parameters × 40 characters, 8,000) or the
     # Train view's 500 own points, 22 characters each once escaped, with 1,000 for the rest:
     # 12,000 characters at most

@@ -168,6 +168,11 @@ def test_a_long_foreign_origin_is_named_cut_to_60_characters():
     r = TestClient(create_app(), base_url=OWN).post("/api/train", headers={"origin": origin})
     assert r.status_code == 403
     assert r.json()["error"] == f"a page of another site ({origin[:60]}…) may not use this app"
+    # exactly 60 characters are shown whole, 61 are cut
+    for length, shown in ((60, "b" * 60), (61, "b" * 60 + "…")):
+        r = TestClient(create_app(), base_url=OWN).post("/api/train",
+                                                         headers={"origin": "b" * length})
+        assert r.json()["error"] == f"a page of another site ({shown}) may not use this app"
 
 
 def test_a_full_server_answers_a_new_client_with_503_and_keeps_the_sessions_in_use():

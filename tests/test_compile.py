@@ -508,5 +508,8 @@ def test_a_dense_layer_refuses_weights_that_are_not_parameters_and_inputs_it_can
         compile(loss, [], [w, b], layers=[Dense([[w]], [b], [x], [o])])
     with pytest.raises(CompileError, match="one weight per input"):
         compile(loss, [x], [w, b], layers=[Dense([[w, w]], [b], [x], [o])])
+    c = Value(0.0)
+    with pytest.raises(CompileError, match="got 1 lists, 2 biases and 1 outputs"):
+        compile(loss, [x], [w, b, c], layers=[Dense([[w]], [b, c], [x], [o])])
     with pytest.raises(CompileError, match="an op of one argument"):
         compile(loss, [x], [w, b], layers=[Dense([[w]], [b], [x], [o], "mul")])

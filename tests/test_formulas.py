@@ -23,6 +23,9 @@ def both(e):
     (Op("sub", (Op("sub", (A, B)), C)), "a − b − c", "−0.3 − 0.5 − 0"),
     (Op("mul", (A, Op("add", (B, C)))), "a·(b + c)", "(−0.3)·(0.5 + 0)"),
     (Op("div", (A, Op("mul", (B, C)))), "a / (b·c)", "(−0.3) / (0.5·0)"),
+    # " / " reads looser than "·": a quotient multiplied is bracketed (δ = (1 / o)·o·(1 − o))
+    (Op("mul", (Op("div", (A, B)), C)), "(a / b)·c", "((−0.3) / 0.5)·0"),
+    (Op("mul", (A, Op("div", (B, C)))), "a·b / c", "(−0.3)·0.5 / 0"),
     (Op("neg", (Op("sub", (A, B)),)), "−(a − b)", "−(−0.3 − 0.5)"),
     (Op("neg", (Op("mul", (A, B)),)), "−a·b", "−(−0.3)·0.5"),
     # a power of a name, of a bracket, of a negative number

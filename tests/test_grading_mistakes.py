@@ -251,6 +251,18 @@ def test_a_frozen_parameters_update_keeps_its_value_whatever_mistake_is_looked_f
     assert {m["id"] for m in field["mistakes"]} == {"averaged-gradient", "one-example-gradient"}
     assert {m["expr"] for m in field["mistakes"]} == {0.05}
 
+def test_an_output_of_0_under_cross_entropy_leaves_no_number_to_carry_forward():
+    # E = −ln(o6) (t = 1) and δ6 = (1 / o6)·o6·(1 − o6) have no value at the student's o6 = 0:
+    # they are wrong, with the right numbers written out, never carried forward from a 0
+    spec = lab.spec.from_dict({**lab.spec.lecture().to_dict(), "loss": "binary-cross-entropy"})
+    items = lecture_check([("o6", 0.0), ("E", 2.5), ("delta6", 0.3)], spec)
+    for name in ("E", "delta6"):
+        assert (items[name].verdict, items[name].mistake) == ("wrong", None), name
+    o6 = 1 / (1 + math.exp(-(-0.3 * sigmoid(-0.7) - 0.2 * sigmoid(0.1) + 0.1)))
+    assert items["E"].explanation == (f"with your numbers: E = −ln(o6) = −ln({o6:.4f}) = "
+                                      f"{-math.log(o6):.4f}")
+
+
 def test_an_update_after_each_example_has_no_sum_to_average_or_split():
     # the lecture updates after its one example: ∂E/∂w = −δ·o is no sum over examples, so
     # neither the averaged nor the one-example mistake is looked for (−δ6 alone, a factor of
