@@ -179,6 +179,16 @@ def test_training_for_no_time_still_makes_one_update():
     assert len(session.pending) == 6 and session.epochs == 0
 
 
+def test_training_for_a_time_makes_updates_until_that_time_has_passed(monkeypatch):
+    # a clock that moves 0.01 s each time it is read, started at 0.01 with 0.035 s to go: the
+    # first update comes unasked, the next three at 0.02, 0.03 and 0.04; at 0.05 time is up
+    ticks = iter(k / 100 for k in range(1, 1000))
+    monkeypatch.setattr(training.time, "monotonic", lambda: next(ticks))
+    session = Session(Settings(points=40, split=0.5, batch=2, layers=(2,)))
+    session.train_for(seconds=0.035)
+    assert len(session.pending) == 20 - 4 * 2 and session.epochs == 0
+
+
 def test_ones_own_points_on_the_edge_of_the_plot_are_kept_and_just_past_it_refused():
     corners = "1,1,0;-1,-1,1;1,-1,0;-1,1,1"
     s = Settings.from_query({"data": "own", "own": corners})
