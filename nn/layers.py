@@ -202,7 +202,6 @@ class Layer(_NamedByLabels):
     def named_biases(self) -> list[tuple[str, Value]]:
         return [(n.b.label, n.b) for n in self.neurons]
 
-
     def parameters(self) -> list[Value]:
         """The order of `named_parameters`, without making a (name, Value) pair for each: a
         network 256 wide has 66,000 parameters, and fit asks for them at every call."""
@@ -277,7 +276,6 @@ class MLP(_NamedByLabels):
 
     def named_biases(self) -> list[tuple[str, Value]]:
         return [item for layer in self.layers for item in layer.named_biases()]
-
 
     def set_weights(self, weights: Sequence, biases: Sequence) -> None:
         """Set every parameter from nested lists: `weights[layer][unit][input]` and
