@@ -216,6 +216,8 @@ def fit(model: Module, X: object, y: object, loss: str | LossFn = "mse",
         and optimizer state in flat arrays, written back to the Values when fit returns). None
         (the default) compiles where the loss allows it and otherwise runs uncompiled, saying why
         in ``History.not_compiled_because``; True raises ValueError where it cannot; False never.
+
+    Python's cycle collector is paused while fit runs and resumed when it returns.
     """
     plan = _plan(model, X, y, loss, optimizer, lr, epochs, batch_size, schedule, tol,
                  max_error_rate, seed, batched, compiled)
