@@ -71,6 +71,8 @@ EQUIVALENT: dict[str, str] = {
     "lab/mistakes.py 169:15 and → or": "every unit's output has its net input in the sheet, so "
     "i is never None; where o = i (a linear unit) putting i for o gives the right value itself, "
     "which the grader never names as a mistake",
+    "lab/answers.py 124:14 cmp0: > → >=": "a row of a name and one empty cell (\"o6,\") and "
+    "the name alone (\"o6\") are read alike: a blank answer",
     **dict.fromkeys(["autograd_core/compile.py 560:70 0 → 1",
                      "autograd_core/compile.py 561:70 0 → 1"],
                     "the deque only drives the map and is thrown away: keeping its last item "

@@ -93,6 +93,12 @@ def test_a_layer_input_read_by_a_matmul_and_by_another_node_gets_both_contributi
     program = compile(out, xs, params)
     second = [g for g in program._groups if g.op == "matmul"][1]
     assert second.operands[1].mode == "add"  # h has more than one reader
+    # … so h's rows, and only those, are zeroed before each backward pass; the net inputs W1·x
+    # + b1 have one reader each (tanh), which sets their adjoints instead of adding to them
+    rows_of_h = {program._row[hj][1] for hj in h}
+    assert set(program._zero.tolist()) == rows_of_h
+    tanh = next(g for g in program._groups if g.op == "tanh")
+    assert tanh.operands[0].mode == "assign"
     program.run([X[:, i] for i in range(3)])
 
     def loss(flat):
