@@ -263,6 +263,15 @@ def test_an_output_of_0_under_cross_entropy_leaves_no_number_to_carry_forward():
                                       f"{-math.log(o6):.4f}")
 
 
+@pytest.mark.parametrize("one", [1.0, -1.0])
+def test_a_product_with_a_factor_written_as_1_or_minus_1_earns_no_carried_forward(one):
+    # ∂E/∂w46 = −δ6·o4 with o4 written as ±1 (right: 0.3318) only repeats ∓δ6: no credit
+    h = lecture()
+    items = lecture_check([("o4", one), ("delta6", h["delta6"]),
+                           ("grad_w46", -h["delta6"] * one)])
+    assert items["delta6"].verdict == "right" and items["grad_w46"].verdict == "wrong"
+
+
 def test_an_update_after_each_example_has_no_sum_to_average_or_split():
     # the lecture updates after its one example: ∂E/∂w = −δ·o is no sum over examples, so
     # neither the averaged nor the one-example mistake is looked for (−δ6 alone, a factor of
