@@ -73,6 +73,8 @@ EQUIVALENT: dict[str, str] = {
     "which the grader never names as a mistake",
     "lab/answers.py 124:14 cmp0: > → >=": "a row of a name and one empty cell (\"o6,\") and "
     "the name alone (\"o6\") are read alike: a blank answer",
+    "lab/mistakes.py 132:11 and → or": "an assertion of an invariant that holds (a net input is "
+    "a linear node): weakened, it still passes",
     **dict.fromkeys(["autograd_core/compile.py 560:70 0 → 1",
                      "autograd_core/compile.py 561:70 0 → 1"],
                     "the deque only drives the map and is thrown away: keeping its last item "

@@ -376,6 +376,21 @@ def test_a_number_on_either_edge_of_the_band_matches():
     assert matches(-2.5, -2.0, (0.0, 0.25)) and matches(-1.5, -2.0, (0.0, 0.25))
 
 
+def test_a_right_value_of_0_takes_half_a_unit_of_the_last_figure_asked():
+    # ∂E/∂w24 = −δ4·x2 = 0 (x2 = 0): three figures means within ±0.0005 of 0
+    assert lecture_check("grad_w24,0.0004")["grad_w24"].verdict == "right"
+    assert lecture_check("grad_w24,0.0012")["grad_w24"].verdict == "wrong"
+
+
+def test_each_precision_rule_is_said_in_words():
+    assert lab.spec.Precision(significant_figures=2).describe() == (
+        "to 2 significant figures (within half a unit of the right value's last one)")
+    assert lab.spec.Precision(significant_figures=None, absolute=0.01).describe() == (
+        "within ±0.01 of the right value")
+    assert lab.spec.Precision(significant_figures=None, relative=0.02).describe() == (
+        "within 0.02 × the right value")
+
+
 def test_an_absolute_tolerance_is_the_same_width_for_every_right_value():
     from lab.precision import Precision, matches
 
