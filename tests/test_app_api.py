@@ -293,7 +293,7 @@ def test_another_client_cannot_push_a_session_in_use_out():
             sessions.create(Settings(points=8), name)
     clock.now = 599.0
     sessions.get(other[0])
-    clock.now = 601.0  # mine and other[1] unused for 601 s (idle), other[0] for 2 s
+    clock.now = 600.0  # mine and other[1] unused for 600 s, this long: idle; other[0] for 1 s
     new, _ = sessions.create(Settings(points=8), "third")
     with pytest.raises(SessionEnded):  # the longest unused goes first: mine, made at 0
         sessions.get(mine)
@@ -400,6 +400,9 @@ def test_the_class_picture_of_softmax_scores_is_the_argmax_and_its_margin_over_a
 def test_loss_chart_has_axes_ticks_labels_and_a_legend():
     svg = loss_chart([0.7, 0.5, 0.4, 0.3], [0.8, 0.6, 0.5, 0.45])
     assert '<path class="axis" d="M0,0 V120 H320"/>' in svg
+    # room around the 320 × 120 plot: 44 left for the loss ticks, 12 right, 24 above for the
+    # legend, 30 below for the epochs and their label
+    assert 'viewBox="-44 -24 376 174"' in svg
     y_ticks = re.findall(r'<text class="tick y"[^>]*>([^<]*)</text>', svg)
     x_ticks = re.findall(r'<text class="tick x"[^>]*>([^<]*)</text>', svg)
     assert y_ticks == ["0", "0.2", "0.4", "0.6", "0.8"] and x_ticks == ["0", "1", "2", "3"]
