@@ -12,7 +12,6 @@ uncompiled.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import chain
 from operator import attrgetter
 
 import numpy as np
@@ -160,8 +159,9 @@ def dense_layers(model: Module, xs: list[Value]) -> list[Dense]:
         activation = _activation_op(neurons)
         if activation is None:
             return []
-        W = np.fromiter(map(_DATA, chain(*[n.w for n in neurons])), float,
-                        len(neurons) * len(inputs)).reshape(len(neurons), -1)
+        # read in the order the weights lie in memory (by input, `Layer.weights`), then turned
+        W = np.fromiter(map(_DATA, layer.weights()), float,
+                        len(neurons) * len(inputs)).reshape(len(inputs), -1).T
         net = W @ h + np.array([[n.b.data] for n in neurons])
         # the units' own activation on all their net inputs at once (one node, elementwise)
         o = neurons[0].activation_fn(BatchValue(net.ravel())).data.reshape(net.shape)

@@ -152,6 +152,21 @@ class _NamedByLabels(Module):
         return list(map(_LABEL, params))
 
 
+def _lay_out_by_input(neurons: list[Neuron]) -> None:
+    """Make the units' weights again, input by input (the same numbers and labels), so that
+    they lie in memory in the order `Layer.weights` lists them.
+
+    Each unit made its own weights one after the other, so in memory they lay unit by unit; a
+    pass in the listed order (loading a state, the optimizer's checks, compiling, writing the
+    trained values back) then jumped a page for every weight of a wide layer (65,536 at width
+    256), and such passes were most of a compiled fit's setup.
+    """
+    by_input = [[Value(w.data, label=w.label) for w in column]
+                for column in zip(*[n.w for n in neurons])]
+    for neuron, row in zip(neurons, zip(*by_input), strict=True):
+        neuron.w = list(row)
+
+
 class Layer(_NamedByLabels):
     """A layer of ``n_out`` units, each connected to all ``n_in`` inputs (fully connected)."""
 
@@ -170,6 +185,7 @@ class Layer(_NamedByLabels):
         rng = seeded_rng(seed)
         self.neurons = [Neuron(n_in, activation, init=init, seed=rng, fan_out=n_out, unit=first + k,
                                input_units=input_units, compact=compact) for k in range(n_out)]
+        _lay_out_by_input(self.neurons)
         self.activation = self.neurons[0].activation
         refuse_duplicate_names(self)
 

@@ -132,6 +132,19 @@ def test_seeded_initialisation_is_reproducible_and_seeds_differ():
     assert MLP(3, [4, 2], seed=1).state_dict() != MLP(3, [4, 2], seed=2).state_dict()
 
 
+def test_a_layers_weights_are_the_seeds_draws_unit_by_unit_listed_input_by_input():
+    layer = Layer(3, 4, seed=7, first_unit=4)
+    rng = np.random.default_rng(7)  # numpy's own draws: unit 4's three, then unit 5's, …
+    draws = {(i, 4 + k): x for k in range(4) for i, x in zip((1, 2, 3), rng.uniform(-1, 1, 3))}
+    assert [(w.label, w.data) for w in layer.weights()] == [
+        (f"w{i}{j}", draws[i, j]) for i in (1, 2, 3) for j in (4, 5, 6, 7)]
+    # the units compute with the very Values the layer lists, so training them trains the units
+    assert {id(w) for w in layer.weights()} == {id(w) for n in layer.neurons for w in n.w}
+    out = layer([0.5, -1.0, 2.0])
+    assert out[1].data == pytest.approx(
+        max(0.0, 0.5 * draws[1, 5] - draws[2, 5] + 2.0 * draws[3, 5]), abs=1e-15)
+
+
 @pytest.mark.parametrize("init", ["uniform", "xavier", "he"])
 def test_biases_start_at_zero(init):
     model = MLP(4, [3, 2], init=init)
