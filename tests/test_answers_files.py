@@ -137,3 +137,27 @@ def test_a_per_epoch_update_of_one_example_names_its_numbers_with_or_without_the
     for name in ("o2@1/1", "o2@1", "o2"):
         (q,) = answers.parse(f"{name},0.6\n", one)
         assert (q.kind, q.name, q.example) == ("o", "2", 1), name
+
+
+
+NINETEEN = ["i4", "o4", "i5", "o5", "i6", "o6", "E", "dE_do6", "delta6", "delta4", "delta5",
+            "grad_w14", "grad_w15", "grad_w24", "grad_w25", "grad_w34", "grad_w35", "grad_w46",
+            "grad_w56"]
+
+
+def test_the_separator_is_read_from_the_first_twenty_lines(run):
+    # a spreadsheet's ";" export is seen in any of the first 20 lines; a ";" only further down
+    # (here in line 21) leaves the file comma-separated, so that line alone is unreadable
+    lines = "quantity,value\n" + "".join(f"{name},0.1\n" for name in NINETEEN)
+    read = answers.parse(lines + "new_w46;-0.26\n", run)
+    assert [q.text(suffix=False) for q in read] == NINETEEN
+    assert [p.split(";")[0] for p in read.problems] == ["line 21: unknown quantity 'new_w46"]
+    # one line earlier (line 20), the ";" makes the file semicolon-separated
+    read = answers.parse(lines.replace("grad_w56,0.1\n", "") + "new_w46;-0.26\n", run)
+    assert [q.text(suffix=False) for q in read] == ["new_w46"]
+
+
+def test_a_toml_true_or_list_is_not_a_number_and_is_named_with_its_line(run):
+    read = answers.parse("o4 = 0.332\no6 = true\ni4 = [-0.7]\n", run, "toml")
+    assert [q.text(suffix=False) for q in read] == ["o4"]
+    assert read.problems == ["line 2: o6: not a number: true", "line 3: i4: not a number: [-0.7]"]

@@ -478,6 +478,8 @@ def test_a_layers_weights_at_regular_steps_are_found_whatever_its_shape():
     assert _regular(np.array([[5], [6], [7]])) == (5, 1, 1)  # three units, one input
     # as an MLP lists them, w14 w15 w24 w25 w34 w35: unit j's weight from input i at j + 2·i
     assert _regular(np.array([[0, 2, 4], [1, 3, 5]])) == (0, 1, 2)
+    # listed unit by unit instead, w14 w24 w15 w25: unit j's weight from input i at 2·j + i
+    assert _regular(np.array([[0, 1], [2, 3]])) == (0, 2, 1)
     assert _regular(np.array([[0, 1], [1, 2]])) is None  # row 1 twice: not one weight each
     assert _regular(np.array([[0, 2], [1, 4]])) is None  # 4 is not 0 + 1 + 2
 
