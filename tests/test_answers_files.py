@@ -161,3 +161,9 @@ def test_a_toml_true_or_list_is_not_a_number_and_is_named_with_its_line(run):
     read = answers.parse("o4 = 0.332\no6 = true\ni4 = [-0.7]\n", run, "toml")
     assert [q.text(suffix=False) for q in read] == ["o4"]
     assert read.problems == ["line 2: o6: not a number: true", "line 3: i4: not a number: [-0.7]"]
+
+
+def test_a_toml_number_too_big_to_be_finite_is_reported_as_written(run):
+    name, answer = one(run, "o6 = 1e400\n", "toml")  # TOML reads it as infinity
+    assert (name, answer.value, answer.problem) == ("o6", None, "unreadable")
+    assert answer.message == "not a finite number: '1e400'"
