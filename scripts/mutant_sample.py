@@ -31,26 +31,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# module → the test files that import it or run the command line on it; left out:
-# test_exercise_agreement (the page and the checker in Chromium, two minutes a run)
+# module → the test files that import it or run the command line on it; left out: the tests
+# in Chromium (test_exercise_agreement, the app's browser tests: two minutes and more a run)
+_CLASS = ["test_class_assign", "test_export_gradescope", "test_export_prairielearn"]
+_FIT = ["test_train_history", "test_batched_nn", "test_bench_compiled"]
 TESTS = {
     "lab/answers.py": ["test_answers_files", "test_cli_check", "test_exercise_check",
                        "test_hostile_files", "test_cli_errors", "test_grading_mistakes",
-                       "test_exercise_questions", "test_docs_mistakes"],
+                       "test_exercise_questions", "test_docs_mistakes", *_CLASS],
     "lab/grading.py": ["test_grading_mistakes", "test_exercise_check", "test_exercise_questions",
-                       "test_docs_mistakes", "test_cli_check"],
+                       "test_docs_mistakes", "test_cli_check", *_CLASS],
     "lab/mistakes.py": ["test_grading_mistakes", "test_docs_mistakes", "test_exercise_check",
-                        "test_exercise_questions"],
+                        "test_exercise_questions", *_CLASS],
     "lab/numbers.py": ["test_viz_numbers", "test_answers_files", "test_cli_check",
-                       "test_exercise_check", "test_grader_js", "test_cli_trace"],
+                       "test_exercise_check", "test_grader_js", "test_cli_trace", *_CLASS],
     "lab/precision.py": ["test_grading_mistakes", "test_exercise_check", "test_cli_check",
-                         "test_spec_files"],
+                         "test_spec_files", *_CLASS],
     "viz/app/training.py": ["test_app_training", "test_app_api", "test_app_hostile"],
     "viz/app/server.py": ["test_app_api", "test_app_hostile", "test_app_training",
                           "test_graphviz_check"],
     "viz/app/fields.py": ["test_app_api", "test_app_hostile", "test_app_training"],
-    "nn/compiled.py": ["test_compile", "test_fit_compiled", "test_train"],
-    "autograd_core/compile.py": ["test_compile", "test_fit_compiled", "test_train"],
+    "nn/compiled.py": ["test_compile", "test_fit_compiled", "test_train", *_FIT],
+    "autograd_core/compile.py": ["test_compile", "test_fit_compiled", "test_train", *_FIT],
 }
 # "module line:col mutation" → why the mutant cannot change behaviour
 EQUIVALENT: dict[str, str] = {
