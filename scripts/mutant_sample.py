@@ -54,37 +54,38 @@ TESTS = {
     "nn/compiled.py": ["test_compile", "test_fit_compiled", "test_train", *_FIT],
     "autograd_core/compile.py": ["test_compile", "test_fit_compiled", "test_train", *_FIT],
 }
-# "module line:col mutation" → why the mutant cannot change behaviour
-EQUIVALENT: dict[str, str] = {
-    "lab/numbers.py 53:7 and → or": "the comma becomes a point also when the text has a point or "
-    "several commas; either way it then has two points or more, which PATTERN refuses as it "
-    "refuses the commas: the same message",
-    **dict.fromkeys(["nn/compiled.py 73:45 + → -", "nn/compiled.py 73:49 1 → 2"],
+# (module, code, mutation) → why the mutant cannot change behaviour; ``code`` is a piece of its
+# line that covers the mutant's column, so that an entry follows its code when lines move
+EQUIVALENT: dict[tuple[str, str, str], str] = {
+    ("lab/numbers.py", 't.count(",") == 1 and', "and → or"): "the comma becomes a point also "
+    "when the text has a point or several commas; either way it then has two points or more, "
+    "which PATTERN refuses as it refuses the commas: the same message",
+    **dict.fromkeys([("nn/compiled.py", "k + 1}", "+ → -"), ("nn/compiled.py", '1}")', "1 → 2")],
                     "the recorded inputs' labels are shown nowhere: the program is fit's own, and "
                     "its errors name ops and examples, never an input"),
-    "lab/grading.py 148:8 return value → None": "the value returned is False, and its one caller "
-    "reads it as `not _trivial(…)`: None reads the same",
-    "nn/compiled.py 78:11 cmp0: < → <=": "with r = n the recorded loss has just checked every "
-    "target on the real predictions; a second call on stand-ins of the same shape checks the "
-    "same targets again and its result is thrown away",
-    "nn/compiled.py 99:51 0.5 → 1.5": "the stand-in predictions meet only the loss's checks of "
-    "its targets: the two losses that also check a predicted probability's range (binary "
-    "cross-entropy, KL divergence) record every example and never reach this line",
-    "lab/mistakes.py 169:15 and → or": "every unit's output has its net input in the sheet, so "
-    "i is never None; where o = i (a linear unit) putting i for o gives the right value itself, "
-    "which the grader never names as a mistake",
-    "lab/answers.py 124:14 cmp0: > → >=": "a row of a name and one empty cell (\"o6,\") and "
-    "the name alone (\"o6\") are read alike: a blank answer",
-    "lab/mistakes.py 132:11 and → or": "an assertion of an invariant that holds (a net input is "
-    "a linear node): weakened, it still passes",
-    **dict.fromkeys(["autograd_core/compile.py 560:70 0 → 1",
-                     "autograd_core/compile.py 561:70 0 → 1"],
-                    "the deque only drives the map and is thrown away: keeping its last item "
-                    "instead of none changes nothing"),
-    "viz/app/server.py 353:15 cmp0: > → >=": "the clock read equal to the stream's end to the "
-    "last digit is a moment no request can aim at; either way the stream ends after the next "
-    "update",
+    ("lab/grading.py", "return False", "return value → None"): "the value returned is False, "
+    "and its one caller reads it as `not _trivial(…)`: None reads the same",
+    ("nn/compiled.py", "r < n:", "cmp0: < → <="): "with r = n the recorded loss has just "
+    "checked every target on the real predictions; a second call on stand-ins of the same shape "
+    "checks the same targets again and its result is thrown away",
+    ("nn/compiled.py", "0.5)) for _ in outputs", "0.5 → 1.5"): "the stand-in predictions meet "
+    "only the loss's checks of its targets: the two losses that also check a predicted "
+    "probability's range (binary cross-entropy, KL divergence) record every example and never "
+    "reach this line",
+    ("lab/mistakes.py", "i is not None and sheet.worked[k].expr", "and → or"): "every unit's "
+    "output has its net input in the sheet, so i is never None; where o = i (a linear unit) "
+    "putting i for o gives the right value itself, which the grader never names as a mistake",
+    ("lab/answers.py", "len(cells) > 2 and not cells[-1]", "cmp0: > → >="): "a row of a name "
+    "and one empty cell (\"o6,\") and the name alone (\"o6\") are read alike: a blank answer",
+    ("lab/mistakes.py", "isinstance(i.expr, Op) and i.expr.op ==", "and → or"): "an assertion of "
+    "an invariant that holds (a net input is a linear node): weakened, it still passes",
+    ("autograd_core/compile.py", "maxlen=0)", "0 → 1"): "the deque only drives the map and is "
+    "thrown away: keeping its last item instead of none changes nothing",
+    ("viz/app/server.py", "time.monotonic() > end:", "cmp0: > → >="): "the clock read equal to "
+    "the stream's end to the last digit is a moment no request can aim at; either way the "
+    "stream ends after the next update",
 }
+
 
 SWAPS: dict[type, type] = {
     ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
@@ -106,6 +107,17 @@ class Mutant:
     line: int
     col: int
     what: str
+
+
+def equivalence(m: Mutant, line: str) -> str:
+    """Why mutant ``m`` (on source line ``line``) cannot change behaviour, or '' if EQUIVALENT
+    does not list it: an entry's code is a piece of the line that covers the mutant's column."""
+    def covers(code: str) -> bool:
+        starts = [k for k in range(len(line)) if line.startswith(code, k)]
+        return any(k <= m.col < k + len(code) for k in starts)
+
+    return next((reason for (module, code, what), reason in EQUIVALENT.items()
+                 if (module, what) == (m.module, m.what) and covers(code)), "")
 
 
 def _points(tree: ast.AST) -> Iterator[tuple[ast.AST, tuple[int, int], str]]:
@@ -220,9 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     drawn = "chosen by --at" if args.at else f"drawn with seed {args.seed}"
     print(f"{len(sample)} of {len(everything)} mutants in {len(modules)} modules, {drawn}")
     counts = {"killed": 0, "survived": 0, "timeout": 0, "equivalent": 0}
+    lines = {module: (ROOT / module).read_text(encoding="utf-8").splitlines() for module in modules}
     for m in sample:
         where = f"{m.module} {m.line}:{m.col} {m.what}"
-        reason = EQUIVALENT.get(where)
+        reason = equivalence(m, lines[m.module][m.line - 1])
         start = time.monotonic()
         run_it = not (reason or args.list)
         verdict = "equivalent" if reason else run(m, args.timeout) if run_it else "listed"

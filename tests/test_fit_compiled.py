@@ -174,6 +174,20 @@ def swish(v):
     return v * v.sigmoid()
 
 
+def semicircle(v):
+    """√(1 − x²): several ops, defined on [−1, 1] only."""
+    return (1 - v * v).sqrt()
+
+
+def test_an_activation_defined_only_on_minus_1_to_1_is_probed_inside_it_and_still_compiles():
+    # finding whether a layer's activation is one op tries it on a number inside [−1, 1]
+    model = nn.MLP(2, [4, 1], activation=semicircle, output_activation="sigmoid", seed=5)
+    assert dense_layers(model, [BatchValue(X[:2, k] / 10) for k in range(2)]) == []
+    h = nn.fit(model, X / 10, T, loss="binary_cross_entropy", epochs=2, progress=False,
+               compiled=True)  # |net input| ≤ 0.3 for every example: inside the domain
+    assert h.compiled and len(h.loss) == 2
+
+
 class Halved(nn.MLP):
     """An MLP whose call is its own: it cannot be compiled from its layers."""
 
