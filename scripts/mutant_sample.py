@@ -72,6 +72,9 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     "only the loss's checks of its targets: the two losses that also check a predicted "
     "probability's range (binary cross-entropy, KL divergence) record every example and never "
     "reach this line",
+    ("nn/compiled.py", "1, 0.5))  # inside the domain", "1 → 2"): "the probe's number of "
+    "entries does not change which op of the rule table an activation adds: on one example or "
+    "two, the same op with the same parameters",
     ("lab/mistakes.py", "i is not None and sheet.worked[k].expr", "and → or"): "every unit's "
     "output has its net input in the sheet, so i is never None; where o = i (a linear unit) "
     "putting i for o gives the right value itself, which the grader never names as a mistake",

@@ -153,6 +153,13 @@ def test_a_frame_that_does_not_exist_is_a_400_with_a_message(client):
     assert r.status_code == 400 and "there is no frame 99" in r.json()["error"]
 
 
+def test_a_frames_picture_asked_with_a_field_it_cannot_read_is_a_400_naming_the_field(client):
+    # the page asks for pictures only of fields it has read; another client gets the field
+    r = client.get("/api/formula/frame/1", params={"digits": "x"})
+    assert r.status_code == 400 and r.json()["field"] == "digits"
+    assert "digits must be a whole number" in r.json()["error"]
+
+
 @pytest.mark.parametrize("params, message", [
     ({"data": "iris"}, "unknown data 'iris'"),
     # the field is a list of unit counts: a count out of range is about units, not layers

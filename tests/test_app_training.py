@@ -7,13 +7,14 @@ import re
 import threading
 import warnings
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import anyio
 import numpy as np
 import pytest
 
 import nn
-from viz.app import limits, training
+from viz.app import limits, server, training
 from viz.app.server import _updates, create_app
 from viz.app.training import Session, Settings
 
@@ -144,6 +145,19 @@ def test_a_stream_ends_after_its_time_with_reason_time(monkeypatch):
     monkeypatch.setattr(limits, "STREAM_SECONDS", 0.0)
     events = _events(Session(Settings(points=8)))
     assert [k for k, _ in events] == ["update", "end"] and events[1][1] == {"reason": "time"}
+
+
+def test_a_stream_sends_updates_until_its_time_is_up_then_ends(monkeypatch):
+    # a clock that moves one second per reading: the stream starts at 100 and may run 2.5 s,
+    # so its updates end at 101 and 102, and after the one at 103 it ends ("time")
+    clock = iter(range(100, 200))
+    monkeypatch.setattr(server, "time", SimpleNamespace(monotonic=lambda: next(clock)))
+    monkeypatch.setattr(limits, "STREAM_SECONDS", 2.5)
+    monkeypatch.setattr(limits, "UPDATE_SECONDS", 0.01)
+    events = _events(Session(Settings(points=8)))
+    assert [k for k, _ in events] == ["update"] * 3 + ["end"] and events[-1][1] == {
+        "reason": "time"}
+    assert [data["epoch"] for _, data in events[:3]] == sorted({d["epoch"] for _, d in events[:3]})
 
 
 def test_options_list_what_the_page_offers():
