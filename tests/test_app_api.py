@@ -425,6 +425,14 @@ def test_loss_chart_has_axes_ticks_labels_and_a_legend():
     assert '<path class="test" d="M70,-14 h18"/><text class="legend" x="92" y="-10">' in svg
 
 
+@pytest.mark.parametrize("train, test", [([], []), ([None], [None]), ([0.0, 0.0], [])])
+def test_a_loss_chart_with_no_loss_above_0_yet_runs_its_axis_from_0_to_1(train, test):
+    # before the first epoch (or with every loss 0) there is no largest loss to put at the top
+    svg = loss_chart(train, test)
+    assert re.findall(r'<text class="tick y"[^>]*>([^<]*)</text>', svg) == ["0", "0.5", "1"]
+    assert '<text class="tick y" x="-6" y="3.0">1</text>' in svg  # 1 at the top
+
+
 def test_everything_the_loss_chart_draws_lies_inside_its_view_box():
     svg = loss_chart([0.9, 0.6, 0.5, 0.4], [1.0, 0.7, 0.6, 0.55])
     x0, y0, w, h = map(float, re.search(r'viewBox="([^"]*)"', svg).group(1).split())
