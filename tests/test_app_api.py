@@ -433,6 +433,16 @@ def test_a_loss_chart_with_no_loss_above_0_yet_runs_its_axis_from_0_to_1(train, 
     assert '<text class="tick y" x="-6" y="3.0">1</text>' in svg  # 1 at the top
 
 
+@pytest.mark.parametrize("top, ticks", [
+    (2.0, ["0", "0.5", "1", "1.5", "2"]),   # 2/4 = 0.5: a step of 5 × 10⁻¹
+    (40.0, ["0", "10", "20", "30", "40"]),  # 40/4 = 10: a step of 1 × 10¹
+    (7.0, ["0", "2", "4", "6"]),            # 7/4 = 1.75: rounded up to 2
+])
+def test_the_loss_axis_ticks_step_by_1_2_or_5_times_a_power_of_ten(top, ticks):
+    svg = loss_chart([top, top / 2], [])
+    assert re.findall(r'<text class="tick y"[^>]*>([^<]*)</text>', svg) == ticks
+
+
 def test_everything_the_loss_chart_draws_lies_inside_its_view_box():
     svg = loss_chart([0.9, 0.6, 0.5, 0.4], [1.0, 0.7, 0.6, 0.55])
     x0, y0, w, h = map(float, re.search(r'viewBox="([^"]*)"', svg).group(1).split())
