@@ -165,12 +165,13 @@ def _rows_toml(text: str, problems: list[str]) -> list[Row]:
         raise AnswersError("not valid TOML: a whole number of more than 4,300 digits (no "
                            "hand-calculated number has that many)") from None
     written = {}
-    for k, line in enumerate(text.splitlines(), 1):
+    # TOML's lines end at \n (or \r\n) only: U+2028 or U+0085 may stand inside a key or comment
+    for k, line in enumerate(text.split("\n"), 1):
         # quantity = value; a table's header [quantity] or a dotted key quantity.x = value
-        m = re.match(r'\s*\[*\s*(?:"([^"]*)"|\'([^\']*)\'|([^=\s.\]]+))\s*([=.\]])\s*([^#]*)',
-                     line)
+        m = re.match(r'\s*\[*\s*(?:"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|([^=\s.\]]+))\s*([=.\]])'
+                     r'\s*([^#]*)', line)
         if m:
-            name = m.group(1) or m.group(2) or m.group(3)
+            name = next(g for g in m.groups()[:3] if g is not None)  # "" is a key too
             if m.group(1) and "\\" in name:  # a basic string's escapes: "o\u0034" is o4
                 name = _unescaped(name)
             written.setdefault(name, (k, m.group(5).strip() if m.group(4) == "=" else ""))

@@ -87,6 +87,14 @@ def test_a_toml_problem_is_reported_on_its_own_line_however_the_key_or_value_is_
     single = answers.parse("o4 = 0.332\n'o5' = { a = 1 }\n", run, "toml")
     assert single.problems == ["line 2: o5 is a table; an answers file gives each quantity a "
                                "number (quantity = value, e.g. o6 = 0.474)"]
+    # a quoted key with an escaped quote in it: named by its line too (it read "line 0")
+    escaped = answers.parse('o4 = 0.332\n"o\\"6" = 0.474\n', run, "toml")
+    assert escaped.problems[0].startswith("line 2: unknown quantity 'o\"6'")
+    # TOML ends lines at \n only: a U+2028 in a comment or key does not start a line; an empty
+    # key is a key too
+    spaced = answers.parse('o4 = 0.332 # i4\u2028o4\n"" = 1\n\'x\u2028y\' = 2\n', run, "toml")
+    assert [p.split(";")[0] for p in spaced.problems] == [
+        "line 2: unknown quantity ''", "line 3: unknown quantity 'x\\u2028y'"]  # shown escaped
 
 
 def test_a_misspelt_name_is_offered_names_written_the_same_way_with_or_without_a_step(run):

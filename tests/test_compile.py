@@ -76,6 +76,29 @@ def test_matmul_gradients_are_the_per_node_rules_summed_over_examples():
     np.testing.assert_allclose(program.grad[12:], delta.sum(axis=0), **TIGHT)
 
 
+def test_units_on_the_same_inputs_with_a_bias_of_each_kind_are_two_matmuls_with_their_own_bias():
+    # unit 1's bias is one number (2b), unit 2's a per-example node (x1/2), both one op from a
+    # leaf: the units reach their net inputs by different rules, so they cannot share a product
+    rng = _rng(3)
+    X = rng.normal(size=(5, 2))
+    xs = [BatchValue(X[:, i]) for i in range(2)]
+    w = [[Value(v) for v in row] for row in rng.normal(size=(2, 2))]
+    b = Value(0.3)
+    units = [linear(w[0], xs, b * 2), linear(w[1], xs, xs[0] * 0.5)]
+    out = batch_mean(vsum([u.tanh() * (j + 1) for j, u in enumerate(units)]))
+    params = [p for row in w for p in row] + [b]
+    program = compile(out, xs, params)
+    assert [g.op for g in program._groups].count("matmul") == 2
+    program.run([X[:, i] for i in range(2)])
+    # by hand: i1 = X·w1 + 0.6, i2 = X·w2 + x1/2; L = mean(tanh i1 + 2·tanh i2)
+    W = np.array([[p.data for p in row] for row in w])
+    i1, i2 = X @ W[0] + 0.6, X @ W[1] + X[:, 0] / 2
+    np.testing.assert_allclose(program.value(out), np.mean(np.tanh(i1) + 2 * np.tanh(i2)),
+                               **TIGHT)
+    d1, d2 = (1 - np.tanh(i1) ** 2) / len(X), 2 * (1 - np.tanh(i2) ** 2) / len(X)
+    np.testing.assert_allclose(program.grad, [*(d1 @ X), *(d2 @ X), 2 * d1.sum()], **TIGHT)
+
+
 def test_a_layer_input_read_by_a_matmul_and_by_another_node_gets_both_contributions():
     # h = tanh(W1·x + b1) feeds the next layer (one matmul) and, squared, the loss itself:
     # L = (1/n)·Σₑ [Σₖ σ(W2·h + b2)ₖ + Σⱼ hⱼ²], so ∂L/∂h = W2ᵀ·(σ'·1) + 2h, the two added

@@ -12,6 +12,7 @@ import pytest
 import lab
 from lab.answers import parse
 from lab.grading import Answer, check
+from lab.quantities import Quantity
 
 
 def sigmoid(x):
@@ -332,6 +333,10 @@ def test_a_linear_output_unit_with_cross_entropy():
     assert items["o5"].verdict == items["E"].verdict == "right"
     assert (items["delta5"].verdict, items["delta5"].mistake) == ("wrong", "sign")
     assert items["delta5"].explanation.endswith(f"= {-p5:.4g}".replace("-", "−"))
+    # a δ5 that no catalogued mistake explains: every mistake is tried at the linear unit
+    # (the derivative of another activation than its own included), none is named
+    other = check(run, parse(f"delta5,{-p5 + 0.0123:.4f}", run)).items[0]
+    assert (other.verdict, other.mistake) == ("wrong", None)
 
 
 def test_coarsely_rounded_answers_are_wrong():
@@ -409,3 +414,9 @@ def test_under_a_tolerance_a_rounded_number_is_wrong_not_too_few_figures():
         item = check(run, parse("o6,0.5", run)).items[0]
         assert (item.verdict, item.mistake) == ("wrong", None), table
         assert check(run, parse("o6,0.47", run)).items[0].verdict == "right"  # 0.0039 off
+
+
+def test_checking_a_number_the_run_does_not_have_names_it():
+    run = lab.step(lab.spec.lecture())  # one update: there is no o6 of a second one
+    with pytest.raises(ValueError, match=r"^o6@2 is not a number of this run$"):
+        check(run, {Quantity("o", "4", 1, None): 0.3318, Quantity("o", "6", 2, None): 0.47})
