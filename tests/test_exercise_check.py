@@ -420,3 +420,20 @@ def test_checking_a_number_the_run_does_not_have_names_it():
     run = lab.step(lab.spec.lecture())  # one update: there is no o6 of a second one
     with pytest.raises(ValueError, match=r"^o6@2 is not a number of this run$"):
         check(run, {Quantity("o", "4", 1, None): 0.3318, Quantity("o", "6", 2, None): 0.47})
+
+
+def test_a_right_value_of_0_takes_half_a_unit_in_the_third_decimal_place():
+    # ∂E/∂w24 = −δ4·x2 = 0 exactly (x2 = 0): 0 has no significant figures, so the default rule
+    # (three figures) becomes |y| ≤ 0.5·10⁻³
+    items = lecture_check("grad_w24,0.00049\nnew_w24,0.4")
+    assert (items["grad_w24"].expected, items["grad_w24"].verdict) == (0.0, "right")
+    assert lecture_check("grad_w24,-0.00051")["grad_w24"].verdict == "wrong"
+
+
+def test_a_number_is_right_within_half_a_unit_of_the_third_significant_figure():
+    # o4 = σ(−0.7) = 1/(1 + e^0.7) = 0.331812…: the third figure is the thousandths, so the
+    # band is ±0.0005 around it
+    o4 = 1 / (1 + math.exp(0.7))
+    for off, verdict in ((0.00045, "right"), (-0.00045, "right"), (0.00055, "wrong"),
+                         (-0.00055, "wrong")):
+        assert lecture_check(f"o4,{o4 + off:.7f}")["o4"].verdict == verdict, off

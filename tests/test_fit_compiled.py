@@ -188,6 +188,27 @@ def test_an_activation_defined_only_on_minus_1_to_1_is_probed_inside_it_and_stil
     assert h.compiled and len(h.loss) == 2
 
 
+def test_a_loss_that_leaves_an_output_out_is_not_compiled_and_says_so():
+    # output 4 is relu(−5 + …) = 0 for every example and its targets are 0: KL's terms
+    # 0·ln 0 are 0 and left out, so the recorded loss reads output 3 only; another batch,
+    # whose output 4 is not 0, would need a graph that reads it
+    X = np.array([[0.1, 0.2], [0.3, 0.1], [0.5, 0.4], [0.2, 0.1]])
+    Y = np.array([[0.4, 0.0], [0.5, 0.0], [0.45, 0.0], [0.35, 0.0]])
+
+    def model():
+        m = nn.MLP(2, [2], output_activation="relu")
+        m.load_state_dict({"w13": 0.1, "w14": 0.1, "w23": 0.2, "w24": 0.1, "b3": 0.3, "b4": -5.0})
+        return m
+
+    h = nn.fit(model(), X, Y, loss="kl_divergence", epochs=2, progress=False)
+    assert not h.compiled and h.not_compiled_because == (
+        "ran uncompiled from epoch 1 on: the loss does not depend on every output of the model "
+        "for every example")
+    with pytest.raises(ValueError, match="compiled=True is not possible here: the loss does not "
+                                         "depend on every output"):
+        nn.fit(model(), X, Y, loss="kl_divergence", epochs=2, progress=False, compiled=True)
+
+
 class Halved(nn.MLP):
     """An MLP whose call is its own: it cannot be compiled from its layers."""
 
