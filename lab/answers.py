@@ -164,17 +164,7 @@ def _rows_toml(text: str, problems: list[str]) -> list[Row]:
     except ValueError:  # Python's own limit on a whole number's digits
         raise AnswersError("not valid TOML: a whole number of more than 4,300 digits (no "
                            "hand-calculated number has that many)") from None
-    written = {}
-    # TOML's lines end at \n (or \r\n) only: U+2028 or U+0085 may stand inside a key or comment
-    for k, line in enumerate(text.split("\n"), 1):
-        # quantity = value; a table's header [quantity] or a dotted key quantity.x = value
-        m = re.match(r'\s*\[*\s*(?:"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|([^=\s.\]]+))\s*([=.\]])'
-                     r'\s*([^#]*)', line)
-        if m:
-            name = next(g for g in m.groups()[:3] if g is not None)  # "" is a key too
-            if m.group(1) and "\\" in name:  # a basic string's escapes: "o\u0034" is o4
-                name = _unescaped(name)
-            written.setdefault(name, (k, m.group(5).strip() if m.group(4) == "=" else ""))
+    written = _key_lines(text)
     rows = []
     for key, value in data.items():
         line, literal = written.get(key, (None, ""))
@@ -187,8 +177,45 @@ def _rows_toml(text: str, problems: list[str]) -> list[Row]:
         elif isinstance(value, bool) or not isinstance(value, int | float):
             problems.append(f"{where}{key}: not a number: {literal or repr(value)[:40]}")
         else:
-            rows.append((line or 0, key, literal.replace("_", "") or repr(value)))
+            rows.append((line or 0, key, _as_written(literal, value)))
     return rows
+
+
+# a key (basic-quoted, literal-quoted or bare), then = and its value's text, or . or ]
+_KEY = re.compile(r'\s*\[*\s*(?:"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|([^=\s.\]]+))'
+                  r'\s*([=.\]])\s*([^#]*)')
+
+
+def _key_lines(text: str) -> dict[str, tuple[int, str]]:
+    """Each key of a TOML text → (its line, its value's text as written there; "" for a table).
+
+    TOML's lines end at \\n (or \\r\\n) only: a U+2028 or U+0085 may stand inside a key or a
+    comment. Lines inside a multi-line string are its text, not keys."""
+    written: dict[str, tuple[int, str]] = {}
+    inside = ""  # the quotes of the multi-line string the line is in
+    for k, line in enumerate(text.split("\n"), 1):
+        if inside:
+            inside = "" if inside in line else inside
+            continue
+        # quantity = value; a table's header [quantity] or a dotted key quantity.x = value
+        m = _KEY.match(line)
+        if m:
+            name = next(g for g in m.groups()[:3] if g is not None)  # "" is a key too
+            if m.group(1) and "\\" in name:  # a basic string's escapes: "o\u0034" is o4
+                name = _unescaped(name)
+            written.setdefault(name, (k, m.group(5).strip() if m.group(4) == "=" else ""))
+        inside = next((q for q in ('"""', "'''") if line.count(q) % 2), "")
+    return written
+
+
+def _as_written(literal: str, value: float) -> str:
+    """A number's text as its line writes it (1_000 as 1000), if that is the number TOML read;
+    else TOML's number."""
+    text = literal.replace("_", "")
+    try:
+        return text if float(text) == value else repr(value)
+    except ValueError:
+        return repr(value)
 
 
 def read(path: str | PathLike[str], run: StepRun) -> Answers:

@@ -175,3 +175,13 @@ def test_a_toml_number_too_big_to_be_finite_is_reported_as_written(run):
     name, answer = one(run, "o6 = 1e400\n", "toml")  # TOML reads it as infinity
     assert (name, answer.value, answer.problem) == ("o6", None, "unreadable")
     assert answer.message == "not a finite number: '1e400'"
+
+
+def test_a_line_inside_a_toml_multi_line_string_is_not_taken_for_a_key(run):
+    # the note's second line looks like o6's; o6 is the 0.474 of line 5 (it was read as 0.1)
+    text = 'o4 = 0.332\nnote = """\no6 = 0.1\n"""\no6 = 0.474\nbad = """\nx\n"""\nxx = 1\n'
+    read = answers.parse(text, run, "toml")
+    assert {q.text(suffix=False): a.value for q, a in read.items()} == {"o4": 0.332, "o6": 0.474}
+    assert [p.split(";")[0] for p in read.problems] == [
+        "line 2: unknown quantity 'note'", "line 6: unknown quantity 'bad'",
+        "line 9: unknown quantity 'xx'"]
