@@ -12,7 +12,7 @@ import warnings
 import pytest
 
 from viz.app import limits
-from viz.app.server import create_app
+from viz.app.server import _shortened, create_app
 
 with warnings.catch_warnings():  # Starlette 1.x would rather its TestClient ran on httpx2
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -184,3 +184,10 @@ def test_a_full_server_answers_a_new_client_with_503_and_keeps_the_sessions_in_u
     r = other.post("/api/train", params={"points": "8"})
     assert r.status_code == 503 and "the server trains 1 sessions already" in r.json()["error"]
     assert mine.post(f"/api/train/{sid}/epoch").json()["epoch"] == 1
+
+
+def test_a_message_is_sent_whole_up_to_the_limit_and_cut_past_it(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_MESSAGE_CHARS", 10)
+    assert _shortened("0123456789") == "0123456789"
+    assert _shortened("0123456789a") == "0123456789… (11 characters)"
+    assert _shortened("9" * 5000) == "9999999999… (5,000 characters)"
