@@ -84,6 +84,9 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     "an invariant that holds (a net input is a linear node): weakened, it still passes",
     ("autograd_core/compile.py", "maxlen=0)", "0 → 1"): "the deque only drives the map and is "
     "thrown away: keeping its last item instead of none changes nothing",
+    ("viz/app/training.py", "time.monotonic() < end", "cmp0: < → <="): "the clock read equal "
+    "to the end of the update's time to the last digit is a moment no caller can aim at; "
+    "either way one more step or none, then the update",
     ("viz/app/training.py", "done += 1", "1 → 2"): "done is read only as done == 0 (no "
     "update yet): counting by twos, it is as far from 0 after the first update",
     ("viz/app/server.py", "time.monotonic() > end:", "cmp0: > → >="): "the clock read equal to "

@@ -326,6 +326,10 @@ def test_loss_chart_puts_the_largest_loss_at_the_top_and_thins_long_runs():
     svg = loss_chart([1.0, 0.5], [0.8, None])
     assert 'class="train" fill="none" points="0.0,0.0 320.0,60.0"' in svg
     assert 'class="test" fill="none" points="0.0,24.0"' in svg  # (1 − 0.8)·120; inf left out
+    # the same losses doubled: the same picture (each loss over the largest, 2.0)
+    doubled = loss_chart([2.0, 1.0], [1.6, None])
+    assert 'class="train" fill="none" points="0.0,0.0 320.0,60.0"' in doubled
+    assert 'class="test" fill="none" points="0.0,24.0"' in doubled
     long = loss_chart([1.0 / (k + 1) for k in range(5000)], [])
     assert len(re.search(r'class="train" fill="none" points="([^"]*)"', long).group(1).split()
                ) <= 2 * 320

@@ -9,6 +9,7 @@ import re
 import threading
 import warnings
 
+import anyio
 import pytest
 
 from viz.app import limits
@@ -161,6 +162,23 @@ def test_play_right_after_pause_waits_for_the_paused_stream_to_let_go(monkeypatc
     threading.Timer(0.2, setattr, (session, "streaming", False)).start()
     with client.stream("GET", f"/api/train/{sid}/stream") as r:
         assert r.status_code == 200 and next(r.iter_lines()) == "event: update"
+
+
+def test_a_stream_of_an_idle_session_starts_without_waiting_for_a_handover(monkeypatch):
+    # only a session whose last stream is still finishing makes a new one wait (0.02 s a look)
+    monkeypatch.setattr(limits, "STREAM_SECONDS", 0.0)  # one update, then "time"
+    waits, real_sleep = [], anyio.sleep
+
+    async def sleep(seconds):
+        waits.append(seconds)
+        await real_sleep(seconds)
+
+    monkeypatch.setattr(anyio, "sleep", sleep)
+    client = TestClient(create_app(), base_url=OWN)
+    sid = client.post("/api/train", params={"points": "8"}).json()["id"]
+    with client.stream("GET", f"/api/train/{sid}/stream") as r:
+        assert r.status_code == 200 and next(r.iter_lines()) == "event: update"
+    assert waits == []
 
 
 def test_a_long_foreign_origin_is_named_cut_to_60_characters():

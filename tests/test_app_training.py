@@ -212,6 +212,43 @@ def test_ones_own_points_on_the_edge_of_the_plot_are_kept_and_just_past_it_refus
             Settings.from_query({"data": "own", "own": outside})
 
 
+def test_ones_own_points_are_drawn_where_they_were_placed_on_the_plot():
+    # the plot [−1, 1]² is the picture's 100 × 100: x1 to the right, x2 upwards, so (0.5, −0.5)
+    # is three quarters across and three quarters down; the corners are the picture's corners
+    s = Settings.from_query({"data": "own", "own": "0.5,-0.5,0;-1,1,1;1,-1,0;0,0,1"})
+    svg = Session(s).points_svg()
+    at = {int(i): (float(x), float(y)) for i, x, y in re.findall(
+        r'data-index="(\d+)" cx="([^"]+)" cy="([^"]+)"', svg)}
+    assert at == {0: (75.0, 75.0), 1: (0.0, 0.0), 2: (100.0, 100.0), 3: (50.0, 50.0)}
+
+
+
+def test_a_data_sets_points_fill_the_plot_but_a_margin_of_15_percent_of_their_range():
+    # the plot runs 15% of the data's range past its smallest and largest x1 (and x2): the
+    # extreme points lie at 15/130 and 115/130 of the picture, across and down alike
+    svg = Session(Settings(data="moons", points=60)).points_svg()
+    xs, ys = zip(*[(float(x), float(y)) for x, y in re.findall(r'cx="([^"]+)" cy="([^"]+)"', svg)])
+    edge = 100 * 15 / 130
+    assert (min(xs), max(xs), min(ys), max(ys)) == pytest.approx(
+        (edge, 100 - edge, edge, 100 - edge), abs=0.006)  # drawn to two decimals
+
+
+@pytest.mark.parametrize("split, n_train", [(0.1, 1), (0.9, 3)])
+def test_four_points_keep_at_least_one_to_train_and_one_to_test_at_either_end_of_the_split(
+        split, n_train):
+    # 4 · 0.1 = 0.4 rounds to 0 and 4 · 0.9 = 3.6 to 4: neither side may be empty
+    session = Session(Settings(points=4, split=split))
+    assert (len(session.train), len(session.test)) == (n_train, 4 - n_train)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adagrad", "rmsprop", "adam"])
+def test_each_optimizer_the_page_offers_trains(optimizer):
+    session = Session(Settings(points=8, optimizer=optimizer))
+    assert session.train_for(epochs=2)["epoch"] == 2
+    if optimizer == "momentum":  # SGD with the usual β = 0.9
+        assert (type(session.optimizer), session.optimizer.momentum) == (nn.SGD, 0.9)
+
+
 def test_a_point_of_class_k_needs_more_than_k_classes():
     # classes are numbered 0 … k − 1: with 2 classes a point of class 2 is refused, with 3 kept
     with pytest.raises(ValueError, match="point 1 has class 2, but there are 2 classes"):
