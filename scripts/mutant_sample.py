@@ -89,6 +89,9 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     "either way one more step or none, then the update",
     ("viz/app/training.py", "done += 1", "1 → 2"): "done is read only as done == 0 (no "
     "update yet): counting by twos, it is as far from 0 after the first update",
+    ("autograd_core/compile.py", "set(map(type, self.params)) <= {Value}", "cmp0: <= → <"):
+    "the check at C speed only lets plain leaf Values skip the loop; with < every list goes "
+    "through the loop, which finds the same parameters wrong (none of plain leaf Values)",
     ("viz/app/server.py", "time.monotonic() > end:", "cmp0: > → >="): "the clock read equal to "
     "the stream's end to the last digit is a moment no request can aim at; either way the "
     "stream ends after the next update",

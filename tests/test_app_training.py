@@ -166,10 +166,11 @@ def test_options_list_what_the_page_offers():
     assert options["train"]["data"] == ["xor", "moons", "circles", "spirals", "blobs", "own"]
     assert options["train"]["optimizer"] == ["sgd", "momentum", "adagrad", "rmsprop", "adam"]
     assert options["train"]["defaults"]["layers"] == "4"
-    # the page's first settings: 200 points of XOR, half of them to train, batches of 10
-    defaults = options["train"]["defaults"]
-    assert {k: defaults[k] for k in ("data", "points", "split", "batch")} == {
-        "data": "xor", "points": 200, "split": 0.5, "batch": 10}
+    # the page's first settings, as the README gives them
+    assert options["train"]["defaults"] == {
+        "data": "xor", "classes": 2, "own": "", "noise": 0.1, "points": 200, "split": 0.5,
+        "layers": "4", "activation": "tanh", "loss": "binary_cross_entropy", "optimizer": "adam",
+        "lr": 0.03, "batch": 10, "seed": 0}
     assert options["digits"] == {"default": 3, "most": 17}
     assert options["views"] == ["formula", "step"]
     assert options["limits"]["max_points"] == 500

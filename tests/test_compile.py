@@ -99,6 +99,24 @@ def test_units_on_the_same_inputs_with_a_bias_of_each_kind_are_two_matmuls_with_
     np.testing.assert_allclose(program.grad, [*(d1 @ X), *(d2 @ X), 2 * d1.sum()], **TIGHT)
 
 
+def test_two_units_sharing_their_weights_get_the_sum_of_both_gradients():
+    # tied weights: units 1 and 2 read the same inputs through the very same w (their biases
+    # differ), so ∂L/∂wᵢ = (1/n)·Σₑ (σ'(i1) + 2σ'(i2))·xᵢ, both contributions added
+    rng = _rng(4)
+    X = rng.normal(size=(6, 3))
+    xs = [BatchValue(X[:, i]) for i in range(3)]
+    w = [Value(v) for v in rng.normal(size=3)]
+    b1, b2 = Value(0.1), Value(-0.2)
+    units = [linear(w, xs, b1), linear(w, xs, b2)]
+    out = batch_mean(vsum([u.sigmoid() * (j + 1) for j, u in enumerate(units)]))
+    program = compile(out, xs, [*w, b1, b2])
+    program.run([X[:, i] for i in range(3)])
+    net = X @ np.array([v.data for v in w])
+    s1, s2 = 1 / (1 + np.exp(-(net + 0.1))), 1 / (1 + np.exp(-(net - 0.2)))
+    d1, d2 = s1 * (1 - s1) / len(X), 2 * s2 * (1 - s2) / len(X)
+    np.testing.assert_allclose(program.grad, [*((d1 + d2) @ X), d1.sum(), d2.sum()], **TIGHT)
+
+
 def test_a_layer_input_read_by_a_matmul_and_by_another_node_gets_both_contributions():
     # h = tanh(W1·x + b1) feeds the next layer (one matmul) and, squared, the loss itself:
     # L = (1/n)·Σₑ [Σₖ σ(W2·h + b2)ₖ + Σⱼ hⱼ²], so ∂L/∂h = W2ᵀ·(σ'·1) + 2h, the two added
