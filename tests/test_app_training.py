@@ -204,6 +204,12 @@ def test_training_for_a_time_makes_updates_until_that_time_has_passed(monkeypatc
     assert len(session.pending) == 20 - 4 * 2 and session.epochs == 0
 
 
+def test_training_for_no_time_at_all_makes_one_update():
+    session = Session(Settings(points=40, split=0.5, batch=2, layers=(2,)))
+    session.train_for()  # 20 training points in batches of 2: one batch, no epoch yet
+    assert len(session.pending) == 20 - 2 and session.epochs == 0
+
+
 def test_ones_own_points_on_the_edge_of_the_plot_are_kept_and_just_past_it_refused():
     corners = "1,1,0;-1,-1,1;1,-1,0;-1,1,1"
     s = Settings.from_query({"data": "own", "own": corners})
