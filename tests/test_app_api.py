@@ -441,6 +441,7 @@ def test_a_loss_chart_with_no_loss_above_0_yet_runs_its_axis_from_0_to_1(train, 
     (2.0, ["0", "0.5", "1", "1.5", "2"]),   # 2/4 = 0.5: a step of 5 × 10⁻¹
     (40.0, ["0", "10", "20", "30", "40"]),  # 40/4 = 10: a step of 1 × 10¹
     (7.0, ["0", "2", "4", "6"]),            # 7/4 = 1.75: rounded up to 2
+    (30.0, ["0", "10", "20", "30"]),        # 30/4 = 7.5: rounded up to 10
 ])
 def test_the_loss_axis_ticks_step_by_1_2_or_5_times_a_power_of_ten(top, ticks):
     svg = loss_chart([top, top / 2], [])
