@@ -422,6 +422,8 @@ def test_loss_chart_has_axes_ticks_labels_and_a_legend():
     assert '<text class="tick y" x="-6" y="63.0">0.4</text>' in svg
     # epoch 2 of 0–3 at 2/3 of the width, 320·2/3 = 213.3; both axes' ticks are 4 long
     assert '<path class="tick" d="M213.3,120 V124"/>' in svg
+    # its label 14 below the axis (120), under the tick
+    assert '<text class="tick x" x="213.3" y="134">2</text>' in svg
     assert ">epoch</text>" in svg and ">loss</text>" in svg
     assert re.findall(r'<text class="legend"[^>]*>([^<]*)</text>', svg) == ["train", "test"]
     # each name 4 to the right of its 18-long line: the lines start at 0 and 70
@@ -446,6 +448,12 @@ def test_a_loss_chart_with_no_loss_above_0_yet_runs_its_axis_from_0_to_1(train, 
 def test_the_loss_axis_ticks_step_by_1_2_or_5_times_a_power_of_ten(top, ticks):
     svg = loss_chart([top, top / 2], [])
     assert re.findall(r'<text class="tick y"[^>]*>([^<]*)</text>', svg) == ticks
+
+
+def test_the_epoch_axis_has_at_most_five_ticks_at_round_epochs():
+    # epochs 0–12: a step of 12/5 = 2.4 rounds up to 5, so 0, 5 and 10 (2 would make seven)
+    svg = loss_chart([1.0 / (k + 1) for k in range(13)], [])
+    assert re.findall(r'<text class="tick x"[^>]*>([^<]*)</text>', svg) == ["0", "5", "10"]
 
 
 def test_everything_the_loss_chart_draws_lies_inside_its_view_box():
