@@ -203,8 +203,11 @@ def _key_lines(text: str) -> dict[str, tuple[int, str]]:
             name = next(g for g in m.groups()[:3] if g is not None)  # "" is a key too
             if m.group(1) and "\\" in name:  # a basic string's escapes: "o\u0034" is o4
                 name = _unescaped(name)
-            written.setdefault(name, (k, m.group(5).strip() if m.group(4) == "=" else ""))
-        inside = next((q for q in ('"""', "'''") if line.count(q) % 2), "")
+            value = m.group(5).strip() if m.group(4) == "=" else ""
+            written.setdefault(name, (k, value))
+            # a value that opens a multi-line string and does not close it on this line
+            inside = next((q for q in ('"""', "'''") if value.startswith(q)
+                           and value.count(q) == 1), "")
     return written
 
 

@@ -97,6 +97,10 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ("viz/app/training.py", "np.maximum(hi - lo, 1e-9)", "1e-09 → 1.000000001"): "the guard "
     "against a data set of no width: every data set the page offers spreads its points over "
     "both axes (random draws), so hi − lo is never below either bound",
+    ("lab/answers.py", "line or 0", "0 → 1"): "a fallback never taken: every key TOML reads is "
+    "found on its line (`_key_lines`; a property test in test_answers_files writes keys "
+    "quoted, literal and bare, with quotes, escapes and line separators of other kinds), so "
+    "line is never None here",
     ("viz/app/server.py", "time.monotonic() > end:", "cmp0: > → >="): "the clock read equal to "
     "the stream's end to the last digit is a moment no request can aim at; either way the "
     "stream ends after the next update",

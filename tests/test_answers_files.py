@@ -2,7 +2,12 @@
 student wrote it (exponents, headers, unknown names, the size limit), with the numbers and line
 numbers written out here by hand."""
 
+import json
+import tomllib
+
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from lab import answers, spec, step
 
@@ -185,3 +190,22 @@ def test_a_line_inside_a_toml_multi_line_string_is_not_taken_for_a_key(run):
     assert [p.split(";")[0] for p in read.problems] == [
         "line 2: unknown quantity 'note'", "line 6: unknown quantity 'bad'",
         "line 9: unknown quantity 'xx'"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet='o6"\\\' \t#=.[]{}δx-_\u2028\u0085', max_size=6),
+       st.sampled_from(["basic", "literal", "bare"]), st.sampled_from(["\n", "\r\n"]))
+def test_every_key_toml_reads_is_found_on_its_own_line(key, style, end):
+    # quoted with escapes, literal or bare; after a comment and a multi-line string that hold
+    # what looks like keys; U+2028 and U+0085 end no TOML line: the key is on line 6
+    written = json.dumps(key) if style == "basic" else f"'{key}'" if style == "literal" else key
+    text = end.join(["o4 = 0.3", f"# note {key}", 'x = """', "o6 = 9", '"""', f"{written} = 0.5",
+                     ""])
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        assume(False)
+    keys = set(data) - {"o4", "x"}
+    lines = answers._key_lines(text)
+    assert {k: lines[k][0] for k in keys} == dict.fromkeys(keys, 6)
+    assert {lines[k][1] for k in keys if isinstance(data[k], float)} <= {"0.5"}  # as written
