@@ -28,7 +28,7 @@ class Precision:
         if right == 0 or not math.isfinite(right):
             return 0.5 * 10.0 ** -n, 0.0
         half = 0.5 * 10.0 ** (math.floor(math.log10(abs(right))) - n + 1)
-        return 1e-12, half / abs(right) * (1 + 1e-9)  # 1e-9: 0.4752 for 0.47517 stays in
+        return 1e-12, half / abs(right) * (1 + 1e-9)  # 1e-9: an exact half (1.01 for 1.015) in
 
     def coarse(self, right: float) -> list[float]:
         """``right`` rounded to each smaller number of significant figures (a number written

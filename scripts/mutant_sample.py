@@ -101,6 +101,11 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     "found on its line (`_key_lines`; a property test in test_answers_files writes keys "
     "quoted, literal and bare, with quotes, escapes and line separators of other kinds), so "
     "line is never None here",
+    ("lab/precision.py", "0.5 * 10.0 ** -n, 0.0", "0.0 → 1.0"): "the relative part r·|x| of "
+    "the band: for 0 it is 0 whatever r is, and a right value that is not finite matches no "
+    "answer (`matches`; on the page its interval is NaN or unbounded on one side either way)",
+    ("lab/answers.py", "m.groups()[:3]", "3 → 4"): "the pattern's alternation sets exactly one "
+    "of its first three groups, so the fourth is never reached",
     ("viz/app/server.py", "time.monotonic() > end:", "cmp0: > → >="): "the clock read equal to "
     "the stream's end to the last digit is a moment no request can aim at; either way the "
     "stream ends after the next update",

@@ -209,3 +209,10 @@ def test_every_key_toml_reads_is_found_on_its_own_line(key, style, end):
     lines = answers._key_lines(text)
     assert {k: lines[k][0] for k in keys} == dict.fromkeys(keys, 6)
     assert {lines[k][1] for k in keys if isinstance(data[k], float)} <= {"0.5"}  # as written
+
+
+def test_a_toml_number_in_hex_octal_or_binary_is_read_as_its_value(run):
+    # TOML's 0x1f, 0o17, 0b1 are whole numbers: the number is TOML's, as written it is not one
+    read = answers.parse("E = 0x0\ni4 = 0o0\no6 = 0b1\n", run, "toml")
+    assert {q.text(suffix=False): a.value for q, a in read.items()} == {
+        "E": 0.0, "i4": 0.0, "o6": 1.0}

@@ -426,6 +426,10 @@ def test_loss_chart_has_axes_ticks_labels_and_a_legend():
     assert '<text class="tick x" x="213.3" y="134">2</text>' in svg
     assert ">epoch</text>" in svg and ">loss</text>" in svg
     assert re.findall(r'<text class="legend"[^>]*>([^<]*)</text>', svg) == ["train", "test"]
+    # what a screen reader says of it: the last losses and the top
+    assert ('aria-label="loss per epoch: train 0.3000, test 0.4500; top of the chart 0.8"'
+            in svg)
+    assert "train –, test –; top of the chart 1" in loss_chart([], [])
     # each name 4 to the right of its 18-long line: the lines start at 0 and 70
     assert '<path class="train" d="M0,-14 h18"/><text class="legend" x="22" y="-10">' in svg
     assert '<path class="test" d="M70,-14 h18"/><text class="legend" x="92" y="-10">' in svg

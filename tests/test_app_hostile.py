@@ -13,7 +13,7 @@ import anyio
 import pytest
 
 from viz.app import limits
-from viz.app.server import _shortened, create_app
+from viz.app.server import _shortened, _Streams, create_app
 
 with warnings.catch_warnings():  # Starlette 1.x would rather its TestClient ran on httpx2
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -209,3 +209,10 @@ def test_a_message_is_sent_whole_up_to_the_limit_and_cut_past_it(monkeypatch):
     assert _shortened("0123456789") == "0123456789"
     assert _shortened("0123456789a") == "0123456789… (11 characters)"
     assert _shortened("9" * 5000) == "9999999999… (5,000 characters)"
+
+
+def test_the_stream_cap_counts_each_open_stream_once():
+    streams = _Streams(2)
+    assert [streams.open() for _ in range(3)] == [True, True, False]
+    streams.close()
+    assert streams.open() and not streams.open()

@@ -117,6 +117,22 @@ def test_two_units_sharing_their_weights_get_the_sum_of_both_gradients():
     np.testing.assert_allclose(program.grad, [*((d1 + d2) @ X), d1.sum(), d2.sum()], **TIGHT)
 
 
+def test_units_reading_two_inputs_through_one_weight_each_get_both_contributions():
+    # iⱼ = wⱼ·x1 + wⱼ·x2 + b: each unit's one weight tied across both inputs, so
+    # ∂L/∂wⱼ = (1/n)·Σₑ (j+1)·σ'(iⱼ)·(x1 + x2)
+    rng = _rng(5)
+    X = rng.normal(size=(6, 2))
+    xs = [BatchValue(X[:, i]) for i in range(2)]
+    w, b = [Value(0.4), Value(-0.3)], Value(0.1)
+    units = [linear([w[j], w[j]], xs, b) for j in range(2)]
+    out = batch_mean(vsum([u.sigmoid() * (j + 1) for j, u in enumerate(units)]))
+    program = compile(out, xs, [*w, b])
+    program.run([X[:, i] for i in range(2)])
+    s = 1 / (1 + np.exp(-(np.outer(X.sum(axis=1), [0.4, -0.3]) + 0.1)))
+    d = s * (1 - s) * [1, 2] / len(X)
+    np.testing.assert_allclose(program.grad, [*(X.sum(axis=1) @ d), d.sum()], **TIGHT)
+
+
 def test_a_layer_input_read_by_a_matmul_and_by_another_node_gets_both_contributions():
     # h = tanh(W1·x + b1) feeds the next layer (one matmul) and, squared, the loss itself:
     # L = (1/n)·Σₑ [Σₖ σ(W2·h + b2)ₖ + Σⱼ hⱼ²], so ∂L/∂h = W2ᵀ·(σ'·1) + 2h, the two added

@@ -12,6 +12,7 @@ import pytest
 import lab
 from lab.answers import parse
 from lab.grading import Answer, check
+from lab.precision import Precision, matches
 from lab.quantities import Quantity
 
 
@@ -437,3 +438,11 @@ def test_a_number_is_right_within_half_a_unit_of_the_third_significant_figure():
     for off, verdict in ((0.00045, "right"), (-0.00045, "right"), (0.00055, "wrong"),
                          (-0.00055, "wrong")):
         assert lecture_check(f"o4,{o4 + off:.7f}")["o4"].verdict == verdict, off
+
+
+def test_a_right_value_exactly_half_way_takes_either_rounding():
+    # 1.015 to three figures is 1.01 or 1.02, each exactly half a unit away: both right,
+    # though in binary fractions they lie a hair further than 0.005
+    band = Precision().band(1.015)
+    assert matches(1.01, 1.015, band) and matches(1.02, 1.015, band)
+    assert not matches(1.0099, 1.015, band) and not matches(1.0201, 1.015, band)

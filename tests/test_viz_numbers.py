@@ -61,3 +61,8 @@ def test_a_number_of_64_characters_is_read_and_one_of_65_is_too_long():
     assert read_number("0." + "1" * 62) == pytest.approx(1 / 9, rel=1e-15)
     with pytest.raises(UnreadableNumber, match=r"too long \(65 characters\)"):
         read_number("0." + "1" * 63)
+
+
+def test_numbers_are_shown_to_three_places_unless_asked_otherwise():
+    # as the command line's --digits default: 3 decimals, and 3 significant figures at least
+    assert (number(0.47517), number(-0.0091982), number(10.6934)) == ("0.475", "−0.0092", "10.693")
