@@ -90,6 +90,13 @@ def test_a_value_of_5000_digits_is_not_sent_back_whole(client, path):
     assert len(r.text) < 500
 
 
+def test_the_exercise_pages_address_may_be_as_long_as_the_limit_and_no_longer(client,
+                                                                          monkeypatch):
+    monkeypatch.setattr(limits, "MAX_QUERY_CHARS", 20)
+    assert client.get("/exercise/step?w14=0." + "5" * 14).status_code == 200  # 20 characters
+    assert client.get("/exercise/step?w14=0." + "5" * 15).status_code == 414  # 21
+
+
 def test_the_exercise_page_has_a_length_limit_and_a_content_security_policy(client):
     assert client.get("/exercise/step?w14=" + "1" * 12_000).status_code == 414  # 12,004 long
     r = client.get("/exercise/step", params={"w14": "0.5"})

@@ -537,6 +537,8 @@ def test_a_layers_weights_at_regular_steps_are_found_whatever_its_shape():
     assert _regular(np.array([[0, 2, 4], [1, 3, 5]])) == (0, 1, 2)
     # listed unit by unit instead, w14 w24 w15 w25: unit j's weight from input i at 2·j + i
     assert _regular(np.array([[0, 1], [2, 3]])) == (0, 2, 1)
+    # one unit of two inputs whose weights are every other parameter
+    assert _regular(np.array([[3, 5]])) == (3, 1, 2)
     assert _regular(np.array([[0, 1], [1, 2]])) is None  # row 1 twice: not one weight each
     assert _regular(np.array([[0, 2], [1, 4]])) is None  # 4 is not 0 + 1 + 2
 

@@ -446,3 +446,9 @@ def test_a_right_value_exactly_half_way_takes_either_rounding():
     band = Precision().band(1.015)
     assert matches(1.01, 1.015, band) and matches(1.02, 1.015, band)
     assert not matches(1.0099, 1.015, band) and not matches(1.0201, 1.015, band)
+
+
+def test_no_count_of_figures_given_means_three():
+    assert Precision(significant_figures=None).band(0.47517) == Precision().band(0.47517)
+    assert matches(0.4752, 0.47517, Precision(significant_figures=None).band(0.47517))
+    assert not matches(0.4757, 0.47517, Precision(significant_figures=None).band(0.47517))

@@ -209,6 +209,25 @@ def test_a_loss_that_leaves_an_output_out_is_not_compiled_and_says_so():
         nn.fit(model(), X, Y, loss="kl_divergence", epochs=2, progress=False, compiled=True)
 
 
+def test_a_layer_whose_units_differ_in_activation_is_recorded_unit_by_unit():
+    # unit 4 of a tanh layer swapped for a relu unit of the same weights: no one op stands for
+    # the layer's activation, so it cannot be one matrix product and one op
+    def make():
+        model = nn.MLP(2, [3, 1], activation="tanh", output_activation="sigmoid", seed=4)
+        tanh_unit = model.layers[0].neurons[1]
+        relu_unit = nn.Neuron(2, "relu", unit=tanh_unit.unit, input_units=(1, 2))
+        relu_unit.w, relu_unit.b = tanh_unit.w, tanh_unit.b
+        model.layers[0].neurons[1] = relu_unit
+        return model
+
+    assert dense_layers(make(), [BatchValue(X[:2, k]) for k in range(2)]) == []
+    runs = [nn.fit(m, X, T, loss="binary_cross_entropy", optimizer="adam", lr=0.05, epochs=5,
+                   progress=False, compiled=compiled) for compiled, m in ((True, make()),
+                                                                          (False, make()))]
+    assert runs[0].compiled and not runs[1].compiled
+    np.testing.assert_allclose(runs[0].loss, runs[1].loss, rtol=1e-11)
+
+
 class Halved(nn.MLP):
     """An MLP whose call is its own: it cannot be compiled from its layers."""
 
