@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from os import PathLike
 
-from nn._files import read_text
+from nn._checks import short_repr
+from nn._files import read_text, toml_value
 
 from .grading import Answer
 from .numbers import UnreadableNumber, read_number
@@ -94,7 +95,7 @@ class Names:
         hint = f"; did you mean {' or '.join(close)}?" if close else (
             "; names are E, i<j>, o<j>, dE_do<j>, delta<j>, grad_<p>, new_<p>, with @<step> for a "
             "later update")
-        raise ValueError(f"unknown quantity {text.strip()!r}{hint} (backprop check SPEC "
+        raise ValueError(f"unknown quantity {short_repr(text.strip())}{hint} (backprop check SPEC "
                          "--template lists every name)")
 
 
@@ -153,7 +154,7 @@ def _unescaped(name: str) -> str:
 
 def _rows_toml(text: str, problems: list[str]) -> list[Row]:
     try:
-        data = tomllib.loads(text)
+        data = toml_value(text)
     except tomllib.TOMLDecodeError as e:
         message = str(e)
         if "overwrite" in message.lower():
@@ -181,8 +182,10 @@ def _rows_toml(text: str, problems: list[str]) -> list[Row]:
     return rows
 
 
-# a key (basic-quoted, literal-quoted or bare), then = and its value's text, or . or ]
-_KEY = re.compile(r'\s*\[*\s*(?:"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|([^=\s.\]]+))'
+# a key (basic-quoted, literal-quoted or bare), then = and its value's text, or . or ]; the
+# spaces and brackets before it one class, not \s*\[*\s*: a line of 90,000 spaces and a
+# comment would otherwise be tried 90,000² ways
+_KEY = re.compile(r'[\s\[]*(?:"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|([^=\s.\]]+))'
                   r'\s*([=.\]])\s*([^#]*)')
 
 

@@ -22,7 +22,7 @@ from os import PathLike
 from typing import Any
 
 from nn._checks import plain_name
-from nn._files import DuplicateKeyError, json_value, long_number, read_text
+from nn._files import DuplicateKeyError, json_value, long_number, read_text, toml_value
 from nn.activations import ACTIVATIONS
 from nn.layers import MLP
 from nn.limits import MAX_SPEC_PARAMETERS, MAX_SPEC_WORK, check_sizes
@@ -431,7 +431,7 @@ def loads(text: str, fmt: str = "toml", source: str = "the spec") -> Spec:
     if fmt not in ("toml", "json"):
         raise ValueError(f"a spec is TOML or JSON, not {fmt!r}")
     try:
-        data = tomllib.loads(text) if fmt == "toml" else json_value(text)
+        data = toml_value(text) if fmt == "toml" else json_value(text)
     except tomllib.TOMLDecodeError as e:
         # a decimal comma (0,4), as some spreadsheets and countries write numbers
         comma = " (numbers take a decimal point: 0.4, not 0,4)" if re.search(

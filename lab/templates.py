@@ -35,7 +35,7 @@ from functools import cached_property
 from os import PathLike
 from typing import Any
 
-from nn._files import read_text
+from nn._files import read_text, toml_value
 
 from . import spec as specs
 from .precision import Precision
@@ -414,9 +414,12 @@ def _check_names(template: Template, run: StepRun) -> None:
 def loads_template(text: str, fmt: str = "toml", source: str = "the template") -> Template:
     """A checked `Template` from the text of a TOML or JSON file."""
     try:
-        data = tomllib.loads(text) if fmt == "toml" else json.loads(text)
+        data = toml_value(text) if fmt == "toml" else json.loads(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as e:
         raise ValueError(f"{source}: not valid {fmt.upper()}: {e}") from None
+    except RecursionError:
+        raise ValueError(f"{source}: its {fmt.upper()} is nested too deeply to be a template"
+                         ) from None
     return from_dict(data, source)
 
 

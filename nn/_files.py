@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import sys
+import tomllib
 from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
@@ -85,6 +86,22 @@ def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
                                     "one: JSON would keep only the last)")
         data[key] = value
     return data
+
+
+MAX_KEY_DEPTH = 100  # dotted keys a.b.c…: no spec or answers file needs a hundred levels
+
+
+def toml_value(text: str) -> dict[str, object]:
+    """The table in TOML ``text``, as `tomllib.loads` reads it, but refusing keys dotted more
+    than MAX_KEY_DEPTH levels deep first with a RecursionError, as a deeply nested value is
+    refused (tomllib takes time growing as the square of a dotted key's depth: 16 s for 30,000
+    levels). tomllib.TOMLDecodeError and ValueError (a whole number too long) pass through."""
+    for line in text.splitlines():
+        key = line.split("=", 1)[0] if "=" in line else line if line.lstrip().startswith(
+            "[") else ""
+        if key.count(".") > MAX_KEY_DEPTH:
+            raise RecursionError(f"a key dotted more than {MAX_KEY_DEPTH} levels deep")
+    return tomllib.loads(text)
 
 
 def json_value(text: str) -> object:

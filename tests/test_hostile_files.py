@@ -129,3 +129,38 @@ def test_a_toml_table_as_an_answer_is_named_with_its_line(text, line):
     (problem,) = read.problems
     assert problem.startswith(f"line {line}: o4 is a table")
     assert "{'a'" not in problem
+
+
+DOTTED = "a" + ".a" * 30_000 + " = 1\n"  # tomllib alone takes ~16 s on it (the square of depth)
+
+
+def test_a_key_dotted_30000_levels_deep_is_refused_as_nesting_in_a_spec(capsys, tmp_path):
+    path = tmp_path / "dotted.toml"
+    path.write_text(DOTTED)
+    assert f"{path}: its TOML is nested too deeply" in _spec_error(capsys, path)
+
+
+def test_a_key_dotted_30000_levels_deep_is_refused_in_answers(capsys, tmp_path, spec):
+    path = tmp_path / "answers.toml"
+    path.write_text("o6 = 0.474\n" + DOTTED)
+    status, out, err = run(capsys, "check", spec, path)
+    assert status == 2 and len(err.strip().splitlines()) == 1 and "nested too deeply" in err
+
+
+@pytest.mark.parametrize("text", [DOTTED, "a = " + "[" * 100_000 + "]" * 100_000 + "\n"])
+def test_a_template_nested_too_deeply_is_refused_in_one_line(capsys, tmp_path, text):
+    (tmp_path / "t.toml").write_text(text)
+    (tmp_path / "r.csv").write_text("id\ns1\n")
+    status, out, err = run(capsys, "assign", tmp_path / "t.toml", "--roster",
+                           tmp_path / "r.csv", "--out", tmp_path / "out")
+    assert status == 2 and len(err.strip().splitlines()) == 1, err
+    assert "its TOML is nested too deeply to be a template" in err
+
+
+def test_an_unknown_name_of_5000_characters_is_named_cut(capsys, tmp_path, spec):
+    path = tmp_path / "answers.csv"
+    path.write_text("o6,0.474\n" + "x" * 5000 + ",1\n")
+    status, out, err = run(capsys, "check", spec, path, "--json")
+    assert "unknown quantity 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (5,002 characters)" in (
+        out + err)
+    assert len(out + err) < 5000
