@@ -70,6 +70,14 @@ def test_step_view_with_w14_half_gives_the_hand_calculation(client):
     assert f"{d6:.4g}" in "".join(data["tables"])  # 0.2646: four significant figures
 
 
+@pytest.mark.parametrize("text, value", [("0,5", 0.5), ("−0.25", -0.25), ("5×10⁻¹", 0.5),
+                                         ("1.5x10^-3", 0.0015)])
+def test_a_step_view_field_reads_what_an_answers_file_reads(client, text, value):
+    # a decimal comma, the true minus, a power of ten as the page itself writes one
+    r = client.get("/api/step", params={"w14": text})
+    assert r.json()["summary"]["leaves"]["w14"]["value"] == value
+
+
 def test_step_view_of_a_spec_given_on_the_command_line(tmp_path):
     text = specs.lecture_text().replace("lr = 0.9", "lr = 0.5")
     path = tmp_path / "half.toml"

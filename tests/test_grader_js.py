@@ -88,7 +88,9 @@ def test_an_expression_tree_evaluates_with_references_as_in_python(tab):
 
 TEXTS = ["0.474", "0,474", ",5", "−0.0175", "-1.5e-3", "1,5e-3", "0.4 7", "0.4\u00a07",
          "\u202f0.47", " 2 ", "1e999", "", "   ", "two", "1.2.3", "1,2,3", "0x10", "nan",
-         "inf", "+.5E2", "5.", ".", "-", "1e", "٣", "1" * 80, "\t-0,5\n", "–0.3"]
+         "inf", "+.5E2", "5.", ".", "-", "1e", "٣", "1" * 80, "\t-0,5\n", "–0.3",
+         "4.4×10⁻⁷", "−2.5×10¹²", "1,5 × 10⁻³", "1.5x10^-3", "2X10^+4", "×10⁻⁷", "4×10",
+         "4×10⁻", "1e5×10³", "4×10⁻⁷5", "4*10^999"]
 
 
 def _python_read(text):
@@ -120,7 +122,7 @@ def test_the_number_reader_accepts_and_refuses_the_same_texts_in_both_languages(
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet="0123456789.,eE+-−– \u00a0\u2009x", max_size=12),
+@given(st.lists(st.text(alphabet="0123456789.,eE+-−– \u00a0\u2009x×^⁻¹⁰³", max_size=12),
                 min_size=1, max_size=30))
 def test_generated_texts_are_read_alike_in_both_languages(tab, texts):
     for text, js in zip(texts, _js_read(tab, texts), strict=True):

@@ -22,6 +22,10 @@ var BPGrader = (function () {
     if (t.length > reader.max_length) { return say("long"); }
     t = t.replace(new RegExp(reader.minuses, "g"), "-");
     if (t.split(",").length === 2 && t.indexOf(".") < 0) { t = t.replace(",", "."); }
+    t = t.replace(new RegExp(reader.times_ten, "i"), function (m, caret, raised) {
+      return "e" + (caret !== undefined ? caret : raised.split("").map(function (c) {
+        return reader.superscripts[c]; }).join(""));
+    });
     if (!new RegExp("^(?:" + reader.pattern + ")$", "i").test(t)) { return say("unreadable"); }
     var x = Number(t);
     if (!isFinite(x)) { return say("infinite"); }
