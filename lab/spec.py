@@ -107,6 +107,15 @@ def _shape(spec: Spec) -> MLP:
                output_activation=spec.output_activation)
 
 
+class SpecError(ValueError):
+    """A spec's key that cannot be read: ``key`` names it (``lr``, ``examples[2].t``) and
+    ``reason`` says why, without the file and line the message starts with."""
+
+    def __init__(self, message: str, key: str, reason: str) -> None:
+        super().__init__(message)
+        self.key, self.reason = key, reason
+
+
 class _Source:
     """Where a key stands in the file's text, for messages (TOML and JSON have no positions once
     parsed: the first line that assigns the key is a good guess)."""
@@ -115,15 +124,15 @@ class _Source:
         self.name, self.lines = name, (text or "").splitlines()
 
     def error(self, key: str, message: str, find: str | None = None,
-              occurrence: int = 1) -> ValueError:
-        """A ValueError naming the key and the line of the ``occurrence``-th assignment of
+              occurrence: int = 1) -> SpecError:
+        """A `SpecError` naming the key and the line of the ``occurrence``-th assignment of
         ``find`` (default: the key itself), e.g. the t of the second example."""
         name = re.escape(find or key)
         pattern = re.compile(rf'(^|[{{,\s])"?{name}"?\s*[=:]|^\s*\[\[?{name}\]')
         lines = [k for k, text in enumerate(self.lines, 1) if pattern.search(text)]
         where = (f"{self.name}, line {lines[occurrence - 1]}" if len(lines) >= occurrence
                  else self.name)
-        return ValueError(f"{where}: {key}: {message}")
+        return SpecError(f"{where}: {key}: {message}", key, message)
 
 
 def _finite(x: object) -> float | None:

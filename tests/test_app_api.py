@@ -138,7 +138,7 @@ def test_exercise_page_asks_for_the_numbers_of_the_network_as_edited(client):
     ("/api/formula", {"f": "x1", "at": "x1=two"}, "at", "the value of x1 must be a number"),
     ("/api/formula", {"f": "x1", "at": "x1=inf"}, "at", "finite"),
     ("/api/step", {"w99": "1"}, "", "no number 'w99'"),
-    ("/api/step", {"lr": "0"}, "", "the learning rate must be above 0"),
+    ("/api/step", {"lr": "0"}, "lr", "η (lr): the learning rate must be above 0, got 0"),
     ("/api/step", {"w14": "nan"}, "w14", "the value of w14 must be a finite number"),
     ("/api/step", {"w14": "0.3x"}, "w14", "the value of w14 must be a number, got '0.3x'"),
     ("/api/step", {"frozen": "w14,w99"}, "frozen", "'w99' is not a weight or bias"),

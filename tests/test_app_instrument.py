@@ -153,6 +153,20 @@ def test_a_field_that_cannot_be_read_keeps_the_picture_and_shows_one_message(tab
     expect(cell(tab, "Forward pass", "4", 1)).to_have_text("−0.6")  # 0.3·1 + 0.4·0 − 0.5·1 − 0.4
 
 
+def test_a_learning_rate_below_0_is_named_beside_its_field_and_a_decimal_comma_is_read(
+        tab, server):
+    open_view(tab, server, "?view=step")
+    lr = tab.locator("#step-form input[name=lr]")
+    lr.fill("-1")  # checked as a spec file's lr is, the message stands beside η
+    message = tab.locator("#view-step [role=alert]:visible")
+    expect(message).to_have_text("η (lr): the learning rate must be above 0, got -1")
+    expect(lr).to_have_attribute("aria-invalid", "true")
+    lr.fill("0,9")  # the slide's η, with a decimal comma as an answers file may have it
+    expect(message).to_have_count(0)
+    tab.locator("#step-form input[name=w14]").fill("0,3")
+    expect(cell(tab, "Forward pass", "4", 1)).to_have_text("−0.6")  # 0.3·1 + 0.4·0 − 0.5·1 − 0.4
+
+
 def test_tab_reaches_a_unit_and_enter_shows_its_formulas(tab, server):
     open_view(tab, server, "?view=step")
     tab.locator("#view-step .bp-slider").focus()

@@ -14,7 +14,7 @@ from lab import spec as specs
 from lab import step
 from lab.numbers import assignments, number_from_text
 from lab.quantities import values
-from lab.spec import Spec
+from lab.spec import Spec, SpecError
 from lab.stepping import StepRun
 from viz.drawing import DEFAULT_DIGITS, MAX_DIGITS, number
 from viz.stepper_html import legible
@@ -113,9 +113,14 @@ def network(spec: Spec, query: fields.Query, exercise: bool = False
                 for k, e in enumerate(spec.examples, 1)]
     frozen = _frozen(spec, query)
     epochs = fields.whole(query, "epochs", spec.epochs, 1, limits.MAX_STEP_EPOCHS)
-    changed = spec.with_settings(lr=value["lr"], examples=examples, frozen=frozen,
-                                 epochs=epochs,
-                                 weights={name: value[name] for name in spec.weights})
+    try:  # checked as the spec file's numbers are: a problem stands beside its field
+        changed = spec.with_settings(lr=value["lr"], examples=examples, frozen=frozen,
+                                     epochs=epochs,
+                                     weights={name: value[name] for name in spec.weights})
+    except SpecError as e:
+        if e.key not in given:
+            raise
+        raise fields.FieldError(f"{given[e.key][0]}: {e.reason}", field=e.key) from None
     run = step(changed)
     digits = _digits(query)
     summary = {"leaves": {name: {"label": label, "value": value[name], "default": default}
