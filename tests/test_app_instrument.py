@@ -169,6 +169,9 @@ def test_a_learning_rate_below_0_is_named_beside_its_field_and_a_decimal_comma_i
 
 def test_tab_reaches_a_unit_and_enter_shows_its_formulas(tab, server):
     open_view(tab, server, "?view=step")
+    # the first frame's picture (fetched after the page is ready) holds the units' links
+    tab.wait_for_function(
+        """() => document.querySelector("#view-step .bp-picture a[*|href='#u:4']")""")
     tab.locator("#view-step .bp-slider").focus()
     for _ in range(80):
         tab.keyboard.press("Tab")

@@ -2,9 +2,11 @@
 (`viz.cli.error_message`) and comes out as one message and an exit status; each hostile input
 the probe found in issue 14 gets a clear refusal, fast."""
 
+import fcntl
 import importlib
 import inspect
 import json
+import os
 import pkgutil
 import subprocess
 import sys
@@ -224,10 +226,14 @@ def test_a_closed_pipe_ends_the_command_quietly():
     # as `backprop trace … | head -1`: the reader leaves after the first line
     formula = "+".join(f"x{k}" for k in range(1, 400))
     at = [f"x{k}=1" for k in range(1, 400)]
+    # a pipe of one page, so that the output overfills it on a kernel of 64 kB pages too
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)
     process = subprocess.Popen([sys.executable, "-m", "viz.cli", "trace", formula, "--at", *at],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    process.stdout.readline()
-    process.stdout.close()
+                               stdout=write_end, stderr=subprocess.PIPE)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as out:
+        out.readline()
     err = process.stderr.read().decode()
     assert process.wait(timeout=60) == 1 and err == ""
 
