@@ -6,12 +6,15 @@ Each quantity is judged in the order of the calculation, in these steps (the exe
 the same data from `page_data` and takes the same steps in viz/static/grader.js):
 
 1. right: within the precision rule's band of the right value R: |y − R| ≤ a + r·|R|;
-2. too-few-figures: y is R rounded to fewer significant figures than the rule asks;
-3. carried forward: within the band of C, the quantity's expression evaluated with the
-   student's own numbers (their value where they wrote one, else the value its own rule gives
-   from theirs): unless that is trivial (C or one of its inputs 0 or ±1 where R's are not);
-4. a catalogued mistake: within the band of the mistake's expression, evaluated the same way;
-5. otherwise wrong.
+2. right too: within the band of C, the quantity's expression evaluated with the student's own
+   numbers (their value where they wrote one, else the value its own rule gives from theirs),
+   |y − C| ≤ a + r·max(|C|, |R|), where every number of theirs C is computed from was right:
+   their earlier numbers, rounded as the rule asks, give it (an i6 of −1.00 is right too);
+3. too-few-figures: y is R rounded to fewer significant figures than the rule asks;
+4. carried forward: within the band of C as in 2, from numbers of theirs that were not all
+   right; unless C is trivial (C or one of its inputs 0 or ±1 where R's are not);
+5. a catalogued mistake: within the band of the mistake's expression, evaluated the same way;
+6. otherwise wrong.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from autograd_core import DomainError
 from .expressions import evaluate, to_data
 from .formulas import default_format
 from .mistakes import CATALOGUE, MISTAKES, TOO_FEW_FIGURES, where_text
-from .precision import Precision, interval, matches
+from .precision import Precision, follows, interval, matches
 from .quantities import Quantity, Sheet, Worked
 from .stepping import StepRecord, StepRun
 
@@ -97,7 +100,8 @@ class _Student:
     """The student's numbers as the grader reads them when it judges one: ``value(k)`` is theirs
     where they wrote a readable one before it (in the order of the calculation, as on the page,
     where later fields are still empty), else the value k's own rule gives from theirs;
-    ``good(k)`` the same with their wrong numbers replaced too (the "with your numbers" line)."""
+    ``good(k)`` the same with their wrong numbers replaced too (the "with your numbers" line);
+    ``from_right(k)`` whether every number of theirs k is computed from was right."""
 
     def __init__(self, sheet: Sheet) -> None:
         self.sheet = sheet
@@ -105,12 +109,21 @@ class _Student:
         self.verdicts: dict[str, str] = {}
         self._value: dict[str, float] = {}
         self._good: dict[str, float] = {}
+        self._from_right: dict[str, bool] = {}
 
     def write(self, k: str, y: float, verdict: str) -> None:
         """The student's number for k, judged: later numbers are evaluated with it."""
         self.typed[k], self.verdicts[k] = y, verdict
         self._value.clear()
         self._good.clear()
+        self._from_right.clear()
+
+    def from_right(self, k: str) -> bool:
+        if k not in self._from_right:
+            self._from_right[k] = all(
+                self.verdicts[i] == "right" if i in self.typed else self.from_right(i)
+                for i in self.sheet.worked[k].inputs)
+        return self._from_right[k]
 
     def value(self, k: str) -> float:
         if k in self.typed:
@@ -165,16 +178,19 @@ def judge(w: Worked, y: float, student: _Student, precision: Precision) -> tuple
     band = precision.band(w.value)
     if matches(y, w.value, band):
         return "right", None, ""
+    own = _safe(lambda: evaluate(w.expr, student.value))
+    follows_own = follows(y, own, w.value, band, precision.above(w.value))
+    # the numbers that gave it, the student's slips included
+    line = _with_numbers(w, student, student.value) if follows_own else ""
+    if follows_own and student.from_right(w.key):  # 0.00600 from right numbers, not 0.006
+        return "right", None, f"right from your rounded numbers: {line}"
     mine = _with_numbers(w, student, student.good)
     if any(math.isclose(y, c, rel_tol=1e-12) for c in precision.coarse(w.value)):
         return "wrong", TOO_FEW_FIGURES, (
             f"{w.display} is asked {precision.describe()}: {y:g} is the right value rounded to "
             f"fewer figures{where_text(w)}; with your numbers: {mine}")
-    own = _safe(lambda: evaluate(w.expr, student.value))
-    if matches(y, own, band) and not _trivial(w, sheet, own, student):
-        # the numbers that gave it, the student's slips included
-        return "carried-forward", None, (f"consistent with your earlier values: "
-                                         f"{_with_numbers(w, student, student.value)}")
+    if follows_own and not _trivial(w, sheet, own, student):
+        return "carried-forward", None, f"consistent with your earlier values: {line}"
     for mistake_id, e in mistakes_of(w, sheet):
         x = _safe(lambda e=e: evaluate(e, student.value))
         if matches(y, x, band) and not matches(x, w.value, band):
@@ -237,6 +253,7 @@ def page_data(records: Sequence[StepRecord], precision: Precision) -> dict[str, 
             # which update and example, where the exercise has several
             "where": w.where() if "@" in w.answer_name else "",
             "asked": w.asked, "expr": to_data(w.expr), "band": list(band),
+            "inputs": list(w.inputs), "above": precision.above(w.value),
             "interval": list(interval(w.value, band)), "coarse": precision.coarse(w.value),
             "trivial_right": w.value in _TRIVIAL, "guards": _guards(w, sheet),
             "mistakes": [{"id": i, "expr": to_data(e),

@@ -30,6 +30,17 @@ class Precision:
         half = 0.5 * 10.0 ** (math.floor(math.log10(abs(right))) - n + 1)
         return 1e-12, half / abs(right) * (1 + 1e-9)  # 1e-9: an exact half (1.01 for 1.015) in
 
+    def above(self, right: float) -> tuple[float, float] | None:
+        """(top, h) for a value the student's numbers give that has reached the decade above
+        the right value's (0.01004 for 0.009918): from |x| ≥ top, half a unit of that decade's
+        last figure h; None under a tolerance (no decades), or for a right value of 0."""
+        n = self.significant_figures
+        if n is None or self.absolute is not None or self.relative is not None \
+                or right == 0 or not math.isfinite(right):
+            return None
+        decade = math.floor(math.log10(abs(right))) + 1
+        return 10.0 ** decade, 0.5 * 10.0 ** (decade - n + 1) * (1 + 1e-9)
+
     def coarse(self, right: float) -> list[float]:
         """``right`` rounded to each smaller number of significant figures (a number written
         with too few of them); none under a tolerance, which is not a count of figures."""
@@ -62,6 +73,21 @@ def interval(x: float, band: tuple[float, float]) -> tuple[float, float]:
     a, r = band
     h = a + r * abs(x)
     return x - h, x + h
+
+
+def follows(y: float, own: float, right: float, band: tuple[float, float],
+            above: tuple[float, float] | None = None) -> bool:
+    """Whether ``y`` agrees with ``own``, what the student's earlier numbers give: within
+    a + r·max(|own|, |right|) of it, never less than the right value's band (rounded inputs
+    move ``own`` a little below the right value as often as above it), and within the half
+    unit of the decade above where ``own`` has reached it (`Precision.above`)."""
+    if not math.isfinite(own):
+        return False
+    a, r = band
+    h = a + r * max(abs(own), abs(right))
+    if above is not None and abs(own) >= above[0]:
+        h = max(h, above[1])
+    return own - h <= y <= own + h
 
 
 def matches(y: float, x: float, band: tuple[float, float]) -> bool:

@@ -80,9 +80,9 @@ def asked(spec: Path):
 
 # ------------------------------------------------------------------ answer sets
 def fmt(x: float, style: str) -> str:
-    """A number written as a student might: plain, decimal comma, exponent, unicode minus, a
-    (no-break) space inside."""
-    text = f"{x:.4g}" if style != "exp" else f"{x:.3e}"
+    """A number written as a student might: plain (4 figures, or 3 as a hand-in page asks),
+    decimal comma, exponent, unicode minus, a (no-break) space inside."""
+    text = f"{x:.3e}" if style == "exp" else f"{x:.3g}" if style == "three" else f"{x:.4g}"
     if style == "comma":
         text = text.replace(".", ",")
     elif style == "minus":
@@ -161,7 +161,8 @@ def generated_sets(spec: Path, n: int, seed: int) -> list[list[tuple[str, str]]]
                 continue
             if not math.isfinite(x):
                 continue
-            text = fmt(x, rng.choice(["plain", "plain", "comma", "exp", "minus", "space"]))
+            text = fmt(x, rng.choice(["plain", "three", "three", "comma", "exp", "minus",
+                                      "space"]))
             rows.append((w.key, text))
             try:
                 mine[w.key] = lab.numbers.read_number(text)

@@ -99,6 +99,12 @@ var BPGrader = (function () {
     return [x - h, x + h];
   }
   function matches(y, x, band) { return isFinite(x) && inside(y, around(x, band)); }
+  // lab.precision.follows: the band of what the student's numbers give, never narrower than R's
+  function follows(y, own, right, band, above) {
+    var h = band[0] + band[1] * Math.max(Math.abs(own), Math.abs(right));
+    if (above && Math.abs(own) >= above[0]) { h = Math.max(h, above[1]); }
+    return isFinite(own) && own - h <= y && y <= own + h;
+  }
   function trivial(x) { return x === 0 || x === 1 || x === -1; }
 
   // the student's numbers so far; judge() takes lab.grading.judge's steps in its order
@@ -108,6 +114,7 @@ var BPGrader = (function () {
       this.fields[data.fields[k].key] = data.fields[k];
     }
     this.typed = {};
+    this.verdicts = {};
     this.reader = data.reader;
   }
   Sheet.prototype.valueOf = function () {
@@ -119,25 +126,39 @@ var BPGrader = (function () {
     }
     return value;
   };
+  // whether every number of the student's that key is computed from was right
+  Sheet.prototype.fromRight = function (key) {
+    var self = this, memo = {};
+    function right(k) {
+      if (!(k in memo)) {
+        memo[k] = self.fields[k].inputs.every(function (i) {
+          return Object.prototype.hasOwnProperty.call(self.typed, i)
+            ? self.verdicts[i] === "right" : right(i);
+        });
+      }
+      return memo[k];
+    }
+    return right(key);
+  };
   Sheet.prototype.own = function (expr) {
     try { return evaluate(expr, this.valueOf()); } catch (e) { return NaN; }
   };
   Sheet.prototype.judge = function (key, y) {
     var f = this.fields[key];
     if (inside(y, f.interval)) { return {verdict: "right"}; }
+    var own = this.own(f.expr), self = this;
+    var followsOwn = follows(y, own, (f.interval[0] + f.interval[1]) / 2, f.band, f.above);
+    if (followsOwn && this.fromRight(key)) { return {verdict: "right", own: own}; }
     for (var c = 0; c < f.coarse.length; c++) {
       var x = f.coarse[c];
       if (Math.abs(y - x) <= 1e-12 * Math.max(Math.abs(y), Math.abs(x))) {
         return {verdict: "wrong", mistake: "too-few-figures"};
       }
     }
-    var own = this.own(f.expr), self = this;
     var guarded = !f.trivial_right && (trivial(own) || f.guards.some(function (k) {
       return Object.prototype.hasOwnProperty.call(self.typed, k) && trivial(self.typed[k]);
     }));
-    if (matches(y, own, f.band) && !guarded) {
-      return {verdict: "carried-forward", own: own};
-    }
+    if (followsOwn && !guarded) { return {verdict: "carried-forward", own: own}; }
     for (var m = 0; m < f.mistakes.length; m++) {
       var w = this.own(f.mistakes[m].expr);
       if (matches(y, w, f.band) && !(isFinite(w) && inside(w, f.interval))) {
@@ -146,14 +167,17 @@ var BPGrader = (function () {
     }
     return {verdict: "wrong"};
   };
-  Sheet.prototype.write = function (key, y) { this.typed[key] = y; };
+  Sheet.prototype.write = function (key, y, verdict) {
+    this.typed[key] = y;
+    this.verdicts[key] = verdict;
+  };
   // what the student typed for one quantity: read, judged, and (if readable) kept for the
   // numbers after it, as lab.grading.grade does line by line
   Sheet.prototype.answer = function (key, text) {
     var read = readNumber(text, this.reader);
     if (read.problem) { return {verdict: read.problem, message: read.message}; }
     var result = this.judge(key, read.value);
-    this.write(key, read.value);
+    this.write(key, read.value, result.verdict);
     result.value = read.value;
     return result;
   };
