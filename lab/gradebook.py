@@ -10,6 +10,7 @@ credit 1 for right, the template's carried-forward share for carried forward, el
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 from collections import Counter
@@ -86,6 +87,23 @@ def submission(folder: Path, student: str) -> Path | None:
         if path.is_file():
             return path
     return None
+
+
+def unmatched(folder: Path, ids: Sequence[str]) -> list[str]:
+    """The files in ``folder`` that are no roster student's submission (not graded), each with
+    the id it was likely meant for: "S003.csv (s003?)", "s002 (1).csv (s002?)", "notes.txt"."""
+    names = {f"{student}{suffix}" for student in ids for suffix in SUFFIXES}
+    folded = {student.casefold(): student for student in ids}
+    out = []
+    for path in sorted(folder.iterdir()):
+        if path.name in names or path.name.startswith(".") or not path.is_file():
+            continue
+        # a browser's second download "s002 (1).csv", a name in capitals "S003.csv"
+        stem = re.sub(r"\s*\(\d+\)$", "", path.stem).strip().casefold()
+        key = stem if stem in folded else next(iter(difflib.get_close_matches(
+            stem, list(folded), n=1, cutoff=0.8)), None)
+        out.append(path.name + (f" ({folded[key]}?)" if key else ""))
+    return out
 
 
 def grade_student(student: str, template: Template, run: StepRun,

@@ -40,6 +40,15 @@ def test_assign_writes_every_file(assigned):
     assert (out / "key.csv").is_file() and (out / "answers-template.csv").is_file()
 
 
+def test_assign_says_how_many_students_it_wrote_for_in_words(tmp_path):
+    (tmp_path / "template.toml").write_text(TEMPLATE)
+    (tmp_path / "roster.csv").write_text("id\nada\n")
+    done = backprop("assign", tmp_path / "template.toml", "--roster", tmp_path / "roster.csv",
+                    "--out", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("wrote the files of 1 student, key.csv")
+
+
 def test_five_students_five_networks_each_a_plain_spec(assigned):
     specs = [load(assigned / "out" / f"s{k}" / "spec.toml") for k in range(1, 6)]
     numbers = {tuple(sorted(s.weights.items())) for s in specs}
@@ -219,8 +228,10 @@ def graded(assigned):
     write_answers(subs / "s3.csv", {"o4": right3["o4"], "o5": right3["o5"], "o6": o6,
                                     "delta6": 2 * (1 - o6)})  # σ′ forgotten
     (subs / "s4.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe garbage")
-    # s5 hands nothing in; a file of someone not on the roster is left alone
+    # s5 hands nothing in (its file saved as "S5 (1).csv" is not theirs); a file of someone
+    # not on the roster is left alone
     write_answers(subs / "stranger.csv", {"o4": 0.5})
+    write_answers(subs / "S5 (1).csv", {"o4": 0.5})
     done = backprop("grade", assigned / "out", subs, "--out", assigned / "gradebook.csv",
                     "--feedback", assigned / "feedback")
     rows = {r["id"]: r for r in csv.DictReader((assigned / "gradebook.csv").open())}
@@ -235,6 +246,13 @@ def test_grade_exits_0_with_a_row_per_student(graded):
     for column in ("id", "score", "max_score", "right", "carried_forward", "wrong", "blank",
                    "first_wrong", "mistakes", "error", "name", "email"):
         assert column in first
+
+
+def test_grade_names_the_files_it_did_not_grade_with_the_student_they_were_meant_for(graded):
+    done, rows, *_ = graded
+    assert rows["s5"]["error"] == "no file"
+    line = next(line for line in done.stderr.splitlines() if line.startswith("not graded"))
+    assert line.endswith(": S5 (1).csv (s5?), stranger.csv")
 
 
 def test_all_right(graded):

@@ -31,6 +31,7 @@ from autograd_core import (
 )
 from lab import answers, spec, step
 from lab.examples import WORKED_LOSSES, worked_example_step
+from lab.gradebook import unmatched
 from lab.grading import Report, check
 from lab.numbers import assignments
 from lab.stepping import StepRecord, StepRun
@@ -236,7 +237,8 @@ def cmd_assign(args: argparse.Namespace) -> None:
     spec, hand-in page and worksheet, the key and an answers template."""
     ids = assign(args.template, args.roster, args.out, pdf=args.pdf,
                  note=lambda line: print(line, file=sys.stderr), solutions=args.solutions)
-    print(f"wrote {len(ids)} students' files, key.csv and answers-template.csv to {args.out}",
+    students = f"{len(ids)} student" + ("" if len(ids) == 1 else "s")
+    print(f"wrote the files of {students}, key.csv and answers-template.csv to {args.out}",
           file=sys.stderr)
 
 
@@ -247,6 +249,12 @@ def cmd_grade(args: argparse.Namespace) -> None:
     errors = sum(bool(g.row["error"]) for g in graded)
     print(f"wrote {args.out}: {len(graded)} students, {len(graded) - errors} graded, "
           f"{errors} with an error", file=sys.stderr)
+    left = unmatched(Path(args.submissions), [g.student for g in graded])
+    if left:  # a submission saved under another name is otherwise a silent "no file"
+        more = f", and {len(left) - MAX_PROBLEMS_SHOWN} more" if len(left) > MAX_PROBLEMS_SHOWN \
+            else ""
+        print(f"not graded, named after no student of the roster (<id>.csv or <id>.toml): "
+              f"{', '.join(left[:MAX_PROBLEMS_SHOWN])}{more}", file=sys.stderr)
 
 
 def cmd_check(args: argparse.Namespace) -> None:
