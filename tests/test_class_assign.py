@@ -38,6 +38,10 @@ def test_assign_writes_every_file(assigned):
         for name in ("spec.toml", "exercise.html", "worksheet.html"):
             assert (out / f"s{k}" / name).is_file()
     assert (out / "key.csv").is_file() and (out / "answers-template.csv").is_file()
+    # the grader counts rounded numbers carried on from right ones as right: the pages say so
+    for page in ("exercise.html", "worksheet.html"):
+        assert "a number that follows from your right ones is right" in (
+            out / "s1" / page).read_text(encoding="utf-8")
 
 
 def test_assign_says_how_many_students_it_wrote_for_in_words(tmp_path):

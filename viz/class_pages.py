@@ -241,6 +241,11 @@ def _page(title: str, style: str, body: str) -> str:
 """
 
 
+# the grader counts a number that follows from the student's right numbers as right
+CARRY_ON = ("Work on with your numbers as you wrote them: a number that follows from your right "
+            "ones is right, however rounding moved it.")
+
+
 def hand_in_page(run: StepRun, *, student: str, assignment: str, asked: Asked | None = None,
                  svg: str | None = None) -> str:
     """The hand-in page of ``run`` for ``student``: the network with their numbers, one field per
@@ -260,9 +265,10 @@ def hand_in_page(run: StepRun, *, student: str, assignment: str, asked: Asked | 
     title = spec.title or assignment or "Backpropagation by hand"
     body = f"""<h1>{escape(title)}</h1>
 <p>Student: <strong>{escape(student)}</strong></p>
-<p>Work out each number by hand and type it in, {escape(spec.precision.describe())}. What you type
-is kept in this browser (also after a reload or a closed tab). When you are done, press
-<em>Download answers</em> and hand in the file <code>{escape(student)}.csv</code>.</p>
+<p>Work out each number by hand and type it in, {escape(spec.precision.describe())}.
+{CARRY_ON} What you type is kept in this browser (also after a reload or a closed tab).
+When you are done, press <em>Download answers</em> and hand in the file
+<code>{escape(student)}.csv</code>.</p>
 <div class="bp-picture" role="img" aria-label="the network with your numbers">
 {svg if svg is not None else network_svg(run)}</div>
 {_given(run)}
@@ -289,9 +295,9 @@ def worksheet_page(run: StepRun, *, student: str, assignment: str,
     body = f"""<h1>{escape(title)}</h1>
 <p class="bp-name">Student: <strong>{escape(student)}</strong> &nbsp; Name:
 ______________________________</p>
-<p class="bp-note">Write each number {escape(spec.precision.describe())}. The formulas use the
-lecture's names: i_j the net input of unit j, o_j its output, δ_j = −∂E/∂i_j, η the learning
-rate.</p>
+<p class="bp-note">Write each number {escape(spec.precision.describe())}. {CARRY_ON}
+The formulas use the lecture's names: i_j the net input of unit j, o_j its output,
+δ_j = −∂E/∂i_j, η the learning rate.</p>
 <div class="bp-picture">{svg if svg is not None else network_svg(run)}</div>
 {_given(run)}
 {_RULES}
