@@ -87,7 +87,9 @@ def solution_html(run: StepRun, student: str | None = None) -> str:
 <body>
 <h1>Worked solution{who}</h1>
 <p class="about">{escape(title)}. {about} Each number: the formula, the formula with the numbers
-put in, the result (shown to 4 significant figures; later numbers use the unrounded ones).</p>
+put in, the result (shown to 4 significant figures; later numbers use the unrounded ones, so
+a result worked from the rounded numbers shown may differ a little: the grader counts that as
+right).</p>
 <div class="picture">{picture}</div>
 {chr(10).join(sections)}
 </body></html>
