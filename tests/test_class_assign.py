@@ -38,6 +38,9 @@ def test_assign_writes_every_file(assigned):
         for name in ("spec.toml", "exercise.html", "worksheet.html"):
             assert (out / f"s{k}" / name).is_file()
     assert (out / "key.csv").is_file() and (out / "answers-template.csv").is_file()
+    # each number by its name in the formulas, and in the answers file where that differs
+    page = (out / "s1" / "exercise.html").read_text(encoding="utf-8")
+    assert ">o4</label>" in page and ">δ6 (delta6)</label>" in page
     # the grader counts rounded numbers carried on from right ones as right: the pages say so
     for page in ("exercise.html", "worksheet.html"):
         assert "a number that follows from your right ones is right" in (

@@ -225,8 +225,11 @@ def _asked(run: StepRun, asked: Asked | None) -> list[Worked]:
 
 
 def _label(w: Worked, several: bool) -> str:
+    """The quantity's name in the formulas and, where it differs, in the answers file: "o4",
+    "δ6 (delta6)", "new w46 (new_w46)"; with several updates or examples, which one."""
+    name = "" if w.answer_name == w.display else f" ({w.answer_name})"
     where = f" ({w.where()})" if several else ""
-    return f"{escape(w.display)} ({escape(w.answer_name)}){escape(where)}"
+    return escape(f"{w.display}{name}{where}")
 
 
 def _page(title: str, style: str, body: str) -> str:
