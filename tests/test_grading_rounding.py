@@ -109,3 +109,15 @@ def test_a_number_whose_own_value_reached_the_next_power_of_ten_is_read_to_its_f
     assert not follows(0.0101, 0.01004, 0.009918, band, rule.above(0.009918))
     assert rule.above(0.009918) == (pytest.approx(0.01), pytest.approx(0.00005))
     assert Precision(absolute=0.001).above(0.009918) is None  # a tolerance has no decades
+
+
+def test_a_number_at_the_edge_of_the_band_around_its_own_value_follows_from_it():
+    # as for the right value: the interval's ends are in it (exact in binary: 1 ± 0.5)
+    assert follows(1.5, 1.0, 1.0, (0.5, 0.0)) and follows(0.5, 1.0, 1.0, (0.5, 0.0))
+    assert not follows(1.5000000000000002, 1.0, 1.0, (0.5, 0.0))
+
+
+def test_a_rule_without_a_count_of_figures_is_the_default_3_in_a_spec_too():
+    rule = Precision(significant_figures=None)
+    assert rule.to_dict() == {"significant_figures": 3}
+    assert rule.band(0.47517) == Precision(significant_figures=3).band(0.47517)
