@@ -89,21 +89,22 @@ def submission(folder: Path, student: str) -> Path | None:
     return None
 
 
-def unmatched(folder: Path, ids: Sequence[str]) -> list[str]:
-    """The files in ``folder`` that are no roster student's submission (not graded), each with
-    the id it was likely meant for: "S003.csv (s003?)", "s002 (1).csv (s002?)", "notes.txt"."""
+def unmatched(folder: Path, ids: Sequence[str], most: int) -> tuple[list[str], int]:
+    """The files in ``folder`` that are no roster student's submission (not graded): the first
+    ``most`` by name, each with the id it was likely meant for ("S003.csv (s003?)",
+    "s002 (1).csv (s002?)", "notes.txt"), and how many there are in all."""
     names = {f"{student}{suffix}" for student in ids for suffix in SUFFIXES}
+    left = sorted(p.name for p in folder.iterdir()
+                  if p.name not in names and not p.name.startswith(".") and p.is_file())
     folded = {student.casefold(): student for student in ids}
-    out = []
-    for path in sorted(folder.iterdir()):
-        if path.name in names or path.name.startswith(".") or not path.is_file():
-            continue
+    shown = []
+    for name in left[:most]:  # a folder of thousands of other files: only these are compared
         # a browser's second download "s002 (1).csv", a name in capitals "S003.csv"
-        stem = re.sub(r"\s*\(\d+\)$", "", path.stem).strip().casefold()
+        stem = re.sub(r"\s*\(\d+\)$", "", Path(name).stem).strip().casefold()
         key = stem if stem in folded else next(iter(difflib.get_close_matches(
             stem, list(folded), n=1, cutoff=0.8)), None)
-        out.append(path.name + (f" ({folded[key]}?)" if key else ""))
-    return out
+        shown.append(name + (f" ({folded[key]}?)" if key else ""))
+    return shown, len(left)
 
 
 def grade_student(student: str, template: Template, run: StepRun,

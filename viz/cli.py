@@ -249,12 +249,12 @@ def cmd_grade(args: argparse.Namespace) -> None:
     errors = sum(bool(g.row["error"]) for g in graded)
     print(f"wrote {args.out}: {len(graded)} students, {len(graded) - errors} graded, "
           f"{errors} with an error", file=sys.stderr)
-    left = unmatched(Path(args.submissions), [g.student for g in graded])
-    if left:  # a submission saved under another name is otherwise a silent "no file"
-        more = f", and {len(left) - MAX_PROBLEMS_SHOWN} more" if len(left) > MAX_PROBLEMS_SHOWN \
-            else ""
+    shown, count = unmatched(Path(args.submissions), [g.student for g in graded],
+                             MAX_PROBLEMS_SHOWN)
+    if shown:  # a submission saved under another name is otherwise a silent "no file"
+        more = f", and {count - len(shown)} more" if count > len(shown) else ""
         print(f"not graded, named after no student of the roster (<id>.csv or <id>.toml): "
-              f"{', '.join(left[:MAX_PROBLEMS_SHOWN])}{more}", file=sys.stderr)
+              f"{', '.join(shown)}{more}", file=sys.stderr)
 
 
 def cmd_check(args: argparse.Namespace) -> None:
